@@ -1,0 +1,3 @@
+from actions_studio.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""`actions-studio`: opens the studio with no subcommand; subcommands for headless and CI use."""
+
+from __future__ import annotations
+
+import typer
+
+from actions_studio import __version__
+
+app = typer.Typer(
+    help="Actions Studio: write, test, version and sync identity-platform Actions in Python.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"actions-studio {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(
+            "Actions Studio — the studio window is not built yet.\n"
+            "It will open an explorer of Actions by trigger, a Python editor with completions from the\n"
+            "trigger's type stubs, a test panel running drafts against fixtures in a sandbox, version\n"
+            "history, a flow canvas and one-click sync to a tenant.\n"
+            "Today: `actions-studio run ACTION.py --trigger post-login` runs an Action in the sandbox."
+        )
+
+
+def main() -> None:
+    app()
