@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 from actions_studio import __version__
@@ -26,7 +29,12 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
     ),
+    workspace: Optional[Path] = typer.Option(
+        None, "--workspace", help="Workspace file (default: the one in your user data folder)."
+    ),
 ) -> None:
+    # Subcommands read the workspace choice from here (no global accessors: STYLE.md habit 6).
+    ctx.obj = {"workspace": workspace}
     if ctx.invoked_subcommand is None:
         typer.echo(
             "Actions Studio — the studio window is not built yet.\n"
