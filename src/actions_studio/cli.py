@@ -45,5 +45,15 @@ def root(
         )
 
 
+def _register_subcommands() -> None:
+    from actions_studio import cli_run, cli_stubs
+
+    cli_run.register(app)
+    cli_stubs.register(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     app()

@@ -1,0 +1,179 @@
+"""`actions-studio run` and `actions-studio flow`: execute Action files in the sandbox.
+
+Bad input (unknown trigger, unreadable or invalid JSON, an event failing validation, no handler)
+is exit 2 with one line naming what is wrong; an action error or timeout is exit 1; every completed
+execution (success, denied, suspended) is exit 0 — so CI can tell "my Action denied" from "my
+Action crashed".
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+
+EXIT_OK, EXIT_ACTION_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadInput(Exception):
+    """Input the user can fix; reported as one line, exit 2."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load_trigger(trigger_id: str) -> Any:
+    from actions_studio.triggers import UnknownTriggerError, get_trigger
+
+    try:
+        return get_trigger(trigger_id)
+    except UnknownTriggerError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _load_event(trigger: Any, event_path: Optional[Path]) -> dict:
+    from actions_studio.triggers import EventValidationError
+
+    if event_path is None:
+        return trigger.sample_event()
+    try:
+        text = event_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read event file {event_path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"event file {event_path} is not UTF-8 text") from None
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"event file {event_path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    try:
+        trigger.parse_event(payload)
+    except EventValidationError as exc:
+        raise BadInput(f"event file {event_path} does not match the {trigger.id} event: {exc}") from None
+    return payload
+
+
+def _parse_secrets(pairs: list[str]) -> dict[str, str]:
+    secrets: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise BadInput(f"--secret expects NAME=VALUE, got {pair.split('=')[0]!r}")
+        secrets[name] = value
+    return secrets
+
+
+def _defines(tree: ast.Module, name: str) -> bool:
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return True
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+            (alias.asname or alias.name) == name for alias in node.names
+        ):
+            return True
+    return False
+
+
+def _load_action(path: Path, trigger: Any) -> tuple[str, str]:
+    try:
+        code = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read action file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"action file {path} is not UTF-8 text") from None
+    try:
+        tree = ast.parse(code, filename=str(path))
+    except SyntaxError:
+        # Not bad input: the sandbox reports it as the action's error with its line (exit 1).
+        return path.stem, code
+    if not _defines(tree, trigger.execute_handler):
+        raise BadInput(
+            f"{path} has no {trigger.execute_handler}(event, api) handler for trigger {trigger.id}"
+        )
+    return path.stem, code
+
+
+def execute(
+    files: list[Path],
+    trigger_id: str,
+    event_path: Optional[Path],
+    secret_pairs: list[str],
+    timeout: Optional[float],
+    as_json: bool,
+) -> int:
+    from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
+
+    try:
+        trigger = _load_trigger(trigger_id)
+        payload = _load_event(trigger, event_path)
+        secrets = _parse_secrets(secret_pairs)
+        if timeout is not None and timeout <= 0:
+            raise BadInput("--timeout must be a positive number of seconds")
+        actions = []
+        for path in files:
+            name, code = _load_action(path, trigger)
+            actions.append(ActionSource(name=name, code=code, version=None, secrets=dict(secrets)))
+        names = [a.name for a in actions]
+        duplicate = next((n for n in names if names.count(n) > 1), None)
+        if duplicate:
+            raise BadInput(f"two action files are named {duplicate!r}; rename one")
+    except BadInput as exc:
+        _fail(str(exc))
+
+    limits = SandboxLimits() if timeout is None else SandboxLimits(wall_time_s=timeout)
+    try:
+        with Sandbox(limits) as sandbox:
+            result = sandbox.run_flow(trigger.id, actions, payload)
+    except ValueError as exc:  # e.g. more actions than a flow may hold, oversize event
+        _fail(str(exc))
+
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        from actions_studio.cli_summary import print_summary
+
+        print_summary(result)
+    return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK
+
+
+_TRIGGER_HELP = "Trigger id, e.g. post-login, credentials-exchange."
+_EVENT_HELP = "Event JSON file (Auth0 wire shape). Default: the trigger's sample event."
+_SECRET_HELP = "A secret the action can read as event.secrets['NAME']. Repeatable."
+_TIMEOUT_HELP = "Wall-time budget for the whole execution in seconds (default 20)."
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run_command(
+        action: Path = typer.Argument(..., help="The action's Python file."),
+        trigger: str = typer.Option(..., "--trigger", "-t", help=_TRIGGER_HELP),
+        event: Optional[Path] = typer.Option(None, "--event", "-e", help=_EVENT_HELP),
+        secret: list[str] = typer.Option([], "--secret", "-s", help=_SECRET_HELP),
+        timeout: Optional[float] = typer.Option(None, "--timeout", help=_TIMEOUT_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print exactly the ExecutionResult JSON."),
+    ) -> None:
+        """Run one Action file against an event in the sandbox."""
+        raise typer.Exit(execute([action], trigger, event, secret, timeout, as_json))
+
+    @app.command("flow")
+    def flow_command(
+        actions: list[Path] = typer.Argument(..., help="Action files, in flow order."),
+        trigger: str = typer.Option(..., "--trigger", "-t", help=_TRIGGER_HELP),
+        event: Optional[Path] = typer.Option(None, "--event", "-e", help=_EVENT_HELP),
+        secret: list[str] = typer.Option([], "--secret", "-s", help=_SECRET_HELP),
+        timeout: Optional[float] = typer.Option(None, "--timeout", help=_TIMEOUT_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print exactly the ExecutionResult JSON."),
+    ) -> None:
+        """Run several Action files as one flow, in the order given."""
+        raise typer.Exit(execute(actions, trigger, event, secret, timeout, as_json))

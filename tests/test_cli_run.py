@@ -1,0 +1,183 @@
+"""`actions-studio run` / `flow` end to end: the real console script, the real sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "actions_studio"]
+
+ALLOW = """
+def on_execute_post_login(event, api):
+    print("hello", event.user.email)
+    api.access_token.set_custom_claim("https://acme.example/plan", "gold")
+"""
+
+DENY = """
+def on_execute_post_login(event, api):
+    api.access.deny("no entry for " + event.user.email)
+"""
+
+BOOM = """
+def helper():
+    raise RuntimeError("boom")
+
+def on_execute_post_login(event, api):
+    helper()
+"""
+
+LOOP = """
+def on_execute_post_login(event, api):
+    while True:
+        pass
+"""
+
+SECRET = """
+def on_execute_post_login(event, api):
+    print("key is", event.secrets["API_KEY"])
+"""
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONS_STUDIO")}
+    return subprocess.run(
+        [*CLI, *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+    )
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def test_run_prints_exactly_the_execution_result_json(write) -> None:
+    proc = run_cli("run", write("allow.py", ALLOW), "--trigger", "post-login", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "success"
+    assert result["outcome"]["access_token"]["claims"] == {"https://acme.example/plan": "gold"}
+    assert result["actions"][0]["name"] == "allow"
+    assert result["actions"][0]["version"] is None
+    assert "hello" in result["actions"][0]["logs"]
+    assert set(result) >= {"trigger", "status", "actions", "outcome", "stats"}
+
+
+def test_run_human_summary_names_the_claim_and_console(write) -> None:
+    proc = run_cli("run", write("allow.py", ALLOW), "--trigger", "post-login")
+    assert proc.returncode == 0, proc.stderr
+    assert "SUCCESS" in proc.stdout
+    assert "https://acme.example/plan" in proc.stdout
+    assert "hello" in proc.stdout
+
+
+def test_denied_is_a_completed_execution(write) -> None:
+    proc = run_cli("run", write("deny.py", DENY), "--trigger", "post-login", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "denied"
+    assert result["outcome"]["denied"]["reason"].startswith("no entry for ")
+
+
+def test_an_error_exits_1_with_the_line_of_the_action(write) -> None:
+    proc = run_cli("run", write("boom.py", BOOM), "--trigger", "post-login", "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["actions"][0]["error"]
+    assert error["type"] == "RuntimeError"
+    assert error["message"] == "boom"
+    assert error["line"] == 3
+
+
+def test_a_syntax_error_is_the_actions_error_with_its_line(write) -> None:
+    code = "def on_execute_post_login(event, api):\n    x = (\n"
+    proc = run_cli("run", write("broken.py", code), "--trigger", "post-login", "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["actions"][0]["error"]
+    assert error["type"] == "SyntaxError"
+    assert error["line"] in (2, 3)
+
+
+def test_timeout_exits_1(write) -> None:
+    proc = run_cli("run", write("loop.py", LOOP), "--trigger", "post-login", "--timeout", "1", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["status"] == "timeout"
+
+
+def test_secret_reaches_the_action_and_is_redacted_from_its_console(write) -> None:
+    proc = run_cli(
+        "run", write("s.py", SECRET), "-t", "post-login", "--secret", "API_KEY=sup3r-s3cret", "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "sup3r-s3cret" not in proc.stdout
+    assert "key is" in json.loads(proc.stdout)["actions"][0]["logs"]
+
+
+def test_flow_runs_in_order_and_skips_after_a_deny(write) -> None:
+    files = [write("first.py", ALLOW), write("gate.py", DENY), write("never.py", ALLOW)]
+    proc = run_cli("flow", "--trigger", "post-login", "--json", *files)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert [(a["name"], a["status"]) for a in result["actions"]] == [
+        ("first", "success"),
+        ("gate", "denied"),
+        ("never", "skipped"),
+    ]
+    assert result["status"] == "denied"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("unknown-trigger", ["post-logon", "post-login", "credentials-exchange"]),
+        ("invalid-json", ["not valid JSON", "line 2"]),
+        ("invalid-event", ["stats.logins_count"]),
+        ("no-handler", ["on_execute_post_login"]),
+        ("missing-file", ["cannot read action file"]),
+        ("bad-secret", ["NAME=VALUE"]),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(write, tmp_path: Path, case: str, expected: list[str]) -> None:
+    from actions_studio.triggers import get_trigger
+
+    action = write("ok.py", ALLOW)
+    args: list[str | Path] = ["run", action, "--trigger", "post-login"]
+    if case == "unknown-trigger":
+        args = ["run", action, "--trigger", "post-logon"]
+    elif case == "invalid-json":
+        args += ["--event", write("bad.json", '{"user":\n  {,}\n}')]
+    elif case == "invalid-event":
+        event = get_trigger("post-login").sample_event()
+        event["stats"]["logins_count"] = "many"
+        args += ["--event", write("event.json", json.dumps(event))]
+    elif case == "no-handler":
+        args = ["run", write("nohandler.py", "def on_execute_post_logn(event, api):\n    pass\n"), "-t", "post-login"]
+    elif case == "missing-file":
+        args = ["run", tmp_path / "absent.py", "-t", "post-login"]
+    elif case == "bad-secret":
+        args += ["--secret", "JUSTANAME"]
+    proc = run_cli(*args)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    for fragment in expected:
+        assert fragment in proc.stderr
+
+
+def test_stubs_command_writes_the_shipped_stubs(tmp_path: Path) -> None:
+    from actions_studio.resources import stubs_dir
+
+    proc = run_cli("stubs", "--out", tmp_path / "typings")
+    assert proc.returncode == 0, proc.stderr
+    written = sorted(p.relative_to(tmp_path / "typings") for p in (tmp_path / "typings").rglob("*.pyi"))
+    shipped = sorted(p.relative_to(stubs_dir()) for p in stubs_dir().rglob("*.pyi"))
+    assert written and written == shipped
+    for rel in written:
+        assert (tmp_path / "typings" / rel).read_text() == (stubs_dir() / rel).read_text()
