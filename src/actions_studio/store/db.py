@@ -1,0 +1,175 @@
+"""Opening a workspace file: the SQLite engine, its pragmas, transactions and schema upgrades.
+
+Why the odd lines:
+- pysqlite's own transaction handling issues BEGIN lazily, after a SELECT may already have taken a
+  read snapshot, so a read-then-write can fail with SQLITE_BUSY that busy_timeout cannot retry.
+  Autocommit is turned off at the driver and we emit BEGIN ourselves: BEGIN IMMEDIATE for writes
+  (takes the write lock up front, so a second writer waits on busy_timeout instead of failing
+  half-way), plain BEGIN for reads (WAL readers never block).
+- WAL + synchronous=NORMAL is durable against a killed process (only power loss may drop the last
+  commits), which is what the reliability tests check.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from actions_studio.store import migrations
+from actions_studio.store.errors import (
+    SchemaTooNewError,
+    StoreError,
+    WorkspaceBusyError,
+    WorkspaceCorruptError,
+)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
+    # NullPool: one connection per transaction is cheap for SQLite and means no connection
+    # outlives a fork or sits in a pool holding a stale WAL snapshot.
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=NullPool,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (module docstring)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _translate(exc: OperationalError, path: Path) -> StoreError:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return WorkspaceBusyError(
+            f"workspace {path} is busy: another process kept it locked for "
+            f"{BUSY_TIMEOUT_MS // 1000} s; try again"
+        )
+    if "not a database" in text or "malformed" in text:
+        return WorkspaceCorruptError(f"workspace {path} is not a readable workspace file ({text})")
+    return StoreError(f"workspace {path}: {text}")
+
+
+class Database:
+    """One workspace file. Thread-safe: every transaction gets its own connection."""
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.path = Path(path)
+        self._engine = _make_engine(self.path, busy_timeout_ms)
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True, upgrade: bool = True) -> "Database":
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise StoreError(f"no workspace at {path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = cls(path)
+        try:
+            db._prepare(upgrade=upgrade)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: everything inside commits together or not at all."""
+        with self._transaction("IMMEDIATE") as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._transaction("DEFERRED") as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, mode: str) -> Iterator[Session]:
+        try:
+            with self._engine.connect() as raw:
+                conn = raw.execution_options(sqlite_begin=mode)
+                with conn.begin():
+                    # expire_on_commit=False: rows are converted to records before commit anyway,
+                    # and nothing should lazily reload after the connection is gone.
+                    with Session(bind=conn, expire_on_commit=False, autoflush=True) as session:
+                        yield session
+                        session.flush()
+        except OperationalError as exc:
+            raise _translate(exc, self.path) from None
+        except sqlite3.DatabaseError as exc:  # raised by pragmas at connect, outside SQLAlchemy
+            raise WorkspaceCorruptError(f"workspace {self.path}: {exc}") from None
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self.read() as session:
+            return _current_version(session.connection())
+
+    def _prepare(self, *, upgrade: bool) -> None:
+        with self.write() as session:
+            conn = session.connection()
+            current = _current_version(conn)
+            if current > migrations.LATEST:
+                raise SchemaTooNewError(
+                    f"workspace {self.path} has schema {current}, newer than this studio "
+                    f"understands ({migrations.LATEST}); update Actions Studio"
+                )
+            if current < migrations.LATEST and upgrade:
+                migrations.apply(conn.exec_driver_sql, current)
+            if current == 0:
+                conn.exec_driver_sql(
+                    "INSERT INTO workspace_info (id, created_at) VALUES (?, ?)", (new_id(), now_iso())
+                )
+
+
+def _current_version(conn: Connection) -> int:
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+    ).first()
+    if not has_table:
+        names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
+        if names:
+            raise WorkspaceCorruptError(
+                "this SQLite file is not an Actions Studio workspace (no schema_version table)"
+            )
+        return 0
+    row = conn.exec_driver_sql("SELECT MAX(version) FROM schema_version").first()
+    return int(row[0]) if row and row[0] is not None else 0
