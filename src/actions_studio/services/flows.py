@@ -1,0 +1,51 @@
+"""Flows: the ordered deployed actions bound to one trigger. "Apply" = `set_flow`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from actions_studio.services.catalog import get_trigger
+from actions_studio.services.errors import InvalidInputError, NotFoundError
+from actions_studio.services.workspace import Workspace
+from actions_studio.store import repository as repo
+from actions_studio.store.records import ActionRecord
+
+MAX_ACTIONS_PER_FLOW = 20  # Auth0's limit (reference/TRIGGERS.md)
+
+
+def get_flow(ws: Workspace, trigger_id: str) -> list[ActionRecord]:
+    trigger = get_trigger(trigger_id)
+    with ws.db.read() as s:
+        return repo.get_flow(s, trigger.id)
+
+
+def list_flows(ws: Workspace) -> dict[str, list[ActionRecord]]:
+    with ws.db.read() as s:
+        return repo.list_flows(s)
+
+
+def set_flow(ws: Workspace, trigger_id: str, action_names: Sequence[str]) -> list[ActionRecord]:
+    trigger = get_trigger(trigger_id)
+    names = list(action_names)
+    if len(names) > MAX_ACTIONS_PER_FLOW:
+        raise InvalidInputError(
+            f"a flow holds at most {MAX_ACTIONS_PER_FLOW} actions; {len(names)} were given"
+        )
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InvalidInputError(f"an action can appear once in a flow: {', '.join(dupes)}")
+    with ws.db.write() as s:
+        actions = []
+        for name in names:
+            action = repo.find_action(s, name)
+            if action is None:
+                raise NotFoundError(f"no action named {name!r}")
+            if action.trigger_id != trigger.id:
+                raise InvalidInputError(
+                    f"{name} is a {action.trigger_id} action; it cannot join the {trigger.id} flow"
+                )
+            if action.deployed_number is None:
+                raise InvalidInputError(f"{name} has never been deployed; deploy it before adding it to a flow")
+            actions.append(action)
+        repo.set_flow(s, trigger.id, [a.id for a in actions])
+        return repo.get_flow(s, trigger.id)

@@ -1,0 +1,49 @@
+"""Rules for user-given names, shared by actions, fixtures and secrets."""
+
+from __future__ import annotations
+
+import re
+
+from actions_studio.services.errors import InvalidInputError
+
+# Action and fixture names become file names in an export (`actions/<name>.json`), so no path
+# separators, no leading dot; spaces are allowed because Auth0 action names often have them.
+_ENTITY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}")
+_SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,128}")  # issue 3 / Auth0's limits
+_DEPENDENCY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(\[[A-Za-z0-9_,.\-]+\])?==[A-Za-z0-9][A-Za-z0-9.+!_\-]*")
+
+RUNTIMES = ("python3",)
+
+
+def check_entity_name(kind: str, name: str) -> str:
+    if not isinstance(name, str) or not _ENTITY_NAME.fullmatch(name) or name != name.strip():
+        raise InvalidInputError(
+            f"invalid {kind} name {name!r}: use 1-100 letters, digits, spaces, '_', '.', '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def check_secret_name(name: str) -> str:
+    if not isinstance(name, str) or not _SECRET_NAME.fullmatch(name):
+        raise InvalidInputError(
+            f"invalid secret name {name!r}: use 1-128 characters from A-Z, a-z, 0-9 and '_'"
+        )
+    return name
+
+
+def check_dependencies(dependencies: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    for dep in dependencies:
+        if not isinstance(dep, str) or not _DEPENDENCY.fullmatch(dep):
+            raise InvalidInputError(f"invalid dependency {dep!r}: write it as name==version")
+    names = [d.split("==")[0].lower() for d in dependencies]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InvalidInputError(f"dependency listed twice: {', '.join(dupes)}")
+    return tuple(dependencies)
+
+
+def check_runtime(runtime: str) -> str:
+    if runtime not in RUNTIMES:
+        raise InvalidInputError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
+    return runtime

@@ -1,0 +1,67 @@
+"""`Workspace`: the context object every use case takes (STYLE.md habit 6: no global accessors).
+
+It bundles the open store, the secrets vault and, lazily, one sandbox for runs. The studio window
+opens one per project; the CLI one per command; tests one per tmp_path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from actions_studio.services import locations
+from actions_studio.services.vault import Vault, open_vault
+from actions_studio.store import Database
+from actions_studio.store import repository as repo
+
+
+class Workspace:
+    def __init__(self, db: Database, vault: Vault, *, sandbox_limits: Any = None) -> None:
+        self.db = db
+        self.vault = vault
+        with db.read() as s:
+            self.id = repo.workspace_id(s)
+        self._sandbox_limits = sandbox_limits
+        self._sandbox: Any = None
+
+    @classmethod
+    def open(
+        cls, path: Optional[Path] = None, *, vault: Optional[Vault] = None,
+        config_dir: Optional[Path] = None, create: bool = True, sandbox_limits: Any = None,
+    ) -> "Workspace":
+        """Opens (creating and upgrading as needed) the workspace at `path` (default location)."""
+        path = Path(path) if path is not None else locations.default_workspace_path()
+        db = Database.open(path, create=create)
+        try:
+            return cls(db, vault if vault is not None else open_vault(config_dir),
+                       sandbox_limits=sandbox_limits)
+        except BaseException:
+            db.close()
+            raise
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def sandbox(self) -> Any:
+        """The runtime's Sandbox, started on first use (its zygote costs ~100 ms)."""
+        if self._sandbox is None:
+            from actions_studio.runtime import Sandbox, SandboxLimits
+
+            limits = self._sandbox_limits if self._sandbox_limits is not None else SandboxLimits()
+            sandbox = Sandbox(limits)
+            sandbox.__enter__()
+            self._sandbox = sandbox
+        return self._sandbox
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            sandbox, self._sandbox = self._sandbox, None
+            sandbox.__exit__(None, None, None)
+        self.db.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
