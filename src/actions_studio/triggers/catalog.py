@@ -1,0 +1,182 @@
+"""The six triggers of the first release, and how to look one up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import outcome, samples
+from .api import (
+    CredentialsExchangeApi,
+    PostChangePasswordApi,
+    PostLoginApi,
+    PostUserRegistrationApi,
+    PreUserRegistrationApi,
+    SendPhoneMessageApi,
+)
+from .api.recording import ApiBase
+from .context import ExecutionContext
+from .errors import EventValidationError, FieldError, UnknownTriggerError
+from .events import (
+    CredentialsExchangeEvent,
+    PostChangePasswordEvent,
+    PostLoginEvent,
+    PostUserRegistrationEvent,
+    PreUserRegistrationEvent,
+    SendPhoneMessageEvent,
+)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One extensibility point: its handlers, event model, api and outcome."""
+
+    id: str
+    version: str
+    execute_handler: str
+    continue_handler: str | None
+    blocking: bool
+    event_model: type[BaseModel]
+    # Names of the api namespaces ("access", "access_token", ...), in TRIGGERS.md's order.
+    api_namespaces: tuple[str, ...]
+    api_class: type[ApiBase] = field(repr=False)
+    description: str = ""
+
+    @property
+    def stub_module(self) -> str:
+        """The stub module of this trigger, e.g. ``actions_types.post_login``."""
+        return "actions_types." + self.id.replace("-", "_")
+
+    def sample_event(self) -> dict[str, Any]:
+        """A realistic event as wire JSON (a fresh deep copy each call)."""
+        return samples.sample_event(self.id)
+
+    def parse_event(self, payload: Any) -> Any:
+        """Validate wire JSON into the read-only event model; EventValidationError names each bad field path."""
+        if not isinstance(payload, dict):
+            raise EventValidationError(
+                self.id, [FieldError("", f"the event must be a JSON object, got {_json_type(payload)}")]
+            )
+        try:
+            return self.event_model.model_validate(payload)
+        except ValidationError as exc:
+            raise EventValidationError(
+                self.id,
+                [FieldError(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors(include_url=False)],
+            ) from None
+
+    def make_api(self, event: Any, context: ExecutionContext | None = None) -> ApiBase:
+        """A new api recorder bound to one action's execution (``event`` may be the model or wire JSON)."""
+        if not isinstance(event, self.event_model):
+            event = self.parse_event(event)
+        return self.api_class(event, context if context is not None else ExecutionContext())
+
+    def apply_calls(self, payload: dict[str, Any], calls: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """A new wire payload with what later actions must see (user metadata, transaction metadata)."""
+        return outcome.apply_calls(payload, calls)
+
+    def aggregate_outcome(self, records: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[str, Any]:
+        """``records``: ``(action_name, calls)`` in flow order → the outcome dict of TRIGGERS.md plus ``set_by``."""
+        return outcome.aggregate_outcome(self.id, records)
+
+    def stops_flow(self, calls: Sequence[dict[str, Any]]) -> bool:
+        """True when these calls (one action's) end the flow: access.deny or validation.error."""
+        return outcome.stops_flow(calls)
+
+    def redirect_of(self, calls: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+        """The ``{"url", "query"}`` of one action's last redirect, or None."""
+        return outcome.redirect_of(calls)
+
+    def handler_names(self) -> tuple[str, ...]:
+        """The handler function names an action of this trigger may define."""
+        return (self.execute_handler,) + ((self.continue_handler,) if self.continue_handler else ())
+
+    def handler_signature(self, phase: str = "execute") -> str:
+        """E.g. ``def on_execute_post_login(event: PostLoginEvent, api: PostLoginApi) -> None``."""
+        name = self.continue_handler if phase == "continue" else self.execute_handler
+        if name is None:
+            raise ValueError(f"{self.id} has no continue handler")
+        return f"def {name}(event: {self.event_model.__name__}, api: {self.api_class.__name__}) -> None"
+
+    def to_management_api(self) -> dict[str, Any]:
+        """This trigger as Auth0's GET /api/v2/actions/triggers lists it."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "status": "CURRENT",
+            "runtimes": ["python3"],
+            "default_runtime": "python3",
+            "compatible_triggers": [],
+            "binding_policy": "trigger-bound",
+        }
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _trigger(
+    trigger_id: str,
+    version: str,
+    event_model: type[BaseModel],
+    api_class: type[ApiBase],
+    *,
+    blocking: bool = True,
+    resumable: bool = False,
+    description: str,
+) -> Trigger:
+    handler = trigger_id.replace("-", "_")
+    return Trigger(
+        id=trigger_id,
+        version=version,
+        execute_handler=f"on_execute_{handler}",
+        continue_handler=f"on_continue_{handler}" if resumable else None,
+        blocking=blocking,
+        event_model=event_model,
+        api_namespaces=tuple(api_class.NAMESPACES),
+        api_class=api_class,
+        description=description,
+    )
+
+
+TRIGGERS: dict[str, Trigger] = {
+    t.id: t
+    for t in (
+        _trigger(
+            "post-login", "v3", PostLoginEvent, PostLoginApi, resumable=True,
+            description="After a user authenticates, before tokens are issued.",
+        ),
+        _trigger(
+            "credentials-exchange", "v2", CredentialsExchangeEvent, CredentialsExchangeApi,
+            description="Before an access token is issued for a client-credentials (M2M) grant.",
+        ),
+        _trigger(
+            "pre-user-registration", "v2", PreUserRegistrationEvent, PreUserRegistrationApi,
+            description="Before a database or passwordless user is created.",
+        ),
+        _trigger(
+            "post-user-registration", "v2", PostUserRegistrationEvent, PostUserRegistrationApi, blocking=False,
+            description="After a user is created (asynchronous: cannot change the signup).",
+        ),
+        _trigger(
+            "post-change-password", "v2", PostChangePasswordEvent, PostChangePasswordApi, blocking=False,
+            description="After a user's password changes (asynchronous).",
+        ),
+        _trigger(
+            "send-phone-message", "v2", SendPhoneMessageEvent, SendPhoneMessageApi,
+            description="When an MFA code must be sent by SMS or voice through your own provider.",
+        ),
+    )
+}
+
+
+def get_trigger(trigger_id: str) -> Trigger:
+    """The trigger with this id; UnknownTriggerError lists the valid ids."""
+    try:
+        return TRIGGERS[trigger_id]
+    except (KeyError, TypeError):
+        raise UnknownTriggerError(trigger_id, list(TRIGGERS)) from None

@@ -1,0 +1,18 @@
+"""Event models of the catalog's triggers (one module per trigger, shared parts in common.py)."""
+
+from __future__ import annotations
+
+from .credentials_exchange import CredentialsExchangeEvent
+from .post_change_password import PostChangePasswordEvent
+from .post_login import PostLoginEvent
+from .registration import PostUserRegistrationEvent, PreUserRegistrationEvent
+from .send_phone_message import SendPhoneMessageEvent
+
+__all__ = [
+    "CredentialsExchangeEvent",
+    "PostChangePasswordEvent",
+    "PostLoginEvent",
+    "PostUserRegistrationEvent",
+    "PreUserRegistrationEvent",
+    "SendPhoneMessageEvent",
+]
