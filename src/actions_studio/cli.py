@@ -47,9 +47,11 @@ def root(
 
 def _register_subcommands() -> None:
     from actions_studio import cli_run, cli_stubs
+    from actions_studio import cli_workspace
 
     cli_run.register(app)
     cli_stubs.register(app)
+    cli_workspace.register(app)
 
 
 _register_subcommands()

@@ -1,0 +1,490 @@
+"""The workspace commands of `actions-studio` (issue 3, section 5): actions, secrets, fixtures,
+flows, test, export, import.
+
+Errors are one line on stderr and exit 2, never a traceback; `test` exits 1 when a test fails.
+Every list command takes `--json` (a JSON array or object on stdout, nothing else).
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, Optional, TypeVar
+
+import typer
+
+EXIT_TEST_FAILED, EXIT_ERROR = 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+actions_app = typer.Typer(help="Create, edit, deploy and inspect actions.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Action secrets (values live in the vault, never in the workspace).",
+                          no_args_is_help=True)
+fixtures_app = typer.Typer(help="Named test events, optionally with an expectation.",
+                           no_args_is_help=True)
+flows_app = typer.Typer(help="The ordered deployed actions of each trigger.", no_args_is_help=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(actions_app, name="actions")
+    app.add_typer(secrets_app, name="secrets")
+    app.add_typer(fixtures_app, name="fixtures")
+    app.add_typer(flows_app, name="flows")
+    app.command("test", help="Run every fixture that has an expectation; exit 1 on any failure.")(
+        test_command)
+    app.command("export", help="Write the workspace as git-friendly files into DIR.")(export_command)
+    app.command("import", help="Read files written by `export` from DIR (idempotent).")(import_command)
+
+
+# -- plumbing ------------------------------------------------------------------------------------
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def guarded(func: F) -> F:
+    """Turns every failure into one line on stderr and exit 2 (issue 3: never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from actions_studio.services.errors import ServiceError
+        from actions_studio.store.errors import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except (ServiceError, StoreError) as exc:
+            _fail(_one_line(exc))
+        except OSError as exc:
+            _fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+        except Exception as exc:  # a bug: still one line, with the type to report it by
+            _fail(f"unexpected {type(exc).__name__}: {_one_line(exc)}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _workspace(ctx: typer.Context) -> Iterator[Any]:
+    from actions_studio.services.workspace import Workspace
+
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    with Workspace.open(obj.get("workspace")) as ws:
+        yield ws
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    typer.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in cells:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def _read_code(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        _fail(f"{path} is not UTF-8 text")
+
+
+def _action_json(action: Any) -> dict[str, Any]:
+    return {"id": action.id, "name": action.name, "trigger": action.trigger_id,
+            "trigger_version": action.trigger_version, "runtime": action.runtime,
+            "deployed_version": action.deployed_number, "latest_version": action.last_number or None,
+            "updated_at": action.updated_at}
+
+
+# -- actions -------------------------------------------------------------------------------------
+
+
+@actions_app.command("new")
+@guarded
+def actions_new(
+    ctx: typer.Context, name: str,
+    trigger: str = typer.Option(..., "--trigger", help="Trigger id, e.g. post-login."),
+    code: Optional[Path] = typer.Option(None, "--code", help="Start from this file instead of the template."),
+) -> None:
+    """Create an action (its draft starts from the trigger's template or --code)."""
+    from actions_studio.services import actions
+
+    source = _read_code(code) if code is not None else None
+    with _workspace(ctx) as ws:
+        detail = actions.create_action(ws, name, trigger, code=source)
+    typer.echo(f"created {detail.action.name} ({detail.action.trigger_id} "
+               f"{detail.action.trigger_version}); the draft is not deployed yet")
+
+
+@actions_app.command("list")
+@guarded
+def actions_list(
+    ctx: typer.Context,
+    trigger: Optional[str] = typer.Option(None, "--trigger", help="Only this trigger's actions."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List the actions."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        items = actions.list_actions(ws, trigger)
+    if as_json:
+        _print_json([_action_json(a) for a in items])
+        return
+    if not items:
+        typer.echo("no actions yet; create one with `actions new NAME --trigger post-login`")
+        return
+    _table(["NAME", "TRIGGER", "DEPLOYED", "LATEST", "UPDATED"],
+           [[a.name, a.trigger_id, f"v{a.deployed_number}" if a.deployed_number else "-",
+             f"v{a.last_number}" if a.last_number else "-", a.updated_at[:19]] for a in items])
+
+
+@actions_app.command("show")
+@guarded
+def actions_show(
+    ctx: typer.Context, name: str,
+    version: Optional[int] = typer.Option(None, "--version", help="Show this version instead of the draft."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Print an action's draft (or one version) code, with its details."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        detail = actions.open_action(ws, name)
+        item = actions.get_version(ws, name, version) if version is not None else detail.draft
+    label = f"v{version}" if version is not None else "draft"
+    if as_json:
+        _print_json({**_action_json(detail.action), "showing": label, "code": item.code,
+                     "dependencies": list(item.dependencies), "secrets": list(item.secret_names),
+                     "draft_differs": detail.draft_differs})
+        return
+    deployed = f"v{detail.action.deployed_number}" if detail.action.deployed_number else "none"
+    state = "differs from the deployed version" if detail.draft_differs else "same as deployed"
+    typer.echo(f"# {name} ({detail.action.trigger_id}) — {label}; deployed: {deployed}; "
+               f"draft {state}", err=True)
+    if item.dependencies:
+        typer.echo(f"# dependencies: {', '.join(item.dependencies)}", err=True)
+    typer.echo(item.code, nl=not item.code.endswith("\n"))
+
+
+@actions_app.command("update")
+@guarded
+def actions_update(
+    ctx: typer.Context, name: str,
+    code: Path = typer.Option(..., "--code", help="File holding the new draft code."),
+) -> None:
+    """Save the draft from a file."""
+    from actions_studio.services import actions
+
+    source = _read_code(code)
+    with _workspace(ctx) as ws:
+        actions.save_draft(ws, name, code=source)
+    typer.echo(f"saved the draft of {name}")
+
+
+@actions_app.command("deploy")
+@guarded
+def actions_deploy(
+    ctx: typer.Context, name: str,
+    note: Optional[str] = typer.Option(None, "--note", help="A note kept with the version."),
+) -> None:
+    """Snapshot the draft as the next version; prints the new number."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        version = actions.deploy(ws, name, note=note)
+    typer.echo(str(version.number))
+
+
+@actions_app.command("versions")
+@guarded
+def actions_versions(ctx: typer.Context, name: str, as_json: bool = JSON_OPTION) -> None:
+    """List an action's versions, newest first."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        items = actions.list_versions(ws, name)
+    if as_json:
+        _print_json([{"number": v.number, "deployed": v.deployed, "note": v.note,
+                      "created_at": v.created_at} for v in items])
+        return
+    if not items:
+        typer.echo(f"{name} has no versions yet; `actions deploy {name}` makes version 1")
+        return
+    _table(["VERSION", "DEPLOYED", "CREATED", "NOTE"],
+           [[f"v{v.number}", "*" if v.deployed else "", v.created_at[:19], v.note or ""] for v in items])
+
+
+@actions_app.command("diff")
+@guarded
+def actions_diff(ctx: typer.Context, name: str, a: str, b: str) -> None:
+    """Unified diff between two of: a version number, `draft`."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        text = actions.diff(ws, name, actions.parse_side(a), actions.parse_side(b))
+    typer.echo(text, nl=False)
+
+
+@actions_app.command("revert")
+@guarded
+def actions_revert(
+    ctx: typer.Context, name: str, number: int,
+    update_draft: bool = typer.Option(False, "--update-draft", help="Also reset the draft to it."),
+) -> None:
+    """Deploy a copy of version N as a new version (numbers never repeat)."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        version = actions.revert(ws, name, number, update_draft=update_draft)
+    typer.echo(str(version.number))
+
+
+@actions_app.command("rename")
+@guarded
+def actions_rename(ctx: typer.Context, name: str, new_name: str) -> None:
+    """Rename an action (its fixtures follow)."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        actions.rename(ws, name, new_name)
+    typer.echo(f"renamed {name} to {new_name}")
+
+
+@actions_app.command("delete")
+@guarded
+def actions_delete(
+    ctx: typer.Context, name: str,
+    force: bool = typer.Option(False, "--force", help="Also remove it from its flow."),
+) -> None:
+    """Delete an action with all its versions and secret values."""
+    from actions_studio.services import actions
+
+    with _workspace(ctx) as ws:
+        actions.delete(ws, name, force=force)
+    typer.echo(f"deleted {name}")
+
+
+# -- secrets -------------------------------------------------------------------------------------
+
+
+@secrets_app.command("set")
+@guarded
+def secrets_set(ctx: typer.Context, action: str, name: str) -> None:
+    """Set a secret; the value is read from stdin (never from the command line)."""
+    from actions_studio.services import secrets
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        value = getpass.getpass(f"value of {name}: ")
+    else:
+        value = sys.stdin.read() if sys.stdin is not None else ""
+        # `echo value | ...` adds one newline that is not part of the secret.
+        if value.endswith("\r\n"):
+            value = value[:-2]
+        elif value.endswith("\n"):
+            value = value[:-1]
+    with _workspace(ctx) as ws:
+        secrets.set_secret(ws, action, name, value)
+    typer.echo(f"set secret {name} of {action}")
+
+
+@secrets_app.command("list")
+@guarded
+def secrets_list(ctx: typer.Context, action: str, as_json: bool = JSON_OPTION) -> None:
+    """List an action's secret names (values are never shown)."""
+    from actions_studio.services import secrets
+
+    with _workspace(ctx) as ws:
+        names = secrets.list_secret_names(ws, action)
+    if as_json:
+        _print_json(names)
+    elif not names:
+        typer.echo(f"{action} has no secrets")
+    else:
+        typer.echo("\n".join(names))
+
+
+@secrets_app.command("delete")
+@guarded
+def secrets_delete(ctx: typer.Context, action: str, name: str) -> None:
+    """Remove a secret name and its value."""
+    from actions_studio.services import secrets
+
+    with _workspace(ctx) as ws:
+        secrets.delete_secret(ws, action, name)
+    typer.echo(f"deleted secret {name} of {action}")
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+@fixtures_app.command("add")
+@guarded
+def fixtures_add(ctx: typer.Context, file: Path) -> None:
+    """Add (or replace) a fixture from a JSON file."""
+    from actions_studio.services import fixtures
+
+    with _workspace(ctx) as ws:
+        record, change = fixtures.add_fixture_file(ws, file)
+    typer.echo(f"{change} fixture {record.name} ({record.trigger_id})")
+
+
+@fixtures_app.command("list")
+@guarded
+def fixtures_list(
+    ctx: typer.Context,
+    trigger: Optional[str] = typer.Option(None, "--trigger", help="Only this trigger's fixtures."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List the fixtures."""
+    from actions_studio.services import fixtures
+
+    with _workspace(ctx) as ws:
+        items = fixtures.list_fixtures(ws, trigger)
+    if as_json:
+        _print_json([{"name": f.name, "trigger": f.trigger_id, "action": f.action_name,
+                      "has_expectation": f.expect is not None} for f in items])
+        return
+    if not items:
+        typer.echo("no fixtures yet; add one with `fixtures add FILE`")
+        return
+    _table(["NAME", "TRIGGER", "RUNS", "EXPECTS"],
+           [[f.name, f.trigger_id, f"draft of {f.action_name}" if f.action_name else "flow",
+             (f.expect or {}).get("status", "outcome") if f.expect is not None else "-"]
+            for f in items])
+
+
+@fixtures_app.command("show")
+@guarded
+def fixtures_show(ctx: typer.Context, name: str) -> None:
+    """Print a fixture in the file format (secret values as null)."""
+    from actions_studio.services import fixtures
+
+    with _workspace(ctx) as ws:
+        record = fixtures.get_fixture(ws, name)
+    _print_json(fixtures.to_document(record))
+
+
+# -- flows ---------------------------------------------------------------------------------------
+
+
+@flows_app.command("show")
+@guarded
+def flows_show(ctx: typer.Context, trigger: str, as_json: bool = JSON_OPTION) -> None:
+    """The ordered actions of a trigger's flow."""
+    from actions_studio.services import flows
+
+    with _workspace(ctx) as ws:
+        items = flows.get_flow(ws, trigger)
+    if as_json:
+        _print_json([{"name": a.name, "deployed_version": a.deployed_number} for a in items])
+    elif not items:
+        typer.echo(f"the {trigger} flow is empty")
+    else:
+        _table(["#", "ACTION", "DEPLOYED"],
+               [[i + 1, a.name, f"v{a.deployed_number}"] for i, a in enumerate(items)])
+
+
+@flows_app.command("set")
+@guarded
+def flows_set(
+    ctx: typer.Context, trigger: str,
+    names: Optional[list[str]] = typer.Argument(None, help="Deployed actions, in order (none: empty the flow)."),
+) -> None:
+    """Set the order of a trigger's flow."""
+    from actions_studio.services import flows
+
+    with _workspace(ctx) as ws:
+        items = flows.set_flow(ws, trigger, names or [])
+    typer.echo(f"{trigger} flow: {' -> '.join(a.name for a in items) or '(empty)'}")
+
+
+# -- test, export, import ------------------------------------------------------------------------
+
+
+@guarded
+def test_command(
+    ctx: typer.Context,
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML here (for CI)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    from actions_studio.services import runs
+
+    with _workspace(ctx) as ws:
+        reports = runs.run_tests(ws)
+    if junit is not None:
+        _write_junit(junit, reports)
+    failed = [r for r in reports if not r.passed]
+    if as_json:
+        _print_json([{"fixture": r.fixture, "target": r.target, "status": r.status,
+                      "passed": r.passed, "mismatch": r.mismatch} for r in reports])
+    elif not reports:
+        typer.echo("no fixture has an expectation; nothing to test")
+    else:
+        _table(["FIXTURE", "RAN", "STATUS", "RESULT", "FIRST MISMATCH"],
+               [[r.fixture, r.target, r.status, "PASS" if r.passed else "FAIL", r.mismatch or ""]
+                for r in reports])
+        typer.echo(f"{len(reports) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(EXIT_TEST_FAILED)
+
+
+def _write_junit(path: Path, reports: list[Any]) -> None:
+    suite = ET.Element("testsuite", name="actions-studio", tests=str(len(reports)),
+                       failures=str(sum(1 for r in reports if not r.passed)), errors="0")
+    for report in reports:
+        case = ET.SubElement(suite, "testcase", classname=report.target, name=report.fixture)
+        if not report.passed:
+            failure = ET.SubElement(case, "failure", message=report.mismatch or "failed")
+            failure.text = f"status: {report.status}\n{report.mismatch or ''}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    tree = ET.ElementTree(root)
+    ET.indent(tree)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+@guarded
+def export_command(ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR")) -> None:
+    from actions_studio.services import exchange
+
+    with _workspace(ctx) as ws:
+        report = exchange.export_workspace(ws, directory)
+    typer.echo(f"exported to {directory}: {len(report.written)} written, "
+               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
+@guarded
+def import_command(
+    ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    from actions_studio.services import exchange
+
+    with _workspace(ctx) as ws:
+        report = exchange.import_workspace(ws, directory)
+    if as_json:
+        _print_json({"created": report.created, "changed": report.changed,
+                     "unchanged": report.unchanged})
+        return
+    for label, items in (("created", report.created), ("changed", report.changed),
+                         ("unchanged", report.unchanged)):
+        typer.echo(f"{label} ({len(items)}): {', '.join(items) if items else '-'}")
