@@ -7,7 +7,7 @@ as read-only views and arrays as tuples, so no path through the event can mutate
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 _READ_ONLY = (
@@ -46,16 +46,36 @@ class ReadOnlyMapping(Mapping[str, Any]):
         self._data: dict[str, Any] = thaw(data or {}) if _copy else (data if data is not None else {})
 
     def __getitem__(self, key: str) -> Any:
+        """The value under ``key`` (objects come back read-only, arrays as tuples); KeyError if absent."""
         return freeze(self._data[key])
 
     def __iter__(self) -> Iterator[str]:
+        """The keys, in the event's order."""
         return iter(self._data)
 
     def __len__(self) -> int:
+        """How many keys there are."""
         return len(self._data)
 
     def __contains__(self, key: object) -> bool:
+        """True when ``key`` is present."""
         return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value under ``key``, or ``default`` (None) when it is absent."""
+        return self[key] if key in self._data else default
+
+    def keys(self) -> KeysView[str]:
+        """A view of the keys."""
+        return KeysView(self)
+
+    def items(self) -> ItemsView[str, Any]:
+        """A view of (key, read-only value) pairs."""
+        return ItemsView(self)
+
+    def values(self) -> ValuesView[Any]:
+        """A view of the read-only values."""
+        return ValuesView(self)
 
     def __repr__(self) -> str:
         return f"ReadOnlyMapping({self._data!r})"

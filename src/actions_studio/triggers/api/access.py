@@ -8,7 +8,7 @@ from .recording import Namespace, api_method, require_str
 CREDENTIALS_EXCHANGE_DENY_CODES = ("invalid_scope", "invalid_request", "server_error")
 
 
-class PostLoginAccess(Namespace):
+class PostLoginAccessApi(Namespace):
     """Deny the login."""
 
     _name = "access"
@@ -23,7 +23,7 @@ class PostLoginAccess(Namespace):
         require_str("access.deny", "reason", reason)
 
 
-class CredentialsExchangeAccess(Namespace):
+class CredentialsExchangeAccessApi(Namespace):
     """Deny the token request."""
 
     _name = "access"
@@ -44,7 +44,7 @@ class CredentialsExchangeAccess(Namespace):
         require_str("access.deny", "reason", reason)
 
 
-class PreUserRegistrationAccess(Namespace):
+class PreUserRegistrationAccessApi(Namespace):
     """Deny the signup."""
 
     _name = "access"

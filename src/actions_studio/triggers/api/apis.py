@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from .access import CredentialsExchangeAccess, PostLoginAccess, PreUserRegistrationAccess
-from .authentication import Authentication
-from .cache import Cache
-from .multifactor import Multifactor
+from .access import CredentialsExchangeAccessApi, PostLoginAccessApi, PreUserRegistrationAccessApi
+from .authentication import AuthenticationApi
+from .cache import CacheApi
+from .multifactor import MultifactorApi
 from .recording import ApiBase
-from .redirect import Redirect
-from .tokens import CredentialsExchangeAccessToken, IdToken, PostLoginAccessToken
+from .redirect import RedirectApi
+from .tokens import CredentialsExchangeAccessTokenApi, IdTokenApi, PostLoginAccessTokenApi
 from .transaction import TransactionApi
 from .user import UserApi
-from .validation import Validation
+from .validation import ValidationApi
 
 
 class PostLoginApi(ApiBase):
@@ -19,26 +19,26 @@ class PostLoginApi(ApiBase):
 
     TRIGGER_ID = "post-login"
     NAMESPACES = {
-        "access": PostLoginAccess,
-        "access_token": PostLoginAccessToken,
-        "id_token": IdToken,
-        "multifactor": Multifactor,
-        "redirect": Redirect,
+        "access": PostLoginAccessApi,
+        "access_token": PostLoginAccessTokenApi,
+        "id_token": IdTokenApi,
+        "multifactor": MultifactorApi,
+        "redirect": RedirectApi,
         "user": UserApi,
-        "cache": Cache,
-        "authentication": Authentication,
-        "validation": Validation,
+        "cache": CacheApi,
+        "authentication": AuthenticationApi,
+        "validation": ValidationApi,
         "transaction": TransactionApi,
     }
-    access: PostLoginAccess
-    access_token: PostLoginAccessToken
-    id_token: IdToken
-    multifactor: Multifactor
-    redirect: Redirect
+    access: PostLoginAccessApi
+    access_token: PostLoginAccessTokenApi
+    id_token: IdTokenApi
+    multifactor: MultifactorApi
+    redirect: RedirectApi
     user: UserApi
-    cache: Cache
-    authentication: Authentication
-    validation: Validation
+    cache: CacheApi
+    authentication: AuthenticationApi
+    validation: ValidationApi
     transaction: TransactionApi
 
 
@@ -47,13 +47,13 @@ class CredentialsExchangeApi(ApiBase):
 
     TRIGGER_ID = "credentials-exchange"
     NAMESPACES = {
-        "access": CredentialsExchangeAccess,
-        "access_token": CredentialsExchangeAccessToken,
-        "cache": Cache,
+        "access": CredentialsExchangeAccessApi,
+        "access_token": CredentialsExchangeAccessTokenApi,
+        "cache": CacheApi,
     }
-    access: CredentialsExchangeAccess
-    access_token: CredentialsExchangeAccessToken
-    cache: Cache
+    access: CredentialsExchangeAccessApi
+    access_token: CredentialsExchangeAccessTokenApi
+    cache: CacheApi
 
 
 class PreUserRegistrationApi(ApiBase):
@@ -61,36 +61,36 @@ class PreUserRegistrationApi(ApiBase):
 
     TRIGGER_ID = "pre-user-registration"
     NAMESPACES = {
-        "access": PreUserRegistrationAccess,
+        "access": PreUserRegistrationAccessApi,
         "user": UserApi,
-        "validation": Validation,
-        "cache": Cache,
+        "validation": ValidationApi,
+        "cache": CacheApi,
     }
-    access: PreUserRegistrationAccess
+    access: PreUserRegistrationAccessApi
     user: UserApi
-    validation: Validation
-    cache: Cache
+    validation: ValidationApi
+    cache: CacheApi
 
 
 class PostUserRegistrationApi(ApiBase):
     """post-user-registration runs asynchronously: its actions cannot change the signup, only use the cache."""
 
     TRIGGER_ID = "post-user-registration"
-    NAMESPACES = {"cache": Cache}
-    cache: Cache
+    NAMESPACES = {"cache": CacheApi}
+    cache: CacheApi
 
 
 class PostChangePasswordApi(ApiBase):
     """post-change-password runs asynchronously: its actions cannot change anything, only use the cache."""
 
     TRIGGER_ID = "post-change-password"
-    NAMESPACES = {"cache": Cache}
-    cache: Cache
+    NAMESPACES = {"cache": CacheApi}
+    cache: CacheApi
 
 
 class SendPhoneMessageApi(ApiBase):
     """A send-phone-message action delivers the message itself (through your provider); the api offers the cache."""
 
     TRIGGER_ID = "send-phone-message"
-    NAMESPACES = {"cache": Cache}
-    cache: Cache
+    NAMESPACES = {"cache": CacheApi}
+    cache: CacheApi

@@ -36,7 +36,7 @@ def check_factors(method: str, name: str, factors: Any, *, allow_empty: bool = F
         check_factor(method, f"{name}[{i}]", factor)
 
 
-class Authentication(Namespace):
+class AuthenticationApi(Namespace):
     """Customize how the user authenticates (MFA factors, external methods, account linking)."""
 
     _name = "authentication"

@@ -31,6 +31,22 @@ class CacheWriteResult(TypedDict, total=False):
     code: str
 
 
+# TypedDict keys cannot carry docstrings; the stubs take these.
+FIELD_DOCS = {
+    "CacheRecord": {
+        "value": "The cached string.",
+        "expires_at": "When the record expires, in epoch milliseconds; after that api.cache.get returns None.",
+    },
+    "CacheWriteResult": {
+        "type": "\"success\" or \"error\".",
+        "record": "The record written (or removed by delete); absent on errors.",
+        "code": (
+            "Why the write failed: \"key_too_large\", \"value_too_large\", \"too_many_entries\" "
+            "or \"total_size_exceeded\"; absent on success."
+        ),
+    },
+}
+
 # Error codes of a cache write that breaks a limit (Auth0 returns these instead of raising).
 KEY_TOO_LARGE = "key_too_large"
 VALUE_TOO_LARGE = "value_too_large"
@@ -42,7 +58,7 @@ def _size(key: str, value: str) -> int:
     return len(key.encode()) + len(value.encode())
 
 
-class Cache(Namespace):
+class CacheApi(Namespace):
     """Cache values (e.g. an M2M token) across the actions of this trigger execution."""
 
     _name = "cache"

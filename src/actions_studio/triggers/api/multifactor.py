@@ -10,7 +10,7 @@ from .recording import Namespace, api_method, json_safe, require_str
 MFA_PROVIDERS = ("any", "guardian", "google-authenticator", "duo", "none")
 
 
-class Multifactor(Namespace):
+class MultifactorApi(Namespace):
     """Require multi-factor authentication."""
 
     _name = "multifactor"

@@ -88,8 +88,12 @@ def api_method(func: F) -> F:
 
 
 def _public_signature(signature: inspect.Signature) -> str:
-    params = [p for p in signature.parameters.values() if p.name != "self"]
-    return str(signature.replace(parameters=params, return_annotation=inspect.Signature.empty))
+    params = [
+        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+        for p in signature.parameters.values()
+        if p.name != "self"
+    ]
+    return f"({', '.join(params)})"
 
 
 def require_str(method: str, name: str, value: Any, *, allow_empty: bool = False) -> str:

@@ -15,7 +15,7 @@ from .recording import Namespace, api_method, json_safe, require_str
 NON_INTERACTIVE_PROTOCOLS = ("oauth2-resource-owner", "oauth2-refresh-token", "oauth2-password")
 
 
-class Redirect(Namespace):
+class RedirectApi(Namespace):
     """Redirect the user during the login."""
 
     _name = "redirect"

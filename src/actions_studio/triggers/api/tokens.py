@@ -36,7 +36,7 @@ def check_scope(method: str, scope: Any) -> None:
         raise ApiUsageError(f"api.{method}: scope must be one scope without spaces, got {scope!r}")
 
 
-class PostLoginAccessToken(Namespace):
+class PostLoginAccessTokenApi(Namespace):
     """Change the access token issued at the end of the login."""
 
     _name = "access_token"
@@ -62,7 +62,7 @@ class PostLoginAccessToken(Namespace):
         check_scope("access_token.remove_scope", scope)
 
 
-class CredentialsExchangeAccessToken(Namespace):
+class CredentialsExchangeAccessTokenApi(Namespace):
     """Change the access token being issued."""
 
     _name = "access_token"
@@ -78,7 +78,7 @@ class CredentialsExchangeAccessToken(Namespace):
         check_claim(self, key, value)
 
 
-class IdToken(Namespace):
+class IdTokenApi(Namespace):
     """Change the ID token issued at the end of the login."""
 
     _name = "id_token"

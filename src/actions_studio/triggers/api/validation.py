@@ -5,7 +5,7 @@ from __future__ import annotations
 from .recording import Namespace, api_method, require_str
 
 
-class Validation(Namespace):
+class ValidationApi(Namespace):
     """Report a validation error."""
 
     _name = "validation"
