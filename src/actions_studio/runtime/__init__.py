@@ -1,1 +1,22 @@
-"""runtime layer."""
+"""runtime layer: runs action code in a sandbox (docs/architecture.md, "runtime/").
+
+A warm zygote process forks one confined child per action execution; the flow executor on top
+gives TRIGGERS.md's semantics. No Qt, no database.
+"""
+
+from .client import EventTooLargeError, Sandbox, SandboxError
+from .limits import SandboxLimits
+from .result import ActionError, ActionResult, ActionSource, Continuation, ExecutionResult, Stats
+
+__all__ = [
+    "ActionError",
+    "ActionResult",
+    "ActionSource",
+    "Continuation",
+    "EventTooLargeError",
+    "ExecutionResult",
+    "Sandbox",
+    "SandboxError",
+    "SandboxLimits",
+    "Stats",
+]

@@ -1,0 +1,231 @@
+"""Sandbox: the studio's handle on the zygote, safe to call from many threads at once.
+
+Each call opens its own Unix-socket connection to the zygote, so concurrent calls never share
+state and really run in parallel (the zygote only forks; children run side by side). The zygote is
+started once, early (in the constructor), with a scrubbed environment; if it dies, calls in flight
+fail with `SandboxError` and the next call starts a new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from .limits import SandboxLimits
+from .protocol import ProtocolError, pack_request, recv_reply
+from .result import ActionSource, Continuation, ExecutionResult
+
+ZYGOTE_START_TIMEOUT_S = 60.0
+# After the deadline the zygote kills and reaps the child, then answers; this is its slack.
+REPLY_GRACE_S = 15.0
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (zygote died, could not start): not the action's fault."""
+
+
+class EventTooLargeError(ValueError):
+    """The event payload exceeds SandboxLimits.event_bytes; nothing was run."""
+
+
+@dataclass
+class RawRun:
+    """One child execution as the zygote reported it, before redaction and interpretation."""
+
+    meta: dict[str, Any]
+    result: Optional[dict[str, Any]]
+    logs: bytes
+    wall_ms: float
+
+
+def _zygote_env() -> dict[str, str]:
+    """The zygote's whole environment: none of the studio's variables (tokens, keys, paths)."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": package_root,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONHASHSEED": "random",
+    }
+
+
+class _Zygote:
+    def __init__(self, limits: SandboxLimits) -> None:
+        self.dir = tempfile.mkdtemp(prefix="actions-studio-zygote-")
+        self.path = os.path.join(self.dir, "zygote.sock")
+        config = json.dumps({"limits": limits.to_json()})
+        self.proc = subprocess.Popen(
+            [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.zygote",
+             "--socket", self.path, "--config", config],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_zygote_env(), cwd="/",
+            close_fds=True, start_new_session=True,  # a Ctrl-C in the terminal is the studio's to handle
+        )
+        try:
+            self.ready = self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.capabilities: dict[str, Any] = self.ready["capabilities"]
+
+    def _wait_ready(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(ZYGOTE_START_TIMEOUT_S):
+                raise SandboxError(f"the sandbox zygote did not start within {ZYGOTE_START_TIMEOUT_S:.0f} s")
+        line = self.proc.stdout.readline()
+        self.proc.stdout.close()
+        try:
+            ready = json.loads(line)
+        except ValueError:
+            code = self.proc.wait(5)
+            raise SandboxError(f"the sandbox zygote failed to start (exit code {code}); see stderr") from None
+        return ready
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            try:
+                self.proc.stdin.close()  # EOF: the zygote kills its children and cleans up
+            except OSError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        elif self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Sandbox:
+    """Runs actions and flows in forked, confined children of one warm zygote.
+
+    >>> with Sandbox(SandboxLimits(wall_time_s=5)) as sandbox:
+    ...     result = sandbox.run_flow("post-login", [ActionSource("a", code)], event)
+    """
+
+    def __init__(self, limits: SandboxLimits = SandboxLimits()) -> None:
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._closed = False
+        self._zygote: Optional[_Zygote] = None
+        self._live()  # early: the first execution must not pay the start-up
+
+    # ------------------------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            zygote.stop()
+
+    def _live(self) -> _Zygote:
+        with self._lock:
+            if self._closed:
+                raise SandboxError("this Sandbox is closed")
+            zygote = self._zygote
+            if zygote is None or not zygote.alive():
+                if zygote is not None:
+                    zygote.stop()
+                self._zygote = None
+                zygote = self._zygote = _Zygote(self.limits)
+            return zygote
+
+    @property
+    def zygote_pid(self) -> Optional[int]:
+        zygote = self._zygote
+        return zygote.proc.pid if zygote is not None else None
+
+    def capabilities(self) -> dict[str, Any]:
+        """The confinement layers measured on this machine: ``{"layers": {name: bool}, "notes": {name: str}}``."""
+        caps = self._live().capabilities
+        return {"layers": dict(caps["layers"]), "notes": dict(caps["notes"])}
+
+    # ---------------------------------------------------------------------------- executions
+
+    def run_action(self, trigger_id: str, source: ActionSource, event_payload: dict[str, Any], *,
+                   phase: str = "execute", cache: Optional[dict[str, Any]] = None,
+                   timeout_s: Optional[float] = None) -> ExecutionResult:
+        """One action as a flow of one. ``cache`` (if given) is read and updated in place."""
+        from .flow import FlowRun
+
+        return FlowRun(self, trigger_id, [source], event_payload, timeout_s=timeout_s,
+                       first_phase=phase, cache=cache).run()
+
+    def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
+                 timeout_s: Optional[float] = None) -> ExecutionResult:
+        """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
+        from .flow import FlowRun
+
+        return FlowRun(self, trigger_id, list(actions), event_payload, timeout_s=timeout_s).run()
+
+    def resume(self, continuation: Continuation, query: dict[str, Any]) -> ExecutionResult:
+        """Continue a suspended flow: the redirecting action's continue handler with
+        ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
+        from .flow import resume_flow
+
+        return resume_flow(self, continuation, query)
+
+    def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
+                    cache: dict[str, Any], timeout_s: float) -> RawRun:
+        """One child execution (used by the flow executor): send the request, wait for the reply."""
+        body = json.dumps(
+            {"trigger": trigger_id, "name": source.name, "code": source.code, "phase": phase,
+             "secrets": source.secrets, "event": payload, "cache": cache},
+            separators=(",", ":"), ensure_ascii=False,
+        ).encode("utf-8", "surrogatepass")
+        zygote = self._live()
+        started = time.perf_counter()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(timeout_s + REPLY_GRACE_S)
+            sock.connect(zygote.path)
+            sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
+            meta, result, logs = recv_reply(sock)
+        except (OSError, EOFError, ProtocolError) as exc:
+            if isinstance(exc, socket.timeout):
+                raise SandboxError(f"the sandbox did not answer within {timeout_s + REPLY_GRACE_S:.0f} s") from None
+            raise SandboxError(
+                "the sandbox zygote stopped while this action ran; it is restarted on the next call "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
+        finally:
+            sock.close()
+        wall_ms = (time.perf_counter() - started) * 1000
+        parsed: Optional[dict[str, Any]] = None
+        if result:
+            try:
+                parsed = json.loads(result)
+            except ValueError:
+                parsed = {"error": {"type": "SandboxError", "message": "the action's result was unreadable "
+                                    "(its shared buffer was overwritten)", "traceback": None, "line": None},
+                          "calls": [], "warnings": [], "cache": None}
+        return RawRun(json.loads(meta), parsed, logs, wall_ms)

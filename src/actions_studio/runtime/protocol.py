@@ -1,0 +1,56 @@
+"""Wire framing between the Sandbox (client), the zygote and a child.
+
+client → zygote:  REQUEST header (magic, timeout_ms, body length) then the JSON body. The zygote
+reads only the header (it never parses a request, so it never holds code or secrets); the forked
+child reads the body itself.
+zygote → client:  one REPLY frame after the child has been reaped: the zygote's own meta JSON (exit
+status, rusage, timeout) plus the child's result JSON and its raw console bytes, both read from the
+child's shared buffer. The zygote is the only writer on the connection, so an action cannot forge or
+garble the frame; the child closes its copy before any action code runs.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+REQUEST = struct.Struct("!4sII")
+REQUEST_MAGIC = b"ASQ1"
+REPLY = struct.Struct("!4sIII")
+REPLY_MAGIC = b"ASR1"
+# Far above anything legitimate (1 MiB event + 100 kB code + secrets); a bound for a corrupt length.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+class ProtocolError(RuntimeError):
+    pass
+
+
+def recv_exact(sock: socket.socket, n: int) -> bytes:
+    if n == 0:
+        return b""
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = sock.recv_into(view[got:], n - got)
+        if k == 0:
+            raise EOFError(f"connection closed after {got} of {n} bytes")
+        got += k
+    return bytes(buf)
+
+
+def pack_request(timeout_ms: int, body: bytes) -> bytes:
+    return REQUEST.pack(REQUEST_MAGIC, timeout_ms, len(body)) + body
+
+
+def pack_reply(meta: bytes, result: bytes, logs: bytes) -> bytes:
+    return REPLY.pack(REPLY_MAGIC, len(meta), len(result), len(logs)) + meta + result + logs
+
+
+def recv_reply(sock: socket.socket) -> tuple[bytes, bytes, bytes]:
+    magic, n_meta, n_result, n_logs = REPLY.unpack(recv_exact(sock, REPLY.size))
+    if magic != REPLY_MAGIC or max(n_meta, n_result, n_logs) > MAX_BODY_BYTES:
+        raise ProtocolError("malformed reply from the sandbox zygote")
+    data = recv_exact(sock, n_meta + n_result + n_logs)
+    return data[:n_meta], data[n_meta : n_meta + n_result], data[n_meta + n_result :]
