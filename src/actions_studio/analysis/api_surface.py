@@ -18,10 +18,13 @@ def handler_names(trigger_id: str) -> tuple[str, ...]:
 @cache
 def api_methods(trigger_id: str) -> frozenset[str]:
     """Dotted method names (``access_token.set_custom_claim``) of the trigger's api stub class."""
-    module = trigger_id.replace("-", "_")
-    path = stubs_dir() / "actions_types" / f"{module}.pyi"
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    package = stubs_dir() / "actions_types"
+    classes: dict[str, ast.ClassDef] = {}
+    # shared classes first, so the trigger's own module wins on a name clash
+    for path in (package / "_common.pyi", package / f"{trigger_id.replace('-', '_')}.pyi"):
+        if path.exists():
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            classes.update({n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)})
     methods: set[str] = set()
 
     def walk(class_name: str, prefix: str, seen: frozenset[str]) -> None:
@@ -37,7 +40,7 @@ def api_methods(trigger_id: str) -> frozenset[str]:
                 else:
                     methods.add(prefix + item.name)
             elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                annotation = ast.unparse(item.annotation).strip("'\\"")
+                annotation = ast.unparse(item.annotation).strip("'\"")
                 walk(annotation.split(".")[-1], f"{prefix}{item.target.id}.", seen | {class_name})
 
     walk(f"{stub_class_prefix(trigger_id)}Api", "", frozenset())

@@ -1,0 +1,69 @@
+"""The jedi owner thread: answers arrive with their request id; superseded requests are dropped."""
+
+from __future__ import annotations
+
+import threading
+
+from actions_studio.analysis.worker import AnalysisWorker
+
+
+def test_real_completion_arrives_with_its_request_id() -> None:
+    worker = AnalysisWorker()
+    got: list = []
+    done = threading.Event()
+    try:
+        rid = worker.complete(
+            "editor:1", "def on_execute_post_login(event, api):\n    event.st", 2, 15, "post-login",
+            lambda i, answer: (got.append((i, answer)), done.set()),
+        )
+        assert done.wait(30)
+        assert got[0][0] == rid
+        assert "stats" in {c.name for c in got[0][1]}
+        assert worker.ready.is_set()
+    finally:
+        worker.stop()
+
+
+def test_superseded_requests_never_run_and_stale_answers_are_not_delivered() -> None:
+    worker = AnalysisWorker(warm_up=False)
+    gate, started = threading.Event(), threading.Event()
+    ran: list[str] = []
+    delivered: list[int] = []
+    finished = threading.Event()
+
+    def blocking(_engine):
+        started.set()
+        gate.wait(10)
+        ran.append("first")
+        return "first"
+
+    try:
+        first = worker.submit("editor:1", blocking, lambda i, a: delivered.append(i))
+        assert started.wait(30)
+        # queued behind the running one, then superseded before it can start
+        worker.submit("editor:1", lambda e: ran.append("second"), lambda i, a: delivered.append(i))
+        third = worker.submit("editor:1", lambda e: ran.append("third") or "third",
+                              lambda i, a: (delivered.append(i), finished.set()))
+        other = worker.submit("panel:2", lambda e: "other", lambda i, a: delivered.append(i))
+        gate.set()
+        assert finished.wait(10)
+        worker.stop()
+        assert ran == ["first", "third"]  # the second was superseded while queued
+        assert first not in delivered  # the first finished after a newer request: dropped
+        assert third in delivered and other in delivered
+    finally:
+        gate.set()
+        worker.stop()
+
+
+def test_a_failing_request_does_not_kill_the_jedi_thread() -> None:
+    worker = AnalysisWorker(warm_up=False)
+    answers: list = []
+    done = threading.Event()
+    try:
+        worker.submit("a", lambda e: 1 / 0, lambda i, a: answers.append(a))
+        worker.submit("b", lambda e: "alive", lambda i, a: (answers.append(a), done.set()))
+        assert done.wait(10)
+        assert answers == [None, "alive"]
+    finally:
+        worker.stop()
