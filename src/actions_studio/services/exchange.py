@@ -135,6 +135,7 @@ class _ActionFile:
     deployed_version: Optional[int]
     code: str
     deployed_code: str
+    has_deployed_file: bool
 
 
 def _read_json(path: Path, rel: str) -> Any:
@@ -196,7 +197,7 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
         check_compiles(deployed_code, f"actions/{name}/deployed.py" if deployed_path.is_file()
                        else f"actions/{name}/code.py")
     return _ActionFile(name, trigger, runtime, tuple(deps), tuple(secrets), deployed, code,
-                       deployed_code)
+                       deployed_code, deployed_path.is_file())
 
 
 def _load_flows(root: Path) -> dict[str, list[str]]:
@@ -270,13 +271,19 @@ def _apply_action(s: Any, item: _ActionFile, report: ImportReport) -> None:
                           secret_names=item.secrets, runtime=item.runtime)
         changed = True
     if item.deployed_version is not None:
-        # What is deployed matters, not its number: numbers are this workspace's own history.
         deployed = (repo.get_version(s, action.id, action.deployed_number)
                     if action.deployed_number is not None else None)
-        if deployed is None or deployed.code != item.deployed_code:
+        # Without deployed.py the files say "deployed = draft" only as of the export; an edit of
+        # code.py alone is a draft edit. A deploy is imported when deployed.py says so, or when
+        # the file's number differs from ours — and in both cases only if the code differs, so
+        # a second import of the same files changes nothing.
+        differs = deployed is None or deployed.code != item.deployed_code
+        signalled = item.has_deployed_file or item.deployed_version != action.deployed_number
+        if differs and signalled:
+            number = item.deployed_version if item.deployed_version > action.last_number else None
             repo.insert_version(s, action.id, code=item.deployed_code,
                                 dependencies=item.dependencies, secret_names=item.secrets,
-                                runtime=item.runtime, note="imported")
+                                runtime=item.runtime, note="imported", number=number)
             changed = True
     (report.changed if changed else report.unchanged).append(label)
 
