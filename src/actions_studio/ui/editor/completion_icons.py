@@ -1,0 +1,57 @@
+"""Small kind badges (f, C, v, m, …) for completion list rows, as RGBA pixels.
+
+The view registers them with Scintilla; this module only paints. The letters and colours follow
+the convention Python IDEs share (function purple, class orange, variable blue, module grey) so a
+row's kind reads at a glance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+ICON_SIZE = 14
+
+
+@dataclass(frozen=True, slots=True)
+class KindBadge:
+    image_id: int  # Scintilla image ids start at 1; 0 means "no image"
+    letter: str
+    colour: str
+
+
+# jedi's Completion.kind values → badge; unknown kinds get no badge rather than a wrong one.
+BADGES: dict[str, KindBadge] = {
+    "function": KindBadge(1, "f", "#8250df"),
+    "class": KindBadge(2, "C", "#d4731b"),
+    "instance": KindBadge(3, "v", "#2f7fd1"),
+    "statement": KindBadge(3, "v", "#2f7fd1"),
+    "param": KindBadge(4, "p", "#2f9e6e"),
+    "property": KindBadge(5, "a", "#2f7fd1"),
+    "module": KindBadge(6, "m", "#6e7781"),
+    "keyword": KindBadge(7, "k", "#cf222e"),
+    "path": KindBadge(8, "/", "#6e7781"),
+}
+
+
+def badge_pixels(badge: KindBadge) -> bytes:
+    """ICON_SIZE × ICON_SIZE RGBA8888 pixels of a rounded badge with the kind's letter."""
+    image = QImage(ICON_SIZE, ICON_SIZE, QImage.Format.Format_RGBA8888)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(badge.colour))
+        painter.drawRoundedRect(QRectF(0.5, 0.5, ICON_SIZE - 1, ICON_SIZE - 1), 3, 3)
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(10)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(QRectF(0, 0, ICON_SIZE, ICON_SIZE), Qt.AlignmentFlag.AlignCenter, badge.letter)
+    finally:
+        painter.end()
+    return bytes(image.constBits())

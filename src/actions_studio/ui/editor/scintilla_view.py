@@ -1,0 +1,786 @@
+"""The Python text area: the ONLY module of the studio that talks to Scintilla.
+
+Everything Scintilla-specific (message names, style numbers, byte positions, indicator and marker
+numbers) stays here so the binding could be swapped (PITFALLS.md, Editor). Callers get a small
+Python API and `sig_*` signals. Positions in this API are Scintilla's UTF-8 byte offsets ("pos");
+`location_of` / `position_of` convert to and from jedi's (1-based line, code-point column)
+through analysis/positions.py, never by hand.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import keyword
+import builtins
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QKeyCombination, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from lexilla import create_lexer
+from lexilla.pyside6_scintilla import set_lexer
+from pyside6_scintilla import Scintilla, ScintillaEdit
+
+from actions_studio.analysis.model import Diagnostic
+from actions_studio.analysis.positions import (
+    Position,
+    column_to_line_byte_column,
+    line_byte_column_to_column,
+)
+from actions_studio.ui.editor.completion_icons import BADGES, ICON_SIZE, badge_pixels
+from actions_studio.ui.editor.themes import LIGHT, EditorTheme
+
+Msg = Scintilla.Message
+
+# Lexilla's Python lexer styles (SCE_P_*), checked against nameOfStyle() in the tests.
+P_DEFAULT, P_COMMENTLINE, P_NUMBER, P_STRING, P_CHARACTER, P_WORD = 0, 1, 2, 3, 4, 5
+P_TRIPLE, P_TRIPLEDOUBLE, P_CLASSNAME, P_DEFNAME, P_OPERATOR, P_IDENTIFIER = 6, 7, 8, 9, 10, 11
+P_COMMENTBLOCK, P_STRINGEOL, P_WORD2, P_DECORATOR = 12, 13, 14, 15
+P_FSTRING, P_FCHARACTER, P_FTRIPLE, P_FTRIPLEDOUBLE, P_ATTRIBUTE = 16, 17, 18, 19, 20
+_NOT_CODE_STYLES = frozenset({P_COMMENTLINE, P_COMMENTBLOCK, P_STRING, P_CHARACTER, P_TRIPLE, P_TRIPLEDOUBLE,
+                              P_STRINGEOL, P_FSTRING, P_FCHARACTER, P_FTRIPLE, P_FTRIPLEDOUBLE, P_NUMBER})
+
+# Indicators 8+ belong to the container (Scintilla.IndicatorNumbers.Container).
+INDICATOR_ERROR, INDICATOR_WARNING, INDICATOR_FIND = 8, 9, 10
+_SEVERITY_INDICATORS = {"error": INDICATOR_ERROR, "warning": INDICATOR_WARNING}
+# Markers 0..24 are free (25..31 are the fold symbols).
+MARKER_ERROR, MARKER_WARNING = 20, 21
+MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD = 0, 1, 2
+INDENT = 4
+_BRACES = frozenset(b"()[]{}")
+_LIST_SEPARATOR = "\n"  # completion names never hold a newline (they may hold spaces: dict keys)
+_TYPE_SEPARATOR = "\x1d"
+_PREFERRED_FONTS = ("JetBrains Mono", "Cascadia Code", "Fira Code", "Source Code Pro", "Consolas", "Menlo",
+                    "DejaVu Sans Mono", "Liberation Mono")
+_DEDENT_AFTER = ("return", "pass", "raise", "break", "continue")
+
+
+def _bgr(colour: str) -> int:
+    """Scintilla colours are 0xBBGGRR."""
+    value = int(colour.lstrip("#"), 16)
+    return ((value & 0xFF) << 16) | (value & 0xFF00) | ((value >> 16) & 0xFF)
+
+
+def _abgr(colour: str, alpha: int = 0xFF) -> int:
+    """Element colours carry alpha in the top byte; kept signed-32 for the binding's int."""
+    value = (alpha << 24) | _bgr(colour)
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def monospace_family() -> str:
+    families = set(QFontDatabase.families())
+    for family in _PREFERRED_FONTS:
+        if family in families:
+            return family
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+
+
+class _TextArea(ScintillaEdit):
+    """ScintillaEdit with the view's key bindings and auto-indent in front of Scintilla's keymap."""
+
+    def __init__(self, view: ScintillaView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def event(self, event: QEvent) -> bool:
+        # Claim bound keys before any window shortcut does: when the editor has focus, Ctrl+F is its
+        # find bar even if the main window's menu carries the same shortcut.
+        if event.type() == QEvent.Type.ShortcutOverride and self._view._binding_for(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._view._handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+        if event.key() == Qt.Key.Key_Backspace:
+            self._view.sig_char_deleted.emit()
+
+
+class ScintillaView(QWidget):
+    """A Python code view: highlighting, folding, indent, squiggles, popups, find; no analysis."""
+
+    sig_char_added = Signal(str)
+    """The user typed a character; it is already in the text, before the caret."""
+    sig_char_deleted = Signal()
+    """The user deleted backwards (Backspace); the caret moved left."""
+    sig_text_modified = Signal(int)
+    """Text was inserted or deleted at this byte position (typing, paste, undo, set_text)."""
+    sig_cursor_moved = Signal(int)
+    """The caret moved to this byte position."""
+    sig_modified_changed = Signal(bool)
+    """The text left (True) or returned to (False) its saved state."""
+    sig_dwelled = Signal(int)
+    """The mouse rested over this byte position."""
+    sig_dwell_ended = Signal()
+    """The mouse moved on after a dwell, or a key was pressed."""
+
+    def __init__(self, parent: QWidget | None = None, theme: EditorTheme = LIGHT) -> None:
+        super().__init__(parent)
+        self._sci = _TextArea(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._sci)
+        self.setFocusProxy(self._sci)
+        self._bindings: dict[int, Callable[[], None]] = {}
+        self._theme = theme
+        self._font_family = monospace_family()
+        self._font_size = 10
+        self._number_digits = 0
+        self._last_caret = -1
+        self._icon_buffers: list[ctypes.Array] = []
+        self._configure()
+        self.apply_theme(theme)
+        self._sci.charAdded.connect(self.on_sci_char_added)
+        self._sci.modified.connect(self.on_sci_modified)
+        self._sci.updateUi.connect(self.on_sci_update_ui)
+        self._sci.savePointChanged.connect(self.on_sci_save_point_changed)
+        self._sci.dwellStart.connect(self.on_sci_dwell_start)
+        self._sci.dwellEnd.connect(self.on_sci_dwell_end)
+        self._sci.linesAdded.connect(self.on_sci_lines_added)
+
+    # ----------------------------------------------------------------------------------- set-up
+    def _configure(self) -> None:
+        sci = self._sci
+        lexer = create_lexer("python")
+        for key, value in {
+            "fold": "1",
+            "fold.compact": "0",  # blank lines after a block stay outside its fold
+            "fold.quotes.python": "1",
+            "lexer.python.keywords2.no.sub.identifiers": "1",  # `user.id` is not the builtin id()
+            "lexer.python.decorator.attributes": "1",
+        }.items():
+            lexer.property_set(key, value)
+        # set_lexer detaches: without that both sides free the lexer and exit segfaults (PITFALLS.md)
+        set_lexer(sci, lexer)
+        sci.setKeyWords(0, " ".join(sorted(set(keyword.kwlist) | set(keyword.softkwlist) - {"_"})))
+        sci.setKeyWords(1, " ".join(sorted(n for n in dir(builtins) if not n.startswith("_"))))
+        sci.setCodePage(Scintilla.CpUtf8)
+        sci.setEOLMode(Scintilla.EndOfLine.Lf)
+        sci.setUseTabs(False)
+        sci.setIndent(INDENT)
+        sci.setTabWidth(INDENT)
+        sci.setTabIndents(True)
+        sci.setBackSpaceUnIndents(True)
+        sci.setIndentationGuides(Scintilla.IndentView.LookBoth)
+        sci.setCaretLineVisibleAlways(True)
+        sci.setCaretLineLayer(Scintilla.Layer.UnderText)
+        sci.setCaretWidth(2)
+        sci.setMultipleSelection(True)
+        sci.setAdditionalSelectionTyping(True)
+        sci.setScrollWidth(1)
+        sci.setScrollWidthTracking(True)
+        sci.setLayoutCache(Scintilla.LineCache.Page)
+        sci.setMouseDwellTime(600)
+        # Only text changes reach Python: styling and fold notifications would cost a slot call each.
+        sci.setModEventMask(Scintilla.ModificationFlags.InsertText | Scintilla.ModificationFlags.DeleteText)
+        sci.setYCaretPolicy(Scintilla.CaretPolicy.Slop | Scintilla.CaretPolicy.Even, 3)
+        sci.setVisiblePolicy(Scintilla.VisiblePolicy.Slop | Scintilla.VisiblePolicy.Strict, 6)
+        # margins: line numbers, a diagnostics dot, folding
+        sci.setMarginTypeN(MARGIN_NUMBERS, Scintilla.MarginType.Number)
+        sci.setMarginMaskN(MARGIN_NUMBERS, 0)
+        sci.setMarginTypeN(MARGIN_DIAGNOSTICS, Scintilla.MarginType.Symbol)
+        sci.setMarginMaskN(MARGIN_DIAGNOSTICS, (1 << MARKER_ERROR) | (1 << MARKER_WARNING))
+        sci.setMarginWidthN(MARGIN_DIAGNOSTICS, 12)
+        sci.setMarginTypeN(MARGIN_FOLD, Scintilla.MarginType.Symbol)
+        sci.setMarginMaskN(MARGIN_FOLD, Scintilla.MaskFolders)
+        sci.setMarginSensitiveN(MARGIN_FOLD, True)
+        sci.setMarginWidthN(MARGIN_FOLD, 14)
+        sci.setMarginLeft(2)
+        sci.setAutomaticFold(Scintilla.AutomaticFold.Show | Scintilla.AutomaticFold.Click
+                             | Scintilla.AutomaticFold.Change)
+        sci.setFoldFlags(Scintilla.FoldFlag.LineAfterContracted)
+        outline = Scintilla.MarkerOutline
+        symbol = Scintilla.MarkerSymbol
+        for marker, shape in ((outline.FolderOpen, symbol.BoxMinus), (outline.Folder, symbol.BoxPlus),
+                              (outline.FolderSub, symbol.VLine), (outline.FolderTail, symbol.LCorner),
+                              (outline.FolderEnd, symbol.BoxPlusConnected),
+                              (outline.FolderOpenMid, symbol.BoxMinusConnected),
+                              (outline.FolderMidTail, symbol.TCorner)):
+            sci.markerDefine(marker, shape)
+        sci.markerDefine(MARKER_ERROR, symbol.Circle)
+        sci.markerDefine(MARKER_WARNING, symbol.Circle)
+        for indicator in (INDICATOR_ERROR, INDICATOR_WARNING):
+            sci.indicSetStyle(indicator, Scintilla.IndicatorStyle.Squiggle)
+            sci.indicSetUnder(indicator, True)
+        sci.indicSetStyle(INDICATOR_FIND, Scintilla.IndicatorStyle.StraightBox)
+        sci.indicSetUnder(INDICATOR_FIND, True)
+        # completion list: our controller filters and orders it, Scintilla only shows it
+        sci.autoCSetSeparator(ord(_LIST_SEPARATOR))
+        sci.autoCSetTypeSeparator(ord(_TYPE_SEPARATOR))
+        sci.autoCSetIgnoreCase(True)
+        sci.autoCSetAutoHide(False)  # substring matches would otherwise close the list
+        sci.autoCSetOrder(Scintilla.Ordering.Custom)
+        sci.autoCSetOptions(Scintilla.AutoCompleteOption.SelectFirstItem)
+        sci.autoCSetDropRestOfWord(True)
+        sci.autoCSetMaxHeight(10)
+        sci.autoCSetCancelAtStart(True)
+        self._register_badges()
+        sci.callTipUseStyle(INDENT * 8)
+        sci.callTipSetPosition(False)
+        # Scintilla binds Ctrl+/ to "word part left"; the editor uses it to toggle comments.
+        sci.clearCmdKey(ord("/") | (Scintilla.KeyMod.Ctrl << 16))
+
+    def _register_badges(self) -> None:
+        # The binding refuses bytes for image data (NameError inside it, PITFALLS.md), so the
+        # pixels go by address: SCI_REGISTERRGBAIMAGE copies them before returning.
+        self._sci.rGBAImageSetWidth(ICON_SIZE)
+        self._sci.rGBAImageSetHeight(ICON_SIZE)
+        registered = set()
+        for badge in BADGES.values():
+            if badge.image_id in registered:
+                continue
+            registered.add(badge.image_id)
+            pixels = badge_pixels(badge)
+            buffer = ctypes.create_string_buffer(pixels, len(pixels))
+            self._sci.send(Msg.RegisterRGBAImage, badge.image_id, ctypes.addressof(buffer))
+            self._icon_buffers.append(buffer)
+
+    def apply_theme(self, theme: EditorTheme) -> None:
+        sci = self._sci
+        self._theme = theme
+        common = Scintilla.StylesCommon
+        sci.styleResetDefault()
+        sci.styleSetFont(common.Default, self._font_family)
+        sci.styleSetSize(common.Default, self._font_size)
+        sci.styleSetFore(common.Default, _bgr(theme.foreground))
+        sci.styleSetBack(common.Default, _bgr(theme.background))
+        sci.styleClearAll()
+        roles = {
+            P_DEFAULT: theme.foreground, P_IDENTIFIER: theme.foreground, P_ATTRIBUTE: theme.foreground,
+            P_COMMENTLINE: theme.comment, P_COMMENTBLOCK: theme.comment, P_NUMBER: theme.number,
+            P_STRING: theme.string, P_CHARACTER: theme.string, P_TRIPLE: theme.string,
+            P_TRIPLEDOUBLE: theme.string, P_STRINGEOL: theme.string, P_FSTRING: theme.fstring,
+            P_FCHARACTER: theme.fstring, P_FTRIPLE: theme.fstring, P_FTRIPLEDOUBLE: theme.fstring,
+            P_WORD: theme.keyword, P_WORD2: theme.builtin, P_DECORATOR: theme.decorator,
+            P_DEFNAME: theme.def_name, P_CLASSNAME: theme.class_name, P_OPERATOR: theme.operator,
+        }
+        for style, colour in roles.items():
+            sci.styleSetFore(style, _bgr(colour))
+        for style in (P_WORD, P_DEFNAME, P_CLASSNAME):
+            sci.styleSetBold(style, True)
+        for style in (P_COMMENTLINE, P_COMMENTBLOCK):
+            sci.styleSetItalic(style, True)
+        sci.styleSetBack(P_STRINGEOL, _bgr(theme.unclosed_string_background))
+        sci.styleSetEOLFilled(P_STRINGEOL, True)
+        sci.styleSetFore(common.LineNumber, _bgr(theme.line_number))
+        sci.styleSetBack(common.LineNumber, _bgr(theme.margin_background))
+        sci.styleSetSize(common.LineNumber, max(7, self._font_size - 1))
+        sci.styleSetFore(common.IndentGuide, _bgr(theme.indent_guide))
+        sci.styleSetBack(common.IndentGuide, _bgr(theme.background))
+        sci.styleSetFore(common.BraceLight, _bgr(theme.brace_match_foreground))
+        sci.styleSetBack(common.BraceLight, _bgr(theme.brace_match_background))
+        sci.styleSetBold(common.BraceLight, True)
+        sci.styleSetFore(common.BraceBad, _bgr(theme.brace_bad))
+        sci.styleSetBold(common.BraceBad, True)
+        # call tips use a readable proportional font, like every IDE's hover card
+        ui_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+        sci.styleSetFont(common.CallTip, ui_font)
+        sci.styleSetSize(common.CallTip, max(7, self._font_size - 1))
+        sci.styleSetFore(common.CallTip, _bgr(theme.popup_foreground))
+        sci.styleSetBack(common.CallTip, _bgr(theme.popup_background))
+        sci.callTipSetFore(_bgr(theme.popup_foreground))
+        sci.callTipSetBack(_bgr(theme.popup_background))
+        sci.callTipSetForeHlt(_bgr(theme.popup_highlight))
+        element = Scintilla.Element
+        sci.setElementColour(element.Caret, _abgr(theme.caret))
+        sci.setElementColour(element.CaretLineBack, _abgr(theme.current_line))
+        sci.setElementColour(element.SelectionBack, _abgr(theme.selection))
+        sci.setElementColour(element.SelectionInactiveBack, _abgr(theme.selection, 0xB0))
+        sci.setElementColour(element.WhiteSpace, _abgr(theme.whitespace))
+        sci.setElementColour(element.FoldLine, _abgr(theme.fold_marker, 0x80))
+        sci.setElementColour(element.List, _abgr(theme.popup_foreground))
+        sci.setElementColour(element.ListBack, _abgr(theme.popup_background))
+        sci.setElementColour(element.ListSelected, _abgr(theme.popup_selected_foreground))
+        sci.setElementColour(element.ListSelectedBack, _abgr(theme.popup_selected_background))
+        for margin in (MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD):
+            sci.setMarginBackN(margin, _bgr(theme.margin_background))
+        sci.setFoldMarginColour(True, _bgr(theme.margin_background))
+        sci.setFoldMarginHiColour(True, _bgr(theme.margin_background))
+        for marker in range(Scintilla.MarkerOutline.FolderEnd, Scintilla.MarkerOutline.FolderOpen + 1):
+            sci.markerSetFore(marker, _bgr(theme.fold_marker_fill))
+            sci.markerSetBack(marker, _bgr(theme.fold_marker))
+        for marker, colour in ((MARKER_ERROR, theme.error), (MARKER_WARNING, theme.warning)):
+            sci.markerSetFore(marker, _bgr(colour))
+            sci.markerSetBack(marker, _bgr(colour))
+        sci.indicSetFore(INDICATOR_ERROR, _bgr(theme.error))
+        sci.indicSetFore(INDICATOR_WARNING, _bgr(theme.warning))
+        sci.indicSetFore(INDICATOR_FIND, _bgr(theme.find_match))
+        sci.indicSetAlpha(INDICATOR_FIND, 0xFF)
+        sci.indicSetOutlineAlpha(INDICATOR_FIND, 0x60)
+        self._number_digits = 0
+        self._fit_line_number_margin()
+
+    @property
+    def theme(self) -> EditorTheme:
+        return self._theme
+
+    def set_font_size(self, points: int) -> None:
+        self._font_size = points
+        self.apply_theme(self._theme)
+
+    def text_area(self) -> QWidget:
+        """The widget that takes keyboard focus and key events (for focus chains and tests)."""
+        return self._sci
+
+    # ------------------------------------------------------------------------------- key bindings
+    def bind_key(self, sequence: QKeySequence | str, handler: Callable[[], None]) -> None:
+        """Run `handler` for this key while the text area has focus, instead of Scintilla's action.
+
+        Escape is only offered when no completion list or call tip is open (Scintilla closes those).
+        """
+        combination = QKeySequence(sequence)[0]
+        self._bindings[combination.toCombined()] = handler
+
+    def _binding_for(self, event: QKeyEvent) -> Callable[[], None] | None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        combined = QKeyCombination(modifiers, Qt.Key(event.key())).toCombined()
+        handler = self._bindings.get(combined)
+        if handler is not None and event.key() == Qt.Key.Key_Escape and self.popup_active():
+            return None
+        return handler
+
+    def _handle_key(self, event: QKeyEvent) -> bool:
+        handler = self._binding_for(event)
+        if handler is not None:
+            handler()
+            return True
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier in (Qt.KeyboardModifier.NoModifier,
+                                                                             Qt.KeyboardModifier.ShiftModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and not self._sci.autoCActive():
+            self._newline_with_indent()
+            return True
+        return False
+
+    def _newline_with_indent(self) -> None:
+        """Enter keeps the indent, adds a level after `:`, drops one after return/pass/raise/…"""
+        sci = self._sci
+        sci.beginUndoAction()
+        try:
+            if not sci.selectionEmpty():
+                sci.replaceSel("")
+            caret = sci.currentPos()
+            line = sci.lineFromPosition(caret)
+            head = self.text_range(sci.positionFromLine(line), caret)
+            code = self._code_part(sci.positionFromLine(line), head).rstrip()
+            indent = sci.lineIndentation(line)
+            if not head.strip():
+                indent = min(indent, len(head.expandtabs(INDENT)))
+            elif code.endswith(":"):
+                indent += INDENT
+            elif code.lstrip().split(" ")[0] in _DEDENT_AFTER:
+                indent = max(0, indent - INDENT)
+            sci.newLine()
+            if not head.strip():
+                sci.setLineIndentation(line, 0)  # leave no trailing spaces on the line left behind
+            sci.setLineIndentation(line + 1, indent)
+            sci.gotoPos(sci.lineIndentPosition(line + 1))
+        finally:
+            sci.endUndoAction()
+
+    def _code_part(self, line_start: int, head: str) -> str:
+        """`head` without a trailing comment (a `#` the lexer styles as a comment)."""
+        offset = 0
+        for index, char in enumerate(head):
+            if char == "#" and self._sci.styleAt(line_start + offset) == P_COMMENTLINE:
+                return head[:index]
+            offset += len(char.encode("utf-8"))
+        return head
+
+    # ---------------------------------------------------------------------------------- text
+    def text(self) -> str:
+        return bytes(self._sci.getText(self._sci.length() + 1)).decode("utf-8", errors="replace")
+
+    def set_text(self, text: str) -> None:
+        """Replace the whole text; undo history starts here and the text counts as saved."""
+        self._sci.setText(text)
+        self._sci.emptyUndoBuffer()
+        self._sci.setSavePoint()
+        self._sci.gotoPos(0)
+
+    def text_range(self, start: int, end: int) -> str:
+        if end <= start:
+            return ""
+        return bytes(self._sci.textRange(start, end)).decode("utf-8", errors="replace")
+
+    def length(self) -> int:
+        """Length in bytes."""
+        return self._sci.length()
+
+    def line_count(self) -> int:
+        return self._sci.lineCount()
+
+    def line_text(self, line: int) -> str:
+        """Text of 0-based `line` without its line end."""
+        sci = self._sci
+        return self.text_range(sci.positionFromLine(line), sci.lineEndPosition(line))
+
+    def line_of(self, pos: int) -> int:
+        return self._sci.lineFromPosition(pos)
+
+    def caret(self) -> int:
+        return self._sci.currentPos()
+
+    def set_caret(self, pos: int) -> None:
+        self._sci.gotoPos(pos)
+
+    def select(self, anchor: int, caret: int) -> None:
+        self._sci.setSel(anchor, caret)
+
+    def selection(self) -> tuple[int, int]:
+        return self._sci.selectionStart(), self._sci.selectionEnd()
+
+    def selected_text(self) -> str:
+        start, end = self.selection()
+        return self.text_range(start, end)
+
+    def insert_text(self, text: str) -> None:
+        """Replace the selection (or insert at the caret) as the user would by typing."""
+        self._sci.replaceSel(text)
+
+    def location_of(self, pos: int) -> Position:
+        """jedi's position of a byte position: 1-based line, code-point column."""
+        line = self._sci.lineFromPosition(pos)
+        line_start = self._sci.positionFromLine(line)
+        return Position(line + 1, line_byte_column_to_column(self.line_text(line), pos - line_start))
+
+    def position_of(self, line: int, column: int) -> int:
+        """Byte position of jedi's (1-based line, code-point column); clamps past the end."""
+        line0 = max(0, min(line - 1, self._sci.lineCount() - 1))
+        text = self.line_text(line0)
+        return self._sci.positionFromLine(line0) + column_to_line_byte_column(text, min(column, len(text)))
+
+    def is_code_at(self, pos: int) -> bool:
+        """False inside strings, comments and numbers (no completion popping up there)."""
+        pos = max(0, pos)
+        # Scintilla styles lazily (on paint); text typed a moment ago may not be styled yet.
+        self._sci.colourise(self._sci.positionFromLine(self._sci.lineFromPosition(pos)), pos + 1)
+        return self._sci.styleAt(pos) not in _NOT_CODE_STYLES
+
+    def word_start(self, pos: int) -> int:
+        return self._sci.wordStartPosition(pos, True)
+
+    def word_end(self, pos: int) -> int:
+        return self._sci.wordEndPosition(pos, True)
+
+    def go_to_line(self, line: int) -> None:
+        """Put the caret at the start of 1-based `line` and scroll it into comfortable view."""
+        sci = self._sci
+        line0 = max(0, min(line - 1, sci.lineCount() - 1))
+        sci.ensureVisibleEnforcePolicy(line0)
+        sci.gotoLine(line0)
+        sci.vCHome()
+
+    def first_visible_line(self) -> int:
+        """0-based document line shown at the top."""
+        return self._sci.docLineFromVisible(self._sci.firstVisibleLine())
+
+    def lines_on_screen(self) -> int:
+        return self._sci.linesOnScreen()
+
+    # ------------------------------------------------------------------------------- editing
+    def undo(self) -> None:
+        self._sci.undo()
+
+    def redo(self) -> None:
+        self._sci.redo()
+
+    def can_undo(self) -> bool:
+        return self._sci.canUndo()
+
+    def can_redo(self) -> bool:
+        return self._sci.canRedo()
+
+    def is_modified(self) -> bool:
+        return self._sci.modify()
+
+    def mark_saved(self) -> None:
+        self._sci.setSavePoint()
+
+    def toggle_comment(self) -> None:
+        """Comment the selected lines (or the caret line) with `# `, or uncomment them if all are."""
+        sci = self._sci
+        start, end = self.selection()
+        first, last = sci.lineFromPosition(start), sci.lineFromPosition(end)
+        if last > first and end == sci.positionFromLine(last):
+            last -= 1  # a selection ending at column 0 does not include that line
+        lines = [line for line in range(first, last + 1) if self.line_text(line).strip()]
+        if not lines:
+            return
+        commented = all(self.line_text(line).lstrip().startswith("#") for line in lines)
+        sci.beginUndoAction()
+        try:
+            if commented:
+                for line in lines:
+                    hash_pos = sci.lineIndentPosition(line)
+                    after = self.text_range(hash_pos + 1, hash_pos + 2)
+                    sci.deleteRange(hash_pos, 2 if after == " " else 1)
+            else:
+                column = min(sci.lineIndentation(line) for line in lines)
+                for line in lines:
+                    sci.insertText(sci.findColumn(line, column), "# ")
+        finally:
+            sci.endUndoAction()
+
+    # ------------------------------------------------------------------------------- diagnostics
+    def set_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Squiggles under each diagnostic's range and a dot in the margin of its line."""
+        sci = self._sci
+        length = sci.length()
+        for indicator in (INDICATOR_ERROR, INDICATOR_WARNING):
+            sci.setIndicatorCurrent(indicator)
+            sci.indicatorClearRange(0, length)
+        sci.markerDeleteAll(MARKER_ERROR)
+        sci.markerDeleteAll(MARKER_WARNING)
+        for diagnostic in diagnostics:
+            start, end = self.diagnostic_span(diagnostic)
+            sci.setIndicatorCurrent(_SEVERITY_INDICATORS.get(diagnostic.severity, INDICATOR_WARNING))
+            sci.indicatorFillRange(start, end - start)
+            sci.markerAdd(diagnostic.line - 1, MARKER_ERROR if diagnostic.severity == "error" else MARKER_WARNING)
+
+    def diagnostic_span(self, diagnostic: Diagnostic) -> tuple[int, int]:
+        """Byte range a diagnostic underlines; an empty range grows to the word (or line) it is on."""
+        start = self.position_of(diagnostic.line, diagnostic.column)
+        end = self.position_of(diagnostic.end_line, diagnostic.end_column)
+        if end <= start:
+            end = self.word_end(start)
+            if end <= start:
+                end = self._sci.lineEndPosition(self._sci.lineFromPosition(start))
+            if end <= start:
+                end = min(start + 1, self._sci.length())
+        return start, end
+
+    def diagnostic_severity_at(self, pos: int) -> str | None:
+        """"error", "warning" or None: which squiggle lies under byte `pos`."""
+        on = self._sci.indicatorAllOnFor(pos)
+        if on & (1 << INDICATOR_ERROR):
+            return "error"
+        if on & (1 << INDICATOR_WARNING):
+            return "warning"
+        return None
+
+    # --------------------------------------------------------------------------------- popups
+    def show_completions(self, word_start: int, items: Sequence[tuple[str, str]]) -> None:
+        """Show (name, jedi kind) rows; accepting one replaces the text from `word_start` to the caret."""
+        if not items:
+            self._sci.autoCCancel()
+            return
+        rows = []
+        for name, kind in items:
+            badge = BADGES.get(kind)
+            rows.append(f"{name}{_TYPE_SEPARATOR}{badge.image_id}" if badge else name)
+        self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
+
+    def completion_active(self) -> bool:
+        return self._sci.autoCActive()
+
+    def completion_current(self) -> str:
+        """The row the completion list has selected ('' when none is shown)."""
+        if not self._sci.autoCActive():
+            return ""
+        return bytes(self._sci.autoCCurrentText()).decode("utf-8", errors="replace")
+
+    def cancel_completion(self) -> None:
+        self._sci.autoCCancel()
+
+    def show_call_tip(self, pos: int, text: str, highlight: tuple[int, int] | None = None) -> None:
+        """A tip under the line of `pos`; `highlight` is a code-point range of `text` drawn in accent."""
+        self._sci.callTipShow(pos, text)
+        if highlight is not None:
+            start = len(text[: highlight[0]].encode("utf-8"))
+            end = len(text[: highlight[1]].encode("utf-8"))
+            self._sci.callTipSetHlt(start, end)
+
+    def call_tip_active(self) -> bool:
+        return self._sci.callTipActive()
+
+    def cancel_call_tip(self) -> None:
+        self._sci.callTipCancel()
+
+    def popup_active(self) -> bool:
+        return self._sci.autoCActive() or self._sci.callTipActive()
+
+    # ------------------------------------------------------------------------------------ find
+    @staticmethod
+    def _search_flags(match_case: bool, whole_word: bool, regex: bool) -> int:
+        option = Scintilla.FindOption
+        flags = 0
+        if match_case:
+            flags |= option.MatchCase
+        if whole_word:
+            flags |= option.WholeWord
+        if regex:
+            flags |= option.RegExp | option.Cxx11RegEx  # ECMAScript syntax, what users type
+        return flags
+
+    def _search(self, needle: str, start: int, end: int, flags: int) -> tuple[int, int] | None:
+        sci = self._sci
+        sci.setSearchFlags(flags)
+        sci.setTargetRange(start, end)
+        found = sci.searchInTarget(len(needle.encode("utf-8")), needle)
+        return (sci.targetStart(), sci.targetEnd()) if found >= 0 else None
+
+    def find(self, needle: str, *, forward: bool = True, match_case: bool = False, whole_word: bool = False,
+             regex: bool = False, wrap: bool = True) -> bool:
+        """Select the next (or previous) match after the selection; wraps around the document."""
+        if not needle:
+            return False
+        flags = self._search_flags(match_case, whole_word, regex)
+        sel_start, sel_end = self.selection()
+        length = self._sci.length()
+        if forward:
+            found = self._search(needle, sel_end, length, flags)
+            if found is None and wrap:
+                found = self._search(needle, 0, sel_end, flags)
+        else:
+            found = self._search(needle, sel_start, 0, flags)
+            if found is None and wrap:
+                found = self._search(needle, length, sel_start, flags)
+        if found is None:
+            return False
+        self._sci.ensureVisibleEnforcePolicy(self._sci.lineFromPosition(found[0]))
+        self._sci.setSel(found[0], found[1])
+        self._sci.scrollRange(found[0], found[1])
+        return True
+
+    def replace_selection_match(self, needle: str, replacement: str, *, match_case: bool = False,
+                                whole_word: bool = False, regex: bool = False) -> bool:
+        """Replace the selection if it is a match of `needle` (regex groups \\1 expand); True if done."""
+        start, end = self.selection()
+        if start == end:
+            return False
+        flags = self._search_flags(match_case, whole_word, regex)
+        if self._search(needle, start, end, flags) != (start, end):
+            return False
+        self._sci.setTargetRange(start, end)
+        encoded = len(replacement.encode("utf-8"))
+        if regex:
+            self._sci.replaceTargetRE(encoded, replacement)
+        else:
+            self._sci.replaceTarget(encoded, replacement)
+        self._sci.setSel(self._sci.targetEnd(), self._sci.targetEnd())
+        return True
+
+    def replace_all(self, needle: str, replacement: str, *, match_case: bool = False, whole_word: bool = False,
+                    regex: bool = False) -> int:
+        """Replace every match in one undo step; returns how many were replaced."""
+        if not needle:
+            return 0
+        sci = self._sci
+        flags = self._search_flags(match_case, whole_word, regex)
+        encoded = len(replacement.encode("utf-8"))
+        count = 0
+        pos = 0
+        sci.beginUndoAction()
+        try:
+            while (found := self._search(needle, pos, sci.length(), flags)) is not None:
+                sci.setTargetRange(*found)
+                if regex:
+                    sci.replaceTargetRE(encoded, replacement)
+                else:
+                    sci.replaceTarget(encoded, replacement)
+                count += 1
+                pos = sci.targetEnd()
+                if found[0] == found[1]:  # an empty regex match: step over one character
+                    if pos >= sci.length():
+                        break
+                    pos = sci.positionAfter(pos)
+        finally:
+            sci.endUndoAction()
+        return count
+
+    def highlight_matches(self, needle: str, *, match_case: bool = False, whole_word: bool = False,
+                          regex: bool = False, limit: int = 5000) -> int:
+        """Mark every match (up to `limit`) with the find indicator; returns the number found."""
+        sci = self._sci
+        sci.setIndicatorCurrent(INDICATOR_FIND)
+        sci.indicatorClearRange(0, sci.length())
+        if not needle:
+            return 0
+        flags = self._search_flags(match_case, whole_word, regex)
+        count, pos = 0, 0
+        while count < limit and (found := self._search(needle, pos, sci.length(), flags)) is not None:
+            sci.indicatorFillRange(found[0], found[1] - found[0])
+            count += 1
+            pos = found[1] if found[1] > found[0] else found[1] + 1
+            if pos > sci.length():
+                break
+        return count
+
+    def clear_match_highlights(self) -> None:
+        self._sci.setIndicatorCurrent(INDICATOR_FIND)
+        self._sci.indicatorClearRange(0, self._sci.length())
+
+    def find_highlight_at(self, pos: int) -> bool:
+        return bool(self._sci.indicatorAllOnFor(pos) & (1 << INDICATOR_FIND))
+
+    # ----------------------------------------------------------------------------- Scintilla slots
+    def on_sci_char_added(self, code_point: int) -> None:
+        self.sig_char_added.emit(chr(code_point))
+
+    def on_sci_modified(self, kind: int, pos: int, length: int, lines_added: int, text, line: int,
+                        fold_now: int, fold_prev: int) -> None:
+        self.sig_text_modified.emit(pos)
+
+    def on_sci_update_ui(self, updated: int) -> None:
+        caret = self._sci.currentPos()
+        if updated & (Scintilla.Update.Selection | Scintilla.Update.Content):
+            self._match_braces(caret)
+        if caret != self._last_caret:
+            self._last_caret = caret
+            self.sig_cursor_moved.emit(caret)
+
+    def _match_braces(self, caret: int) -> None:
+        sci = self._sci
+        for pos in (caret - 1, caret):
+            if 0 <= pos < sci.length() and sci.charAt(pos) in _BRACES and sci.styleAt(pos) == P_OPERATOR:
+                match = sci.braceMatch(pos, 0)
+                if match >= 0:
+                    sci.braceHighlight(pos, match)
+                else:
+                    sci.braceBadLight(pos)
+                return
+        sci.braceHighlight(Scintilla.InvalidPosition, Scintilla.InvalidPosition)
+
+    def on_sci_save_point_changed(self, at_save_point: bool) -> None:
+        self.sig_modified_changed.emit(not at_save_point)
+
+    def on_sci_dwell_start(self, x: int, y: int) -> None:
+        pos = self._sci.positionFromPointClose(x, y)
+        if pos >= 0:
+            self.sig_dwelled.emit(pos)
+
+    def on_sci_dwell_end(self, x: int, y: int) -> None:
+        self.sig_dwell_ended.emit()
+
+    def on_sci_lines_added(self, lines_added: int) -> None:
+        self._fit_line_number_margin()
+
+    def _fit_line_number_margin(self) -> None:
+        digits = max(3, len(str(self._sci.lineCount())))
+        if digits != self._number_digits:
+            self._number_digits = digits
+            width = self._sci.textWidth(Scintilla.StylesCommon.LineNumber, "9" * (digits + 1))
+            self._sci.setMarginWidthN(MARGIN_NUMBERS, width)
+
+    def margin_widths(self) -> tuple[int, int, int]:
+        return tuple(self._sci.marginWidthN(m) for m in (MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD))
+
+    def fold_all(self, expand: bool) -> None:
+        self._sci.foldAll(Scintilla.FoldAction.Expand if expand else Scintilla.FoldAction.Contract)
+
+    def fold_level_is_header(self, line: int) -> bool:
+        return bool(self._sci.foldLevel(line) & Scintilla.FoldLevel.HeaderFlag)
+
+    def style_name_at(self, pos: int) -> str:
+        """The lexer's name of the style at `pos` (SCE_P_WORD, …), for tests of highlighting."""
+        self._sci.colourise(0, -1)
+        return bytes(self._sci.nameOfStyle(self._sci.styleAt(pos))).decode()
+
+    def brace_highlighted(self) -> bool:
+        """Whether a brace pair is currently highlighted (tests; Scintilla keeps no getter, so look)."""
+        caret = self._sci.currentPos()
+        return any(0 <= p < self._sci.length() and self._sci.charAt(p) in _BRACES
+                   and self._sci.braceMatch(p, 0) >= 0 for p in (caret - 1, caret))
