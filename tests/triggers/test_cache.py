@@ -30,6 +30,7 @@ def test_get_of_a_missing_key_is_none() -> None:
         ({"ttl": 1000, "expires_at": NOW_MS + 5000}, NOW_MS + 1000),  # the earlier wins
         ({"ttl": 9000, "expires_at": NOW_MS + 5000}, NOW_MS + 5000),
         ({"ttl": limits.CACHE_MAX_TTL_MS}, NOW_MS + 24 * 3600 * 1000),
+        ({"ttl": 1500.7}, NOW_MS + 1500),  # whole milliseconds
     ],
 )
 def test_ttl_and_expires_at(kwargs, expires_at) -> None:

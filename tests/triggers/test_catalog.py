@@ -84,5 +84,19 @@ def test_handler_signature() -> None:
         get_trigger("credentials-exchange").handler_signature("continue")
 
 
+def test_handler_signature_helper_of_the_stubs_module() -> None:
+    from actions_studio.triggers.stubs import handler_signature
+
+    assert handler_signature("send-phone-message") == (
+        "def on_execute_send_phone_message(event: SendPhoneMessageEvent, api: SendPhoneMessageApi) -> None"
+    )
+    assert handler_signature(get_trigger("post-login"), "continue") == get_trigger("post-login").handler_signature("continue")
+
+
+def test_management_api_shape() -> None:
+    assert get_trigger("post-login").to_management_api()["id"] == "post-login"
+    assert [t.to_management_api()["version"] for t in TRIGGERS.values()] == [row[1] for row in EXPECTED]
+
+
 def test_api_usage_error_is_value_and_type_error() -> None:
     assert issubclass(ApiUsageError, ValueError) and issubclass(ApiUsageError, TypeError)

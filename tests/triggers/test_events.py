@@ -136,6 +136,18 @@ def test_free_form_objects_are_read_only_mappings(get_mapping) -> None:
         mapping.update({"a": 1})
 
 
+def test_read_only_mappings_compare_equal_to_plain_json() -> None:
+    event = get_trigger("post-login").parse_event(get_trigger("post-login").sample_event())
+    assert event.user.app_metadata == {"plan": "pro", "roles": ["editor"]}
+    assert event.user.app_metadata != {"plan": "pro"}
+    assert event.user.app_metadata.to_dict() == {"plan": "pro", "roles": ["editor"]}
+    assert type(event.user.app_metadata.to_dict()["roles"]) is list
+    assert dict(event.user.user_metadata) == {"locale": "de-DE", "newsletter": True}
+    assert list(event.user.app_metadata.keys()) == ["plan", "roles"]
+    assert event.user.app_metadata.get("missing", "fallback") == "fallback"
+    assert "plan" in event.user.app_metadata and len(event.user.app_metadata) == 2
+
+
 def test_secrets_are_a_read_only_string_mapping() -> None:
     trigger = get_trigger("post-login")
     payload = trigger.sample_event()

@@ -51,8 +51,15 @@ def test_round_trip_through_the_query_and_the_body() -> None:
 
 def test_a_token_signed_by_pyjwt_validates() -> None:
     token = jwt.encode({"state": "s1", "exp": NOW_S + 60}, SECRET, algorithm="HS256")
-    api = make("post-login", change=_with_query(session_token=token))
+    api = make("post-login", change=_with_query(session_token=token, state="s1"))
     assert api.redirect.validate_token(SECRET) == {"state": "s1", "exp": NOW_S + 60}
+
+
+def test_a_token_for_another_state_is_refused() -> None:
+    token = jwt.encode({"state": "other-login", "exp": NOW_S + 60}, SECRET, algorithm="HS256")
+    api = make("post-login", change=_with_query(session_token=token, state="s1"))
+    with pytest.raises(ApiUsageError, match="state claim does not match the request's state"):
+        api.redirect.validate_token(SECRET)
 
 
 def _tamper(token: str) -> str:

@@ -531,8 +531,9 @@ class RedirectApi:
         """The payload of the token the redirect page sent back, after checking it.
 
         Reads ``token_parameter_name`` from event.request.query, else event.request.body; checks the
-        HS256 signature with ``secret`` and that the token has not expired. Raises ApiUsageError
-        naming the problem (missing, malformed, bad signature, expired).
+        HS256 signature with ``secret``, that the token has not expired and, when it carries a state
+        claim, that it matches the request's state. Raises ApiUsageError naming the problem
+        (missing, malformed, bad signature, expired, state mismatch).
         """
         ...
 

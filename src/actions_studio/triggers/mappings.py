@@ -80,6 +80,14 @@ class ReadOnlyMapping(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"ReadOnlyMapping({self._data!r})"
 
+    def __eq__(self, other: object) -> bool:
+        # Compare as JSON: nested arrays come back as tuples, yet {"a": [1]} is the same object.
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return self._data == thaw(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def to_dict(self) -> dict[str, Any]:
         """A plain, mutable deep copy (for json.dumps or building a new value)."""
         return thaw(self._data)

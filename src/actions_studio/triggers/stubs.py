@@ -144,6 +144,15 @@ def render_api(api: type[ApiBase]) -> str:
     return "".join(lines)
 
 
+def handler_signature(trigger: Trigger | str, phase: str = "execute") -> str:
+    """E.g. ``def on_execute_post_login(event: PostLoginEvent, api: PostLoginApi) -> None`` (for editor templates)."""
+    if isinstance(trigger, str):
+        from .catalog import get_trigger
+
+        trigger = get_trigger(trigger)
+    return trigger.handler_signature(phase)
+
+
 def module_name(trigger: Trigger) -> str:
     return trigger.id.replace("-", "_")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypedDict
 
 from ..errors import ApiUsageError
@@ -120,16 +121,20 @@ class CacheApi(Namespace):
     def _expiry(self, now: int, ttl: Any, expires_at: Any) -> int:
         method = "cache.set"
         for name, number in (("ttl", ttl), ("expires_at", expires_at)):
-            if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-                raise ApiUsageError(f"api.{method}: {name} must be an int (milliseconds) or None, got {number!r}")
+            if number is not None and (
+                isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number)
+            ):
+                raise ApiUsageError(f"api.{method}: {name} must be a number of milliseconds or None, got {number!r}")
+        # JavaScript callers pass floats freely; records keep whole milliseconds.
+        ttl = int(ttl) if ttl is not None else None
+        expires_at = int(expires_at) if expires_at is not None else None
         if ttl is not None and ttl <= 0:
             raise ApiUsageError(f"api.{method}: ttl must be a positive number of milliseconds, got {ttl}")
         if expires_at is not None and expires_at <= now:
             raise ApiUsageError(f"api.{method}: expires_at {expires_at} is not in the future (now is {now})")
-        candidates = [now + (ttl if ttl is not None else CACHE_DEFAULT_TTL_MS)] if expires_at is None or ttl is not None else []
-        if expires_at is not None:
-            candidates.append(expires_at)
-        expiry = min(candidates)
+        if ttl is None and expires_at is None:
+            ttl = CACHE_DEFAULT_TTL_MS
+        expiry = min(t for t in (now + ttl if ttl is not None else None, expires_at) if t is not None)
         if expiry - now > CACHE_MAX_TTL_MS:
             self._warn(f"api.{method}: lifetime capped at 24 h (the cache's maximum TTL)")
             expiry = now + CACHE_MAX_TTL_MS

@@ -75,8 +75,9 @@ class RedirectApi(Namespace):
         """The payload of the token the redirect page sent back, after checking it.
 
         Reads ``token_parameter_name`` from event.request.query, else event.request.body; checks the
-        HS256 signature with ``secret`` and that the token has not expired. Raises ApiUsageError
-        naming the problem (missing, malformed, bad signature, expired).
+        HS256 signature with ``secret``, that the token has not expired and, when it carries a state
+        claim, that it matches the request's state. Raises ApiUsageError naming the problem (missing,
+        malformed, bad signature, expired, state mismatch).
         """
         method = "redirect.validate_token"
         require_str(method, "secret", secret)
@@ -98,6 +99,12 @@ class RedirectApi(Namespace):
             claims = hs256.decode(token, secret, now_s=self._context.current_ms() // 1000)
         except hs256.TokenError as exc:
             raise ApiUsageError(f"api.{method}: invalid {token_parameter_name!r}: {exc}") from None
+        # The page must send back the state it was given; a token minted for another login is refused.
+        state = request.query.get("state") if request is not None and hasattr(request, "query") else None
+        if "state" in claims and state is not None and claims["state"] != state:
+            raise ApiUsageError(
+                f"api.{method}: invalid {token_parameter_name!r}: its state claim does not match the request's state"
+            )
         return thaw(claims)
 
     @api_method

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..errors import ApiUsageError
@@ -44,9 +45,9 @@ class TransactionApi(Namespace):
             raise ApiUsageError(
                 f"api.{method}: key is {len(key)} chars, the limit is {TRANSACTION_METADATA_MAX_KEY_CHARS}"
             )
-        if not isinstance(value, (str, int, float, bool)):
+        if not isinstance(value, (str, int, float, bool)) or (isinstance(value, float) and not math.isfinite(value)):
             raise ApiUsageError(
-                f"api.{method}: value of {key!r} must be a str, number or bool, got {type(value).__name__}"
+                f"api.{method}: value of {key!r} must be a str, number or bool, got {type(value).__name__} {value!r}"
             )
         size = len(_text(value).encode())
         if size > TRANSACTION_METADATA_MAX_VALUE_BYTES:
