@@ -214,9 +214,11 @@ def _setting(path: str, value):
         ("post-login", _without("user.identities.0.provider"), "user.identities.0.provider", "required"),
         ("post-login", _setting("user.identities.0.isSocial", "sometimes"), "user.identities.0.isSocial", "boolean"),
         ("post-login", _setting("request.geoip.latitude", "north"), "request.geoip.latitude", "number"),
-        ("post-login", _setting("user.app_metadata", ["not", "an", "object"]), "user.app_metadata", "dict"),
+        ("post-login", _setting("user.app_metadata", ["not", "an", "object"]), "user.app_metadata", "should be an object, got an array"),
         ("post-login", _without("client"), "client", "required"),
-        ("credentials-exchange", _setting("accessToken.scope", "read:reports"), "accessToken.scope", "tuple"),
+        ("post-login", _setting("stats", 5), "stats", "should be an object, got a number"),
+        ("post-login", _setting("transaction.prompt", [5]), "transaction.prompt.0", "valid string"),
+        ("credentials-exchange", _setting("accessToken.scope", "read:reports"), "accessToken.scope", "should be an array, got a string"),
         ("pre-user-registration", _without("connection.strategy"), "connection.strategy", "required"),
         ("post-change-password", _setting("transaction.correlation_id", 12), "transaction.correlation_id", "string"),
         ("send-phone-message", _setting("message_options.message_type", "fax"), "message_options.message_type", "'sms'"),
@@ -276,3 +278,27 @@ def test_every_field_of_every_model_has_a_description() -> None:
         if not info.description
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize(("prompt", "expected"), [("none", ("none",)), ("login consent", ("login", "consent")), (["login"], ("login",))])
+def test_prompt_reads_as_a_tuple(prompt, expected) -> None:
+    trigger = get_trigger("post-login")
+    payload = trigger.sample_event()
+    payload["transaction"]["prompt"] = prompt
+    assert trigger.parse_event(payload).transaction.prompt == expected
+
+
+@pytest.mark.parametrize(
+    ("payload", "loc", "path"),
+    [
+        ({"a": {"b": 1}}, ("a", "b"), "a.b"),
+        ({"a": {}}, ("a", "missing"), "a.missing"),
+        ({"a": [0, {"x": 1}]}, ("a", 1, "x"), "a.1.x"),
+        ({"a": "text"}, ("a", "str"), "a"),  # a union-member tag is not a wire key
+        ({"a": [5]}, ("a", "tuple[str, ...]", 0), "a.0"),
+    ],
+)
+def test_wire_path_drops_pydantic_union_tags(payload, loc, path) -> None:
+    from actions_studio.triggers.catalog import wire_path
+
+    assert wire_path(payload, loc) == path

@@ -285,9 +285,9 @@ class PostLoginTransaction:
     carry it.
     """
 
-    prompt: str | tuple[str, ...] | None
-    """The prompt parameter (e.g. "none", "login"); prompt=none forbids redirects. None when the event
-    does not carry it.
+    prompt: tuple[str, ...] | None
+    """The prompt values requested, e.g. ("login",); ("none",) forbids redirects. A space-separated
+    string in the payload is split into values. None when the event does not carry it.
     """
 
     login_hint: str | None
@@ -332,7 +332,7 @@ class ResourceServer:
 
 
 class Session:
-    """The user's session. Auth0 adds more fields over time; they are readable as attributes.
+    """The user's session.
 
     Read-only. Fields Auth0 adds later are readable as attributes too.
     """

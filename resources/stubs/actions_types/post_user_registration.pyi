@@ -258,9 +258,9 @@ class Transaction:
     carry it.
     """
 
-    prompt: str | tuple[str, ...] | None
-    """The prompt parameter (e.g. "none", "login"); prompt=none forbids redirects. None when the event
-    does not carry it.
+    prompt: tuple[str, ...] | None
+    """The prompt values requested, e.g. ("login",); ("none",) forbids redirects. A space-separated
+    string in the payload is split into values. None when the event does not carry it.
     """
 
     login_hint: str | None

@@ -63,10 +63,12 @@ class Trigger:
         try:
             return self.event_model.model_validate(payload)
         except ValidationError as exc:
-            raise EventValidationError(
-                self.id,
-                [FieldError(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors(include_url=False)],
-            ) from None
+            errors: list[FieldError] = []
+            for e in exc.errors(include_url=False):
+                error = FieldError(wire_path(payload, e["loc"]), _message(e))
+                if error not in errors:
+                    errors.append(error)
+            raise EventValidationError(self.id, errors) from None
 
     def make_api(self, event: Any, context: ExecutionContext | None = None) -> ApiBase:
         """A new api recorder bound to one action's execution (``event`` may be the model or wire JSON)."""
@@ -114,8 +116,48 @@ class Trigger:
         }
 
 
+def wire_path(payload: Any, loc: Sequence[Any]) -> str:
+    """The dotted wire path of a pydantic error location, without pydantic's union-member tags.
+
+    A location walks the payload; a segment that is not a key or index of the value reached (e.g.
+    ``str`` or ``tuple[str, ...]`` for a ``str | list`` field) is a tag, except a missing key of an
+    object, which is what a "Field required" error names.
+    """
+    parts: list[str] = []
+    current: Any = payload
+    for index, segment in enumerate(loc):
+        if isinstance(current, dict) and segment in current:
+            current = current[segment]
+        elif isinstance(current, (list, tuple)) and isinstance(segment, int) and 0 <= segment < len(current):
+            current = current[segment]
+        elif isinstance(current, dict) and index == len(loc) - 1:
+            current = None
+        else:
+            continue
+        parts.append(str(segment))
+    return ".".join(parts)
+
+
+# Pydantic speaks Python ("a valid tuple"); fixtures are JSON, so say it in JSON words.
+_JSON_MESSAGES = {
+    "missing": "required field is missing",
+    "tuple_type": "should be an array",
+    "list_type": "should be an array",
+    "dict_type": "should be an object",
+    "model_type": "should be an object",
+    "model_attributes_type": "should be an object",
+}
+
+
+def _message(error: Any) -> str:
+    text = _JSON_MESSAGES.get(error["type"], str(error["msg"]))
+    if error["type"] in ("tuple_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        text += f", got {_json_type(error.get('input'))}"
+    return text
+
+
 def _json_type(value: Any) -> str:
-    names = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+    names = {list: "an array", dict: "an object", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 

@@ -121,6 +121,4 @@ class RedirectApi(Namespace):
             return True
         if transaction.protocol in NON_INTERACTIVE_PROTOCOLS:
             return False
-        prompt = transaction.prompt
-        prompts = [prompt] if isinstance(prompt, str) else list(prompt or ())
-        return "none" not in prompts
+        return "none" not in (transaction.prompt or ())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 
 from ..mappings import ReadOnlyMapping
 from .base import EventModel
@@ -164,6 +166,12 @@ class ResourceServer(EventModel):
 class Transaction(EventModel):
     """The authorization request being processed."""
 
+    @field_validator("prompt", mode="before")
+    @classmethod
+    def _prompt_as_list(cls, value: Any) -> Any:
+        # Auth0 sends prompt as an array of strings; older payloads (and hand-written fixtures) a string.
+        return value.split() if isinstance(value, str) else value
+
     protocol: str | None = Field(
         None,
         description=(
@@ -176,8 +184,12 @@ class Transaction(EventModel):
     locale: str | None = Field(None, description="The locale used for the login pages, e.g. \"en\".")
     ui_locales: tuple[str, ...] | None = Field(None, description="Locales requested with ui_locales, in order.")
     acr_values: tuple[str, ...] | None = Field(None, description="Requested authentication context class references (acr_values).")
-    prompt: str | tuple[str, ...] | None = Field(
-        None, description="The prompt parameter (e.g. \"none\", \"login\"); prompt=none forbids redirects."
+    prompt: tuple[str, ...] | None = Field(
+        None,
+        description=(
+            "The prompt values requested, e.g. (\"login\",); (\"none\",) forbids redirects. A "
+            "space-separated string in the payload is split into values."
+        ),
     )
     login_hint: str | None = Field(None, description="The login_hint parameter.")
     state: str | None = Field(None, description="The state parameter of the authorization request.")

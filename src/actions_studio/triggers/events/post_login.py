@@ -64,7 +64,7 @@ class Stats(EventModel):
 
 
 class Session(EventModel):
-    """The user's session. Auth0 adds more fields over time; they are readable as attributes."""
+    """The user's session."""
 
     id: str = Field(description="The session's id.")
     created_at: str | None = Field(None, description="When the session was created (ISO 8601).")
