@@ -29,6 +29,8 @@ from .result import ActionSource, Continuation, ExecutionResult
 ZYGOTE_START_TIMEOUT_S = 60.0
 # After the deadline the zygote kills and reaps the child, then answers; this is its slack.
 REPLY_GRACE_S = 15.0
+# Children the zygote keeps forked and confined ahead of requests. A flow uses one per action.
+SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
 
 
 class SandboxError(RuntimeError):
@@ -66,7 +68,7 @@ class _Zygote:
     def __init__(self, limits: SandboxLimits) -> None:
         self.dir = tempfile.mkdtemp(prefix="actions-studio-zygote-")
         self.path = os.path.join(self.dir, "zygote.sock")
-        config = json.dumps({"limits": limits.to_json()})
+        config = json.dumps({"limits": limits.to_json(), "spares": SPARES})
         self.proc = subprocess.Popen(
             [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.zygote",
              "--socket", self.path, "--config", config],

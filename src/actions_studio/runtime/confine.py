@@ -139,13 +139,11 @@ def install_audit_hook(own_pid: int) -> None:
 # -------------------------------------------------------------------------------------- processes
 
 
-def set_rlimits(memory_bytes: int, file_size_bytes: int, open_files: int, cpu_s: int) -> None:
+def set_rlimits(memory_bytes: int, file_size_bytes: int, open_files: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_bytes, file_size_bytes))
     resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # A backstop under the zygote's SIGKILL at the wall-time deadline.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
 
 
 def execution_uid(pid: int) -> int:
@@ -159,14 +157,16 @@ def drop_privileges(uid: int) -> None:
     os.setresuid(uid, uid, uid)
 
 
-def harden_process(zygote_pid: int) -> None:
+def harden_process(zygote_pid: int, *, dumpable_off: bool, no_new_privs: bool) -> None:
     """After the uid change (which would reset them): die with the zygote, no /proc access by
     others, no privilege gain."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != zygote_pid:  # the zygote died before PDEATHSIG was armed
         os._exit(70)
-    prctl(PR_SET_DUMPABLE, 0)
-    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    if dumpable_off:
+        prctl(PR_SET_DUMPABLE, 0)
+    if no_new_privs:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
 
 
 # ---------------------------------------------------------------------------------------- cgroups

@@ -114,12 +114,16 @@ class FlowRun:
                 self.cache.clear()
                 self.cache.update(new_cache)
             self.records.append((source.name, calls))
-            payload = self.trigger.apply_calls(payload, calls)
             if result.status == "denied":
                 status = "denied"
                 results.append(result)
                 continue
-            if self.trigger.redirect_of(calls) is not None:
+            # The payload later actions (or the resumed continue handler) see; skipped after the last
+            # action, where nobody would (it deep-copies the event).
+            redirect = self.trigger.redirect_of(calls) is not None
+            if calls and (redirect or index + 1 < len(self.actions)):
+                payload = self.trigger.apply_calls(payload, calls)
+            if redirect:
                 results.append(result.model_copy(update={"status": "suspended"}))
                 status = "suspended"
                 continuation = Continuation(

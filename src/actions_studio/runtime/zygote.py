@@ -4,15 +4,20 @@ Started once per `Sandbox` as ``python -m actions_studio.runtime.zygote --socket
 with a scrubbed environment. It pre-imports pydantic and the trigger catalog (and warms them) so a
 child starts with everything loaded; it never runs threads, so forking it is safe (PITFALLS.md).
 
+It keeps a few *spares*: children forked and confined ahead of time, waiting on a control socket.
 Loop: accept a connection (only from the process that started it), read the fixed request header,
-fork; the child reads the body itself. The zygote watches each child through a pidfd, SIGKILLs it
-at its deadline, reaps it with wait4 (exit status, rusage), reads its shared buffer and sends the
-one reply frame. EOF on stdin (the studio went away) or SIGTERM stops it and every child.
+hand header and connection to a spare (SCM_RIGHTS); the child reads the body itself. When the
+child says its result is in its shared buffer the zygote sends the one reply frame at once; if the
+child dies first (crash, os._exit, SIGKILL at its deadline) the reply carries the exit status from
+wait4 instead. Spares are replenished only while no request waits. EOF on stdin (the studio went
+away) or SIGTERM stops the zygote and every child.
 """
 
 from __future__ import annotations
 
 import argparse
+import array
+import gc
 import json
 import os
 import selectors
@@ -50,19 +55,28 @@ def _preimport() -> None:
         event = trigger.parse_event(trigger.sample_event())
         trigger.make_api(event, ExecutionContext())
     compile("def f():\n    return 1\n", "<warm-up>", "exec")
+    from .child import _warm_up_event
+
+    _warm_up_event()
     # asyncio.run's first use imports and sets up lazily; pay it here, not in each child.
     asyncio.run(asyncio.sleep(0))
 
 
 @dataclass
-class Running:
-    conn: socket.socket
-    buf: Any
+class Proc:
+    """A forked child: a spare waiting for a request, or an execution in progress."""
+
+    pid: int
     pidfd: int
-    deadline: float
-    started: float
+    buf: Any
     slot: Optional[str]
+    ctrl: Optional[socket.socket]  # the zygote's end of the spare's control socket
+    notify: Optional[int]  # read end: the child writes one byte when its result is in the buffer
+    conn: Optional[socket.socket] = None
+    deadline: float = 0.0
+    started: float = 0.0
     killed: bool = False
+    replied: bool = False
 
 
 class Zygote:
@@ -73,8 +87,10 @@ class Zygote:
         from .probe import probe
 
         self.limits = config["limits"]
+        self.spares_wanted = max(1, int(config.get("spares", 2)))
         self.layout = Layout(int(self.limits["output_bytes"]))
-        self.children: dict[int, Running] = {}
+        self.procs: dict[int, Proc] = {}
+        self.spares: list[int] = []
         self.workbase = tempfile.mkdtemp(prefix="actions-studio-exec-")
         os.chmod(self.workbase, 0o711)  # children find their own dir by name but cannot list others
 
@@ -108,34 +124,48 @@ class Zygote:
         self.listener.listen(512)
         self.listener.setblocking(False)
         self.sel = selectors.DefaultSelector()
-        self.sel.register(self.listener, selectors.EVENT_READ, "accept")
-        self.sel.register(0, selectors.EVENT_READ, "parent")
+        self.sel.register(self.listener, selectors.EVENT_READ, ("accept", 0))
+        self.sel.register(0, selectors.EVENT_READ, ("parent", 0))
+        # The objects that exist now are never freed: keep the collector (and with it, copy-on-
+        # write faults in every child) off them.
+        gc.collect()
+        gc.freeze()
 
     # -------------------------------------------------------------------------------- main loop
 
     def serve(self) -> None:
         while True:
-            timeout = None
-            if self.children:
-                pending = [r.deadline for r in self.children.values() if not r.killed]
+            need_spare = len(self.spares) < self.spares_wanted
+            timeout: Optional[float] = 0.0 if need_spare else None
+            if not need_spare:
+                pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
                 if pending:
                     timeout = max(0.0, min(pending) - time.monotonic())
-            for key, _ in self.sel.select(timeout):
-                if key.data == "accept":
+            events = self.sel.select(timeout)
+            for key, _ in events:
+                kind, pid = key.data
+                if kind == "accept":
                     self._accept_all()
-                elif key.data == "parent":
-                    if not os.read(0, 4096):
-                        return  # the studio is gone
-                else:
-                    self._reap(key.data)
-            now = time.monotonic()
-            for pid, run in self.children.items():
-                if not run.killed and now >= run.deadline:
-                    run.killed = True
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+                elif kind == "notify":
+                    self._notified(pid)
+                elif kind == "exit":
+                    self._reap(pid)
+                elif not os.read(0, 4096):
+                    return  # the studio is gone
+            self._kill_overdue()
+            if not events and need_spare:
+                # Only when nothing is waiting: a fork (~1.5 ms) must not delay a request.
+                self.spares.append(self._fork_spare())
+
+    def _kill_overdue(self) -> None:
+        now = time.monotonic()
+        for pid, proc in self.procs.items():
+            if proc.conn is not None and not proc.killed and now >= proc.deadline:
+                proc.killed = True
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
     def _accept_all(self) -> None:
         while True:
@@ -149,78 +179,125 @@ class Zygote:
                 print(f"actions-studio zygote: request failed: {exc!r}", file=sys.stderr)
                 conn.close()
 
+    def _fork_spare(self) -> int:
+        from .child import spare_main
+
+        buf = self.layout.new_buffer()
+        slot = self.cgroups.acquire() if self.cgroups is not None else None
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        notify_r, notify_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.detach()  # closed with every other fd of the zygote by _become_child
+                self._become_child(keep=(theirs.fileno(), notify_w))
+                spare_main(theirs, notify_w, buf, self.setup, slot)
+            finally:
+                os._exit(70)
+        theirs.close()
+        os.close(notify_w)
+        pidfd = os.pidfd_open(pid)
+        self.sel.register(pidfd, selectors.EVENT_READ, ("exit", pid))
+        self.sel.register(notify_r, selectors.EVENT_READ, ("notify", pid))
+        self.procs[pid] = Proc(pid, pidfd, buf, slot, ours, notify_r)
+        return pid
+
     def _start(self, conn: socket.socket) -> None:
-        from .child import child_main
         from .protocol import REQUEST, REQUEST_MAGIC, recv_exact
 
         # Only the process that started the zygote may ask for executions: an action that finds
-        # the socket path must not be able to fork itself more children through it.
+        # the socket path must not be able to get itself more children through it.
         peer_pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
         if peer_pid != self.parent_pid:
             conn.close()
             return
         conn.setblocking(True)
         conn.settimeout(5.0)
-        magic, timeout_ms, body_len = REQUEST.unpack(recv_exact(conn, REQUEST.size))
+        header = recv_exact(conn, REQUEST.size)
+        magic, timeout_ms, _ = REQUEST.unpack(header)
         if magic != REQUEST_MAGIC:
             conn.close()
             return
-        buf = self.layout.new_buffer()
-        slot = self.cgroups.acquire() if self.cgroups is not None else None
-        started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                self._become_child(conn)
-                child_main(conn, buf, self.setup, timeout_ms, body_len, slot)
-            finally:
-                os._exit(70)
-        pidfd = os.pidfd_open(pid)
-        self.sel.register(pidfd, selectors.EVENT_READ, pid)
-        self.children[pid] = Running(conn, buf, pidfd, started + timeout_ms / 1000, started, slot)
+        pid = self.spares.pop(0) if self.spares else self._fork_spare()
+        proc = self.procs[pid]
+        assert proc.ctrl is not None
+        # The spare gets the request header and the connection itself; it reads the body.
+        proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [conn.fileno()]))])
+        proc.ctrl.close()
+        proc.ctrl = None
+        proc.conn = conn
+        proc.started = time.monotonic()
+        proc.deadline = proc.started + timeout_ms / 1000
 
-    def _become_child(self, conn: socket.socket) -> None:
+    def _become_child(self, keep: tuple[int, ...]) -> None:
         """Drop everything of the zygote the action must not reach: other executions' sockets and
         shared buffers (their consoles may hold secrets), the listener, the zygote's signals."""
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
-        for run in self.children.values():
-            run.conn.close()
-            run.buf.close()
-            os.close(run.pidfd)
-        self.children.clear()
+        for proc in self.procs.values():
+            proc.buf.close()
+        self.procs.clear()
+        self.spares.clear()
         self.sel.close()
         self.listener.close()
-        keep = conn.fileno()
-        os.closerange(3, keep)
-        os.closerange(keep + 1, 1 << 20)
+        low = 3
+        for fd in sorted(keep):
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, 1 << 20)
 
-    def _reap(self, pid: int) -> None:
+    def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
         from .capture import read_back
         from .protocol import pack_reply
 
-        run = self.children.pop(pid)
-        self.sel.unregister(run.pidfd)
-        os.close(run.pidfd)
-        _, status, usage = os.wait4(pid, 0)
-        logs, dropped, truncated, result = read_back(run.buf, self.layout)
-        run.buf.close()
-        meta = {
-            "pid": pid,
-            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "timed_out": run.killed,
-            "maxrss_kb": usage.ru_maxrss,
-            "wall_ms": (time.monotonic() - run.started) * 1000,
-            "dropped": dropped,
-            "truncated": truncated,
-        }
+        logs, dropped, truncated, result = read_back(proc.buf, self.layout)
+        meta.update(dropped=dropped, truncated=truncated, pid=proc.pid,
+                    wall_ms=(time.monotonic() - proc.started) * 1000)
+        assert proc.conn is not None
         try:
-            run.conn.settimeout(10.0)
-            run.conn.sendall(pack_reply(json.dumps(meta).encode(), result, logs))
+            proc.conn.settimeout(10.0)
+            proc.conn.sendall(pack_reply(json.dumps(meta).encode(), result, logs))
         except OSError:
             pass  # the caller gave up; nothing to tell
-        run.conn.close()
+        proc.conn.close()
+        proc.conn = None
+        proc.replied = True
+
+    def _notified(self, pid: int) -> None:
+        from .capture import FLAG_RESULT, HEADER
+
+        proc = self.procs[pid]
+        assert proc.notify is not None
+        data = os.read(proc.notify, 64)
+        if not data:  # the child is exiting; its pidfd will tell
+            self.sel.unregister(proc.notify)
+            os.close(proc.notify)
+            proc.notify = None
+            return
+        if proc.conn is not None and not proc.killed and HEADER.unpack_from(proc.buf, 0)[3] & FLAG_RESULT:
+            # The result is complete: answer without waiting for the process teardown (~1 ms).
+            self._reply(proc, {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0})
+
+    def _reap(self, pid: int) -> None:
+        proc = self.procs.pop(pid)
+        if pid in self.spares:
+            self.spares.remove(pid)
+        self.sel.unregister(proc.pidfd)
+        os.close(proc.pidfd)
+        if proc.notify is not None:
+            self.sel.unregister(proc.notify)
+            os.close(proc.notify)
+        if proc.ctrl is not None:
+            proc.ctrl.close()
+        _, status, usage = os.wait4(pid, 0)
+        if proc.conn is not None:
+            self._reply(proc, {
+                "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                "timed_out": proc.killed,
+                "maxrss_kb": usage.ru_maxrss,
+            })
+        proc.buf.close()
         workdir = os.path.join(self.workbase, str(pid))
         try:
             os.rmdir(workdir)
@@ -228,16 +305,16 @@ class Zygote:
             pass
         except OSError:
             shutil.rmtree(workdir, ignore_errors=True)
-        if run.slot is not None and self.cgroups is not None:
-            self.cgroups.release(run.slot)
+        if proc.slot is not None and self.cgroups is not None:
+            self.cgroups.release(proc.slot)
 
     def shutdown(self) -> None:
-        for pid in list(self.children):
+        for pid in list(self.procs):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        for pid in list(self.children):
+        for pid in list(self.procs):
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
