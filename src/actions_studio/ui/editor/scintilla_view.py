@@ -82,6 +82,14 @@ class _TextArea(ScintillaEdit):
         super().__init__(view)
         self._view = view
 
+    def setFocus(self, *args) -> None:  # noqa: N802 - Qt's name
+        # ScintillaEdit.setFocus(bool) is SCI_SETFOCUS and hides QWidget.setFocus(); whoever holds
+        # text_area() means the QWidget one.
+        if args and isinstance(args[0], bool):
+            super().setFocus(*args)
+        else:
+            QWidget.setFocus(self, *args)
+
     def event(self, event: QEvent) -> bool:
         # Claim bound keys before any window shortcut does: when the editor has focus, Ctrl+F is its
         # find bar even if the main window's menu carries the same shortcut.
@@ -131,6 +139,8 @@ class ScintillaView(QWidget):
         self._number_digits = 0
         self._last_caret = -1
         self._icon_buffers: list[ctypes.Array] = []
+        self._shown_completions: list[str] = []
+        self._shown_tip: tuple[str, tuple[int, int] | None] = ("", None)
         self._configure()
         self.apply_theme(theme)
         self._sci.charAdded.connect(self.on_sci_char_added)
@@ -216,7 +226,7 @@ class ScintillaView(QWidget):
         sci.autoCSetOptions(Scintilla.AutoCompleteOption.SelectFirstItem)
         sci.autoCSetDropRestOfWord(True)
         sci.autoCSetMaxHeight(10)
-        sci.autoCSetCancelAtStart(True)
+        sci.autoCSetCancelAtStart(False)  # backspacing to the `.` widens the list again
         self._register_badges()
         sci.callTipUseStyle(INDENT * 8)
         sci.callTipSetPosition(False)
@@ -571,10 +581,15 @@ class ScintillaView(QWidget):
         for name, kind in items:
             badge = BADGES.get(kind)
             rows.append(f"{name}{_TYPE_SEPARATOR}{badge.image_id}" if badge else name)
+        self._shown_completions = [name for name, _ in items]
         self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
 
     def completion_active(self) -> bool:
         return self._sci.autoCActive()
+
+    def completion_items(self) -> list[str]:
+        """Names in the completion list on screen, in order ([] when none is shown)."""
+        return list(self._shown_completions) if self._sci.autoCActive() else []
 
     def completion_current(self) -> str:
         """The row the completion list has selected ('' when none is shown)."""
@@ -588,10 +603,15 @@ class ScintillaView(QWidget):
     def show_call_tip(self, pos: int, text: str, highlight: tuple[int, int] | None = None) -> None:
         """A tip under the line of `pos`; `highlight` is a code-point range of `text` drawn in accent."""
         self._sci.callTipShow(pos, text)
+        self._shown_tip = (text, highlight)
         if highlight is not None:
             start = len(text[: highlight[0]].encode("utf-8"))
             end = len(text[: highlight[1]].encode("utf-8"))
             self._sci.callTipSetHlt(start, end)
+
+    def call_tip(self) -> tuple[str, tuple[int, int] | None]:
+        """Text and highlighted range of the call tip on screen (("", None) when none is)."""
+        return self._shown_tip if self._sci.callTipActive() else ("", None)
 
     def call_tip_active(self) -> bool:
         return self._sci.callTipActive()
@@ -778,9 +798,3 @@ class ScintillaView(QWidget):
         """The lexer's name of the style at `pos` (SCE_P_WORD, …), for tests of highlighting."""
         self._sci.colourise(0, -1)
         return bytes(self._sci.nameOfStyle(self._sci.styleAt(pos))).decode()
-
-    def brace_highlighted(self) -> bool:
-        """Whether a brace pair is currently highlighted (tests; Scintilla keeps no getter, so look)."""
-        caret = self._sci.currentPos()
-        return any(0 <= p < self._sci.length() and self._sci.charAt(p) in _BRACES
-                   and self._sci.braceMatch(p, 0) >= 0 for p in (caret - 1, caret))

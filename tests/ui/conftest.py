@@ -1,0 +1,140 @@
+"""Fixtures for driving the Action editor as a user: one warm jedi worker, real widgets offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from actions_studio.analysis.worker import AnalysisWorker
+
+# The offscreen platform plugin (PITFALLS.md: no display here) implements neither raise() nor
+# propagateSizeHints() and says so with a Qt warning each time Scintilla shows its completion list
+# or call tip. That is the test platform talking, not the editor: ignore exactly those two lines.
+OFFSCREEN_PLUGIN_NOISE = r"^This plugin does not support (raise|propagateSizeHints)\(\)$"
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_PLUGIN_NOISE))
+
+
+@pytest.fixture(scope="session")
+def analysis_worker() -> Iterator[AnalysisWorker]:
+    """One jedi owner thread for the session, as in the studio (warming jedi costs ~1 s)."""
+    worker = AnalysisWorker()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def make_editor(qtbot, analysis_worker) -> Callable[..., "ActionEditor"]:  # noqa: F821
+    """Build a shown ActionEditor; pytest-qt closes and deletes it after the test."""
+    from actions_studio.ui.editor.action_editor import ActionEditor
+    from actions_studio.ui.editor.themes import LIGHT
+
+    def make(text: str = "", trigger_id: str | None = "post-login", secret_names=None, *, theme=LIGHT,
+             size: tuple[int, int] = (900, 560), caret_at_end: bool = True) -> ActionEditor:
+        editor = ActionEditor(analysis_worker, trigger_id, secret_names, theme=theme)
+        qtbot.addWidget(editor)
+        editor.resize(*size)
+        editor.set_text(text)
+        editor.show()
+        qtbot.waitExposed(editor)
+        editor.text_area().setFocus()
+        if caret_at_end:
+            editor.view().set_caret(editor.view().length())
+        return editor
+
+    return make
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+class EditorDriver:
+    """Types and clicks into an ActionEditor like a user; waits on what the user would see."""
+
+    def __init__(self, qtbot, editor, worker: AnalysisWorker) -> None:
+        self.qtbot = qtbot
+        self.editor = editor
+        self.view = editor.view()
+        self.worker = worker
+
+    def type(self, text: str) -> None:
+        from PySide6.QtCore import Qt
+
+        area = self.editor.text_area()
+        for char in text:
+            if char == "\n":
+                self.qtbot.keyClick(area, Qt.Key.Key_Return)
+            elif ord(char) > 0x7F:
+                self._type_non_ascii(area, char)
+            else:
+                self.qtbot.keyClicks(area, char)
+
+    @staticmethod
+    def _type_non_ascii(area, char: str) -> None:
+        """Non-ASCII text the way a desktop delivers it.
+
+        QTest.keyClicks only knows ASCII (anything else aborts in qasciikey.cpp). A keyboard layout
+        sends é or 日 as one key event carrying the text; an emoji comes from an emoji picker or
+        IME as an input-method commit (a key event cannot carry both UTF-16 halves).
+        """
+        from PySide6.QtCore import QEvent, Qt
+        from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+        from PySide6.QtWidgets import QApplication
+
+        if ord(char) > 0xFFFF:
+            commit = QInputMethodEvent()
+            commit.setCommitString(char)
+            QApplication.sendEvent(area, commit)
+            return
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(area, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+    def key(self, key, modifier=None) -> None:
+        from PySide6.QtCore import Qt
+
+        self.qtbot.keyClick(self.editor.text_area(), key, modifier or Qt.KeyboardModifier.NoModifier)
+
+    def wait_for_completions(self, timeout: int = 10_000) -> list[str]:
+        self.qtbot.waitUntil(lambda: bool(self.view.completion_items()), timeout=timeout)
+        return self.view.completion_items()
+
+    def wait_for_call_tip(self, timeout: int = 10_000) -> tuple[str, tuple[int, int] | None]:
+        self.qtbot.waitUntil(self.view.call_tip_active, timeout=timeout)
+        return self.view.call_tip()
+
+    def pos_of(self, marker: str, offset: int = 0) -> int:
+        """Byte position of the first `marker` in the text, plus `offset` characters."""
+        text = self.editor.text()
+        index = text.index(marker) + offset
+        return len(text[:index].encode("utf-8"))
+
+    def flush(self) -> None:
+        """Wait until the worker has answered everything asked so far and the answers arrived.
+
+        For asserting that something did NOT happen: the worker runs requests in order, so once a
+        barrier request has run, every earlier answer has been emitted to the GUI thread.
+        """
+        import threading
+
+        done = threading.Event()
+        self.worker.submit("tests:barrier", lambda _engine: None, lambda _id, _answer: done.set())
+        self.qtbot.waitUntil(done.is_set, timeout=20_000)
+        self.qtbot.wait(30)  # deliver the queued replies
+
+
+@pytest.fixture
+def drive(qtbot, analysis_worker) -> Callable[..., EditorDriver]:
+    return lambda editor: EditorDriver(qtbot, editor, analysis_worker)
