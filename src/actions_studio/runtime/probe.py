@@ -19,6 +19,12 @@ LAYERS = ("audit_hook", "seccomp", "cgroup_pids", "separate_uid", "no_new_privs"
           "network_isolation")
 
 
+_PRCTL_NOTES = {
+    "dumpable_off": "PR_SET_DUMPABLE 0: other processes of the same uid cannot read the child's /proc files",
+    "no_new_privs": "PR_SET_NO_NEW_PRIVS: nothing the child runs can gain privileges",
+}
+
+
 def _probe_child(seccomp_template: Optional[bytes], cgroup_slot: Optional[str], zygote_pid: int) -> dict[str, Any]:
     ok: dict[str, bool] = {}
     notes: dict[str, str] = {}
@@ -45,6 +51,7 @@ def _probe_child(seccomp_template: Optional[bytes], cgroup_slot: Optional[str], 
         try:
             confine.prctl(option, value)
             ok[name] = True
+            notes[name] = _PRCTL_NOTES[name]
         except OSError as exc:
             ok[name], notes[name] = False, str(exc)
     if seccomp_template is not None and ok.get("no_new_privs"):

@@ -1,0 +1,174 @@
+"""One action through the real sandbox: results, console, errors, handlers, the result JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from actions_studio.runtime import ActionSource, EventTooLargeError, Sandbox
+from actions_studio.triggers import EventValidationError
+
+HELLO = """
+import logging, sys
+
+def on_execute_post_login(event, api):
+    print("hello", event.user.email)
+    sys.stderr.write("to stderr\\n")
+    logging.getLogger("mine").warning("careful")
+    api.access_token.set_custom_claim("https://acme.example/plan", "gold")
+"""
+
+
+def run(sandbox: Sandbox, code: str, event: dict[str, Any], **kwargs: Any):
+    secrets = kwargs.pop("secrets", {})
+    return sandbox.run_action("post-login", ActionSource("act", code, secrets=secrets), event, **kwargs)
+
+
+def test_success_records_calls_console_outcome_and_stats(sandbox: Sandbox, event) -> None:
+    result = run(sandbox, HELLO, event)
+    assert result.status == "success"
+    (a,) = result.actions
+    assert a.status == "success" and a.error is None and a.version is None
+    assert a.logs == f"hello {event['user']['email']}\nto stderr\nWARNING:mine:careful\n"
+    assert a.calls == [{"method": "access_token.set_custom_claim",
+                        "args": ["https://acme.example/plan", "gold"], "kwargs": {}}]
+    assert result.outcome["access_token"]["claims"] == {"https://acme.example/plan": "gold"}
+    assert result.stats.max_rss_kb > 0 and result.stats.duration_ms > 0
+
+
+def test_wire_json_has_exactly_the_design_shape(sandbox: Sandbox, event) -> None:
+    data = run(sandbox, HELLO, event).model_dump(mode="json")
+    assert set(data) == {"trigger", "status", "actions", "outcome", "stats", "state"}
+    assert set(data["actions"][0]) == {"name", "version", "status", "duration_ms", "logs", "error",
+                                       "calls", "warnings"}
+    assert set(data["stats"]) == {"duration_ms", "max_rss_kb"}
+    json.dumps(data)
+
+
+def test_exception_reports_type_message_line_and_only_the_actions_frames(sandbox: Sandbox, event) -> None:
+    code = (
+        "import json\n"
+        "def helper(x):\n"
+        "    return json.loads(x)\n"
+        "\n"
+        "def on_execute_post_login(event, api):\n"
+        "    helper('{not json')\n"
+    )
+    result = run(sandbox, code, event)
+    assert result.status == "error"
+    error = result.actions[0].error
+    assert error.type == "JSONDecodeError"
+    assert error.message.startswith("Expecting property name")
+    assert error.line == 3  # innermost line of the action's own source, not json's
+    tb = error.traceback
+    assert tb.startswith("Traceback (most recent call last):")
+    assert 'File "<action:act>", line 6, in on_execute_post_login' in tb
+    assert "helper('{not json')" in tb and "return json.loads(x)" in tb  # source lines shown
+    assert "actions_studio" not in tb and "json/decoder.py" not in tb  # no sandbox or library frames
+    assert tb.rstrip().endswith("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")
+
+
+def test_api_usage_error_points_at_the_calling_line(sandbox: Sandbox, event) -> None:
+    code = "def on_execute_post_login(event, api):\n    x = 1\n    api.cache.set('k', 42)\n"
+    error = run(sandbox, code, event).actions[0].error
+    assert error.type == "ApiUsageError" and error.line == 3
+
+
+def test_syntax_error_reports_its_line(sandbox: Sandbox, event) -> None:
+    code = "def on_execute_post_login(event, api):\n    x = 1\n    return x +\n"
+    result = run(sandbox, code, event)
+    assert result.status == "error"
+    error = result.actions[0].error
+    assert error.type == "SyntaxError" and error.line == 3
+    assert "<action:act>" in error.traceback
+
+
+def test_missing_handler_names_the_expected_handler(sandbox: Sandbox, event) -> None:
+    result = run(sandbox, "def on_execute_post_logn(event, api):\n    pass\n", event)
+    error = result.actions[0].error
+    assert result.status == "error"
+    assert error.type == "MissingHandler"
+    assert error.message == "no on_execute_post_login(event, api) handler is defined"
+
+
+def test_async_handler_that_sleeps(sandbox: Sandbox, event) -> None:
+    code = (
+        "import asyncio\n"
+        "async def on_execute_post_login(event, api):\n"
+        "    await asyncio.sleep(0.05)\n"
+        "    results = await asyncio.gather(*(asyncio.sleep(0.01, result=i) for i in range(3)))\n"
+        "    api.id_token.set_custom_claim('https://acme.example/n', sum(results))\n"
+    )
+    result = run(sandbox, code, event)
+    assert result.status == "success", result.actions[0].error
+    assert result.outcome["id_token"]["claims"] == {"https://acme.example/n": 3}
+    assert result.actions[0].duration_ms >= 50
+
+
+def test_a_returned_value_is_ignored_with_a_warning(sandbox: Sandbox, event) -> None:
+    code = "def on_execute_post_login(event, api):\n    return {'allow': True}\n"
+    result = run(sandbox, code, event)
+    assert result.status == "success"
+    assert any("returned a dict" in w for w in result.actions[0].warnings)
+
+
+def test_an_invalid_event_is_refused_before_anything_runs(sandbox: Sandbox, event, monkeypatch) -> None:
+    calls: list[Any] = []
+    monkeypatch.setattr(sandbox, "execute_one", lambda *a, **k: calls.append(a))
+    event["stats"]["logins_count"] = "many"
+    with pytest.raises(EventValidationError) as info:
+        run(sandbox, HELLO, event)
+    assert any(e.path == "stats.logins_count" for e in info.value.errors)
+    assert calls == []
+
+
+def test_an_event_over_the_payload_limit_is_refused_before_running(sandbox: Sandbox, event) -> None:
+    event["user"]["user_metadata"] = {"blob": "x" * (1024 * 1024)}
+    with pytest.raises(EventTooLargeError, match="limit is 1048576 bytes"):
+        run(sandbox, HELLO, event)
+
+
+def test_secrets_reach_the_action_and_are_redacted_from_logs_and_errors(sandbox: Sandbox, event) -> None:
+    code = (
+        "def on_execute_post_login(event, api):\n"
+        "    key = event.secrets['API_KEY']\n"
+        "    print('using', key, 'and', event.secrets['SHORT'])\n"
+        "    api.access_token.set_custom_claim('https://acme.example/len', len(key))\n"
+        "    raise ValueError('bad key ' + key)\n"
+    )
+    result = run(sandbox, code, event, secrets={"API_KEY": "sk_live_0123456789", "SHORT": "ab"})
+    a = result.actions[0]
+    assert a.calls[0]["args"][1] == len("sk_live_0123456789")  # the action saw the real value
+    dumped = result.model_dump_json()
+    assert "sk_live_0123456789" not in dumped
+    assert a.logs == "using [redacted secret API_KEY] and ab\n"  # too-short values are not redacted
+    assert a.error.message == "bad key [redacted secret API_KEY]"
+    assert "[redacted secret API_KEY]" in a.error.traceback
+
+
+def test_the_fixture_cannot_smuggle_other_secrets_into_event_secrets(sandbox: Sandbox, event) -> None:
+    event["secrets"] = {"OTHER": "not-yours-123"}
+    code = "def on_execute_post_login(event, api):\n    print(sorted(event.secrets))\n"
+    result = run(sandbox, code, event, secrets={"MINE": "value-123"})
+    assert result.actions[0].logs == "['MINE']\n"
+
+
+def test_cache_passed_in_is_updated_in_place(sandbox: Sandbox, event) -> None:
+    cache: dict[str, Any] = {}
+    code = "def on_execute_post_login(event, api):\n    api.cache.set('token', 'abc')\n"
+    assert run(sandbox, code, event, cache=cache).status == "success"
+    assert cache["token"]["value"] == "abc"
+    read = "def on_execute_post_login(event, api):\n    print(api.cache.get('token')['value'])\n"
+    assert run(sandbox, read, event, cache=cache).actions[0].logs == "abc\n"
+
+
+def test_capabilities_are_detected_and_explained(sandbox: Sandbox) -> None:
+    caps = sandbox.capabilities()
+    assert set(caps["layers"]) >= {"audit_hook", "seccomp", "cgroup_pids", "separate_uid",
+                                   "no_new_privs", "dumpable_off", "network_isolation"}
+    assert caps["layers"]["audit_hook"] is True  # pure Python: available everywhere
+    assert all(isinstance(v, bool) for v in caps["layers"].values())
+    for name, available in caps["layers"].items():
+        assert caps["notes"].get(name), f"no note explains layer {name} ({available})"
