@@ -25,7 +25,6 @@ from actions_studio.services.workspace import Workspace
 CHILD = Path(__file__).with_name("workspace_child.py")
 IMPORTED = [f"imp-{i}" for i in range(8)]
 KILLS = 50
-AT_ONCE = 10
 
 
 def _write_import(root: Path, tag: str) -> Path:
@@ -90,36 +89,53 @@ def _start(args: list[str]) -> subprocess.Popen[str]:
 def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) -> None:
     seed, a, b = _seed(tmp_path)
     rng = random.Random(1234)
-    outcomes = []
-    for batch in range(KILLS // AT_ONCE):
-        children = []
-        for i in range(AT_ONCE):
-            run = tmp_path / f"run-{batch}-{i}"
+    server = subprocess.Popen([sys.executable, str(CHILD), "forkserver", str(a), str(b)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert server.stdin is not None and server.stdout is not None
+    lines_at_kill = []
+    try:
+        for i in range(KILLS):
+            run = tmp_path / f"run-{i}"
             run.mkdir()
             for f in seed.parent.glob("w.sqlite*"):
                 shutil.copy(f, run / f.name)
-            proc = _start(["crash", str(run / "w.sqlite"), str(run / "config"), str(a), str(b)])
-            children.append((run, proc))
-        for run, proc in children:
-            assert proc.stdout is not None
-            assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
-        # Kill each after its own random delay, while it is committing as fast as it can.
-        for run, proc in sorted(children, key=lambda _: rng.random()):
-            time.sleep(rng.uniform(0.0, 0.05))
-            os.kill(proc.pid, signal.SIGKILL)
-        for run, proc in children:
-            out, err = proc.communicate(timeout=30)
-            assert proc.returncode == -signal.SIGKILL, err
-            lines = out.splitlines()
+            server.stdin.write(f"{run}\n")
+            server.stdin.flush()
+            pid = int(server.stdout.readline())
+            log = run / "out.log"
+            deadline = time.monotonic() + 20
+            while not (log.exists() and log.read_text().startswith("ready")):
+                assert time.monotonic() < deadline, "the child never got ready"
+                time.sleep(0.002)
+            # Kill it at a random moment while it commits as fast as it can.
+            time.sleep(rng.uniform(0.0, 0.15))
+            os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
+            lines = log.read_text().splitlines()
             acked = [int(l.split()[1]) for l in lines if l.startswith("deployed ")]
             _check_consistent(run / "w.sqlite", acked[-1] if acked else 0)
-            outcomes.append(len(lines))
+            lines_at_kill.append(len(lines))
             # and the studio opens it normally afterwards
             with Workspace.open(run / "w.sqlite", vault=FileVault(run / "config")) as ws:
                 assert actions.open_action(ws, "counter").action.name == "counter"
-    assert len(outcomes) == KILLS
-    # the kills really landed at different moments (some mid-run, not all before the first op)
-    assert len(set(outcomes)) >= 3, outcomes
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert len(lines_at_kill) == KILLS
+    # the kills really landed at different moments, not all before the first operation
+    assert len(set(lines_at_kill)) >= 4, lines_at_kill
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        assert time.monotonic() < deadline, f"process {pid} survived SIGKILL"
+        time.sleep(0.001)
 
 
 @pytest.mark.slow

@@ -5,11 +5,18 @@
         printing "deployed N" / "imported X" after each commit.
     python workspace_child.py deploys WORKSPACE CONFIG_DIR ACTION COUNT
         deploys ACTION COUNT times (for two writers at once), printing "deployed N" each time.
+    python workspace_child.py forkserver IMPORT_A IMPORT_B
+        imports everything once, then for each RUN_DIR line on stdin forks a child that runs
+        `crash` on RUN_DIR/w.sqlite, writing its lines to RUN_DIR/out.log; prints the child's pid.
+        Fifty fresh interpreters would spend most of the test importing; a fork costs ~2 ms.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from actions_studio.services import actions, exchange
@@ -19,9 +26,35 @@ from actions_studio.services.workspace import Workspace
 from actions_studio.store.errors import StoreError
 
 
+_out_fd: int | None = None  # set in a forked child: lines go straight to its log file
+
+
 def say(text: str) -> None:
+    if _out_fd is not None:
+        os.write(_out_fd, (text + "\n").encode())  # unbuffered: a SIGKILL loses nothing written
+        return
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def forkserver(import_a: Path, import_b: Path) -> int:
+    global _out_fd
+    # The kernel reaps killed children; the test sees them gone with os.kill(pid, 0).
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    assert threading.active_count() == 1, "fork only from a single-threaded process"
+    for line in sys.stdin:
+        run = Path(line.strip())
+        pid = os.fork()
+        if pid == 0:
+            _out_fd = os.open(run / "out.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                with Workspace.open(run / "w.sqlite", vault=FileVault(run / "config")) as ws:
+                    crash(ws, import_a, import_b)
+            finally:
+                os._exit(3)  # never return into the server's loop
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
 
 
 def crash(ws: Workspace, import_a: Path, import_b: Path) -> None:
@@ -45,6 +78,8 @@ def deploys(ws: Workspace, action: str, count: int) -> None:
 
 
 def main() -> int:
+    if sys.argv[1] == "forkserver":
+        return forkserver(Path(sys.argv[2]), Path(sys.argv[3]))
     mode, workspace, config = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     try:
         with Workspace.open(workspace, vault=FileVault(config)) as ws:
