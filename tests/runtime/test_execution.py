@@ -172,3 +172,10 @@ def test_capabilities_are_detected_and_explained(sandbox: Sandbox) -> None:
     assert all(isinstance(v, bool) for v in caps["layers"].values())
     for name, available in caps["layers"].items():
         assert caps["notes"].get(name), f"no note explains layer {name} ({available})"
+
+
+def test_deep_recursion_is_reported_compactly(sandbox: Sandbox, event) -> None:
+    code = "def f(n):\n    return f(n + 1)\n\ndef on_execute_post_login(event, api):\n    f(0)\n"
+    error = run(sandbox, code, event).actions[0].error
+    assert error.type == "RecursionError" and error.line == 2
+    assert "Previous line repeated" in error.traceback and len(error.traceback) < 5000

@@ -186,9 +186,15 @@ def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
         text = "".join(traceback.format_exception_only(type(exc), exc))
         return _error("SyntaxError", exc.msg or str(exc), text, exc.lineno)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
-    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-    lines += traceback.format_exception_only(type(exc), exc)
-    return _error(type(exc).__qualname__, str(exc), "".join(lines), frames[-1].lineno if frames else None)
+    # StackSummary.format folds a deep recursion into "[Previous line repeated N more times]".
+    lines = ["Traceback (most recent call last):\n", *traceback.StackSummary.from_list(frames).format()]
+    try:
+        message = str(exc)
+        lines += traceback.format_exception_only(type(exc), exc)
+    except Exception:  # noqa: BLE001 - an exception whose __str__ fails still gets reported
+        message = f"<{type(exc).__qualname__} whose message could not be read>"
+        lines.append(f"{type(exc).__qualname__}: {message}\n")
+    return _error(type(exc).__qualname__, message, "".join(lines), frames[-1].lineno if frames else None)
 
 
 async def _await(awaitable: Any) -> Any:
