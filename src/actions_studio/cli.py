@@ -36,13 +36,10 @@ def root(
     # Subcommands read the workspace choice from here (no global accessors: STYLE.md habit 6).
     ctx.obj = {"workspace": workspace}
     if ctx.invoked_subcommand is None:
-        typer.echo(
-            "Actions Studio — the studio window is not built yet.\n"
-            "It will open an explorer of Actions by trigger, a Python editor with completions from the\n"
-            "trigger's type stubs, a test panel running drafts against fixtures in a sandbox, version\n"
-            "history, a flow canvas and one-click sync to a tenant.\n"
-            "Today: `actions-studio run ACTION.py --trigger post-login` runs an Action in the sandbox."
-        )
+        # Imported here so `import actions_studio.cli` (every headless command) never loads PySide6.
+        from actions_studio.gui import main as open_studio
+
+        raise typer.Exit(open_studio(ctx.obj["workspace"]))
 
 
 def _register_subcommands() -> None:

@@ -1,0 +1,96 @@
+"""Small dialogs about one action: create (name + trigger) and deploy (optional note)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from actions_studio.services.errors import InvalidInputError
+from actions_studio.services.names import check_entity_name
+
+
+class NewActionDialog(QDialog):
+    def __init__(self, triggers: list[tuple[str, str]], trigger_id: str = "",
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New action")
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. add-roles-to-tokens")
+        self.trigger_combo = QComboBox()
+        for tid, description in triggers:
+            self.trigger_combo.addItem(tid, tid)
+            self.trigger_combo.setItemData(self.trigger_combo.count() - 1, description,
+                                           Qt.ItemDataRole.ToolTipRole)
+        if trigger_id:
+            self.trigger_combo.setCurrentIndex(max(0, self.trigger_combo.findData(trigger_id)))
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self._descriptions = dict(triggers)
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Trigger", self.trigger_combo)
+        form.addRow("", self.description)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(self.on_name_edit_text_changed)
+        self.trigger_combo.currentIndexChanged.connect(self.on_trigger_combo_changed)
+        self.on_trigger_combo_changed()
+        self.on_name_edit_text_changed(self.name_edit.text())
+        self.setMinimumWidth(420)
+
+    def on_name_edit_text_changed(self, text: str) -> None:
+        try:
+            check_entity_name("action", text)
+            self.problem.setText("")
+            ok = True
+        except InvalidInputError as exc:
+            self.problem.setText(str(exc) if text else "")
+            ok = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def on_trigger_combo_changed(self, _index: int = 0) -> None:
+        self.description.setText(self._descriptions.get(self.trigger_combo.currentData() or "", ""))
+
+    def answer(self) -> tuple[str, str]:
+        return self.name_edit.text(), str(self.trigger_combo.currentData())
+
+
+class DeployDialog(QDialog):
+    def __init__(self, action_name: str, next_number: int, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Deploy {action_name}")
+        text = QLabel(f"Deploy the draft of <b>{action_name}</b> as version <b>{next_number}</b>?")
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Optional note, e.g. “adds the roles claim”")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton("Deploy", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.note_edit)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def note(self) -> str:
+        return self.note_edit.text().strip()

@@ -1,0 +1,27 @@
+"""Assembling a studio window on an open workspace (gui.py, the tests and the benchmark share it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from actions_studio.analysis.worker import AnalysisWorker
+from actions_studio.services.workspace import Workspace
+from actions_studio.ui.editor_host import EditorFactory
+from actions_studio.ui.main_window import MainWindow
+from actions_studio.ui.prompts import Prompts
+from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.session import StudioSession
+from actions_studio.ui.settings import StudioSettings
+
+
+def create_window(ws: Workspace, worker: AnalysisWorker, config_dir: Path, *,
+                  prompts: Optional[Prompts] = None, first_run: bool = False) -> MainWindow:
+    session = StudioSession(ws)
+    dispatcher = RunDispatcher(ws)
+    window = MainWindow(session, dispatcher, EditorFactory(worker), StudioSettings(config_dir),
+                        prompts=prompts, first_run=first_run)
+    # The session and dispatcher live as long as the window (Qt parents them to it).
+    session.setParent(window)
+    dispatcher.setParent(window)
+    return window

@@ -1,0 +1,43 @@
+"""Checking a fixture's event text as the user types: JSON first, then the trigger's event model.
+
+Qt-free: text in, a list of `EventProblem` out (an empty list means valid). Paths are the wire
+names the user sees in the JSON, prefixed with `event` (`event.user.email`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from actions_studio.services.catalog import get_trigger
+
+
+@dataclass(frozen=True)
+class EventProblem:
+    path: str
+    message: str
+    line: Optional[int] = None  # 1-based, for JSON syntax errors
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        return f"{where}{self.message}"
+
+
+def check_event_text(trigger_id: str, text: str) -> tuple[Optional[dict[str, Any]], list[EventProblem]]:
+    """Returns (the parsed event or None, problems)."""
+    try:
+        event = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [EventProblem("", f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno)]
+    from actions_studio.triggers import EventValidationError
+
+    try:
+        get_trigger(trigger_id).parse_event(event)
+    except EventValidationError as exc:
+        return None, [EventProblem(f"event.{e.path}" if e.path else "event", e.message) for e in exc.errors]
+    return event, []
+
+
+def event_text(event: dict[str, Any]) -> str:
+    return json.dumps(event, indent=2, ensure_ascii=False)

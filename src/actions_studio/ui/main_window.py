@@ -1,0 +1,561 @@
+"""The studio window: explorer | editor tabs over a bottom area (Test, Console, Problems, History),
+menus, status bar. It wires panels together and turns commands into session calls; the panels
+render, the session talks to services, and nothing here holds workspace state.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from actions_studio.services.errors import ConflictError, DeployRefusedError, ServiceError
+from actions_studio.ui import theme as studio_theme
+from actions_studio.ui.console_panel import ConsolePanel
+from actions_studio.ui.editor_host import EditorFactory
+from actions_studio.ui.editor_tabs import GETTING_STARTED, EditorTabs
+from actions_studio.ui.explorer import Explorer
+from actions_studio.ui.getting_started import GettingStartedPage
+from actions_studio.ui.history_panel import HistoryPanel
+from actions_studio.ui.menus import build_menus
+from actions_studio.ui.problems_panel import ProblemsPanel
+from actions_studio.ui.prompts import Prompts
+from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.session import StudioSession
+from actions_studio.ui.settings import StudioSettings
+from actions_studio.ui.test_panel import TestPanel
+
+BOTTOM_TABS = ("Test", "Console", "Problems", "History")
+
+
+class MainWindow(QMainWindow):
+    sig_idle = Signal()
+    """The window is shown and its first event-loop turn has run (start-up benchmark)."""
+
+    def __init__(self, session: StudioSession, dispatcher: RunDispatcher, factory: EditorFactory,
+                 settings: StudioSettings, *, prompts: Optional[Prompts] = None,
+                 first_run: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.dispatcher = dispatcher
+        self.factory = factory
+        self.settings = settings
+        self.prompts = prompts or Prompts(self)
+        self.prompts.parent = self
+        self.active_dialog: Optional[QWidget] = None
+        self._panel_action: Optional[str] = None
+        self._shown_once = False
+        self.setWindowTitle(f"Actions Studio — {session.ws.path.name}")
+        self.setObjectName("studioMainWindow")
+        icon = _app_icon()
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self._build()
+        self.actions_by_name = build_menus(self, self._commands())
+        self._build_status_bar()
+        self.theme_choice = settings.string("appearance/theme", "system")
+        self.apply_theme()
+        QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
+        self._restore(first_run)
+
+    # -- layout --------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.explorer = Explorer(self.session)
+        self.tabs = EditorTabs(self.session, self.factory, self.prompts)
+        self.getting_started = GettingStartedPage()
+        self.getting_started.sig_link_activated.connect(self.on_getting_started_link_activated)
+        self.banner = QFrame()
+        self.banner.setObjectName("banner")
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner_button = QPushButton("Go to line")
+        self.banner_close = QPushButton("Dismiss")
+        self.banner_close.clicked.connect(self.banner.hide)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(10, 6, 6, 6)
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(self.banner_button)
+        banner_layout.addWidget(self.banner_close)
+        self.banner.hide()
+        self._banner_line: Optional[int] = None
+        self.banner_button.clicked.connect(lambda: self._banner_line and self.go_to_line(self._banner_line))
+
+        self.test_panel = TestPanel(self.session, self.dispatcher, self.prompts)
+        self.console = ConsolePanel()
+        self.problems = ProblemsPanel()
+        self.history = HistoryPanel(self.session)
+        self.bottom = QTabWidget()
+        self.bottom.setDocumentMode(True)
+        for widget, title in zip((self.test_panel, self.console, self.problems, self.history), BOTTOM_TABS):
+            self.bottom.addTab(widget, title)
+
+        editor_area = QWidget()
+        editor_layout = QVBoxLayout(editor_area)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.setSpacing(0)
+        editor_layout.addWidget(self.banner)
+        editor_layout.addWidget(self.tabs, 1)
+        self.center_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.center_splitter.addWidget(editor_area)
+        self.center_splitter.addWidget(self.bottom)
+        self.center_splitter.setStretchFactor(0, 3)
+        self.center_splitter.setStretchFactor(1, 2)
+        self.center_splitter.setChildrenCollapsible(False)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.explorer)
+        self.main_splitter.addWidget(self.center_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.main_splitter)
+
+        self.explorer.sig_action_activated.connect(self.open_action)
+        self.explorer.sig_new_requested.connect(self.new_action)
+        self.explorer.sig_rename_requested.connect(self.rename_action)
+        self.explorer.sig_delete_requested.connect(self.delete_action)
+        self.tabs.sig_current_changed.connect(self.on_tabs_current_changed)
+        self.tabs.sig_diagnostics_changed.connect(self.on_tabs_diagnostics_changed)
+        self.tabs.sig_cursor_moved.connect(self.on_tabs_cursor_moved)
+        self.tabs.sig_modified_changed.connect(lambda _a, _m: self.update_status())
+        self.test_panel.sig_line_requested.connect(self.go_to_line)
+        self.test_panel.sig_console_output.connect(self.console.append)
+        self.test_panel.sig_status_message.connect(self.show_message)
+        self.test_panel.sig_run_requested.connect(self.on_test_panel_run_requested)
+        self.problems.sig_line_requested.connect(self.go_to_line)
+        self.problems.sig_count_changed.connect(self.on_problems_count_changed)
+        self.history.sig_revert_requested.connect(self.revert)
+        self.history.sig_deploy_requested.connect(self.deploy)
+        self.session.sig_action_changed.connect(lambda _id: self.update_status())
+        self.session.sig_actions_changed.connect(self.on_session_actions_changed)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_trigger = QLabel()
+        self.status_runtime = QLabel()
+        self.status_version = QLabel()
+        self.status_cursor = QLabel()
+        for label in (self.status_trigger, self.status_runtime, self.status_version, self.status_cursor):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self.update_status()
+
+    def _commands(self) -> dict:
+        def editor_call(method: str):
+            def run() -> None:
+                editor = self.tabs.current_editor()
+                if editor is not None:
+                    getattr(editor, method)()
+            return run
+
+        def bottom(index: int):
+            return lambda: self.bottom.setCurrentIndex(index)
+
+        return {
+            "new_action": lambda: self.new_action(self.explorer.current_trigger() or ""),
+            "save": self.save_current,
+            "close_tab": lambda: self.tabs.currentIndex() >= 0 and self.tabs.close_tab(
+                self.tabs.tab_id(self.tabs.currentIndex())),
+            "preferences": self.show_preferences,
+            "quit": self.close,
+            "undo": editor_call("undo"),
+            "redo": editor_call("redo"),
+            "find": editor_call("show_find"),
+            "replace": editor_call("show_replace"),
+            "go_to_line": editor_call("show_go_to_line"),
+            "toggle_comment": editor_call("toggle_comment"),
+            "complete": editor_call("request_completion"),
+            "deploy": lambda: self.deploy(self.current_action_id()),
+            "history": bottom(3),
+            "secrets": self.show_secrets,
+            "dependencies": self.show_dependencies,
+            "rename": lambda: self.rename_action(self.current_action_id()),
+            "delete": lambda: self.delete_action(self.current_action_id()),
+            "run": self.run_selected_fixture,
+            "run_all": self.run_all_fixtures,
+            "new_fixture": self.test_panel.on_new_button_clicked,
+            "show_test": bottom(0),
+            "show_console": bottom(1),
+            "show_problems": bottom(2),
+            "show_history": bottom(3),
+            "getting_started": self.show_getting_started,
+            "about": self.show_about,
+        }
+
+    # -- which action ------------------------------------------------------------------------------
+
+    def current_action_id(self) -> str:
+        return self.tabs.current_action_id() or self._panel_action or self.explorer.current_action_id() or ""
+
+    def open_action(self, action_id: str) -> None:
+        self.tabs.open_action(action_id)
+
+    def on_tabs_current_changed(self, action_id: str) -> None:
+        if action_id:
+            self._set_panel_action(action_id)
+            self.explorer.select_action(action_id)
+        elif not [i for i in self.tabs.open_ids() if i != GETTING_STARTED]:
+            self._set_panel_action(None)
+        self.update_status()
+
+    def _set_panel_action(self, action_id: Optional[str]) -> None:
+        if action_id == self._panel_action:
+            return
+        self._panel_action = action_id
+        self.test_panel.set_action(action_id)
+        self.history.set_action(action_id)
+        editor = self.tabs.editor(action_id) if action_id else None
+        self.problems.show_diagnostics(editor.diagnostics() if editor is not None else [])
+
+    def on_session_actions_changed(self) -> None:
+        if self._panel_action and self.session.action(self._panel_action) is None:
+            self._set_panel_action(self.tabs.current_action_id() or None)
+        elif self._panel_action:
+            self.test_panel.refresh_action_name()
+        self.update_status()
+
+    def on_tabs_diagnostics_changed(self, action_id: str, diagnostics: list) -> None:
+        if action_id == self._panel_action:
+            self.problems.show_diagnostics(diagnostics)
+
+    def on_problems_count_changed(self, count: int) -> None:
+        self.bottom.setTabText(2, f"Problems ({count})" if count else "Problems")
+
+    def on_tabs_cursor_moved(self, line: int, column: int) -> None:
+        self.status_cursor.setText(f"Ln {line}, Col {column}")
+
+    def go_to_line(self, line: int) -> None:
+        action_id = self._panel_action or self.tabs.current_action_id()
+        if not action_id:
+            return
+        editor = self.tabs.open_action(action_id)
+        if editor is not None:
+            editor.go_to_line(int(line))
+
+    def update_status(self) -> None:
+        action_id = self.tabs.current_action_id()
+        detail = self.session.detail(action_id) if action_id else None
+        if detail is None:
+            for label in (self.status_trigger, self.status_runtime, self.status_version, self.status_cursor):
+                label.setText("")
+            return
+        record = detail.action
+        self.status_trigger.setText(f"{record.trigger_id} ({record.trigger_version})")
+        self.status_runtime.setText(detail.draft.runtime)
+        if record.deployed_number is None:
+            state = "draft (never deployed)"
+        elif detail.draft_differs:
+            state = f"draft (v{record.deployed_number} deployed)"
+        else:
+            state = f"draft = v{record.deployed_number} (deployed)"
+        editor = self.tabs.editor(action_id)
+        if editor is not None and editor.is_modified():
+            state += " · unsaved"
+        self.status_version.setText(state)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # -- commands --------------------------------------------------------------------------------------
+
+    def save_current(self) -> bool:
+        action_id = self.tabs.current_action_id()
+        if action_id and self.tabs.save(action_id):
+            self.show_message(f"Saved the draft of {self.session.action(action_id).name}")
+            self.update_status()
+            return True
+        return False
+
+    def _settle_editor(self, action_id: str) -> bool:
+        """Saves the editor's text first: a run or deploy uses what the user sees."""
+        editor = self.tabs.editor(action_id)
+        return editor is None or not editor.is_modified() or self.tabs.save(action_id)
+
+    def on_test_panel_run_requested(self) -> None:
+        if self._panel_action:
+            self._settle_editor(self._panel_action)
+
+    def run_selected_fixture(self) -> Optional[int]:
+        self._ensure_panels_follow_current()
+        self.bottom.setCurrentWidget(self.test_panel)
+        return self.test_panel.run_selected()
+
+    def run_all_fixtures(self) -> Optional[int]:
+        self._ensure_panels_follow_current()
+        self.bottom.setCurrentWidget(self.test_panel)
+        return self.test_panel.run_all()
+
+    def _ensure_panels_follow_current(self) -> None:
+        action_id = self.current_action_id()
+        if action_id:
+            self._set_panel_action(action_id)
+
+    def new_action(self, trigger_id: str = "") -> Optional[str]:
+        from actions_studio.triggers import TRIGGERS
+
+        answer = self.prompts.new_action([(t.id, t.description) for t in TRIGGERS.values()], trigger_id)
+        if answer is None:
+            return None
+        name, trigger = answer
+        try:
+            record = self.session.create_action(name, trigger)
+            from actions_studio.services import fixtures
+
+            self.session.save_fixture(fixtures.sample_fixture(trigger, f"{name} sample", action=name))
+        except ServiceError as exc:
+            self.prompts.error("New action", str(exc))
+            return None
+        self.tabs.open_action(record.id)
+        self.show_message(f"Created {name} from the {trigger} template, with a sample fixture")
+        return record.id
+
+    def rename_action(self, action_id: str) -> None:
+        record = self.session.action(action_id) if action_id else None
+        if record is None:
+            return
+        new_name = self.prompts.text("Rename action", "New name:", record.name)
+        if not new_name or new_name == record.name:
+            return
+        try:
+            self.session.rename_action(action_id, new_name)
+        except ServiceError as exc:
+            self.prompts.error("Rename action", str(exc))
+
+    def delete_action(self, action_id: str) -> None:
+        record = self.session.action(action_id) if action_id else None
+        if record is None:
+            return
+        if not self.prompts.confirm("Delete action", f"Delete {record.name} with all its versions and "
+                                    "secrets? This cannot be undone.", ok="Delete"):
+            return
+        try:
+            self.session.delete_action(action_id)
+        except ConflictError as exc:
+            if not self.prompts.confirm("Action is in a flow", f"{exc}\n\nDelete it anyway and remove it "
+                                        "from the flow?", ok="Delete anyway"):
+                return
+            self.session.delete_action(action_id, force=True)
+        except ServiceError as exc:
+            self.prompts.error("Delete action", str(exc))
+            return
+        self.show_message(f"Deleted {record.name}")
+
+    def deploy(self, action_id: str) -> Optional[int]:
+        """Ctrl+Shift+D: saves the editor, refuses code that does not compile, asks for a note."""
+        from actions_studio.services.actions import check_compiles
+
+        record = self.session.action(action_id) if action_id else None
+        if record is None:
+            self.show_message("Open an action to deploy it")
+            return None
+        if not self._settle_editor(action_id):
+            return None
+        detail = self.session.detail(action_id)
+        try:
+            check_compiles(detail.draft.code, f"{record.name}.py")
+        except DeployRefusedError as exc:
+            self._deploy_refused(exc)
+            return None
+        note = self.prompts.deploy_note(record.name, record.last_number + 1)
+        if note is None:
+            return None
+        try:
+            version = self.session.deploy(action_id, note)
+        except DeployRefusedError as exc:
+            self._deploy_refused(exc)
+            return None
+        except ServiceError as exc:
+            self.prompts.error("Deploy", str(exc))
+            return None
+        self.banner.hide()
+        self.show_message(f"Deployed {record.name} as v{version.number}")
+        self.console.append(f"deployed {record.name} v{version.number}", note or "(no note)")
+        return version.number
+
+    def _deploy_refused(self, exc: DeployRefusedError) -> None:
+        self._banner_line = exc.line
+        self.banner_label.setText(str(exc))
+        self.banner_button.setVisible(exc.line is not None)
+        self.banner.show()
+        self.show_message(str(exc))
+        if exc.line is not None:
+            self.go_to_line(exc.line)
+
+    def banner_text(self) -> str:
+        return self.banner_label.text() if self.banner.isVisible() else ""
+
+    def revert(self, action_id: str, number: int) -> None:
+        record = self.session.action(action_id)
+        if record is None:
+            return
+        editor = self.tabs.editor(action_id)
+        unsaved = " Your unsaved edits in the editor will be lost." if editor and editor.is_modified() else ""
+        if not self.prompts.confirm(
+                "Revert", f"Revert {record.name} to version {number}? This deploys a copy of v{number} as "
+                f"v{record.last_number + 1} and replaces the draft with its code.{unsaved}", ok="Revert"):
+            return
+        try:
+            version = self.session.revert(action_id, number)
+        except ServiceError as exc:
+            self.prompts.error("Revert", str(exc))
+            return
+        self.tabs.reload(action_id)
+        self.update_status()
+        self.show_message(f"Reverted {record.name} to v{number} (deployed as v{version.number})")
+
+    def _dialog(self, dialog: QWidget) -> QWidget:
+        # open(), not exec(): window-modal without a nested event loop, so tests can drive it.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_secrets(self) -> Optional[QWidget]:
+        from actions_studio.ui.secrets_dialog import SecretsDialog
+
+        action_id = self.current_action_id()
+        return self._dialog(SecretsDialog(self.session, action_id, self)) if action_id else None
+
+    def show_dependencies(self) -> Optional[QWidget]:
+        from actions_studio.ui.dependencies_dialog import DependenciesDialog
+
+        action_id = self.current_action_id()
+        return self._dialog(DependenciesDialog(self.session, action_id, self)) if action_id else None
+
+    def show_preferences(self) -> QWidget:
+        from actions_studio.ui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self.theme_choice, self)
+        dialog.sig_theme_chosen.connect(self.set_theme_choice)
+        return self._dialog(dialog)
+
+    def show_getting_started(self) -> None:
+        self.tabs.open_page(GETTING_STARTED, self.getting_started, "Getting started")
+
+    def on_getting_started_link_activated(self, link: str) -> None:
+        if link == "new-action":
+            self.new_action()
+
+    def show_about(self) -> None:
+        from actions_studio import __version__
+
+        QMessageBox.about(self, "About Actions Studio",
+                          f"Actions Studio {__version__}\nWrite, test and version identity-platform "
+                          "Actions in Python.")
+
+    # -- appearance --------------------------------------------------------------------------------
+
+    def set_theme_choice(self, choice: str) -> None:
+        self.theme_choice = choice
+        self.settings.set("appearance/theme", choice)
+        self.apply_theme()
+
+    def on_system_color_scheme_changed(self, _scheme) -> None:
+        if self.theme_choice == "system":
+            self.apply_theme()
+
+    def apply_theme(self) -> None:
+        dark = studio_theme.resolve_dark(self.theme_choice)
+        colours = studio_theme.apply_theme(QApplication.instance(), dark)
+        self.is_dark = dark
+        self.factory.dark = dark
+        for action_id in self.tabs.open_ids():
+            editor = self.tabs.editor(action_id)
+            if editor is not None:
+                self.factory.apply_theme(editor, dark)
+        for panel in (self.test_panel, self.problems, self.history, self.getting_started):
+            panel.set_colours(colours)
+        self.banner.setStyleSheet(
+            f"#banner {{ background: {colours.error_bg}; border-bottom: 1px solid {colours.error}; }}"
+            f"#banner QLabel {{ color: {colours.text}; }}")
+        self.explorer.refresh()
+
+    # -- state across restarts ---------------------------------------------------------------------
+
+    def _restore(self, first_run: bool) -> None:
+        s = self.settings
+        geometry = s.bytes("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = s.bytes("window/state")
+        if state is not None:
+            self.restoreState(state)
+        main = s.ints("window/main_splitter")
+        self.main_splitter.setSizes(main if len(main) == 2 and all(main) else [250, 1030])
+        center = s.ints("window/center_splitter")
+        self.center_splitter.setSizes(center if len(center) == 2 and all(center) else [450, 330])
+        self.bottom.setCurrentIndex(s.integer("window/bottom_tab", 0))
+        known = {a.id for a in self.session.list_actions()}
+        for tab_id in s.strings("tabs/open"):
+            if tab_id == GETTING_STARTED:
+                self.show_getting_started()
+            elif tab_id in known:
+                self.tabs.open_action(tab_id, focus=False)
+        if first_run:
+            self._open_first_examples()
+            self.show_getting_started()
+        current = s.string("tabs/current")
+        if not first_run and current and self.tabs.index_of(current) >= 0:
+            self.tabs.setCurrentIndex(self.tabs.index_of(current))
+        elif self.tabs.count():
+            self.tabs.setCurrentIndex(self.tabs.count() - 1 if first_run else 0)
+        self.on_tabs_current_changed(self.tabs.current_action_id())
+
+    def _open_first_examples(self) -> None:
+        records = self.session.list_actions()
+        post_login = next((r for r in records if r.trigger_id == "post-login"), None)
+        if post_login is not None:
+            self.tabs.open_action(post_login.id, focus=False)
+            self._set_panel_action(post_login.id)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.set("window/geometry", self.saveGeometry())
+        s.set("window/state", self.saveState())
+        s.set("window/main_splitter", self.main_splitter.sizes())
+        s.set("window/center_splitter", self.center_splitter.sizes())
+        s.set("window/bottom_tab", self.bottom.currentIndex())
+        s.set("tabs/open", self.tabs.open_ids())
+        s.set("tabs/current", self.tabs.tab_id(self.tabs.currentIndex()) if self.tabs.count() else "")
+        s.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.sig_idle.emit)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.tabs.confirm_close_all():
+            event.ignore()
+            return
+        self.save_state()
+        self.dispatcher.wait()
+        for tab_id in self.tabs.open_ids():
+            self.tabs.close_tab(tab_id, ask=False)
+        super().closeEvent(event)
+
+
+def _app_icon() -> Optional[QIcon]:
+    try:
+        from actions_studio.resources import resources_dir
+
+        path = resources_dir() / "icons" / "actions-studio.svg"
+    except Exception:
+        return None
+    return QIcon(str(path)) if path.is_file() else None

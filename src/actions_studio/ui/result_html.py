@@ -1,0 +1,190 @@
+"""The ExecutionResult as a user reads it, rendered to the rich-text subset QTextBrowser draws.
+
+Qt-free (plain strings in, a string out) so the wording is unit-tested without widgets. Order:
+the outcome card first (what happens to the login), then the api calls in order, console output,
+the error with its traceback (frames of the action's own code are links `line:N`), and stats.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any, Optional
+
+from actions_studio.ui.theme import StudioColours
+
+# The runtime names the action's module "<action:NAME>" in tracebacks (runtime/child.py).
+_FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def headline(result: dict[str, Any]) -> tuple[str, str, str]:
+    """(kind, title, detail) where kind is allowed | denied | suspended | error."""
+    status = result.get("status")
+    outcome = result.get("outcome") or {}
+    if status == "denied":
+        denied = outcome.get("denied") or {}
+        invalid = outcome.get("validation_error") or {}
+        if denied:
+            reason = denied.get("reason") or denied.get("code") or "no reason given"
+            extra = f" — shown to the user: “{denied['user_message']}”" if denied.get("user_message") else ""
+            return "denied", "Denied", f"{reason}{extra}"
+        if invalid:
+            return "denied", "Denied (validation error)", f"{invalid.get('code')}: {invalid.get('message')}"
+        return "denied", "Denied", ""
+    if status == "suspended":
+        redirect = outcome.get("redirect") or {}
+        return "suspended", "Suspended for redirect", str(redirect.get("url") or "")
+    if status in ("error", "timeout"):
+        failing = next((a for a in result.get("actions", []) if a.get("error")), None)
+        if status == "timeout":
+            return "error", "Timed out", "the action ran past its time budget"
+        if failing:
+            err = failing["error"]
+            where = f" (line {err['line']})" if err.get("line") else ""
+            return "error", "Error", f"{err.get('type')}: {err.get('message')}{where}"
+        return "error", "Error", ""
+    if "denied" in outcome:
+        return "allowed", "Allowed", ""
+    return "allowed", "Completed", "this trigger does not decide access; see calls and console"
+
+
+def _outcome_rows(outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for token, label in (("access_token", "Access token"), ("id_token", "ID token")):
+        section = outcome.get(token) or {}
+        for claim, value in (section.get("claims") or {}).items():
+            rows.append((f"{label} claim", f"<b>{_e(claim)}</b> = <code>{_e(_json(value))}</code>"))
+        for scope in section.get("scopes_added") or []:
+            rows.append((f"{label} scope", f"+ {_e(scope)}"))
+        for scope in section.get("scopes_removed") or []:
+            rows.append((f"{label} scope", f"− {_e(scope)}"))
+    user = outcome.get("user") or {}
+    for field, label in (("app_metadata", "app_metadata"), ("user_metadata", "user_metadata")):
+        for key, value in (user.get(field) or {}).items():
+            shown = "<i>deleted</i>" if value is None else f"<code>{_e(_json(value))}</code>"
+            rows.append((f"user.{label}", f"<b>{_e(key)}</b> = {shown}"))
+    for key, value in (outcome.get("transaction_metadata") or {}).items():
+        rows.append(("transaction metadata", f"<b>{_e(key)}</b> = <code>{_e(_json(value))}</code>"))
+    mfa = outcome.get("multifactor")
+    if mfa:
+        remember = ", remember browser" if mfa.get("allow_remember_browser") else ""
+        rows.append(("MFA", f"required ({_e(mfa.get('provider'))}{remember})"))
+    auth = outcome.get("authentication") or {}
+    for item in auth.get("challenges") or []:
+        rows.append(("MFA challenge", _e(", ".join(map(str, item.get("factors") or [])) or "any factor")))
+    for item in auth.get("enrollments") or []:
+        rows.append(("MFA enrolment", _e(", ".join(map(str, item.get("factors") or [])) or "any factor")))
+    redirect = outcome.get("redirect")
+    if redirect:
+        query = redirect.get("query") or {}
+        qs = ("?" + "&".join(f"{k}={v}" for k, v in query.items())) if query else ""
+        rows.append(("Redirect to", f"<code>{_e(str(redirect.get('url')) + qs)}</code>"))
+    return rows
+
+
+def _call_text(call: dict[str, Any]) -> str:
+    args = [_json(a) for a in call.get("args") or []]
+    args += [f"{k}={_json(v)}" for k, v in (call.get("kwargs") or {}).items()]
+    return f"api.{call.get('method')}({', '.join(args)})"
+
+
+def _traceback_html(traceback: str, c: StudioColours) -> str:
+    lines = []
+    for line in traceback.rstrip("\n").split("\n"):
+        match = _FRAME.match(line)
+        if match:
+            lines.append(f'{_e(match.group(1))}<a href="line:{match.group(2)}" style="color:{c.link}">'
+                         f'{match.group(2)}</a>{_e(match.group(3))}')
+        else:
+            lines.append(_e(line))
+    return "<br>".join(lines).replace("  ", "&nbsp;&nbsp;")
+
+
+def _section(title: str, c: StudioColours) -> str:
+    return (f'<p style="margin-top:14px; margin-bottom:4px; color:{c.muted}; font-weight:600;">'
+            f"{_e(title.upper())}</p>")
+
+
+def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", target: str = "",
+           passed: Optional[bool] = None, mismatch: Optional[str] = None) -> str:
+    kind, title, detail = headline(result)
+    fg = {"allowed": c.allowed, "denied": c.denied, "suspended": c.suspended, "error": c.error}[kind]
+    bg = {"allowed": c.allowed_bg, "denied": c.denied_bg, "suspended": c.suspended_bg,
+          "error": c.error_bg}[kind]
+    out = [f'<html><body style="color:{c.text};">']
+    rows = _outcome_rows(result.get("outcome") or {})
+    card = [f'<table width="100%" cellspacing="0" cellpadding="10" '
+            f'style="background-color:{bg}; border:1px solid {fg};"><tr><td>',
+            f'<span style="font-size:15pt; font-weight:700; color:{fg};">{_e(title)}</span>']
+    if detail:
+        card.append(f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(detail)}</span>')
+    sub = " · ".join(x for x in (fixture and f"fixture <b>{_e(fixture)}</b>", _e(target)) if x)
+    if passed is not None:
+        verdict = (f'<span style="color:{c.allowed}; font-weight:600;">✓ matches the expectation</span>'
+                   if passed else
+                   f'<span style="color:{c.denied}; font-weight:600;">✗ expectation not met: '
+                   f'{_e(mismatch or "")}</span>')
+        sub = f"{sub} · {verdict}" if sub else verdict
+    if sub:
+        card.append(f'<br><span style="color:{c.muted};">{sub}</span>')
+    if rows:
+        card.append('<table cellspacing="0" cellpadding="2" style="margin-top:6px;">')
+        for label, value in rows:
+            card.append(f'<tr><td style="color:{c.muted}; padding-right:14px;">{_e(label)}</td>'
+                        f"<td>{value}</td></tr>")
+        card.append("</table>")
+    elif kind == "allowed" and "denied" in (result.get("outcome") or {}):
+        card.append(f'<br><span style="color:{c.muted};">No claims, metadata or MFA changes.</span>')
+    card.append("</td></tr></table>")
+    out += card
+
+    actions = result.get("actions") or []
+    calls = [(a.get("name"), call) for a in actions for call in a.get("calls") or []]
+    out.append(_section(f"API calls ({len(calls)})", c))
+    if calls:
+        out.append("<ol style='margin-top:0px;'>")
+        for name, call in calls:
+            who = f' <span style="color:{c.muted};">— {_e(name)}</span>' if len(actions) > 1 else ""
+            out.append(f"<li><code>{_e(_call_text(call))}</code>{who}</li>")
+        out.append("</ol>")
+    else:
+        out.append(f'<p style="color:{c.muted}; margin-top:0px;">The action made no api calls.</p>')
+
+    warnings = [w for a in actions for w in a.get("warnings") or []]
+    if warnings:
+        out.append(_section("Warnings", c))
+        out += [f'<p style="color:{c.suspended}; margin:0px;">⚠ {_e(w)}</p>' for w in warnings]
+
+    logs = "".join(a.get("logs") or "" for a in actions)
+    out.append(_section("Console output", c))
+    if logs:
+        out.append(f'<pre style="background-color:{c.code_bg}; margin-top:0px;">{_e(logs.rstrip())}</pre>')
+    else:
+        out.append(f'<p style="color:{c.muted}; margin-top:0px;">Nothing printed.</p>')
+
+    for action in actions:
+        err = action.get("error")
+        if not err:
+            continue
+        out.append(_section(f"Error in {action.get('name')}", c))
+        out.append(f'<p style="color:{c.error}; margin-top:0px;"><b>{_e(err.get("type"))}</b>: '
+                   f'{_e(err.get("message"))}</p>')
+        if err.get("traceback"):
+            out.append(f'<p style="font-family:monospace; background-color:{c.code_bg};">'
+                       f'{_traceback_html(err["traceback"], c)}</p>')
+
+    stats = result.get("stats") or {}
+    rss = stats.get("max_rss_kb") or 0
+    out.append(f'<p style="margin-top:14px; color:{c.muted};">Duration {stats.get("duration_ms", 0):.1f} ms'
+               f' · memory {rss / 1024:.1f} MiB · status <code>{_e(result.get("status"))}</code></p>')
+    out.append("</body></html>")
+    return "".join(out)

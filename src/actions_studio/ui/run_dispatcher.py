@@ -1,0 +1,94 @@
+"""Runs fixtures off the GUI thread and hands the reports back by signal.
+
+Every request gets an increasing id; the panel that asked remembers the newest id per channel
+(one channel per action) and `is_newest` lets it drop an answer that a later request superseded
+(DESIGN.md: every asynchronous answer carries a request id). The sandbox and the store are safe to
+use from pool threads (runtime's Sandbox is thread-safe; the store opens a session per call).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from actions_studio.services import runs
+from actions_studio.services.errors import ServiceError
+from actions_studio.services.workspace import Workspace
+
+
+class RunDispatcher(QObject):
+    sig_run_finished = Signal(str, int, object)
+    """A run ended: (channel, request id, RunReport)."""
+    sig_run_failed = Signal(str, int, str)
+    """A run could not start or crashed: (channel, request id, one-line message)."""
+    sig_batch_progressed = Signal(str, int, int, int, object)
+    """Run-all moved on: (channel, request id, done, total, RunReport or None)."""
+    sig_batch_finished = Signal(str, int, object)
+    """Run-all ended: (channel, request id, list of RunReport)."""
+
+    def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._ids = itertools.count(1)
+        self._newest: dict[str, int] = {}
+        self._lock = threading.Lock()
+        # A private pool: waiting for it at shutdown must not wait for other users of the global one.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+
+    def is_newest(self, channel: str, request_id: int) -> bool:
+        with self._lock:
+            return self._newest.get(channel) == request_id
+
+    def _next(self, channel: str) -> int:
+        with self._lock:
+            request_id = next(self._ids)
+            self._newest[channel] = request_id
+            return request_id
+
+    def run(self, channel: str, fixture_name: str, action_name: str) -> int:
+        request_id = self._next(channel)
+
+        def work() -> None:
+            try:
+                report = runs.run_fixture(self._ws, fixture_name, action=action_name)
+            except ServiceError as exc:
+                self.sig_run_failed.emit(channel, request_id, str(exc))
+            except Exception as exc:  # a bug must reach the user as a message, not kill the thread
+                self.sig_run_failed.emit(channel, request_id, f"unexpected {type(exc).__name__}: {exc}")
+            else:
+                self.sig_run_finished.emit(channel, request_id, report)
+
+        self._pool.start(work)
+        return request_id
+
+    def run_all(self, channel: str, fixture_names: list[str], action_name: str) -> int:
+        request_id = self._next(channel)
+
+        def work() -> None:
+            reports: list[Any] = []
+            total = len(fixture_names)
+            for done, name in enumerate(fixture_names, start=1):
+                if not self.is_newest(channel, request_id):
+                    return  # superseded: stop spending sandbox time on an answer nobody reads
+                try:
+                    report = runs.run_fixture(self._ws, name, action=action_name)
+                except Exception as exc:
+                    report = runs.RunReport(fixture=name, target="-", status="not run", passed=False,
+                                            mismatch=str(exc), result={}, run_id="")
+                reports.append(report)
+                self.sig_batch_progressed.emit(channel, request_id, done, total, report)
+            self.sig_batch_finished.emit(channel, request_id, reports)
+
+        self._pool.start(work)
+        return request_id
+
+    def call(self, work: Callable[[], Any]) -> None:
+        """Any other slow job (warming the sandbox at start-up)."""
+        self._pool.start(work)
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        return self._pool.waitForDone(timeout_ms)

@@ -1,0 +1,545 @@
+"""The Test panel: pick or write a fixture for the open action, run the draft against it off the
+GUI thread, and read the result (outcome card first), plus run-all and earlier runs.
+
+The panel shows records by name and re-reads them from the session; the JSON text is the one
+thing it keeps, because it is what the user is typing and has not saved yet.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from actions_studio.services.catalog import get_trigger
+from actions_studio.services.errors import ServiceError
+from actions_studio.ui import result_html
+from actions_studio.ui.event_check import EventProblem, check_event_text, event_text
+from actions_studio.ui.prompts import Prompts
+from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.session import StudioSession
+from actions_studio.ui.theme import LIGHT_COLOURS, StudioColours
+
+VALIDATE_DELAY_MS = 250
+
+
+class TestPanel(QWidget):
+    __test__ = False  # "Test" in the name is the domain's word; keep pytest from collecting it
+
+    sig_line_requested = Signal(int)
+    """The user clicked a traceback frame of the action's code (1-based line)."""
+    sig_console_output = Signal(str, str)
+    """A run produced console output: (heading, text)."""
+    sig_status_message = Signal(str)
+    """Something worth a line in the status bar happened."""
+    sig_run_requested = Signal()
+    """A run is about to start; the window saves the editor's draft first."""
+
+    def __init__(self, session: StudioSession, dispatcher: RunDispatcher, prompts: Prompts,
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._dispatcher = dispatcher
+        self._prompts = prompts
+        self._colours: StudioColours = LIGHT_COLOURS
+        self._action_id: Optional[str] = None
+        self._trigger_id: Optional[str] = None
+        self._action_name = ""
+        self._loading = False
+        self._dirty = False
+        self._problems: list[EventProblem] = []
+        # What the result view shows, so a theme change can re-render it: (kind, payload).
+        self._shown: Optional[tuple[str, Any]] = None
+        self._last_report: Any = None
+        self._build()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.validate_now)
+        dispatcher.sig_run_finished.connect(self.on_dispatcher_run_finished)
+        dispatcher.sig_run_failed.connect(self.on_dispatcher_run_failed)
+        dispatcher.sig_batch_progressed.connect(self.on_dispatcher_batch_progressed)
+        dispatcher.sig_batch_finished.connect(self.on_dispatcher_batch_finished)
+        session.sig_fixtures_changed.connect(self.on_session_fixtures_changed)
+        self.set_action(None)
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.fixture_combo = QComboBox()
+        self.fixture_combo.setMinimumContentsLength(22)
+        self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fixture_combo.setToolTip("The fixture (test event) to run the draft against")
+        self.new_button = self._button("New…", "Create a fixture from the trigger's sample event",
+                                       self.on_new_button_clicked)
+        self.save_button = self._button("Save", "Save the event to the workspace", self.save_fixture)
+        self.reset_button = self._button("Reset to sample", "Replace the event with the trigger's sample",
+                                         self.on_reset_button_clicked)
+        self.delete_button = self._button("Delete", "Delete this fixture", self.on_delete_button_clicked)
+        self.run_button = self._button("▶ Run  (F5)", "Run the draft against this fixture", self.run_selected)
+        self.run_button.setObjectName("runButton")
+        self.run_all_button = self._button("Run all  (Shift+F5)", "Run every fixture of this action",
+                                           self.run_all)
+        self.expect_button = self._button("Save as expectation",
+                                          "Make the result shown the fixture's expected result",
+                                          self.save_as_expectation)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 2)
+        bar.addWidget(QLabel("Fixture"))
+        bar.addWidget(self.fixture_combo, 1)
+        bar.addWidget(self.new_button)
+        bar.addSpacing(16)
+        for button in (self.run_button, self.run_all_button, self.expect_button):
+            bar.addWidget(button)
+
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.event_edit = QPlainTextEdit()
+        self.event_edit.setFont(mono)
+        self.event_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.event_edit.setTabStopDistance(self.event_edit.fontMetrics().horizontalAdvance(" ") * 2)
+        self.event_edit.textChanged.connect(self.on_event_edit_text_changed)
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.expect_label = QLabel()
+        self.expect_label.setWordWrap(True)
+        self.expect_label.setTextFormat(Qt.TextFormat.PlainText)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 0, 0, 4)
+        left_layout.setSpacing(3)
+        heading = QLabel("Event (wire JSON)")
+        heading.setObjectName("sectionHeading")
+        head_row = QHBoxLayout()
+        head_row.setContentsMargins(0, 0, 0, 0)
+        head_row.addWidget(heading)
+        head_row.addStretch(1)
+        for button in (self.reset_button, self.save_button, self.delete_button):
+            head_row.addWidget(button)
+        left_layout.addLayout(head_row)
+        left_layout.addWidget(self.event_edit, 1)
+        left_layout.addWidget(self.problems_label)
+        left_layout.addWidget(self.expect_label)
+
+        self.result_view = QTextBrowser()
+        self.result_view.setOpenLinks(False)
+        self.result_view.anchorClicked.connect(self.on_result_view_anchor_clicked)
+        self.runs_list = QListWidget()
+        self.runs_list.itemClicked.connect(self.on_runs_list_item_clicked)
+        runs_box = QWidget()
+        runs_layout = QVBoxLayout(runs_box)
+        runs_layout.setContentsMargins(0, 0, 0, 0)
+        runs_layout.setSpacing(3)
+        runs_heading = QLabel("Earlier runs")
+        runs_heading.setObjectName("sectionHeading")
+        runs_layout.addWidget(runs_heading)
+        runs_layout.addWidget(self.runs_list)
+
+        right = QSplitter(Qt.Orientation.Horizontal)
+        right.addWidget(self.result_view)
+        right.addWidget(runs_box)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([540, 210])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([420, 760])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.fixture_combo.currentIndexChanged.connect(self.on_fixture_combo_changed)
+
+    def _button(self, text: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def set_colours(self, colours: StudioColours) -> None:
+        self._colours = colours
+        self._show_problems()
+        self._rerender()
+
+    # -- which action --------------------------------------------------------------------------------
+
+    def set_action(self, action_id: Optional[str]) -> None:
+        if action_id == self._action_id and action_id is not None:
+            return
+        self._action_id = action_id
+        record = self._session.action(action_id) if action_id else None
+        self._trigger_id = record.trigger_id if record else None
+        self._action_name = record.name if record else ""
+        enabled = record is not None
+        for widget in (self.fixture_combo, self.new_button, self.save_button, self.reset_button,
+                       self.delete_button, self.run_button, self.run_all_button, self.event_edit):
+            widget.setEnabled(enabled)
+        self.expect_button.setEnabled(False)
+        self._shown = None
+        self._last_report = None
+        self.result_view.setHtml(self._placeholder(
+            "Press F5 to run the draft against the fixture." if enabled else "Open an action to test it."))
+        self._reload_fixtures()
+
+    def refresh_action_name(self) -> None:
+        """The action was renamed: runs are addressed by name."""
+        record = self._session.action(self._action_id) if self._action_id else None
+        self._action_name = record.name if record else ""
+
+    def _placeholder(self, text: str) -> str:
+        return f'<p style="color:{self._colours.muted}; margin:12px;">{text}</p>'
+
+    # -- fixtures --------------------------------------------------------------------------------------
+
+    def fixture_names(self) -> list[str]:
+        return [self.fixture_combo.itemData(i) for i in range(self.fixture_combo.count())]
+
+    def current_fixture_name(self) -> Optional[str]:
+        return self.fixture_combo.currentData()
+
+    def select_fixture(self, name: str) -> None:
+        index = self.fixture_combo.findData(name)
+        if index >= 0:
+            self.fixture_combo.setCurrentIndex(index)
+
+    def _reload_fixtures(self, select: Optional[str] = None) -> None:
+        keep = select or self.current_fixture_name()
+        self._loading = True
+        self.fixture_combo.clear()
+        if self._action_id:
+            try:
+                found = self._session.fixtures_for(self._action_id)
+            except ServiceError:
+                found = []
+            for fixture in found:
+                marker = "" if fixture.expect is None else "  ✓ test"
+                self.fixture_combo.addItem(f"{fixture.name}{marker}", fixture.name)
+        self._loading = False
+        index = self.fixture_combo.findData(keep) if keep else -1
+        self.fixture_combo.setCurrentIndex(index if index >= 0 else (0 if self.fixture_combo.count() else -1))
+        self.on_fixture_combo_changed()
+
+    def on_session_fixtures_changed(self, trigger_id: str) -> None:
+        if trigger_id == self._trigger_id and not self._dirty:
+            self._reload_fixtures()
+
+    def on_fixture_combo_changed(self, _index: int = -1) -> None:
+        if self._loading:
+            return
+        name = self.current_fixture_name()
+        has = name is not None
+        for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button,
+                       self.event_edit):
+            widget.setEnabled(has)
+        self.run_all_button.setEnabled(has)
+        self._loading = True
+        if has:
+            fixture = self._session.fixture(name)
+            self.event_edit.setPlainText(event_text(fixture.event))
+            self._show_expectation(fixture.expect)
+        else:
+            self.event_edit.setPlainText("")
+            self._show_expectation(None)
+        self._loading = False
+        self._dirty = False
+        self._problems = []
+        self._show_problems()
+        self._reload_runs()
+
+    def _show_expectation(self, expect: Optional[dict]) -> None:
+        if not expect:
+            self.expect_label.setText("No expectation: a run shows the result but passes no judgement.")
+            return
+        self.expect_label.setText("Expects " + describe_expectation(expect))
+
+    def on_event_edit_text_changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self._validate_timer.start()
+
+    def validate_now(self) -> Optional[dict]:
+        """Checks the JSON against the trigger's event model; returns the event when valid."""
+        self._validate_timer.stop()
+        if not self._trigger_id:
+            return None
+        event, self._problems = check_event_text(self._trigger_id, self.event_edit.toPlainText())
+        self._show_problems()
+        return event
+
+    def problems(self) -> list[str]:
+        return [str(p) for p in self._problems]
+
+    def _show_problems(self) -> None:
+        if not self._problems:
+            state = "Unsaved changes — Save or Run to keep them." if self._dirty else "Event is valid."
+            self.problems_label.setStyleSheet(f"color: {self._colours.allowed};")
+            self.problems_label.setText(f"✓ {state}")
+            return
+        shown = [f"✗ {p}" for p in self._problems[:6]]
+        if len(self._problems) > 6:
+            shown.append(f"… and {len(self._problems) - 6} more")
+        self.problems_label.setStyleSheet(f"color: {self._colours.error};")
+        self.problems_label.setText("\n".join(shown))
+
+    def save_fixture(self) -> bool:
+        """Saves the event under the current fixture name, keeping its expectation and secrets."""
+        name = self.current_fixture_name()
+        if name is None or self._trigger_id is None:
+            return False
+        event = self.validate_now()
+        if event is None:
+            self.sig_status_message.emit(f"Fixture not saved: {self._problems[0]}")
+            return False
+        current = self._session.fixture(name)
+        self._save_document(current, event=event, expect=current.expect)
+        self._dirty = False
+        self._show_problems()
+        self.sig_status_message.emit(f"Saved fixture {name}")
+        return True
+
+    def _save_document(self, fixture, *, event: dict, expect: Optional[dict]) -> None:
+        doc: dict[str, Any] = {"name": fixture.name, "trigger": fixture.trigger_id, "event": event}
+        if fixture.action_name is not None:
+            doc["action"] = fixture.action_name
+        if fixture.secret_names:
+            doc["secrets"] = {key: None for key in fixture.secret_names}  # None keeps the vault's value
+        if expect is not None:
+            doc["expect"] = expect
+        self._dirty = False  # the change signal reloads the list; nothing of ours is pending now
+        self._session.save_fixture(doc)
+
+    def on_new_button_clicked(self) -> None:
+        if not self._action_id or not self._trigger_id:
+            return
+        taken = set(self.fixture_names())
+        suggestion = next(f"{self._action_name} case {i}" for i in range(1, 1000)
+                          if f"{self._action_name} case {i}" not in taken)
+        name = self._prompts.text("New fixture", "Fixture name:", suggestion)
+        if not name:
+            return
+        self.create_fixture(name)
+
+    def create_fixture(self, name: str) -> bool:
+        from actions_studio.services import fixtures
+
+        try:
+            doc = fixtures.sample_fixture(self._trigger_id or "", name, action=self._action_name)
+            self._session.save_fixture(doc)
+        except ServiceError as exc:
+            self._prompts.error("New fixture", str(exc))
+            return False
+        self._reload_fixtures(select=name)
+        return True
+
+    def on_reset_button_clicked(self) -> None:
+        if self._trigger_id:
+            self.event_edit.setPlainText(event_text(get_trigger(self._trigger_id).sample_event()))
+
+    def on_delete_button_clicked(self) -> None:
+        name = self.current_fixture_name()
+        if name and self._prompts.confirm("Delete fixture", f"Delete the fixture “{name}” and its runs?",
+                                          ok="Delete"):
+            self._session.delete_fixture(name)
+            self._reload_fixtures()
+
+    # -- runs ------------------------------------------------------------------------------------------
+
+    def _channel(self) -> str:
+        return f"test:{self._action_id}"
+
+    def run_selected(self) -> Optional[int]:
+        """F5: runs the draft against the selected fixture; returns the request id."""
+        name = self.current_fixture_name()
+        if not self._action_id or name is None:
+            self.sig_status_message.emit("No fixture to run: create one with New…")
+            return None
+        if self._dirty and not self.save_fixture():
+            self._show_problems()
+            return None
+        self.sig_run_requested.emit()
+        self._set_running(f"Running {self._action_name} against {name}…")
+        return self._dispatcher.run(self._channel(), name, self._action_name)
+
+    def run_all(self) -> Optional[int]:
+        """Shift+F5: every fixture of the action, judged against its expectation."""
+        names = self.fixture_names()
+        if not self._action_id or not names:
+            return None
+        if self._dirty and not self.save_fixture():
+            return None
+        self.sig_run_requested.emit()
+        self._set_running(f"Running {len(names)} fixtures of {self._action_name}…")
+        return self._dispatcher.run_all(self._channel(), names, self._action_name)
+
+    def _set_running(self, text: str) -> None:
+        self.expect_button.setEnabled(False)
+        self.result_view.setHtml(self._placeholder(text))
+        self.sig_status_message.emit(text)
+
+    def on_dispatcher_run_finished(self, channel: str, request_id: int, report: Any) -> None:
+        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+            return  # another action's run, or one superseded by a newer request
+        self._last_report = report
+        self._shown = ("report", report)
+        self._rerender()
+        self.expect_button.setEnabled(True)
+        self._reload_runs()
+        logs = "".join(a.get("logs") or "" for a in report.result.get("actions", []))
+        self.sig_console_output.emit(f"{report.fixture} — {report.target} — {report.status}", logs)
+        self.sig_status_message.emit(f"{report.fixture}: {report.status}"
+                                     + ("" if report.passed is None else
+                                        " · passed" if report.passed else " · FAILED"))
+
+    def on_dispatcher_run_failed(self, channel: str, request_id: int, message: str) -> None:
+        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+            return
+        self._shown = ("failure", message)
+        self._rerender()
+        self.sig_console_output.emit("run could not start", message)
+        self.sig_status_message.emit(message)
+
+    def on_dispatcher_batch_progressed(self, channel: str, request_id: int, done: int, total: int,
+                                       _report: Any) -> None:
+        if channel == self._channel() and self._dispatcher.is_newest(channel, request_id):
+            self.sig_status_message.emit(f"Ran {done} of {total} fixtures…")
+
+    def on_dispatcher_batch_finished(self, channel: str, request_id: int, reports: list) -> None:
+        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+            return
+        self._shown = ("batch", reports)
+        self._rerender()
+        self._reload_runs()
+        failed = sum(1 for r in reports if r.passed is False)
+        self.sig_status_message.emit(f"Ran {len(reports)} fixtures: {failed} failed" if failed
+                                     else f"Ran {len(reports)} fixtures: all passed")
+
+    def _rerender(self) -> None:
+        if self._shown is None:
+            return
+        kind, payload = self._shown
+        c = self._colours
+        if kind == "report":
+            self.result_view.setHtml(result_html.render(
+                payload.result, c, fixture=payload.fixture, target=payload.target,
+                passed=payload.passed, mismatch=payload.mismatch))
+        elif kind == "record":
+            self.result_view.setHtml(result_html.render(
+                payload.result, c, fixture=self.current_fixture_name() or "",
+                target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
+                passed=payload.passed, mismatch=payload.mismatch))
+        elif kind == "failure":
+            self.result_view.setHtml(
+                f'<p style="color:{c.error}; margin:12px;"><b>The run could not start.</b><br>'
+                f"{result_html.html.escape(payload)}</p>")
+        elif kind == "batch":
+            self.result_view.setHtml(batch_html(payload, c))
+
+    def result_html(self) -> str:
+        return self.result_view.toPlainText()
+
+    def on_result_view_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("line:"):
+            self.sig_line_requested.emit(int(text.split(":", 1)[1]))
+
+    def save_as_expectation(self) -> bool:
+        """Turns the result on screen into the fixture's expectation (status + outcome subset)."""
+        report = self._last_report
+        name = self.current_fixture_name()
+        if report is None or name is None or report.fixture != name:
+            return False
+        fixture = self._session.fixture(name)
+        self._save_document(fixture, event=fixture.event, expect=expectation_of(report.result))
+        self._reload_fixtures(select=name)
+        self.sig_status_message.emit(f"{name}: the result is now its expectation")
+        return True
+
+    def _reload_runs(self) -> None:
+        self.runs_list.clear()
+        name = self.current_fixture_name()
+        if not name:
+            return
+        try:
+            records = self._session.run_history(name)
+        except ServiceError:
+            return
+        for record in records:
+            verdict = "" if record.passed is None else ("  ✓" if record.passed else "  ✗")
+            when = record.created_at[11:19]
+            item = QListWidgetItem(f"{when}  {record.status}{verdict}")
+            item.setData(Qt.ItemDataRole.UserRole, record)
+            tip = f"{record.created_at[:19].replace('T', ' ')} UTC · {record.target}"
+            item.setToolTip(f"{tip}\n{record.mismatch}" if record.mismatch else tip)
+            self.runs_list.addItem(item)
+
+    def on_runs_list_item_clicked(self, item: QListWidgetItem) -> None:
+        record = item.data(Qt.ItemDataRole.UserRole)
+        self._shown = ("record", record)
+        self._last_report = None
+        self.expect_button.setEnabled(False)
+        self._rerender()
+
+
+def expectation_of(result: dict[str, Any]) -> dict[str, Any]:
+    expect: dict[str, Any] = {"status": result.get("status")}
+    outcome = {k: v for k, v in (result.get("outcome") or {}).items() if k != "set_by"}
+    if outcome:
+        expect["outcome"] = outcome
+    return expect
+
+
+def describe_expectation(expect: dict[str, Any], limit: int = 3) -> str:
+    """One line a person reads: `status denied · outcome.denied.reason = "blocked"`."""
+    parts = [f"status {expect['status']}"] if "status" in expect else []
+    leaves: list[str] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict) and value:
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}")
+        else:
+            leaves.append(f"{path} = {json.dumps(value, ensure_ascii=False)}")
+
+    if "outcome" in expect:
+        walk(expect["outcome"], "outcome")
+    shown = leaves[:limit] + ([f"… {len(leaves) - limit} more"] if len(leaves) > limit else [])
+    return " · ".join(parts + shown)
+
+
+def batch_html(reports: list, c: StudioColours) -> str:
+    esc = result_html.html.escape
+    passed = sum(1 for r in reports if r.passed)
+    failed = sum(1 for r in reports if r.passed is False)
+    colour = c.denied if failed else c.allowed
+    rows = [f'<p style="font-size:14pt; font-weight:700; color:{colour}; margin:6px;">'
+            f"{passed} passed · {failed} failed · {len(reports) - passed - failed} without expectation</p>",
+            '<table cellspacing="0" cellpadding="5" width="100%">']
+    for r in reports:
+        mark, mark_colour = (("✓ pass", c.allowed) if r.passed else ("✗ fail", c.denied)
+                             if r.passed is False else ("· ran", c.muted))
+        rows.append(f'<tr><td style="color:{mark_colour}; font-weight:600;">{mark}</td>'
+                    f"<td><b>{esc(r.fixture)}</b></td><td>{esc(r.status)}</td>"
+                    f'<td style="color:{c.muted};">{esc(r.mismatch or "")}</td></tr>')
+    rows.append("</table>")
+    return "".join(rows)
