@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -166,7 +165,3 @@ class ApiBase:
             f"{', '.join(self.NAMESPACES) or '(none)'}"
         )
 
-
-def json_text(value: Any) -> str:
-    """Compact JSON used to measure sizes the way Auth0 counts them (UTF-8 bytes)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
