@@ -9,7 +9,6 @@ from typing import Optional
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from actions_studio.services import vault as vault_module
@@ -19,13 +18,16 @@ from actions_studio.services.vault import FileVault, KeyringVault, open_vault
 VALUE = "s3cr3t-Ω-value-7c1e"
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend class (keyring's own base), in memory, for the keyring path."""
+class MemoryKeyring:
+    """An in-memory backend with keyring's backend interface.
 
-    priority = 5  # type: ignore[assignment]
+    Deliberately not a `KeyringBackend` subclass: keyring registers every subclass globally and
+    could then pick this one for any later `keyring.get_keyring()` in the test process.
+    """
+
+    priority = 5
 
     def __init__(self) -> None:
-        super().__init__()
         self.items: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> Optional[str]:

@@ -6,6 +6,7 @@ opens one per project; the CLI one per command; tests one per tmp_path.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Optional
 
@@ -23,6 +24,7 @@ class Workspace:
             self.id = repo.workspace_id(s)
         self._sandbox_limits = sandbox_limits
         self._sandbox: Any = None
+        self._sandbox_lock = threading.Lock()  # the studio runs tests off the GUI thread
 
     @classmethod
     def open(
@@ -45,18 +47,20 @@ class Workspace:
 
     def sandbox(self) -> Any:
         """The runtime's Sandbox, started on first use (its zygote costs ~100 ms)."""
-        if self._sandbox is None:
-            from actions_studio.runtime import Sandbox, SandboxLimits
+        with self._sandbox_lock:
+            if self._sandbox is None:
+                from actions_studio.runtime import Sandbox, SandboxLimits
 
-            limits = self._sandbox_limits if self._sandbox_limits is not None else SandboxLimits()
-            sandbox = Sandbox(limits)
-            sandbox.__enter__()
-            self._sandbox = sandbox
-        return self._sandbox
+                limits = self._sandbox_limits if self._sandbox_limits is not None else SandboxLimits()
+                sandbox = Sandbox(limits)
+                sandbox.__enter__()
+                self._sandbox = sandbox
+            return self._sandbox
 
     def close(self) -> None:
-        if self._sandbox is not None:
+        with self._sandbox_lock:
             sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
             sandbox.__exit__(None, None, None)
         self.db.close()
 
