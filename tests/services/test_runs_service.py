@@ -116,3 +116,17 @@ def test_a_secret_value_is_never_written_in_plain_text(ws: Workspace, tmp_path: 
     # and the vault does still hold them
     assert ws.vault.get(ws.id, secrets.action_key(actions.open_action(ws, "leaky").action.id,
                                                    "API_KEY")) == value
+
+
+def test_an_event_over_the_sandbox_limit_is_a_clear_refusal(tmp_path: Path) -> None:
+    from actions_studio.runtime import SandboxLimits
+    from actions_studio.services.vault import FileVault
+
+    with Workspace.open(tmp_path / "small.sqlite", vault=FileVault(tmp_path / "cfg"),
+                        sandbox_limits=SandboxLimits(event_bytes=64)) as small:
+        actions.create_action(small, "a", "post-login")
+        _fixture(small, "big", "a", expect={"status": "success"})
+        with pytest.raises(InvalidInputError, match="fixture big: "):
+            runs.run_fixture(small, "big")
+        [report] = runs.run_tests(small)
+        assert report.passed is False and report.status == "not run"

@@ -65,10 +65,16 @@ def run_fixture(
                 raise InvalidInputError("--version needs an action: the fixture runs a whole flow")
             sources, target_label = _flow(ws, s, fixture, fixture_secrets)
             action_id, target = None, "flow"
-    from actions_studio.runtime import ActionSource
+    from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
 
-    result_model = ws.sandbox().run_flow(
-        fixture.trigger_id, [ActionSource(**src) for src in sources], fixture.event)
+    try:
+        result_model = ws.sandbox().run_flow(
+            fixture.trigger_id, [ActionSource(**src) for src in sources], fixture.event)
+    except EventTooLargeError as exc:
+        raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
+    except SandboxError as exc:
+        # Not the action's fault and not a verdict: say so rather than store a fake result.
+        raise ServiceError(f"the sandbox failed while running {fixture.name}: {exc}") from None
     result = result_model.model_dump(mode="json")
     mismatch = first_mismatch(fixture.expect, result) if fixture.expect is not None else None
     passed = None if fixture.expect is None else mismatch is None
