@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -71,7 +71,7 @@ def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
     return engine
 
 
-def _translate(exc: OperationalError, path: Path) -> StoreError:
+def _translate(exc: DatabaseError, path: Path) -> StoreError:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in text or "busy" in text:
         return WorkspaceBusyError(
@@ -134,8 +134,13 @@ class Database:
                         session.flush()
         except OperationalError as exc:
             raise _translate(exc, self.path) from None
-        except sqlite3.DatabaseError as exc:  # raised by pragmas at connect, outside SQLAlchemy
-            raise WorkspaceCorruptError(f"workspace {self.path}: {exc}") from None
+        except DatabaseError as exc:
+            # "file is not a database" surfaces as a plain DatabaseError from the connect pragmas;
+            # other DatabaseErrors (integrity) are bugs of ours and propagate as they are.
+            translated = _translate(exc, self.path)
+            if isinstance(translated, WorkspaceCorruptError):
+                raise translated from None
+            raise
 
     # -- schema --------------------------------------------------------------------------------
 
