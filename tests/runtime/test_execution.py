@@ -114,14 +114,24 @@ def test_a_returned_value_is_ignored_with_a_warning(sandbox: Sandbox, event) -> 
     assert any("returned a dict" in w for w in result.actions[0].warnings)
 
 
-def test_an_invalid_event_is_refused_before_anything_runs(sandbox: Sandbox, event, monkeypatch) -> None:
-    calls: list[Any] = []
-    monkeypatch.setattr(sandbox, "execute_one", lambda *a, **k: calls.append(a))
+@pytest.mark.parametrize(
+    "code",
+    ["import os\nos._exit(9)\n", "def on_execute_post_login(event, api):\n    return (\n"],
+    ids=["code-that-would-crash", "syntax-error"],
+)
+def test_an_invalid_event_is_refused_before_anything_runs(sandbox: Sandbox, event, code: str) -> None:
+    # Raised (not an action result), and neither the crash nor the syntax error is what is reported:
+    # the event was validated before the action's code was compiled or run.
     event["stats"]["logins_count"] = "many"
     with pytest.raises(EventValidationError) as info:
-        run(sandbox, HELLO, event)
+        run(sandbox, code, event)
     assert any(e.path == "stats.logins_count" for e in info.value.errors)
-    assert calls == []
+
+
+def test_an_invalid_event_in_a_flow_is_refused_before_the_first_action(sandbox: Sandbox, event) -> None:
+    del event["user"]["user_id"]
+    with pytest.raises(EventValidationError, match="user.user_id"):
+        sandbox.run_flow("post-login", [ActionSource("a", HELLO), ActionSource("b", HELLO)], event)
 
 
 def test_an_event_over_the_payload_limit_is_refused_before_running(sandbox: Sandbox, event) -> None:

@@ -32,6 +32,19 @@ from .protocol import MAX_BODY_BYTES, REQUEST, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
 ACTION_ENV_TEMPLATE = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin"}
+# print, sys.stdout/stderr and logging of every action go here (attached to the child's buffer).
+CONSOLE = CaptureStream()
+
+
+def prepare_zygote() -> None:
+    """Once, in the zygote: the state every child shares, so no child builds it."""
+    os.environ.clear()
+    os.environ.update(ACTION_ENV_TEMPLATE)
+    handler = logging.StreamHandler(CONSOLE)
+    handler.setFormatter(logging.Formatter("%(levelname)s:%(name)s:%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
 
 
 @dataclass
@@ -81,9 +94,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         result = {"error": _error("SandboxError", f"sandbox setup failed: {exc!r}"),
                   "calls": [], "warnings": [], "cache": None}
     try:
-        for stream in (sys.stdout, sys.stderr):
-            if isinstance(stream, CaptureStream):
-                stream.finish()
+        CONSOLE.finish()
         result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         data = json.dumps(result, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
         if not write_result(buf, setup.layout, data):
@@ -121,17 +132,11 @@ def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> N
     if layers.get("seccomp") and setup.seccomp_template is not None:
         confine.load_seccomp(confine.patch_seccomp(setup.seccomp_template, pid))
 
-    os.environ.clear()
-    os.environ.update(ACTION_ENV_TEMPLATE, HOME=workdir, TMPDIR=workdir)
-    tempfile.tempdir = workdir
+    # The rest of the environment was reduced to ACTION_ENV_TEMPLATE once, in the zygote.
+    os.environ["HOME"] = os.environ["TMPDIR"] = tempfile.tempdir = workdir
 
-    capture = CaptureStream(buf, setup.layout)
-    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = capture  # type: ignore[misc]
-    handler = logging.StreamHandler(capture)
-    handler.setFormatter(logging.Formatter("%(levelname)s:%(name)s:%(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG)
+    CONSOLE.attach(buf, setup.layout)
+    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = CONSOLE  # type: ignore[misc]
     if layers.get("audit_hook"):
         confine.install_audit_hook(pid)
 
@@ -203,7 +208,7 @@ async def _await(awaitable: Any) -> Any:
 
 def run_action(request: dict[str, Any]) -> dict[str, Any]:
     """Compile, build event and api, call the handler; never raises."""
-    from actions_studio.triggers import ExecutionContext, get_trigger
+    from actions_studio.triggers import EventValidationError, ExecutionContext, get_trigger
 
     name: str = request["name"]
     code: str = request["code"]
@@ -215,6 +220,15 @@ def run_action(request: dict[str, Any]) -> dict[str, Any]:
 
     trigger = get_trigger(request["trigger"])
     handler_name = trigger.execute_handler if phase == "execute" else trigger.continue_handler
+    payload = dict(request["event"])
+    payload["secrets"] = secrets  # only this action's own, whatever the fixture carried
+    try:  # validated here only (not in the client too): before any of the action's code exists
+        event = trigger.parse_event(payload)
+    except EventValidationError as exc:
+        out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
+        out["error"] = _error("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
+        return out
+
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     try:
         code_obj = compile(code, filename, "exec", dont_inherit=True)
@@ -222,9 +236,6 @@ def run_action(request: dict[str, Any]) -> dict[str, Any]:
         out["error"] = describe_exception(exc, filename)
         return out
 
-    payload = dict(request["event"])
-    payload["secrets"] = secrets  # only this action's own, whatever the fixture carried
-    event = trigger.parse_event(payload)
     context = ExecutionContext(secrets=dict(secrets), cache=request["cache"], phase=phase,  # type: ignore[arg-type]
                                action_name=name)
     api = trigger.make_api(event, context)

@@ -21,6 +21,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any, Optional
 
+from actions_studio.triggers import EventValidationError, FieldError
+
 from .report import build_action_result
 from .result import ActionError, ActionResult, ActionSource, Continuation, ExecutionResult, Stats
 
@@ -63,7 +65,8 @@ class FlowRun:
             raise EventTooLargeError(
                 f"the event payload is {size} bytes; the limit is {limits.event_bytes} bytes (nothing was run)"
             )
-        self.trigger.parse_event(payload)  # EventValidationError before anything runs
+        if not actions:
+            self.trigger.parse_event(payload)  # otherwise each child validates its event (below)
         self.actions = actions
         self.payload = payload
         self.budget_s = float(timeout_s if timeout_s is not None else limits.wall_time_s)
@@ -102,6 +105,10 @@ class FlowRun:
                 continue
             phase = self.first_phase if index == self.start else "execute"
             raw = self.sandbox.execute_one(self.trigger.id, source, payload, phase, self.cache, remaining)
+            if index == self.start and raw.result and raw.result.get("event_errors"):
+                # The caller's own event is invalid: bad input, raised before any action code ran.
+                raise EventValidationError(self.trigger.id, [
+                    FieldError(e["path"], e["message"]) for e in raw.result["event_errors"]])
             result, calls, new_cache = build_action_result(raw, source, self.trigger, self.secrets,
                                                            self.budget_s, limit)
             max_rss = max(max_rss, int(raw.meta.get("maxrss_kb") or 0),

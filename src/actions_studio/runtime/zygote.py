@@ -83,9 +83,10 @@ class Zygote:
     def __init__(self, socket_path: str, config: dict[str, Any]) -> None:
         from . import confine
         from .capture import Layout
-        from .child import ChildSetup
+        from .child import ChildSetup, prepare_zygote
         from .probe import probe
 
+        prepare_zygote()
         self.limits = config["limits"]
         self.spares_wanted = max(1, int(config.get("spares", 2)))
         self.layout = Layout(int(self.limits["output_bytes"]))
