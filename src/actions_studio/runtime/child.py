@@ -16,6 +16,7 @@ import math
 import mmap
 import os
 import resource
+import select
 import socket
 import struct
 import sys
@@ -70,7 +71,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
     setup_error: Optional[BaseException] = None
     try:
         _confine(buf, setup, cgroup_slot)
-        _warm_up(buf, setup.layout)
+        _warm_up(buf, setup.layout, ctrl)
     except BaseException as exc:  # fail closed: the request gets a SandboxError, the action never runs
         setup_error = exc
     result: dict[str, Any]
@@ -160,22 +161,34 @@ def _warm_up_event() -> dict[str, Any]:
     return _WARM_UP_EVENT
 
 
-def _warm_up(buf: mmap.mmap, layout: Layout) -> None:
+def _warm_up(buf: mmap.mmap, layout: Layout, ctrl: socket.socket) -> None:
     """Touch, while idle, the pages a first execution writes (refcounts, caches): after fork each of
-    those writes is a copy-on-write fault, ~0.5 ms in total on the critical path otherwise."""
+    those writes is a copy-on-write fault, ~0.5 ms in total on the critical path otherwise.
+
+    Done in steps, stopping as soon as a request is waiting: when executions come back to back the
+    request must not wait for a warm-up it would only partly profit from.
+    """
     from actions_studio.triggers import ExecutionContext, get_trigger
 
-    trigger = get_trigger("post-login")
-    namespace: dict[str, Any] = {}
-    exec(compile(_WARM_UP_CODE, "<warm-up>", "exec", dont_inherit=True), namespace)
-    event = trigger.parse_event(_warm_up_event())
-    api = trigger.make_api(event, ExecutionContext(action_name="warm-up"))
-    namespace["on_execute_post_login"](event, api)
-    json.dumps({"calls": api.calls}, separators=(",", ":"))
     _PARACHUTE.append(bytearray(b"\x01") * (256 * 1024))
     # First touches of the shared buffer are page faults too (~2 µs each on a VM): take them now.
     for start in (layout.log_start, layout.result_start):
         buf[start : start + 16384] = bytes(16384)
+    poller = select.poll()
+    poller.register(ctrl, select.POLLIN)
+    if poller.poll(0):
+        return
+    trigger = get_trigger("post-login")
+    namespace: dict[str, Any] = {}
+    exec(compile(_WARM_UP_CODE, "<warm-up>", "exec", dont_inherit=True), namespace)
+    if poller.poll(0):
+        return
+    event = trigger.parse_event(_warm_up_event())
+    if poller.poll(0):
+        return
+    api = trigger.make_api(event, ExecutionContext(action_name="warm-up"))
+    namespace["on_execute_post_login"](event, api)
+    json.dumps({"calls": api.calls}, separators=(",", ":"))
 
 
 # -------------------------------------------------------------------------------------- the action
