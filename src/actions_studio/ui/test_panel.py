@@ -82,8 +82,8 @@ class TestPanel(QWidget):
 
     def _build(self) -> None:
         self.fixture_combo = QComboBox()
-        self.fixture_combo.setMinimumContentsLength(22)
-        self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fixture_combo.setMinimumContentsLength(12)
+        self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.fixture_combo.setToolTip("The fixture (test event) to run the draft against")
         self.new_button = self._button("New…", "Create a fixture from the trigger's sample event",
                                        self.on_new_button_clicked)
