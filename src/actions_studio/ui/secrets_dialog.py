@@ -61,6 +61,10 @@ class SecretsDialog(QDialog):
         self.set_button.clicked.connect(self.set_secret)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
+        # Enter in the value field sets the secret (returnPressed); a default button would make the
+        # same key press set it a second time, with the field already cleared.
+        for button in (self.set_button, self.delete_button):
+            button.setAutoDefault(False)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -73,6 +77,7 @@ class SecretsDialog(QDialog):
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)

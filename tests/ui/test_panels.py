@@ -1,0 +1,206 @@
+"""Panels and dialogs driven as a user: the fixture editor, run-all and expectations, earlier runs,
+stale results, secrets (write-only), dependencies, preferences (dark theme)."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+
+from actions_studio.services import actions as actions_service
+from actions_studio.services import fixtures as fixtures_service
+from actions_studio.services.secrets import action_key
+from window_fixtures import CTRL, SHIFT, studio  # noqa: F401
+
+
+def test_fixture_editor_validates_as_you_type_and_names_the_field(studio, qtbot) -> None:
+    panel = studio.window.test_panel
+    panel.event_edit.setFocus()
+    text = panel.event_edit.toPlainText()
+    panel.event_edit.setPlainText(text.replace('"email": "jane.doe@example.com"', '"email": 42', 1))
+    qtbot.waitUntil(lambda: any("event.user.email" in p for p in panel.problems()), timeout=3000)
+    assert "event.user.email" in panel.problems_label.text()
+    # A run refuses an invalid event rather than losing it or running something else.
+    assert panel.run_selected() is None
+    assert "42" in panel.event_edit.toPlainText()
+
+    panel.event_edit.setPlainText("{ not json")
+    qtbot.waitUntil(lambda: any("not valid JSON" in p for p in panel.problems()), timeout=3000)
+
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert panel.validate_now() is not None and panel.problems() == []
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    saved = fixtures_service.get_fixture(studio.ws, "add-roles-to-tokens sample")
+    assert saved.event["user"]["email"] == "jane.doe@example.com"
+    assert saved.expect is not None  # saving the event keeps the expectation
+
+
+def test_new_fixture_save_as_expectation_and_run_all(studio, qtbot) -> None:
+    window = studio.window
+    panel = window.test_panel
+    studio.open("add-roles-to-tokens")
+    assert panel.create_fixture("admin login")
+    assert panel.current_fixture_name() == "admin login"
+    text = panel.event_edit.toPlainText().replace('"roles": [\n        "editor"\n      ]',
+                                                   '"roles": [\n        "admin"\n      ]')
+    assert '"admin"' in text
+    panel.event_edit.setPlainText(text)
+    studio.key(Qt.Key.Key_F5)
+    studio.wait_result("Allowed")
+    assert '["admin"]' in studio.result_text()
+    assert fixtures_service.get_fixture(studio.ws, "admin login").event["user"]["app_metadata"]["roles"] == ["admin"]
+    qtbot.mouseClick(panel.expect_button, Qt.MouseButton.LeftButton)
+    expect = fixtures_service.get_fixture(studio.ws, "admin login").expect
+    assert expect["status"] == "success"
+    assert expect["outcome"]["access_token"]["claims"] == {"https://example.com/roles": ["admin"]}
+    assert "set_by" not in expect["outcome"]
+    assert "Expects status success" in panel.expect_label.text()
+
+    studio.key(Qt.Key.Key_F5, SHIFT)
+    studio.wait_result("2 passed")
+    assert "admin login" in studio.result_text() and "add-roles-to-tokens sample" in studio.result_text()
+    assert panel.runs_list.count() >= 2  # earlier runs of the selected fixture are listed
+
+    # Break the expectation: run-all reports the failure with the mismatch.
+    editor = window.tabs.current_editor()
+    editor.set_text(editor.text().replace('list(roles)', '["nobody"]'))
+    window.tabs.save(studio.action_id("add-roles-to-tokens"))
+    window.run_all_fixtures()
+    studio.wait_result("0 passed · 2 failed")
+    assert "expected" in studio.result_text()
+
+
+def test_an_earlier_run_can_be_shown_again(studio, qtbot) -> None:
+    panel = studio.window.test_panel
+    studio.open("add-roles-to-tokens")
+    studio.key(Qt.Key.Key_F5)
+    studio.wait_result("Allowed")
+    panel.result_view.clear()
+    item = panel.runs_list.item(0)
+    qtbot.mouseClick(panel.runs_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.runs_list.visualItemRect(item).center())
+    assert "Allowed" in studio.result_text() and "earlier run" in studio.result_text()
+
+
+def test_a_stale_run_result_is_dropped(studio, qtbot) -> None:
+    panel = studio.window.test_panel
+    dispatcher = studio.window.dispatcher
+    studio.open("add-roles-to-tokens")
+    arrived: dict[int, str] = {}
+    dispatcher.sig_run_finished.connect(lambda _c, rid, report: arrived.__setitem__(rid, report.run_id))
+    first = panel.run_selected()
+    second = panel.run_selected()  # the user pressed F5 twice
+    assert second > first
+    assert not dispatcher.is_newest(f"test:{studio.action_id('add-roles-to-tokens')}", first)
+    qtbot.waitUntil(lambda: {first, second} <= set(arrived), timeout=15_000)
+    qtbot.wait(20)
+    # Whatever order the two finished in, the panel shows the answer to the newest request.
+    assert panel._last_report.run_id == arrived[second]
+
+
+def test_runs_happen_off_the_gui_thread(studio, qtbot) -> None:
+    seen = []
+    dispatcher = studio.window.dispatcher
+    dispatcher.sig_run_finished.connect(lambda *_a: seen.append(threading.current_thread()))
+    studio.open("send-mfa-sms")
+    gui = threading.current_thread()
+    from actions_studio.services import runs
+
+    real = runs.run_fixture
+    threads = []
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    runs.run_fixture = spy
+    try:
+        studio.key(Qt.Key.Key_F5)
+        studio.wait_result("Completed")
+    finally:
+        runs.run_fixture = real
+    assert threads and all(t is not gui for t in threads)
+    assert "would send a sms" in studio.window.console.contents()
+
+
+def test_secrets_dialog_is_write_only(studio, qtbot) -> None:
+    window = studio.window
+    studio.open("send-mfa-sms")
+    dialog = window.show_secrets()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name_edit, "SMS_API_KEY")
+    qtbot.keyClicks(dialog.value_edit, "s3cr3t-value")
+    assert dialog.value_edit.echoMode() == dialog.value_edit.EchoMode.Password
+    qtbot.mouseClick(dialog.set_button, Qt.MouseButton.LeftButton)
+    assert dialog.names() == ["SMS_API_KEY"]
+    assert dialog.table.item(0, 1).text() == "••••••••"
+    assert dialog.value_edit.text() == ""
+    action_id = studio.action_id("send-mfa-sms")
+    assert studio.ws.vault.get(studio.ws.id, action_key(action_id, "SMS_API_KEY")) == "s3cr3t-value"
+    # Nothing on screen ever holds the value again.
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    for widget in dialog.findChildren(QLineEdit) + dialog.findChildren(QLabel):
+        assert "s3cr3t-value" not in widget.text()
+
+    # Replace, then a bad name is refused with the service's message.
+    dialog.table.selectRow(0)
+    assert dialog.name_edit.text() == "SMS_API_KEY"
+    qtbot.keyClicks(dialog.value_edit, "new-value")
+    qtbot.keyClick(dialog.value_edit, Qt.Key.Key_Return)
+    assert "Replaced SMS_API_KEY" in dialog.message.text()
+    assert studio.ws.vault.get(studio.ws.id, action_key(action_id, "SMS_API_KEY")) == "new-value"
+    dialog.name_edit.setText("bad name!")
+    dialog.value_edit.setText("x")
+    assert not dialog.set_secret()
+    assert "invalid secret name" in dialog.message.text()
+
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert dialog.names() == []
+    dialog.reject()
+
+
+def test_dependencies_dialog_validates_and_stores_the_list(studio, qtbot) -> None:
+    window = studio.window
+    studio.open("welcome-new-user")
+    dialog = window.show_dependencies()
+    dialog.editor.setPlainText("requests==2.32.3\nnot a pin")
+    assert not dialog.validate()
+    assert "name==version" in dialog.message.text()
+    dialog.editor.setPlainText("requests==2.32.3\nhttpx==0.27.0\n")
+    assert dialog.validate()
+    assert dialog.save()
+    draft = actions_service.open_action(studio.ws, "welcome-new-user").draft
+    assert draft.dependencies == ("requests==2.32.3", "httpx==0.27.0")
+
+
+def test_preferences_switch_to_dark_and_back(studio, qtbot) -> None:
+    window = studio.window
+    dialog = window.show_preferences()
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
+    assert window.is_dark
+    qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 80)
+    assert window.settings.string("appearance/theme") == "dark"
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
+    assert not window.is_dark
+    qtbot.waitUntil(lambda: window.palette().window().color().lightness() > 200)
+    dialog.accept()
+
+
+def test_menu_shortcuts_are_the_ones_a_python_ide_user_expects(studio) -> None:
+    expected = {"save": "Ctrl+S", "complete": "Ctrl+Space", "run": "F5", "run_all": "Shift+F5",
+                "deploy": "Ctrl+Shift+D", "undo": "Ctrl+Z", "redo": "Ctrl+Y", "find": "Ctrl+F",
+                "go_to_line": "Ctrl+G", "toggle_comment": "Ctrl+/"}
+    got = {name: studio.window.actions_by_name[name].shortcut().toString() for name in expected}
+    assert got == expected
+
+
+def test_ctrl_slash_and_undo_reach_the_editor(studio) -> None:
+    editor = studio.open("welcome-new-user")
+    before = editor.text()
+    editor.go_to_line(1)
+    studio.key(Qt.Key.Key_Slash, CTRL)
+    assert editor.text() != before and editor.text().startswith("#")
+    studio.key(Qt.Key.Key_Z, CTRL)
+    assert editor.text() == before

@@ -1,0 +1,111 @@
+"""The Qt-free parts behind the panels: result wording, side-by-side diff rows, event checks,
+expectation summaries, and the first-run examples (which must pass their own fixtures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions_studio.ui import result_html
+from actions_studio.ui.diff_model import side_by_side, summary
+from actions_studio.ui.event_check import check_event_text, event_text
+from actions_studio.ui.test_panel import describe_expectation, expectation_of
+from actions_studio.ui.theme import LIGHT_COLOURS
+
+
+def _result(status: str, outcome: dict, **action) -> dict:
+    return {"trigger": "post-login", "status": status, "outcome": outcome,
+            "actions": [{"name": "a", "status": status, "logs": "", "calls": [], "error": None,
+                         "warnings": [], **action}],
+            "stats": {"duration_ms": 12.5, "max_rss_kb": 30720}}
+
+
+@pytest.mark.parametrize("result, kind, title, detail", [
+    (_result("success", {"denied": None}), "allowed", "Allowed", ""),
+    (_result("denied", {"denied": {"reason": "locked"}}), "denied", "Denied", "locked"),
+    (_result("denied", {"denied": {"reason": "r", "user_message": "Use work mail"}}), "denied", "Denied",
+     "r — shown to the user: “Use work mail”"),
+    (_result("denied", {"denied": None, "validation_error": {"code": "c", "message": "m"}}), "denied",
+     "Denied (validation error)", "c: m"),
+    (_result("suspended", {"redirect": {"url": "https://x/consent", "query": {}}}), "suspended",
+     "Suspended for redirect", "https://x/consent"),
+    (_result("error", {}, error={"type": "KeyError", "message": "'k'", "traceback": "", "line": 3}), "error",
+     "Error", "KeyError: 'k' (line 3)"),
+    (_result("timeout", {}), "error", "Timed out", "the action ran past its time budget"),
+    (_result("success", {}), "allowed", "Completed", "this trigger does not decide access; see calls and console"),
+])
+def test_headline_says_what_happens_to_the_login(result, kind, title, detail) -> None:
+    assert result_html.headline(result) == (kind, title, detail)
+
+
+def test_outcome_card_lists_claims_per_token_metadata_mfa_and_redirect() -> None:
+    outcome = {"denied": None,
+               "access_token": {"claims": {"https://x/roles": ["a"]}, "scopes_added": ["read:x"], "scopes_removed": []},
+               "id_token": {"claims": {"https://x/tier": "gold"}},
+               "user": {"app_metadata": {"plan": "pro", "old": None}, "user_metadata": {}},
+               "multifactor": {"provider": "any", "allow_remember_browser": True},
+               "redirect": {"url": "https://x/c", "query": {"a": "b"}}}
+    html = result_html.render(_result("success", outcome), LIGHT_COLOURS)
+    for text in ("Access token claim", "https://x/roles", "ID token claim", "read:x", "user.app_metadata",
+                 "<i>deleted</i>", "MFA", "remember browser", "https://x/c?a=b", "30.0 MiB", "12.5 ms"):
+        assert text in html
+
+
+def test_traceback_frames_of_the_action_are_links_to_their_lines_and_text_is_escaped() -> None:
+    tb = ('Traceback (most recent call last):\n  File "<action:a>", line 6, in on_execute_post_login\n'
+          '    helper({})\n  File "/usr/lib/python3/x.py", line 9, in f\nKeyError: \'<b>\'\n')
+    html = result_html.render(_result("error", {}, error={"type": "KeyError", "message": "<b>",
+                                                          "traceback": tb, "line": 6}), LIGHT_COLOURS)
+    assert 'href="line:6"' in html and 'href="line:9"' not in html
+    assert "&lt;b&gt;" in html and "<b>'" not in html
+
+
+def test_calls_render_in_order_with_arguments() -> None:
+    calls = [{"method": "access_token.set_custom_claim", "args": ["https://x/a", 1], "kwargs": {}},
+             {"method": "multifactor.enable", "args": ["any"], "kwargs": {"allow_remember_browser": True}}]
+    html = result_html.render(_result("success", {"denied": None}, calls=calls), LIGHT_COLOURS)
+    first = html.index("api.access_token.set_custom_claim(&quot;https://x/a&quot;, 1)")
+    second = html.index("api.multifactor.enable(&quot;any&quot;, allow_remember_browser=true)")
+    assert first < second
+
+
+def test_side_by_side_rows_pair_changes_and_pad_insertions() -> None:
+    rows = side_by_side("a\nb\nc\n", "a\nB\nc\nd\n")
+    assert [(r.left_number, r.right_number, r.kind) for r in rows] == [
+        (1, 1, "equal"), (2, 2, "changed"), (3, 3, "equal"), (None, 4, "added")]
+    assert summary(rows) == "+2 −1 lines"
+    assert summary(side_by_side("x", "x")) == "identical"
+
+
+def test_event_check_names_the_field_path_and_json_errors_name_the_line() -> None:
+    from actions_studio.triggers import get_trigger
+
+    event = get_trigger("post-login").sample_event()
+    event["user"]["email"] = 42
+    parsed, problems = check_event_text("post-login", event_text(event))
+    assert parsed is None and problems[0].path == "event.user.email"
+    _, problems = check_event_text("post-login", '{\n  "user": \n}')
+    assert problems[0].line == 3 and "not valid JSON" in str(problems[0])
+    parsed, problems = check_event_text("post-login", event_text(get_trigger("post-login").sample_event()))
+    assert parsed is not None and problems == []
+
+
+def test_expectation_from_a_result_drops_set_by_and_reads_as_one_line() -> None:
+    result = _result("denied", {"denied": {"reason": "no"}, "set_by": {"denied": "a"}})
+    expect = expectation_of(result)
+    assert expect == {"status": "denied", "outcome": {"denied": {"reason": "no"}}}
+    assert describe_expectation(expect) == 'status denied · outcome.denied.reason = "no"'
+    assert expectation_of(_result("success", {})) == {"status": "success"}
+
+
+def test_first_run_examples_pass_their_own_fixtures(tmp_path) -> None:
+    from actions_studio.services import runs
+    from actions_studio.services.vault import open_vault
+    from actions_studio.services.workspace import Workspace
+    from actions_studio.ui.first_run import EXAMPLE_NAMES, seed_examples
+
+    with Workspace.open(tmp_path / "w.sqlite", vault=open_vault(tmp_path / "cfg", mode="file")) as ws:
+        assert seed_examples(ws) == list(EXAMPLE_NAMES.values())
+        reports = runs.run_tests(ws)
+    assert len(reports) == 7
+    assert all(r.passed for r in reports), [(r.fixture, r.mismatch) for r in reports if not r.passed]
+    assert {r.status for r in reports} == {"success", "denied"}
