@@ -12,8 +12,10 @@ Why the odd lines:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from actions_studio.store import migrations
@@ -44,14 +46,30 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# Pooled engines, so a forked child can drop (never use, never close) its parent's connections.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _forget_pools_in_child() -> None:
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools_in_child)
+
+
 def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
-    # NullPool: one connection per transaction is cheap for SQLite and means no connection
-    # outlives a fork or sits in a pool holding a stale WAL snapshot.
+    # A small pool, not one connection per transaction: closing the last connection of a WAL
+    # database checkpoints and fsyncs, which made every save cost ~3-20 ms (bench_store.py).
     engine = create_engine(
         f"sqlite:///{path}",
-        poolclass=NullPool,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=8,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
     )
+    _ENGINES.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -84,7 +102,7 @@ def _translate(exc: DatabaseError, path: Path) -> StoreError:
 
 
 class Database:
-    """One workspace file. Thread-safe: every transaction gets its own connection."""
+    """One workspace file. Thread-safe: every transaction checks out its own pooled connection."""
 
     def __init__(self, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
