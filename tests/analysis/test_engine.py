@@ -89,3 +89,17 @@ def test_annotated_handlers_are_left_alone(engine: JediEngine) -> None:
         "def on_execute_post_login(event: PostLoginEvent, api: PostLoginApi):\n    event.tenant."
     )
     assert "id" in {c.name for c in engine.complete(*at_end(source), "post-login")}
+
+
+@pytest.mark.parametrize(
+    ("line_text", "column_in_line", "title"),
+    [
+        ("event.user.email", len("event.user.em"), "email: str | None"),
+        ("event.stats.logins_count", len("event.stats.log"), "logins_count: int"),
+        ("api.access.deny('x')", len("api.access.de"), "deny(reason: str) -> None"),
+    ],
+)
+def test_hover_titles_read_like_declarations(engine: JediEngine, line_text: str, column_in_line: int, title: str) -> None:
+    hover = engine.hover(PLAIN + line_text, 2, 4 + column_in_line, "post-login")
+    assert hover is not None
+    assert hover.title == title

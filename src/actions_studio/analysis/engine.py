@@ -108,11 +108,19 @@ def _typed_prefix(source: str, line: int, column: int) -> str:
 
 
 def _hover_title(name) -> str:
+    """`set_custom_claim(key: str, value: Any) -> None` for callables, `email: str | None` for fields.
+
+    Only callables get a signature title: jedi offers "signatures" for a field too (the signature
+    of whatever its value is, e.g. `NoneType()` for an optional field), which reads as nonsense.
+    """
     try:
-        sigs = name.get_signatures()
-        if sigs:
-            return sigs[0].to_string()
-        hints = name.get_type_hint()
-        return f"{name.name}: {hints}" if hints else name.name
+        if name.type in ("function", "class"):
+            sigs = name.get_signatures()
+            if sigs:
+                return sigs[0].to_string()
+        if name.type == "statement" and ":" in name.description:
+            return name.description
+        hint = name.get_type_hint()
+        return f"{name.name}: {hint}" if hint else name.name
     except Exception:
         return name.name
