@@ -112,8 +112,8 @@ def test_deploy_with_a_note_then_a_refused_deploy_shows_the_error(studio, qtbot)
     studio.prompts.answers = ["first cut"]
     studio.key(Qt.Key.Key_D, CTRL | SHIFT)
     assert window.history.versions_shown() == [1]
-    assert window.history.table.item(0, 2).text() == "first cut"
-    assert "deployed" in window.history.table.item(0, 3).text()
+    assert window.history.table.item(0, 1).text() == "first cut"
+    assert "● deployed" in window.history.table.item(0, 0).text()
     assert window.status_version.text() == "draft = v1 (deployed)"
     assert window.explorer.marker_of(action_id) == "deployed"
 

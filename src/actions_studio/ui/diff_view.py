@@ -44,6 +44,7 @@ class DiffView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.summary_label)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(max(7.0, mono.pointSizeF() - 1))  # two files side by side need the width
         self.left_text = QPlainTextEdit()
         self.right_text = QPlainTextEdit()
         for text in (self.left_text, self.right_text):

@@ -12,6 +12,7 @@ from typing import Optional
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLineEdit,
     QMenu,
@@ -113,6 +114,9 @@ class Explorer(QWidget):
                     for i in range(self.tree.topLevelItemCount()) if not self.tree.topLevelItem(i).isExpanded()}
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
+        # The application's palette, not the widget's: after a theme switch the widget's copy is
+        # only updated by a later event, and this runs at once.
+        muted = QApplication.palette().placeholderText()
         for trigger_id in TRIGGERS:
             group = QTreeWidgetItem([trigger_id, ""])
             group.setData(0, TRIGGER_ROLE, trigger_id)
@@ -139,11 +143,11 @@ class Explorer(QWidget):
             item.setData(0, ID_ROLE, record.id)
             item.setData(0, TRIGGER_ROLE, record.trigger_id)
             item.setData(1, ID_ROLE, state)
-            item.setForeground(1, self.palette().placeholderText())
+            item.setForeground(1, muted)
             group.addChild(item)
         for trigger_id, group in groups.items():
             group.setText(1, str(group.childCount()) if group.childCount() else "")
-            group.setForeground(1, self.palette().placeholderText())
+            group.setForeground(1, muted)
             group.setExpanded(trigger_id not in expanded)
         self.tree.resizeColumnToContents(1)
         self.tree.header().setStretchLastSection(False)

@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
                 label.setText("")
             return
         record = detail.action
-        self.status_trigger.setText(f"{record.trigger_id} ({record.trigger_version})")
+        self.status_trigger.setText(f"Trigger: {record.trigger_id} {record.trigger_version}")
         self.status_runtime.setText(detail.draft.runtime)
         if record.deployed_number is None:
             state = "draft (never deployed)"
