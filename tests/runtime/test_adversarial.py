@@ -300,3 +300,49 @@ def test_a_killed_zygote_fails_calls_in_flight_clearly_and_restarts(event) -> No
 
 def _process_count() -> int:
     return sum(1 for name in os.listdir("/proc") if name.isdigit())
+
+
+def test_the_cgroup_bounds_tasks_of_one_execution(sandbox: Sandbox, event) -> None:
+    if not sandbox.capabilities()["layers"]["cgroup_pids"]:
+        pytest.skip("no writable pids cgroup on this machine")
+    # Threads are tasks too: the 64-task bound (pids.max) stops a thread bomb seccomp allows.
+    code = (
+        "import threading, time\n"
+        "def on_execute_post_login(event, api):\n"
+        "    stop = threading.Event()\n"
+        "    started = 0\n"
+        "    try:\n"
+        "        for _ in range(500):\n"
+        "            threading.Thread(target=stop.wait, daemon=True).start()\n"
+        "            started += 1\n"
+        "    except RuntimeError as exc:\n"
+        "        print('stopped at', started, exc)\n"
+        "    stop.set()\n"
+    )
+    result = run(sandbox, code, event)
+    assert result.status == "success", result.actions[0].error
+    logs = result.actions[0].logs
+    assert logs.startswith("stopped at ") and "can't start new thread" in logs
+    assert int(logs.split()[2]) < sandbox.limits.max_processes
+    assert_still_works(sandbox, event)
+
+
+def test_close_stops_the_zygote_and_cleans_up(event) -> None:
+    from actions_studio.runtime import SandboxError
+
+    box = Sandbox(SandboxLimits(wall_time_s=5))
+    pid = box.zygote_pid
+    assert run(box, OK, event).status == "success"
+    box.close()
+    assert not os.path.exists(f"/proc/{pid}") or _is_zombie_or_gone(pid)
+    assert not os.path.exists(f"/sys/fs/cgroup/pids/actions-studio-{pid}")
+    with pytest.raises(SandboxError, match="closed"):
+        run(box, OK, event)
+
+
+def _is_zombie_or_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
