@@ -34,25 +34,40 @@ def analysis_worker() -> Iterator[AnalysisWorker]:
 
 
 @pytest.fixture
-def make_editor(qtbot, analysis_worker) -> Callable[..., "ActionEditor"]:  # noqa: F821
-    """Build a shown ActionEditor; pytest-qt closes and deletes it after the test."""
+def make_editor(qtbot, analysis_worker) -> Iterator[Callable[..., "ActionEditor"]]:  # noqa: F821
+    """Build shown ActionEditors; pytest-qt closes and deletes them after the test.
+
+    The fixture keeps each editor referenced until then. A parentless widget whose Python object
+    is dropped is freed by the cyclic garbage collector, which may run on the jedi thread: PySide
+    then defers the C++ delete to the GUI thread, and a paint in between reaches a dead Python
+    object and crashes. Widgets in the studio always have a parent, so only tests meet this.
+    """
+    from PySide6.QtWidgets import QApplication
+
     from actions_studio.ui.editor.action_editor import ActionEditor
     from actions_studio.ui.editor.themes import LIGHT
+
+    editors: list[ActionEditor] = []
 
     def make(text: str = "", trigger_id: str | None = "post-login", secret_names=None, *, theme=LIGHT,
              size: tuple[int, int] = (900, 560), caret_at_end: bool = True) -> ActionEditor:
         editor = ActionEditor(analysis_worker, trigger_id, secret_names, theme=theme)
+        editors.append(editor)
         qtbot.addWidget(editor)
         editor.resize(*size)
         editor.set_text(text)
         editor.show()
         qtbot.waitExposed(editor)
-        editor.text_area().setFocus()
+        # Focus (find field, dialogs) follows the active window, as on a desktop.
+        editor.activateWindow()
+        editor.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.text_area())
         if caret_at_end:
             editor.view().set_caret(editor.view().length())
         return editor
 
-    return make
+    yield make
+    editors.clear()
 
 
 @pytest.fixture

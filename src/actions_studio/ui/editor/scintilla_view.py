@@ -138,6 +138,8 @@ class ScintillaView(QWidget):
         self._font_size = 10
         self._number_digits = 0
         self._last_caret = -1
+        self._modified = False
+        self._loading = False
         self._icon_buffers: list[ctypes.Array] = []
         self._shown_completions: list[str] = []
         self._shown_tip: tuple[str, tuple[int, int] | None] = ("", None)
@@ -392,6 +394,9 @@ class ScintillaView(QWidget):
 
     def _code_part(self, line_start: int, head: str) -> str:
         """`head` without a trailing comment (a `#` the lexer styles as a comment)."""
+        if "#" not in head:
+            return head
+        self._sci.colourise(line_start, line_start + len(head.encode("utf-8")))  # styling is lazy
         offset = 0
         for index, char in enumerate(head):
             if char == "#" and self._sci.styleAt(line_start + offset) == P_COMMENTLINE:
@@ -405,10 +410,18 @@ class ScintillaView(QWidget):
 
     def set_text(self, text: str) -> None:
         """Replace the whole text; undo history starts here and the text counts as saved."""
-        self._sci.setText(text)
-        self._sci.emptyUndoBuffer()
-        self._sci.setSavePoint()
-        self._sci.gotoPos(0)
+        was_modified = self._modified
+        self._loading = True  # setText leaves the save point and setSavePoint returns: no flicker
+        try:
+            self._sci.setText(text)
+            self._sci.emptyUndoBuffer()
+            self._sci.setSavePoint()
+            self._sci.gotoPos(0)
+        finally:
+            self._loading = False
+        self._modified = False
+        if was_modified:
+            self.sig_modified_changed.emit(False)
 
     def text_range(self, start: int, end: int) -> str:
         if end <= start:
@@ -520,19 +533,33 @@ class ScintillaView(QWidget):
         if not lines:
             return
         commented = all(self.line_text(line).lstrip().startswith("#") for line in lines)
+        # SCI_INSERTTEXT collapses the selection here, so remember it as (line, column) and move it
+        # by what each line gained or lost.
+        ends = [(sci.lineFromPosition(p), p - sci.positionFromLine(sci.lineFromPosition(p)))
+                for p in (sci.anchor(), sci.currentPos())]
+        edits: dict[int, tuple[int, int]] = {}  # line -> (byte column of the edit, bytes added)
         sci.beginUndoAction()
         try:
             if commented:
                 for line in lines:
                     hash_pos = sci.lineIndentPosition(line)
-                    after = self.text_range(hash_pos + 1, hash_pos + 2)
-                    sci.deleteRange(hash_pos, 2 if after == " " else 1)
+                    removed = 2 if self.text_range(hash_pos + 1, hash_pos + 2) == " " else 1
+                    sci.deleteRange(hash_pos, removed)
+                    edits[line] = (hash_pos - sci.positionFromLine(line), -removed)
             else:
                 column = min(sci.lineIndentation(line) for line in lines)
                 for line in lines:
-                    sci.insertText(sci.findColumn(line, column), "# ")
+                    at = sci.findColumn(line, column)
+                    sci.insertText(at, "# ")
+                    edits[line] = (at - sci.positionFromLine(line), 2)
         finally:
             sci.endUndoAction()
+        moved = []
+        for line, column in ends:
+            if line in edits and column >= edits[line][0]:
+                column = max(edits[line][0], column + edits[line][1])
+            moved.append(sci.positionFromLine(line) + column)
+        sci.setSel(*moved)
 
     # ------------------------------------------------------------------------------- diagnostics
     def set_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
@@ -764,8 +791,12 @@ class ScintillaView(QWidget):
                 return
         sci.braceHighlight(Scintilla.InvalidPosition, Scintilla.InvalidPosition)
 
-    def on_sci_save_point_changed(self, at_save_point: bool) -> None:
-        self.sig_modified_changed.emit(not at_save_point)
+    def on_sci_save_point_changed(self, dirty: bool) -> None:
+        # ScintillaEditBase emits savePointChanged(true) when the save point is LEFT (the .pyi
+        # docstring says the opposite; the C++ source and a test agree on "dirty").
+        if not self._loading and dirty != self._modified:
+            self._modified = dirty
+            self.sig_modified_changed.emit(dirty)
 
     def on_sci_dwell_start(self, x: int, y: int) -> None:
         pos = self._sci.positionFromPointClose(x, y)
