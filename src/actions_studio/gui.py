@@ -44,8 +44,10 @@ def main(workspace_path: Optional[Path] = None) -> int:
         QMessageBox.critical(None, "Actions Studio", f"Cannot open the workspace {path}:\n{exc}")
         return 2
     exit_when_idle = bool(os.environ.get(EXIT_WHEN_IDLE_ENV))
-    # Starts jedi's owner thread now; it warms up in the background (PITFALLS.md: first completion).
-    worker = AnalysisWorker()
+    # jedi's owner thread starts now but warms up only once the window is idle: warming it costs
+    # ~1.5 s of CPU, and a thread doing that while the window is built competes for the GIL and
+    # delays the first paint (PITFALLS.md: warm jedi in the background at start-up).
+    worker = AnalysisWorker(warm_up=False)
     window = create_window(ws, worker, locations.default_config_dir(), first_run=first_run)
 
     def on_idle() -> None:
@@ -53,6 +55,7 @@ def main(workspace_path: Optional[Path] = None) -> int:
             print("idle", flush=True)
             QTimer.singleShot(0, window.close)
         else:
+            worker.submit("studio:warm-up", lambda engine: engine.warm_up(), lambda _id, _answer: None)
             # The sandbox's zygote costs ~100 ms; start it now so the first F5 does not pay it.
             window.dispatcher.call(ws.sandbox)
 

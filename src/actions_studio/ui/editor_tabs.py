@@ -182,6 +182,11 @@ class EditorTabs(QTabWidget):
 
     def on_session_action_changed(self, action_id: str) -> None:
         self._retitle(action_id)
+        editor = self.editor(action_id)
+        detail = self._session.detail(action_id) if editor is not None else None
+        if detail is not None:
+            # The "secret used but not defined" check must see secrets added in the dialog.
+            editor.set_secret_names(detail.draft.secret_names)
 
     def on_session_actions_changed(self) -> None:
         for tab_id in self.open_ids():

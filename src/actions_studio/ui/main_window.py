@@ -483,7 +483,9 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(
             f"#banner {{ background: {colours.error_bg}; border-bottom: 1px solid {colours.error}; }}"
             f"#banner QLabel {{ color: {colours.text}; }}")
-        self.explorer.refresh()
+        if getattr(self, "_themed_once", False):
+            self.explorer.refresh()  # its marker colours; at start-up it has just been built
+        self._themed_once = True
 
     # -- state across restarts ---------------------------------------------------------------------
 

@@ -1,0 +1,109 @@
+"""Start-up benchmark of the studio window (issue 4, section 8): process start → main window
+shown and idle, target ≤ 1.5 s.
+
+Each sample is a fresh process, timed from just before it is spawned until it prints "idle" (the
+window's first event-loop turn after show, see gui.py's ACTIONS_STUDIO_EXIT_WHEN_IDLE). Same-run
+baselines put the number in context on this machine:
+  - bare interpreter + `import PySide6.QtWidgets`;
+  - bare interpreter + an empty QMainWindow shown and idle;
+  - the studio on a *new* workspace (first run: examples are created, Getting started opens);
+  - the studio on an existing workspace (two editor tabs restored from the last session).
+
+    .venv/bin/python bench/bench_window.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_S = 1.5
+
+EMPTY_WINDOW = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1280, 800); w.show()
+def idle():
+    print("idle", flush=True); app.quit()
+QTimer.singleShot(0, idle)
+app.exec()
+"""
+
+
+def _time_to_idle(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "idle":
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{argv} exited ({proc.wait()}) without reporting idle")
+    proc.wait(timeout=60)
+    return elapsed
+
+
+def _time_to_exit(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _row(name: str, samples: list[float], target: float | None = None) -> str:
+    p50 = statistics.median(samples)
+    worst = max(samples)
+    verdict = "" if target is None else ("ok" if p50 <= target else "OVER")
+    shown = f"≤ {target:.1f} s" if target else "baseline"
+    return f"| {name:<46} | {p50:6.2f} s | {worst:6.2f} s | {shown:<8} | {verdict:<4} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    python = sys.executable
+    base_env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    studio = [python, "-m", "actions_studio"]
+    results: dict[str, list[float]] = {k: [] for k in ("import", "empty", "first", "later")}
+    homes = []
+    try:
+        # One warm-up of each so the OS file cache is the same for every sample.
+        warm_home = Path(tempfile.mkdtemp(prefix="bench-window-"))
+        homes.append(warm_home)
+        warm_env = {**base_env, "ACTIONS_STUDIO_HOME": str(warm_home), "ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"}
+        _time_to_idle(studio, warm_env)
+        _time_to_idle([python, "-c", EMPTY_WINDOW], base_env)
+        for _ in range(args.runs):
+            results["import"].append(_time_to_exit([python, "-c", "import PySide6.QtWidgets"], base_env))
+            results["empty"].append(_time_to_idle([python, "-c", EMPTY_WINDOW], base_env))
+            home = Path(tempfile.mkdtemp(prefix="bench-window-"))
+            homes.append(home)
+            env = {**base_env, "ACTIONS_STUDIO_HOME": str(home), "ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"}
+            results["first"].append(_time_to_idle(studio, env))
+            results["later"].append(_time_to_idle(studio, env))  # reopens the first run's tabs
+    finally:
+        for home in homes:
+            shutil.rmtree(home, ignore_errors=True)
+    print(f"process start → main window shown and idle ({args.runs} runs each, p50 and worst)\n")
+    print("| case                                           |    p50   |  worst   | target   |      |")
+    print("|------------------------------------------------|----------|----------|----------|------|")
+    print(_row("python -c 'import PySide6.QtWidgets'", results["import"]))
+    print(_row("empty QMainWindow shown and idle", results["empty"]))
+    print(_row("studio, first run (new workspace, examples)", results["first"], TARGET_S))
+    print(_row("studio, existing workspace (tabs restored)", results["later"], TARGET_S))
+    over = statistics.median(results["later"]) - statistics.median(results["empty"])
+    print(f"\nstudio (existing workspace) minus empty window: {over:.2f} s")
+    return 0 if max(statistics.median(results[k]) for k in ("first", "later")) <= TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
