@@ -123,8 +123,9 @@ def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) ->
         server.wait(timeout=30)
         server.stdout.close()
     assert len(lines_at_kill) == KILLS
-    # the kills really landed at different moments, not all before the first operation
-    assert len(set(lines_at_kill)) >= 4, lines_at_kill
+    # The kills really landed in both kinds of write: an even number of lines means the child
+    # was killed during an import, an odd one during a draft save or deploy.
+    assert {n % 2 for n in lines_at_kill} == {0, 1}, lines_at_kill
 
 
 def _wait_gone(pid: int) -> None:
