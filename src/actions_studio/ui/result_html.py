@@ -127,7 +127,9 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
             f'<span style="font-size:15pt; font-weight:700; color:{fg};">{_e(title)}</span>']
     if detail:
         card.append(f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(detail)}</span>')
-    sub = " · ".join(x for x in (fixture and f"fixture <b>{_e(fixture)}</b>", _e(target)) if x)
+    stats = result.get("stats") or {}
+    cost = f"{stats.get('duration_ms', 0):.1f} ms · {(stats.get('max_rss_kb') or 0) / 1024:.1f} MiB"
+    sub = " · ".join(x for x in (fixture and f"fixture <b>{_e(fixture)}</b>", _e(target), cost) if x)
     if passed is not None:
         verdict = (f'<span style="color:{c.allowed}; font-weight:600;">✓ matches the expectation</span>'
                    if passed else
@@ -182,7 +184,6 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
             out.append(f'<p style="font-family:monospace; background-color:{c.code_bg};">'
                        f'{_traceback_html(err["traceback"], c)}</p>')
 
-    stats = result.get("stats") or {}
     rss = stats.get("max_rss_kb") or 0
     out.append(f'<p style="margin-top:14px; color:{c.muted};">Duration {stats.get("duration_ms", 0):.1f} ms'
                f' · memory {rss / 1024:.1f} MiB · status <code>{_e(result.get("status"))}</code></p>')
