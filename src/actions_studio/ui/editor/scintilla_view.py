@@ -178,7 +178,9 @@ class ScintillaView(QWidget):
         sci.setBackSpaceUnIndents(True)
         sci.setIndentationGuides(Scintilla.IndentView.LookBoth)
         sci.setCaretLineVisibleAlways(True)
-        sci.setCaretLineLayer(Scintilla.Layer.UnderText)
+        # Base layer: the current line is painted as background, so squiggles and find boxes
+        # (drawn under the text) stay visible on it; an UnderText caret line hid them.
+        sci.setCaretLineLayer(Scintilla.Layer.Base)
         sci.setCaretWidth(2)
         sci.setMultipleSelection(True)
         sci.setAdditionalSelectionTyping(True)

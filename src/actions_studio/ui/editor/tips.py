@@ -16,7 +16,8 @@ from actions_studio.analysis.model import Diagnostic, HoverDoc, SignatureHelp
 WIDTH = 80
 MAX_DOC_LINES = 10
 _LITERAL = re.compile(r"``([^`]+)``")
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+# a sentence (or ;-clause) ends at . or ; before a space, but not inside "e.g." or "i.e."
+_SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.;])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,20 @@ def parameter_doc(doc: str, parameter: str) -> str | None:
     return None
 
 
+def _without_sentence(doc: str, shown: str) -> str:
+    """`doc` without the sentence `shown` (keeping the paragraph breaks of the rest)."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", doc.strip()):
+        flat = " ".join(paragraph.split())
+        if shown in flat:
+            flat = flat.replace(shown, "", 1).strip()
+            if flat.endswith(";"):  # the shown sentence was the end of a "…; …." pair
+                flat = flat[:-1] + "."
+        if flat:
+            paragraphs.append(flat)
+    return "\n\n".join(paragraphs)
+
+
 def parameter_name(parameter: str) -> str:
     """`key: str = 'x'` → `key`; `*args` → `args`."""
     return re.split(r"[:=]", parameter, maxsplit=1)[0].strip().lstrip("*")
@@ -74,12 +89,15 @@ def signature_tip(help: SignatureHelp) -> Tip:
         head += parameter
     head += ")"
     lines = [head]
+    body_doc = plain(help.doc)
     if help.index is not None and 0 <= help.index < len(help.params):
         name = parameter_name(help.params[help.index])
         about = parameter_doc(help.doc, name)
         if about:
-            lines.extend(textwrap.wrap(f"{name}: {about}", WIDTH))
-    body = reflow(help.doc)
+            lines.extend(textwrap.wrap(about if about.startswith(name) else f"{name}: {about}", WIDTH))
+            if about.endswith("."):  # a whole sentence, said just above: not twice
+                body_doc = _without_sentence(body_doc, about)
+    body = reflow(body_doc)
     if body and body != [""]:
         lines.append("")
         lines.extend(body)
