@@ -57,7 +57,7 @@ def main(workspace_path: Optional[Path] = None) -> int:
         else:
             worker.submit("studio:warm-up", lambda engine: engine.warm_up(), lambda _id, _answer: None)
             # The sandbox's zygote costs ~100 ms; start it now so the first F5 does not pay it.
-            window.dispatcher.call(ws.sandbox)
+            window.dispatcher.warm_sandbox()
 
     window.sig_idle.connect(on_idle)
     window.show()

@@ -9,14 +9,17 @@ use from pool threads (runtime's Sandbox is thread-safe; the store opens a sessi
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from actions_studio.services import runs
 from actions_studio.services.errors import ServiceError
 from actions_studio.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 class RunDispatcher(QObject):
@@ -39,6 +42,21 @@ class RunDispatcher(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
 
+    def _ensure_sandbox(self) -> None:
+        # Workspace.sandbox() starts the zygote once, under its own lock; starting it here, inside
+        # the try of each job, turns a sandbox that cannot start into that run's message.
+        self._ws.sandbox()
+
+    def warm_sandbox(self) -> None:
+        """Starts the sandbox's zygote in the background so the first F5 does not pay for it."""
+        def work() -> None:
+            try:
+                self._ensure_sandbox()
+            except Exception:  # the first run will report it to the user, with its message
+                log.exception("the sandbox did not start")
+
+        self._pool.start(work)
+
     def is_newest(self, channel: str, request_id: int) -> bool:
         with self._lock:
             return self._newest.get(channel) == request_id
@@ -54,6 +72,7 @@ class RunDispatcher(QObject):
 
         def work() -> None:
             try:
+                self._ensure_sandbox()
                 report = runs.run_fixture(self._ws, fixture_name, action=action_name)
             except ServiceError as exc:
                 self.sig_run_failed.emit(channel, request_id, str(exc))
@@ -75,6 +94,7 @@ class RunDispatcher(QObject):
                 if not self.is_newest(channel, request_id):
                     return  # superseded: stop spending sandbox time on an answer nobody reads
                 try:
+                    self._ensure_sandbox()
                     report = runs.run_fixture(self._ws, name, action=action_name)
                 except Exception as exc:
                     report = runs.RunReport(fixture=name, target="-", status="not run", passed=False,
@@ -85,10 +105,6 @@ class RunDispatcher(QObject):
 
         self._pool.start(work)
         return request_id
-
-    def call(self, work: Callable[[], Any]) -> None:
-        """Any other slow job (warming the sandbox at start-up)."""
-        self._pool.start(work)
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         return self._pool.waitForDone(timeout_ms)
