@@ -204,3 +204,35 @@ def test_ctrl_slash_and_undo_reach_the_editor(studio) -> None:
     assert editor.text() != before and editor.text().startswith("#")
     studio.key(Qt.Key.Key_Z, CTRL)
     assert editor.text() == before
+
+
+def test_new_action_dialog_checks_the_name_and_offers_every_trigger(qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from actions_studio.triggers import TRIGGERS
+    from actions_studio.ui.action_dialogs import NewActionDialog
+
+    dialog = NewActionDialog([(t.id, t.description) for t in TRIGGERS.values()], "send-phone-message")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.trigger_combo.count() == len(TRIGGERS) and not ok.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, "../bad")
+    assert not ok.isEnabled() and "invalid action name" in dialog.problem.text()
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, "sms-via-twilio")
+    assert ok.isEnabled()
+    assert dialog.answer() == ("sms-via-twilio", "send-phone-message")
+    assert "MFA code" in dialog.description.text()
+
+
+def test_f2_and_delete_in_the_explorer_ask_to_rename_and_delete(studio, qtbot) -> None:
+    window = studio.window
+    tree = window.explorer.tree
+    window.explorer.select_action(studio.action_id("send-mfa-sms"))
+    tree.setFocus()
+    studio.prompts.answers = ["send-sms"]
+    qtbot.keyClick(tree, Qt.Key.Key_F2)
+    assert "send-sms" in window.explorer.visible_action_names()
+    studio.prompts.answers = [False]
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    assert studio.prompts.asked[-1][0] == "confirm" and "send-sms" in window.explorer.visible_action_names()

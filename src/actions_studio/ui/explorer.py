@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -91,6 +91,11 @@ class Explorer(QWidget):
         self.tree.customContextMenuRequested.connect(self.on_tree_context_menu)
         self.tree.itemActivated.connect(self.on_tree_item_activated)
         self.tree.currentItemChanged.connect(self.on_tree_current_changed)
+        # File-manager keys on the selected action, only while the tree has focus.
+        for key, signal in (("F2", self.sig_rename_requested), ("Del", self.sig_delete_requested)):
+            shortcut = QShortcut(QKeySequence(key), self.tree)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda s=signal: self.current_action_id() and s.emit(self.current_action_id()))
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.filter_edit, 1)

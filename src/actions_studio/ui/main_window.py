@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services.errors import ConflictError, DeployRefusedError, ServiceError
 from actions_studio.ui import theme as studio_theme
+from actions_studio.ui.action_commands import ActionCommands
 from actions_studio.ui.console_panel import ConsolePanel
 from actions_studio.ui.editor_host import EditorFactory
 from actions_studio.ui.editor_tabs import GETTING_STARTED, EditorTabs
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         icon = _app_icon()
         if icon is not None:
             self.setWindowIcon(icon)
+        self.commands = ActionCommands(session, self.prompts, self)
         self._build()
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
@@ -304,118 +305,54 @@ class MainWindow(QMainWindow):
         if action_id:
             self._set_panel_action(action_id)
 
+    # -- action commands: decided by ActionCommands, shown through the WindowPort methods below --
+
     def new_action(self, trigger_id: str = "") -> Optional[str]:
-        from actions_studio.triggers import TRIGGERS
-
-        answer = self.prompts.new_action([(t.id, t.description) for t in TRIGGERS.values()], trigger_id)
-        if answer is None:
-            return None
-        name, trigger = answer
-        try:
-            record = self.session.create_action(name, trigger)
-            from actions_studio.services import fixtures
-
-            self.session.save_fixture(fixtures.sample_fixture(trigger, f"{name} sample", action=name))
-        except ServiceError as exc:
-            self.prompts.error("New action", str(exc))
-            return None
-        self.tabs.open_action(record.id)
-        self.show_message(f"Created {name} from the {trigger} template, with a sample fixture")
-        return record.id
+        return self.commands.new_action(trigger_id)
 
     def rename_action(self, action_id: str) -> None:
-        record = self.session.action(action_id) if action_id else None
-        if record is None:
-            return
-        new_name = self.prompts.text("Rename action", "New name:", record.name)
-        if not new_name or new_name == record.name:
-            return
-        try:
-            self.session.rename_action(action_id, new_name)
-        except ServiceError as exc:
-            self.prompts.error("Rename action", str(exc))
+        self.commands.rename(action_id)
 
     def delete_action(self, action_id: str) -> None:
-        record = self.session.action(action_id) if action_id else None
-        if record is None:
-            return
-        if not self.prompts.confirm("Delete action", f"Delete {record.name} with all its versions and "
-                                    "secrets? This cannot be undone.", ok="Delete"):
-            return
-        try:
-            self.session.delete_action(action_id)
-        except ConflictError as exc:
-            if not self.prompts.confirm("Action is in a flow", f"{exc}\n\nDelete it anyway and remove it "
-                                        "from the flow?", ok="Delete anyway"):
-                return
-            self.session.delete_action(action_id, force=True)
-        except ServiceError as exc:
-            self.prompts.error("Delete action", str(exc))
-            return
-        self.show_message(f"Deleted {record.name}")
+        self.commands.delete(action_id)
 
     def deploy(self, action_id: str) -> Optional[int]:
-        """Ctrl+Shift+D: saves the editor, refuses code that does not compile, asks for a note."""
-        from actions_studio.services.actions import check_compiles
+        return self.commands.deploy(action_id)
 
-        record = self.session.action(action_id) if action_id else None
-        if record is None:
-            self.show_message("Open an action to deploy it")
-            return None
-        if not self._settle_editor(action_id):
-            return None
-        detail = self.session.detail(action_id)
-        try:
-            check_compiles(detail.draft.code, f"{record.name}.py")
-        except DeployRefusedError as exc:
-            self._deploy_refused(exc)
-            return None
-        note = self.prompts.deploy_note(record.name, record.last_number + 1)
-        if note is None:
-            return None
-        try:
-            version = self.session.deploy(action_id, note)
-        except DeployRefusedError as exc:
-            self._deploy_refused(exc)
-            return None
-        except ServiceError as exc:
-            self.prompts.error("Deploy", str(exc))
-            return None
-        self.banner.hide()
-        self.show_message(f"Deployed {record.name} as v{version.number}")
-        self.console.append(f"deployed {record.name} v{version.number}", note or "(no note)")
-        return version.number
+    def revert(self, action_id: str, number: int) -> None:
+        if self.commands.revert(action_id, number) is not None:
+            self.update_status()
 
-    def _deploy_refused(self, exc: DeployRefusedError) -> None:
-        self._banner_line = exc.line
-        self.banner_label.setText(str(exc))
-        self.banner_button.setVisible(exc.line is not None)
+    def settle_editor(self, action_id: str) -> bool:
+        return self._settle_editor(action_id)
+
+    def editor_is_modified(self, action_id: str) -> bool:
+        editor = self.tabs.editor(action_id)
+        return editor is not None and editor.is_modified()
+
+    def open_editor(self, action_id: str) -> None:
+        self.tabs.open_action(action_id)
+
+    def reload_editor(self, action_id: str) -> None:
+        self.tabs.reload(action_id)
+
+    def show_refusal(self, text: str, line: Optional[int]) -> None:
+        self._banner_line = line
+        self.banner_label.setText(text)
+        self.banner_button.setVisible(line is not None)
         self.banner.show()
-        self.show_message(str(exc))
-        if exc.line is not None:
-            self.go_to_line(exc.line)
+        self.show_message(text)
+        if line is not None:
+            self.go_to_line(line)
+
+    def clear_refusal(self) -> None:
+        self.banner.hide()
+
+    def log(self, heading: str, body: str) -> None:
+        self.console.append(heading, body)
 
     def banner_text(self) -> str:
         return self.banner_label.text() if self.banner.isVisible() else ""
-
-    def revert(self, action_id: str, number: int) -> None:
-        record = self.session.action(action_id)
-        if record is None:
-            return
-        editor = self.tabs.editor(action_id)
-        unsaved = " Your unsaved edits in the editor will be lost." if editor and editor.is_modified() else ""
-        if not self.prompts.confirm(
-                "Revert", f"Revert {record.name} to version {number}? This deploys a copy of v{number} as "
-                f"v{record.last_number + 1} and replaces the draft with its code.{unsaved}", ok="Revert"):
-            return
-        try:
-            version = self.session.revert(action_id, number)
-        except ServiceError as exc:
-            self.prompts.error("Revert", str(exc))
-            return
-        self.tabs.reload(action_id)
-        self.update_status()
-        self.show_message(f"Reverted {record.name} to v{number} (deployed as v{version.number})")
 
     def _dialog(self, dialog: QWidget) -> QWidget:
         # open(), not exec(): window-modal without a nested event loop, so tests can drive it.
