@@ -66,11 +66,8 @@ def _row(name: str, samples: list[float], target: float | None = None) -> str:
     return f"| {name:<46} | {p50:6.2f} s | {worst:6.2f} s | {shown:<8} | {verdict:<4} |"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    python = sys.executable
+def startup_samples(runs: int, python: str = sys.executable) -> dict[str, list[float]]:
+    """Seconds to idle per case: import, empty, first (new workspace), later (tabs restored)."""
     base_env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     studio = [python, "-m", "actions_studio"]
     results: dict[str, list[float]] = {k: [] for k in ("import", "empty", "first", "later")}
@@ -82,7 +79,7 @@ def main() -> int:
         warm_env = {**base_env, "ACTIONS_STUDIO_HOME": str(warm_home), "ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"}
         _time_to_idle(studio, warm_env)
         _time_to_idle([python, "-c", EMPTY_WINDOW], base_env)
-        for _ in range(args.runs):
+        for _ in range(runs):
             results["import"].append(_time_to_exit([python, "-c", "import PySide6.QtWidgets"], base_env))
             results["empty"].append(_time_to_idle([python, "-c", EMPTY_WINDOW], base_env))
             home = Path(tempfile.mkdtemp(prefix="bench-window-"))
@@ -93,6 +90,14 @@ def main() -> int:
     finally:
         for home in homes:
             shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    results = startup_samples(args.runs)
     print(f"process start → main window shown and idle ({args.runs} runs each, p50 and worst)\n")
     print("| case                                           |    p50   |  worst   | target   |      |")
     print("|------------------------------------------------|----------|----------|----------|------|")
