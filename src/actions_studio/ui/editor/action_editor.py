@@ -18,6 +18,7 @@ from actions_studio.analysis.worker import AnalysisWorker
 from actions_studio.ui.editor.find_bar import FindBar
 from actions_studio.ui.editor.go_to_line_dialog import GoToLineDialog
 from actions_studio.ui.editor.intelligence import EditorIntelligence
+from actions_studio.ui.editor.responsiveness import keep_typing_responsive
 from actions_studio.ui.editor.scintilla_view import ScintillaView
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
 
@@ -45,6 +46,7 @@ class ActionEditor(QWidget):
     def __init__(self, worker: AnalysisWorker, trigger_id: str | None, secret_names: Iterable[str] | None = None,
                  parent: QWidget | None = None, *, theme: EditorTheme = LIGHT) -> None:
         super().__init__(parent)
+        keep_typing_responsive(worker)
         self._view = ScintillaView(self, theme)
         self._find_bar = FindBar(self._view, self)
         self._go_to_line: GoToLineDialog | None = None
