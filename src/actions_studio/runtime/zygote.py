@@ -152,12 +152,15 @@ class Zygote:
                 kind, pid = key.data
                 if kind == "accept":
                     self._accept_all()
+                elif kind == "parent":
+                    if not os.read(0, 4096):
+                        return  # the studio is gone
+                elif pid not in self.procs:
+                    continue  # its exit and its notification came in the same batch: already reaped
                 elif kind == "notify":
                     self._notified(pid)
-                elif kind == "exit":
+                else:
                     self._reap(pid)
-                elif not os.read(0, 4096):
-                    return  # the studio is gone
             self._kill_overdue()
             if not events and need_spare:
                 # Only when nothing is waiting: a fork (~1.5 ms) must not delay a request.
