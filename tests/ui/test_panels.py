@@ -236,3 +236,24 @@ def test_f2_and_delete_in_the_explorer_ask_to_rename_and_delete(studio, qtbot) -
     studio.prompts.answers = [False]
     qtbot.keyClick(tree, Qt.Key.Key_Delete)
     assert studio.prompts.asked[-1][0] == "confirm" and "send-sms" in window.explorer.visible_action_names()
+
+
+def test_switching_fixture_keeps_valid_edits_and_says_so_for_invalid_ones(studio, qtbot) -> None:
+    panel = studio.window.test_panel
+    studio.open("block-throwaway-emails")
+    panel.select_fixture("block-throwaway-emails sample")
+    text = panel.event_edit.toPlainText()
+    panel.event_edit.setPlainText(text.replace("new.user@example.com", "edited@example.com"))
+    panel.select_fixture("block-throwaway-emails throwaway")
+    saved = fixtures_service.get_fixture(studio.ws, "block-throwaway-emails sample")
+    assert saved.event["user"]["email"] == "edited@example.com"
+    assert panel.current_fixture_name() == "block-throwaway-emails throwaway"
+    assert "mailinator" in panel.event_edit.toPlainText()
+
+    messages = []
+    panel.sig_status_message.connect(messages.append)
+    panel.event_edit.setPlainText("{ broken")
+    panel.select_fixture("block-throwaway-emails sample")
+    assert any("were not saved" in m for m in messages)
+    assert fixtures_service.get_fixture(studio.ws, "block-throwaway-emails throwaway").event["user"]["email"] \
+        == "someone@mailinator.com"

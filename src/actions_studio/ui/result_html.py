@@ -128,7 +128,8 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
     if detail:
         card.append(f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(detail)}</span>')
     stats = result.get("stats") or {}
-    cost = f"{stats.get('duration_ms', 0):.1f} ms · {(stats.get('max_rss_kb') or 0) / 1024:.1f} MiB"
+    # Non-breaking spaces: a wrapped card must not split "18.6" from its unit.
+    cost = f"{stats.get('duration_ms', 0):.1f}&nbsp;ms · {(stats.get('max_rss_kb') or 0) / 1024:.1f}&nbsp;MiB"
     sub = " · ".join(x for x in (fixture and f"fixture <b>{_e(fixture)}</b>", _e(target), cost) if x)
     if passed is not None:
         verdict = (f'<span style="color:{c.allowed}; font-weight:600;">✓ matches the expectation</span>'

@@ -66,6 +66,8 @@ class TestPanel(QWidget):
         # What the result view shows, so a theme change can re-render it: (kind, payload).
         self._shown: Optional[tuple[str, Any]] = None
         self._last_report: Any = None
+        self._fixture_shown: Optional[str] = None  # the fixture whose event the editor holds
+        self._settling = False
         self._build()
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -183,9 +185,23 @@ class TestPanel(QWidget):
 
     # -- which action --------------------------------------------------------------------------------
 
+    def _settle_fixture(self) -> None:
+        """Leaving a fixture with edits: keep them when they are a valid event, else say so."""
+        if self._dirty and self._fixture_shown is not None:
+            self._settling = True  # the save's change signal must not reload the list mid-switch
+            try:
+                saved = self.save_fixture()
+            finally:
+                self._settling = False
+            if saved:
+                return
+            self.sig_status_message.emit(f"Edits to {self._fixture_shown} were not saved: the event is not valid")
+        self._dirty = False
+
     def set_action(self, action_id: Optional[str]) -> None:
         if action_id == self._action_id and action_id is not None:
             return
+        self._settle_fixture()
         self._action_id = action_id
         record = self._session.action(action_id) if action_id else None
         self._trigger_id = record.trigger_id if record else None
@@ -240,13 +256,15 @@ class TestPanel(QWidget):
         self.on_fixture_combo_changed()
 
     def on_session_fixtures_changed(self, trigger_id: str) -> None:
-        if trigger_id == self._trigger_id and not self._dirty:
+        if trigger_id == self._trigger_id and not self._dirty and not self._settling:
             self._reload_fixtures()
 
     def on_fixture_combo_changed(self, _index: int = -1) -> None:
         if self._loading:
             return
+        self._settle_fixture()
         name = self.current_fixture_name()
+        self._fixture_shown = name
         has = name is not None
         for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button,
                        self.event_edit):
@@ -303,8 +321,8 @@ class TestPanel(QWidget):
         self.problems_label.setText("\n".join(shown))
 
     def save_fixture(self) -> bool:
-        """Saves the event under the current fixture name, keeping its expectation and secrets."""
-        name = self.current_fixture_name()
+        """Saves the event under its fixture's name, keeping its expectation and secrets."""
+        name = self._fixture_shown
         if name is None or self._trigger_id is None:
             return False
         event = self.validate_now()
