@@ -129,3 +129,18 @@ def test_escape_closes_the_list_and_keeps_the_text(make_editor, drive) -> None:
     user.key(Qt.Key.Key_Escape)
     assert not user.view.completion_active()
     assert editor.text() == HANDLER + "event."
+
+
+def test_the_list_follows_the_dark_theme(make_editor, drive) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication, QListWidget
+
+    from actions_studio.ui.editor.themes import DARK
+
+    editor = make_editor(HANDLER, theme=DARK)
+    user = drive(editor)
+    user.type("event.")
+    user.wait_for_completions()
+    (popup,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
+    assert popup.palette().color(QPalette.ColorRole.Base).name() == DARK.popup_background
+    assert popup.palette().color(QPalette.ColorRole.Text).name() == DARK.popup_foreground

@@ -189,3 +189,14 @@ def test_functions_fold(make_editor) -> None:
     view.style_name_at(0)
     assert view.fold_level_is_header(0)
     assert not view.fold_level_is_header(4)
+
+
+def test_escape_in_the_text_closes_the_find_bar(make_editor, drive) -> None:
+    editor = make_editor("a = 1\n", trigger_id=None)
+    user = drive(editor)
+    user.key(Qt.Key.Key_F, CTRL)
+    editor.text_area().setFocus()
+    assert editor.find_bar().isVisible()
+    user.key(Qt.Key.Key_Escape)
+    assert not editor.find_bar().isVisible()
+    assert editor.text() == "a = 1\n"

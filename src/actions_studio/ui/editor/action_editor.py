@@ -65,10 +65,11 @@ class ActionEditor(QWidget):
             SHORTCUTS["toggle_comment"]: self.toggle_comment,
             SHORTCUTS["find_next"]: self.find_next,
             SHORTCUTS["find_previous"]: self.find_previous,
-            "Esc": self.on_text_escape_pressed,
         }
         for sequence, handler in bindings.items():
             self._view.bind_key(sequence, handler)
+        # Esc in the text closes the find bar; otherwise it stays free for the window (or Scintilla).
+        self._view.bind_key("Esc", self.on_text_escape_pressed, when=self._find_bar.isVisible)
         self._view.sig_modified_changed.connect(self.sig_modified_changed)
         self._view.sig_cursor_moved.connect(self.on_view_cursor_moved)
         self._view.sig_dwelled.connect(self.on_view_dwelled)
@@ -160,8 +161,7 @@ class ActionEditor(QWidget):
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_text_escape_pressed(self) -> None:
-        if self._find_bar.isVisible():
-            self._find_bar.close_bar()
+        self._find_bar.close_bar()
 
     # ---------------------------------------------------------------------------- intelligence
     def request_completion(self) -> None:

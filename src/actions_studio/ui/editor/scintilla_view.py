@@ -9,16 +9,17 @@ through analysis/positions.py, never by hand.
 
 from __future__ import annotations
 
+import builtins
 import ctypes
 import keyword
-import builtins
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QKeyCombination, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import shiboken6
 from lexilla import create_lexer
 from lexilla.pyside6_scintilla import set_lexer
+from PySide6.QtCore import QEvent, QKeyCombination, Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QListWidget, QVBoxLayout, QWidget
 from pyside6_scintilla import Scintilla, ScintillaEdit
 
 from actions_studio.analysis.model import Diagnostic
@@ -132,7 +133,7 @@ class ScintillaView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._sci)
         self.setFocusProxy(self._sci)
-        self._bindings: dict[int, Callable[[], None]] = {}
+        self._bindings: dict[int, tuple[Callable[[], None], Callable[[], bool] | None]] = {}
         self._theme = theme
         self._font_family = monospace_family()
         self._font_size = 10
@@ -142,6 +143,7 @@ class ScintillaView(QWidget):
         self._loading = False
         self._icon_buffers: list[ctypes.Array] = []
         self._shown_completions: list[str] = []
+        self._completion_popup: QListWidget | None = None
         self._shown_tip: tuple[str, tuple[int, int] | None] = ("", None)
         self._configure()
         self.apply_theme(theme)
@@ -340,19 +342,27 @@ class ScintillaView(QWidget):
         return self._sci
 
     # ------------------------------------------------------------------------------- key bindings
-    def bind_key(self, sequence: QKeySequence | str, handler: Callable[[], None]) -> None:
+    def bind_key(self, sequence: QKeySequence | str, handler: Callable[[], None],
+                 when: Callable[[], bool] | None = None) -> None:
         """Run `handler` for this key while the text area has focus, instead of Scintilla's action.
 
-        Escape is only offered when no completion list or call tip is open (Scintilla closes those).
+        With `when`, the key is only taken while `when()` is true (otherwise it goes on to Scintilla
+        and to window shortcuts). Escape is never taken while a completion list or call tip is open:
+        Scintilla closes those.
         """
         combination = QKeySequence(sequence)[0]
-        self._bindings[combination.toCombined()] = handler
+        self._bindings[combination.toCombined()] = (handler, when)
 
     def _binding_for(self, event: QKeyEvent) -> Callable[[], None] | None:
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         combined = QKeyCombination(modifiers, Qt.Key(event.key())).toCombined()
-        handler = self._bindings.get(combined)
-        if handler is not None and event.key() == Qt.Key.Key_Escape and self.popup_active():
+        binding = self._bindings.get(combined)
+        if binding is None:
+            return None
+        handler, when = binding
+        if event.key() == Qt.Key.Key_Escape and self.popup_active():
+            return None
+        if when is not None and not when():
             return None
         return handler
 
@@ -612,6 +622,32 @@ class ScintillaView(QWidget):
             rows.append(f"{name}{_TYPE_SEPARATOR}{badge.image_id}" if badge else name)
         self._shown_completions = [name for name, _ in items]
         self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
+        self._theme_completion_list()
+
+    def _theme_completion_list(self) -> None:
+        # Scintilla's Qt list ignores the SC_ELEMENT_LIST* colours: it is a parentless QListWidget
+        # window painted with the application palette, white even in the dark theme. It is the
+        # visible one right after autoCShow; Scintilla keeps reusing it for this text area.
+        theme = self._theme
+        popup = self._completion_popup
+        if popup is None or not shiboken6.isValid(popup):
+            visible = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
+            if len(visible) != 1:
+                return
+            popup = self._completion_popup = visible[0]
+        if popup.property("studioTheme") != theme.name:
+            palette = popup.palette()
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                palette.setColor(group, QPalette.ColorRole.Base, QColor(theme.popup_background))
+                palette.setColor(group, QPalette.ColorRole.Window, QColor(theme.popup_background))
+                palette.setColor(group, QPalette.ColorRole.Text, QColor(theme.popup_foreground))
+                palette.setColor(group, QPalette.ColorRole.Highlight, QColor(theme.popup_selected_background))
+                palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(theme.popup_selected_foreground))
+                for frame_role in (QPalette.ColorRole.Light, QPalette.ColorRole.Dark, QPalette.ColorRole.Mid,
+                                   QPalette.ColorRole.Shadow):
+                    palette.setColor(group, frame_role, QColor(theme.popup_border))
+            popup.setPalette(palette)
+            popup.setProperty("studioTheme", theme.name)
 
     def completion_active(self) -> bool:
         return self._sci.autoCActive()

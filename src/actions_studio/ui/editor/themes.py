@@ -54,6 +54,7 @@ class EditorTheme:
     popup_selected_background: str
     popup_selected_foreground: str
     popup_highlight: str
+    popup_border: str
 
 
 LIGHT = EditorTheme(
@@ -92,6 +93,7 @@ LIGHT = EditorTheme(
     popup_selected_background="#0969da",
     popup_selected_foreground="#ffffff",
     popup_highlight="#0969da",
+    popup_border="#d0d7de",
 )
 
 DARK = EditorTheme(
@@ -130,6 +132,7 @@ DARK = EditorTheme(
     popup_selected_background="#04395e",
     popup_selected_foreground="#ffffff",
     popup_highlight="#4fc1ff",
+    popup_border="#454545",
 )
 
 THEMES = {theme.name: theme for theme in (LIGHT, DARK)}
