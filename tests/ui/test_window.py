@@ -22,6 +22,7 @@ def test_first_run_shows_one_example_per_trigger_and_getting_started(studio) -> 
     # The post-login example is open behind the page, and the panels follow it.
     assert window.tabs.editor(studio.action_id("add-roles-to-tokens")) is not None
     assert window.test_panel.current_fixture_name() == "add-roles-to-tokens sample"
+    assert not window.windowIcon().isNull()
 
 
 def test_filter_box_narrows_the_explorer(studio, qtbot) -> None:
@@ -74,6 +75,17 @@ def test_f5_runs_what_the_editor_shows_and_prints_reach_the_console(studio) -> N
     assert "no entry today" in text and "expectation not met" in text
     assert "hello from the draft" in window.console.contents()
     assert "no entry today" in actions_service.open_action(studio.ws, "add-roles-to-tokens").draft.code
+
+
+def test_a_redirect_shows_suspended_with_the_url(studio) -> None:
+    editor = studio.open("add-roles-to-tokens")
+    editor.set_text("def on_execute_post_login(event, api):\n"
+                    "    api.redirect.send_user_to('https://example.com/consent', query={'step': '1'})\n\n\n"
+                    "def on_continue_post_login(event, api):\n    pass\n")
+    studio.window.save_current()
+    studio.key(F5)
+    text = studio.wait_result("Suspended for redirect")
+    assert "https://example.com/consent?step=1" in text
 
 
 def test_clicking_a_traceback_frame_jumps_to_that_line(studio) -> None:

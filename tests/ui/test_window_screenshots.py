@@ -89,6 +89,14 @@ def test_render_the_window_and_panels(qtbot, analysis_worker, tmp_path, screensh
         _save(dialog, screenshots_dir, "secrets-dialog.png")
         dialog.reject()
 
+        # Dependencies dialog with one bad line: the message names what is wrong.
+        dialog = window.show_dependencies()
+        dialog.editor.setPlainText("requests==2.32.3\nhttpx==0.27.0\npyjwt>=2\n")
+        qtbot.waitExposed(dialog)
+        _settle(qtbot)
+        _save(dialog, screenshots_dir, "dependencies-dialog.png")
+        dialog.reject()
+
         # Dark variant of the main window.
         window.set_theme_choice("dark")
         window.bottom.setCurrentWidget(window.test_panel)
