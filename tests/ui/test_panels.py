@@ -257,3 +257,22 @@ def test_switching_fixture_keeps_valid_edits_and_says_so_for_invalid_ones(studio
     assert any("were not saved" in m for m in messages)
     assert fixtures_service.get_fixture(studio.ws, "block-throwaway-emails throwaway").event["user"]["email"] \
         == "someone@mailinator.com"
+
+
+def test_the_system_scheme_is_followed_unless_preferences_override_it(studio, monkeypatch) -> None:
+    # The offscreen platform has no colour scheme to change; play the system's answer instead.
+    from PySide6.QtCore import Qt as QtNs
+
+    from actions_studio.ui import theme
+
+    window = studio.window
+    assert window.theme_choice == "system"
+    monkeypatch.setattr(theme, "system_is_dark", lambda: True)
+    window.on_system_color_scheme_changed(QtNs.ColorScheme.Dark)
+    assert window.is_dark
+    window.set_theme_choice("light")
+    window.on_system_color_scheme_changed(QtNs.ColorScheme.Dark)
+    assert not window.is_dark
+    monkeypatch.setattr(theme, "system_is_dark", lambda: False)
+    window.set_theme_choice("system")
+    assert not window.is_dark
