@@ -8,7 +8,7 @@ import pytest
 from actions_studio.ui import result_html
 from actions_studio.ui.diff_model import side_by_side, summary
 from actions_studio.ui.event_check import check_event_text, event_text
-from actions_studio.ui.test_panel import describe_expectation, expectation_of
+from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
 from actions_studio.ui.theme import LIGHT_COLOURS
 
 

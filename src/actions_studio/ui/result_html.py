@@ -190,3 +190,22 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
                f' · memory {rss / 1024:.1f} MiB · status <code>{_e(result.get("status"))}</code></p>')
     out.append("</body></html>")
     return "".join(out)
+
+
+def render_batch(reports: list, c: StudioColours) -> str:
+    """Run-all: pass/fail per fixture against its expectation, with the first mismatch."""
+    esc = html.escape
+    passed = sum(1 for r in reports if r.passed)
+    failed = sum(1 for r in reports if r.passed is False)
+    colour = c.denied if failed else c.allowed
+    rows = [f'<p style="font-size:14pt; font-weight:700; color:{colour}; margin:6px;">'
+            f"{passed} passed · {failed} failed · {len(reports) - passed - failed} without expectation</p>",
+            '<table cellspacing="0" cellpadding="5" width="100%">']
+    for r in reports:
+        mark, mark_colour = (("✓ pass", c.allowed) if r.passed else ("✗ fail", c.denied)
+                             if r.passed is False else ("· ran", c.muted))
+        rows.append(f'<tr><td style="color:{mark_colour}; font-weight:600;">{mark}</td>'
+                    f"<td><b>{esc(r.fixture)}</b></td><td>{esc(r.status)}</td>"
+                    f'<td style="color:{c.muted};">{esc(r.mismatch or "")}</td></tr>')
+    rows.append("</table>")
+    return "".join(rows)

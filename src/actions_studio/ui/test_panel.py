@@ -7,7 +7,6 @@ thing it keeps, because it is what the user is typing and has not saved yet.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
+from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
 from actions_studio.ui.event_check import EventProblem, check_event_text, event_text
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
@@ -471,7 +471,7 @@ class TestPanel(QWidget):
                 f'<p style="color:{c.error}; margin:12px;"><b>The run could not start.</b><br>'
                 f"{result_html.html.escape(payload)}</p>")
         elif kind == "batch":
-            self.result_view.setHtml(batch_html(payload, c))
+            self.result_view.setHtml(result_html.render_batch(payload, c))
 
     def result_html(self) -> str:
         return self.result_view.toPlainText()
@@ -517,47 +517,3 @@ class TestPanel(QWidget):
         self._last_report = None
         self.expect_button.setEnabled(False)
         self._rerender()
-
-
-def expectation_of(result: dict[str, Any]) -> dict[str, Any]:
-    expect: dict[str, Any] = {"status": result.get("status")}
-    outcome = {k: v for k, v in (result.get("outcome") or {}).items() if k != "set_by"}
-    if outcome:
-        expect["outcome"] = outcome
-    return expect
-
-
-def describe_expectation(expect: dict[str, Any], limit: int = 3) -> str:
-    """One line a person reads: `status denied · outcome.denied.reason = "blocked"`."""
-    parts = [f"status {expect['status']}"] if "status" in expect else []
-    leaves: list[str] = []
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, dict) and value:
-            for key, inner in value.items():
-                walk(inner, f"{path}.{key}")
-        else:
-            leaves.append(f"{path} = {json.dumps(value, ensure_ascii=False)}")
-
-    if "outcome" in expect:
-        walk(expect["outcome"], "outcome")
-    shown = leaves[:limit] + ([f"… {len(leaves) - limit} more"] if len(leaves) > limit else [])
-    return " · ".join(parts + shown)
-
-
-def batch_html(reports: list, c: StudioColours) -> str:
-    esc = result_html.html.escape
-    passed = sum(1 for r in reports if r.passed)
-    failed = sum(1 for r in reports if r.passed is False)
-    colour = c.denied if failed else c.allowed
-    rows = [f'<p style="font-size:14pt; font-weight:700; color:{colour}; margin:6px;">'
-            f"{passed} passed · {failed} failed · {len(reports) - passed - failed} without expectation</p>",
-            '<table cellspacing="0" cellpadding="5" width="100%">']
-    for r in reports:
-        mark, mark_colour = (("✓ pass", c.allowed) if r.passed else ("✗ fail", c.denied)
-                             if r.passed is False else ("· ran", c.muted))
-        rows.append(f'<tr><td style="color:{mark_colour}; font-weight:600;">{mark}</td>'
-                    f"<td><b>{esc(r.fixture)}</b></td><td>{esc(r.status)}</td>"
-                    f'<td style="color:{c.muted};">{esc(r.mismatch or "")}</td></tr>')
-    rows.append("</table>")
-    return "".join(rows)
