@@ -9,7 +9,7 @@ from actions_studio.ui import result_html
 from actions_studio.ui.diff_model import side_by_side, summary
 from actions_studio.ui.event_check import check_event_text, event_text
 from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
-from actions_studio.ui.theme import LIGHT_COLOURS
+from actions_studio.ui.colours import LIGHT_COLOURS
 
 
 def _result(status: str, outcome: dict, **action) -> dict:
@@ -109,3 +109,15 @@ def test_first_run_examples_pass_their_own_fixtures(tmp_path) -> None:
     assert len(reports) == 7
     assert all(r.passed for r in reports), [(r.fixture, r.mismatch) for r in reports if not r.passed]
     assert {r.status for r in reports} == {"success", "denied"}
+
+
+def test_the_wording_modules_stay_qt_free() -> None:
+    # They are the part of the panels the fast tier can test; importing Qt would end that.
+    import subprocess
+    import sys
+
+    modules = ["result_html", "expectation_wording", "diff_model", "event_check", "first_run", "colours"]
+    probe = ("import sys;" + "".join(f"import actions_studio.ui.{m};" for m in modules)
+             + "print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False"

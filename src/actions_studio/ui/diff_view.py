@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from actions_studio.ui.diff_model import DiffRow, side_by_side, summary
-from actions_studio.ui.theme import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 
 class DiffView(QWidget):

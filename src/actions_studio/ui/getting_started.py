@@ -7,7 +7,7 @@ from typing import Optional
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from actions_studio.ui.theme import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 STEPS = [
     ("Open an example", "Double-click an action in the explorer on the left. There is one for every "

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui.diff_view import DiffView
 from actions_studio.ui.session import StudioSession
-from actions_studio.ui.theme import StudioColours
+from actions_studio.ui.colours import StudioColours
 
 
 def _when(created_at: str) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from actions_studio.analysis.model import Diagnostic
-from actions_studio.ui.theme import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 
 class ProblemsPanel(QWidget):

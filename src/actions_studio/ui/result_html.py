@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, Optional
 
-from actions_studio.ui.theme import StudioColours
+from actions_studio.ui.colours import StudioColours
 
 # The runtime names the action's module "<action:NAME>" in tracebacks (runtime/child.py).
 _FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')

@@ -33,7 +33,7 @@ from actions_studio.ui.event_check import EventProblem, check_event_text, event_
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
-from actions_studio.ui.theme import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 VALIDATE_DELAY_MS = 250
 
