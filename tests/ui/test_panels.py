@@ -276,3 +276,28 @@ def test_the_system_scheme_is_followed_unless_preferences_override_it(studio, mo
     monkeypatch.setattr(theme, "system_is_dark", lambda: False)
     window.set_theme_choice("system")
     assert not window.is_dark
+
+
+def test_edit_undo_acts_where_the_user_is_typing(studio, qtbot) -> None:
+    window = studio.window
+    editor = studio.open("welcome-new-user")
+    code = editor.text()
+    panel = window.test_panel
+    panel.event_edit.setFocus()
+    qtbot.waitUntil(panel.event_edit.hasFocus)
+    before = panel.event_edit.toPlainText()
+    qtbot.keyClicks(panel.event_edit, "x")
+    window.actions_by_name["undo"].trigger()
+    assert panel.event_edit.toPlainText() == before and editor.text() == code
+
+
+def test_a_missing_secret_value_says_where_to_set_it(studio) -> None:
+    from actions_studio.services import secrets
+
+    action_id = studio.action_id("send-mfa-sms")
+    studio.open("send-mfa-sms")
+    secrets.set_secret(studio.ws, "send-mfa-sms", "SMS_API_KEY", "v")
+    studio.ws.vault.delete(studio.ws.id, action_key(action_id, "SMS_API_KEY"))
+    studio.key(Qt.Key.Key_F5)
+    text = studio.wait_result("could not start")
+    assert "SMS_API_KEY" in text and "Action → Secrets…" in text

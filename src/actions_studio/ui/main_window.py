@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -173,8 +175,8 @@ class MainWindow(QMainWindow):
                 self.tabs.tab_id(self.tabs.currentIndex())),
             "preferences": self.show_preferences,
             "quit": self.close,
-            "undo": editor_call("undo"),
-            "redo": editor_call("redo"),
+            "undo": lambda: self._undo_redo("undo"),
+            "redo": lambda: self._undo_redo("redo"),
             "find": editor_call("show_find"),
             "replace": editor_call("show_replace"),
             "go_to_line": editor_call("show_go_to_line"),
@@ -196,6 +198,16 @@ class MainWindow(QMainWindow):
             "getting_started": self.show_getting_started,
             "about": self.show_about,
         }
+
+    def _undo_redo(self, which: str) -> None:
+        """Edit → Undo/Redo act where the user is typing: a fixture's JSON, a filter box, or code."""
+        focused = QApplication.focusWidget()
+        editor = self.tabs.current_editor()
+        inside_code = editor is not None and focused is not None and editor.isAncestorOf(focused)
+        if isinstance(focused, (QPlainTextEdit, QLineEdit)) and not inside_code:
+            getattr(focused, which)()
+        elif editor is not None:
+            getattr(editor, which)()
 
     # -- which action ------------------------------------------------------------------------------
 

@@ -467,9 +467,12 @@ class TestPanel(QWidget):
                 target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "failure":
+            # Service messages are worded for the CLI; say where the studio does the same thing.
+            hint = ("<br>In the studio: Action → Secrets… sets a value."
+                    if "secrets set" in payload else "")
             self.result_view.setHtml(
                 f'<p style="color:{c.error}; margin:12px;"><b>The run could not start.</b><br>'
-                f"{result_html.html.escape(payload)}</p>")
+                f"{result_html.html.escape(payload)}{hint}</p>")
         elif kind == "batch":
             self.result_view.setHtml(result_html.render_batch(payload, c))
 
