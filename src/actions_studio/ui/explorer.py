@@ -115,7 +115,7 @@ class Explorer(QWidget):
         from actions_studio.triggers import TRIGGERS
 
         selected = self.current_action_id()
-        expanded = {self.tree.topLevelItem(i).data(0, TRIGGER_ROLE)
+        collapsed = {self.tree.topLevelItem(i).data(0, TRIGGER_ROLE)
                     for i in range(self.tree.topLevelItemCount()) if not self.tree.topLevelItem(i).isExpanded()}
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
@@ -153,7 +153,7 @@ class Explorer(QWidget):
         for trigger_id, group in groups.items():
             group.setText(1, str(group.childCount()) if group.childCount() else "")
             group.setForeground(1, muted)
-            group.setExpanded(trigger_id not in expanded)
+            group.setExpanded(trigger_id not in collapsed)
         self.tree.resizeColumnToContents(1)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
