@@ -103,3 +103,19 @@ def test_no_hover_on_blank_space(make_editor, drive) -> None:
     user.flush()
     assert not user.view.call_tip_active()
     user.key(Qt.Key.Key_Escape)
+
+
+def test_resting_the_mouse_on_a_field_shows_its_doc_and_moving_on_hides_it(make_editor, drive) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    editor = make_editor(HANDLER + "if event.user.email_verified:\n        pass\n")
+    user = drive(editor)
+    viewport = editor.text_area().viewport()
+    point = user.view.point_of(user.pos_of("email_verified", 3)) + QPoint(2, 6)
+    QTest.mouseMove(viewport, point)
+    QTest.mouseMove(viewport, point + QPoint(1, 0))  # Scintilla's dwell timer starts on a move
+    text, _ = user.wait_for_call_tip()
+    assert text.startswith("email_verified: bool")
+    QTest.mouseMove(viewport, point + QPoint(200, 60))
+    user.qtbot.waitUntil(lambda: not user.view.call_tip_active())

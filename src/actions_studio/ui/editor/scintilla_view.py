@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import shiboken6
 from lexilla import create_lexer
 from lexilla.pyside6_scintilla import set_lexer
-from PySide6.QtCore import QEvent, QKeyCombination, Qt, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QListWidget, QVBoxLayout, QWidget
 from pyside6_scintilla import Scintilla, ScintillaEdit
@@ -486,6 +486,10 @@ class ScintillaView(QWidget):
         line0 = max(0, min(line - 1, self._sci.lineCount() - 1))
         text = self.line_text(line0)
         return self._sci.positionFromLine(line0) + column_to_line_byte_column(text, min(column, len(text)))
+
+    def point_of(self, pos: int) -> QPoint:
+        """Where byte `pos` is drawn, in text-area viewport coordinates (top of its line)."""
+        return QPoint(self._sci.pointXFromPosition(pos), self._sci.pointYFromPosition(pos))
 
     def is_code_at(self, pos: int) -> bool:
         """False inside strings, comments and numbers (no completion popping up there)."""
