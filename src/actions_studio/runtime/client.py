@@ -12,6 +12,7 @@ import json
 import os
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,8 +68,12 @@ def _zygote_env() -> dict[str, str]:
 class _Zygote:
     def __init__(self, limits: SandboxLimits) -> None:
         self.dir = tempfile.mkdtemp(prefix="actions-studio-zygote-")
+        # Children (other uids) must traverse it to reach their work dirs; they cannot list it, and
+        # cannot use the socket (no write permission; the zygote also checks SO_PEERCRED).
+        os.chmod(self.dir, 0o711)
         self.path = os.path.join(self.dir, "zygote.sock")
-        config = json.dumps({"limits": limits.to_json(), "spares": SPARES})
+        self.broken = False  # set by a call that lost its connection: restart before the next one
+        config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir})
         self.proc = subprocess.Popen(
             [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.zygote",
              "--socket", self.path, "--config", config],
@@ -81,6 +86,7 @@ class _Zygote:
             self.stop()
             raise
         self.capabilities: dict[str, Any] = self.ready["capabilities"]
+        self.cgroup_base: Optional[str] = self.ready.get("cgroup_base")
 
     def _wait_ready(self) -> dict[str, Any]:
         assert self.proc.stdout is not None
@@ -97,10 +103,22 @@ class _Zygote:
             raise SandboxError(f"the sandbox zygote failed to start (exit code {code}); see stderr") from None
         return ready
 
+    def note_lost_connection(self) -> None:
+        """A call lost its connection. A zygote that is exiting closes its sockets a moment before
+        it can be waited for: wait that moment, so the next call does not reuse a dying process.
+        A zygote that is still running only failed this one request and stays in service."""
+        try:
+            self.proc.wait(0.5)
+        except subprocess.TimeoutExpired:
+            return
+        self.broken = True
+
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return not self.broken and self.proc.poll() is None
 
     def stop(self) -> None:
+        if self.broken and self.proc.poll() is None:
+            self.proc.kill()  # lost its connections: whatever state it is in, it is not trusted
         if self.proc.poll() is None:
             assert self.proc.stdin is not None
             try:
@@ -117,7 +135,31 @@ class _Zygote:
                 self.proc.stdin.close()
             except OSError:
                 pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)  # work dirs too, even if the zygote was killed
+        self._remove_cgroups()
+
+    def _remove_cgroups(self) -> None:
+        """A killed zygote cannot remove its cgroups; empty ones are removed here (as root)."""
+        base = getattr(self, "cgroup_base", None)
+        deadline = time.monotonic() + 2.0
+        while base and os.path.isdir(base):
+            for name in os.listdir(base):
+                slot = os.path.join(base, name)
+                if not os.path.isdir(slot):
+                    continue
+                try:  # its children die with it (PDEATHSIG); stragglers are killed here
+                    with open(os.path.join(slot, "cgroup.procs"), encoding="ascii") as fh:
+                        for pid in fh.read().split():
+                            os.kill(int(pid), signal.SIGKILL)
+                    os.rmdir(slot)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(base)
+            except OSError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.02)
 
 
 class Sandbox:
@@ -204,23 +246,35 @@ class Sandbox:
              "secrets": source.secrets, "event": payload, "cache": cache},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        zygote = self._live()
         started = time.perf_counter()
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(timeout_s + REPLY_GRACE_S)
-            sock.connect(zygote.path)
-            sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
-            meta, result, logs = recv_reply(sock)
-        except (OSError, EOFError, ProtocolError) as exc:
-            if isinstance(exc, socket.timeout):
-                raise SandboxError(f"the sandbox did not answer within {timeout_s + REPLY_GRACE_S:.0f} s") from None
-            raise SandboxError(
-                "the sandbox zygote stopped while this action ran; it is restarted on the next call "
-                f"({type(exc).__name__}: {exc})"
-            ) from None
-        finally:
-            sock.close()
+        for attempt in (1, 2):
+            zygote = self._live()
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(timeout_s + REPLY_GRACE_S)
+                try:
+                    sock.connect(zygote.path)
+                except (ConnectionRefusedError, FileNotFoundError):
+                    # A zygote that died (its listener gone) before this request reached it: nothing
+                    # started, so starting a new zygote and trying once more is safe.
+                    zygote.broken = True
+                    if attempt == 1:
+                        continue
+                    raise
+                sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
+                meta, result, logs = recv_reply(sock)
+                break
+            except (OSError, EOFError, ProtocolError) as exc:
+                if isinstance(exc, socket.timeout):
+                    raise SandboxError(
+                        f"the sandbox did not answer within {timeout_s + REPLY_GRACE_S:.0f} s") from None
+                zygote.note_lost_connection()
+                raise SandboxError(
+                    "the sandbox zygote stopped while this action ran; it is restarted on the next call "
+                    f"({type(exc).__name__}: {exc})"
+                ) from None
+            finally:
+                sock.close()
         wall_ms = (time.perf_counter() - started) * 1000
         parsed: Optional[dict[str, Any]] = None
         if result:

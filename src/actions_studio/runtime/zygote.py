@@ -93,7 +93,9 @@ class Zygote:
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
         self.spares: list[int] = []
-        self.workbase = tempfile.mkdtemp(prefix="actions-studio-exec-")
+        # Under the client's directory when given, so the client can remove it even if this
+        # process is killed.
+        self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
         os.chmod(self.workbase, 0o711)  # children find their own dir by name but cannot list others
 
         template, seccomp_note = None, ""
@@ -227,11 +229,24 @@ class Zygote:
         if magic != REQUEST_MAGIC:
             conn.close()
             return
-        pid = self.spares.pop(0) if self.spares else self._fork_spare()
-        proc = self.procs[pid]
-        assert proc.ctrl is not None
-        # The spare gets the request header and the connection itself; it reads the body.
-        proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [conn.fileno()]))])
+        for _ in range(3):  # a spare that died while waiting (killed from outside) is skipped
+            pid = self.spares.pop(0) if self.spares else self._fork_spare()
+            proc = self.procs[pid]
+            assert proc.ctrl is not None
+            try:
+                # The spare gets the request header and the connection itself; it reads the body.
+                proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                              array.array("i", [conn.fileno()]))])
+                break
+            except OSError:
+                proc.ctrl.close()
+                proc.ctrl = None
+                try:
+                    os.kill(pid, signal.SIGKILL)  # reaped through its pidfd like any child
+                except ProcessLookupError:
+                    pass
+        else:
+            raise RuntimeError("no spare child could take the request")
         proc.ctrl.close()
         proc.ctrl = None
         proc.conn = conn
@@ -351,7 +366,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     _preimport()
     zygote = Zygote(args.socket, json.loads(args.config))
     try:
-        ready = {"ready": True, "pid": os.getpid(), "capabilities": zygote.capabilities}
+        ready = {"ready": True, "pid": os.getpid(), "capabilities": zygote.capabilities,
+                 "cgroup_base": zygote.cgroups.base if zygote.cgroups is not None else None}
         sys.stdout.write(json.dumps(ready) + "\n")
         sys.stdout.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)
