@@ -142,8 +142,9 @@ class Zygote:
     # -------------------------------------------------------------------------------- main loop
 
     def serve(self) -> None:
+        no_forks_until = 0.0
         while True:
-            need_spare = len(self.spares) < self.spares_wanted
+            need_spare = len(self.spares) < self.spares_wanted and time.monotonic() >= no_forks_until
             timeout: Optional[float] = 0.0 if need_spare else None
             if not need_spare:
                 pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
@@ -160,13 +161,32 @@ class Zygote:
                 elif pid not in self.procs:
                     continue  # its exit and its notification came in the same batch: already reaped
                 elif kind == "notify":
-                    self._notified(pid)
+                    self._guarded(self._notified, pid)
                 else:
-                    self._reap(pid)
+                    self._guarded(self._reap, pid)
             self._kill_overdue()
             if not events and need_spare:
-                # Only when nothing is waiting: a fork (~1.5 ms) must not delay a request.
-                self.spares.append(self._fork_spare())
+                # Only when nothing is waiting: a fork (~1 ms) must not delay a request.
+                try:
+                    self.spares.append(self._fork_spare())
+                except OSError as exc:  # out of memory or pids: serve with what exists, retry later
+                    print(f"actions-studio zygote: cannot fork a spare: {exc}", file=sys.stderr)
+                    no_forks_until = time.monotonic() + 1.0
+
+    def _guarded(self, handler: Any, pid: int) -> None:
+        """One child's bookkeeping failing must not take down the zygote and every other child."""
+        try:
+            handler(pid)
+        except Exception as exc:  # noqa: BLE001 - logged; the child is dropped from the loop
+            print(f"actions-studio zygote: handling child {pid} failed: {exc!r}", file=sys.stderr)
+            proc = self.procs.get(pid)
+            if proc is not None and proc.notify is not None:
+                try:
+                    self.sel.unregister(proc.notify)
+                except (KeyError, ValueError):
+                    pass
+                os.close(proc.notify)
+                proc.notify = None
 
     def _kill_overdue(self) -> None:
         now = time.monotonic()
