@@ -29,6 +29,7 @@ from actions_studio.analysis.positions import (
     line_byte_column_to_column,
 )
 from actions_studio.ui.editor.completion_icons import BADGES, ICON_SIZE, badge_pixels
+from actions_studio.ui.editor.indentation import INDENT, indent_after_enter
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
 
 Msg = Scintilla.Message
@@ -47,13 +48,11 @@ _SEVERITY_INDICATORS = {"error": INDICATOR_ERROR, "warning": INDICATOR_WARNING}
 # Markers 0..24 are free (25..31 are the fold symbols).
 MARKER_ERROR, MARKER_WARNING = 20, 21
 MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD = 0, 1, 2
-INDENT = 4
 _BRACES = frozenset(b"()[]{}")
 _LIST_SEPARATOR = "\n"  # completion names never hold a newline (they may hold spaces: dict keys)
 _TYPE_SEPARATOR = "\x1d"
 _PREFERRED_FONTS = ("JetBrains Mono", "Cascadia Code", "Fira Code", "Source Code Pro", "Consolas", "Menlo",
                     "DejaVu Sans Mono", "Liberation Mono")
-_DEDENT_AFTER = ("return", "pass", "raise", "break", "continue")
 
 
 def _bgr(colour: str) -> int:
@@ -379,7 +378,7 @@ class ScintillaView(QWidget):
         return False
 
     def _newline_with_indent(self) -> None:
-        """Enter keeps the indent, adds a level after `:`, drops one after return/pass/raise/…"""
+        """Enter in one undo step, indented by indentation.indent_after_enter."""
         sci = self._sci
         sci.beginUndoAction()
         try:
@@ -388,14 +387,8 @@ class ScintillaView(QWidget):
             caret = sci.currentPos()
             line = sci.lineFromPosition(caret)
             head = self.text_range(sci.positionFromLine(line), caret)
-            code = self._code_part(sci.positionFromLine(line), head).rstrip()
-            indent = sci.lineIndentation(line)
-            if not head.strip():
-                indent = min(indent, len(head.expandtabs(INDENT)))
-            elif code.endswith(":"):
-                indent += INDENT
-            elif code.lstrip().split(" ")[0] in _DEDENT_AFTER:
-                indent = max(0, indent - INDENT)
+            code = self._code_part(sci.positionFromLine(line), head)
+            indent = indent_after_enter(head, code, sci.lineIndentation(line))
             sci.newLine()
             if not head.strip():
                 sci.setLineIndentation(line, 0)  # leave no trailing spaces on the line left behind
