@@ -119,3 +119,15 @@ def test_resting_the_mouse_on_a_field_shows_its_doc_and_moving_on_hides_it(make_
     assert text.startswith("email_verified: bool")
     QTest.mouseMove(viewport, point + QPoint(200, 60))
     user.qtbot.waitUntil(lambda: not user.view.call_tip_active())
+
+
+def test_hover_works_again_after_escape_closed_a_call_tip(make_editor, drive) -> None:
+    editor = make_editor(HANDLER + "event.user.email\n    ")
+    user = drive(editor)
+    user.type("api.access.deny(")
+    user.wait_for_call_tip()
+    user.key(Qt.Key.Key_Escape)
+    assert not user.view.call_tip_active()
+    editor.on_view_dwelled(user.pos_of("email", 1))
+    text, _ = user.wait_for_call_tip()
+    assert text.startswith("email: str | None")

@@ -185,6 +185,10 @@ class EditorIntelligence(QObject):
                 depth -= 1
         return caret
 
+    def _signature_tip_shown(self) -> bool:
+        """A call tip is up and it is ours for a call (Esc may have closed it behind our back)."""
+        return self._tip_kind == "signature" and self._view.call_tip_active()
+
     def _cancel_tip(self) -> None:
         self._tip_kind = None
         if self._view.call_tip_active():
@@ -194,7 +198,7 @@ class EditorIntelligence(QObject):
     def on_view_dwelled(self, pos: int) -> None:
         """The mouse rests on `pos`: show the problem there and/or the doc of the name under it."""
         view = self._view
-        if view.completion_active() or self._tip_kind == "signature":
+        if view.completion_active() or self._signature_tip_shown():
             return
         problems = [d for d in self._diagnostics if self._covers(d, pos)]
         start, end = view.word_start(pos), view.word_end(pos)
@@ -216,7 +220,7 @@ class EditorIntelligence(QObject):
         if question is None or question.request_id != request_id or question.generation != self._generation:
             return
         self._hover = None
-        if self._view.completion_active() or self._tip_kind == "signature":
+        if self._view.completion_active() or self._signature_tip_shown():
             return
         tip = hover_tip(answer, self._hover_problems)
         if tip is None:
