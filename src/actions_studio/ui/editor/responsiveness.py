@@ -20,12 +20,13 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import weakref
 
 from actions_studio.analysis.worker import AnalysisWorker
 
 SWITCH_INTERVAL_S = 0.001
 _lock = threading.Lock()
-_frozen_for: set[int] = set()
+_frozen_for: weakref.WeakSet[AnalysisWorker] = weakref.WeakSet()
 
 
 def keep_typing_responsive(worker: AnalysisWorker) -> None:
@@ -33,8 +34,8 @@ def keep_typing_responsive(worker: AnalysisWorker) -> None:
     if sys.getswitchinterval() > SWITCH_INTERVAL_S:
         sys.setswitchinterval(SWITCH_INTERVAL_S)
     with _lock:
-        if id(worker) in _frozen_for:
+        if worker in _frozen_for:
             return
-        _frozen_for.add(id(worker))
+        _frozen_for.add(worker)
     # Queued behind the warm-up on the worker's own thread, so it runs once jedi's caches exist.
     worker.submit("process:gc-freeze", lambda _engine: gc.freeze(), lambda _request_id, _answer: None)
