@@ -1,0 +1,209 @@
+"""Desktop packaging (issue 9): the PyInstaller bundle really starts, and the Linux desktop files
+agree with each other and with the package.
+
+The bundle is built once per session (~45 s on two cores) into a temp folder; its tests are
+`slow` but still run by `./dev test`.
+"""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import json
+import os
+import struct
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGING = REPO / "packaging"
+DESKTOP_FILE = PACKAGING / "linux" / "actions-studio.desktop"
+METAINFO = PACKAGING / "linux" / "io.github.actions_studio.ActionsStudio.metainfo.xml"
+ICONS = PACKAGING / "icons"
+PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+BUILD_TIMEOUT_S = 600
+
+
+def project_version() -> str:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def load_entry():
+    # Loaded by path under its own name: a folder called `packaging` must not shadow the
+    # `packaging` distribution that pip and pytest import.
+    spec = importlib.util.spec_from_file_location("bundle_entry", PACKAGING / "entry.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the bundle's entry point (fast) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        # exactly what runtime/client.py runs as the zygote's command line
+        (["-P", "-s", "-B", "-m", "actions_studio.runtime.zygote", "--socket", "/s", "--config", "{}"],
+         ("actions_studio.runtime.zygote", ["--socket", "/s", "--config", "{}"])),
+        (["-m", "actions_studio.runtime.zygote"], ("actions_studio.runtime.zygote", [])),
+        # the CLI's own command lines are left to the CLI
+        ([], None),
+        (["--version"], None),
+        (["tenant", "serve", "--help"], None),
+        (["run", "-m", "actions_studio.runtime.zygote"], None),
+        # the bundle is not a general interpreter: no other module, no -c
+        (["-m", "pip", "install", "x"], None),
+        (["-P", "-m", "actions_studio.cli"], None),
+        (["-c", "print(1)"], None),
+        (["-m"], None),
+    ],
+)
+def test_entry_runs_only_the_zygote_as_a_module(argv: list[str], expected) -> None:
+    assert load_entry().module_to_run(argv) == expected
+
+
+# -- Linux desktop integration (fast) -----------------------------------------------------------
+
+
+def test_desktop_file_launches_the_studio_with_its_icon() -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive in desktop files
+    parser.read(DESKTOP_FILE, encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Exec"].split()[0] == "actions-studio"  # the console script and the bundle's name
+    assert entry["Icon"] == "actions-studio"
+    assert "Development" in entry["Categories"].split(";")
+    # gui.py calls setDesktopFileName("actions-studio"): Wayland matches windows to this file by it.
+    assert DESKTOP_FILE.stem == "actions-studio"
+    assert entry["StartupWMClass"] == DESKTOP_FILE.stem
+
+
+def test_metainfo_names_the_desktop_file_and_the_current_version() -> None:
+    root = ET.parse(METAINFO).getroot()
+    assert root.get("type") == "desktop-application"
+    assert root.findtext("id") == METAINFO.name.removesuffix(".metainfo.xml")
+    assert root.findtext("launchable") == DESKTOP_FILE.name
+    assert root.findtext("provides/binary") == "actions-studio"
+    versions = [r.get("version") for r in root.iter("release")]
+    assert versions[0] == project_version(), "add a <release> for the new version to the metainfo"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("size", PNG_SIZES)
+def test_rendered_png_icon_has_its_size(size: int) -> None:
+    path = ICONS / "hicolor" / f"{size}x{size}" / "apps" / "actions-studio.png"
+    assert png_size(path) == (size, size)
+
+
+def test_icon_copies_come_from_the_one_svg() -> None:
+    # packaging/render_icons.py copies and renders resources/icons/actions-studio.svg; a changed
+    # SVG without a re-render fails here (the PNGs cannot be compared: renderers differ slightly).
+    source = REPO / "resources" / "icons" / "actions-studio.svg"
+    copy = ICONS / "hicolor" / "scalable" / "apps" / "actions-studio.svg"
+    assert copy.read_bytes() == source.read_bytes(), "run packaging/render_icons.py"
+    ico = (ICONS / "actions-studio.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", ico[:6])
+    assert (reserved, kind) == (0, 1) and count >= 4
+
+
+def test_metainfo_passes_appstream_validation() -> None:
+    tool = "/usr/bin/appstreamcli"
+    if not os.path.exists(tool):
+        pytest.skip("appstreamcli is not installed (apt-get install appstream)")
+    done = subprocess.run([tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# -- the bundle (slow) --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed in this environment (it comes with the `test` "
+                    "extra: pip install -e '.[test]')")
+    work = tmp_path_factory.mktemp("pyinstaller")
+    env = {**os.environ, "PYTHON": sys.executable, "PYINSTALLER_WORKPATH": str(work / "build")}
+    done = subprocess.run(["bash", str(PACKAGING / "build.sh"), str(work / "dist")], env=env,
+                          capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, cwd=REPO)
+    assert done.returncode == 0, f"build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    executable = work / "dist" / "actions-studio" / "actions-studio"
+    assert executable.is_file(), "the spec did not produce dist/actions-studio/actions-studio"
+    return executable
+
+
+def run_bundled(executable: Path, *args: str, home: Path, timeout: float = 120,
+                extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # Nothing of the venv reaches the bundle: it must stand on its own.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           "ACTIONS_STUDIO_HOME": str(home / "studio"), "QT_QPA_PLATFORM": "offscreen",
+           **(extra_env or {})}
+    return subprocess.run([str(executable), *args], capture_output=True, text=True, timeout=timeout,
+                          env=env, cwd=home)
+
+
+@pytest.mark.slow
+def test_bundle_prints_the_package_version(bundle: Path, tmp_path: Path) -> None:
+    done = run_bundled(bundle, "--version", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"actions-studio {project_version()}"
+
+
+@pytest.mark.slow
+def test_bundle_includes_the_tenant_server(bundle: Path, tmp_path: Path) -> None:
+    done = run_bundled(bundle, "tenant", "serve", "--help", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "serve" in done.stdout.lower()
+
+
+@pytest.mark.slow
+def test_bundle_runs_an_action_in_its_own_sandbox(bundle: Path, tmp_path: Path) -> None:
+    # The sandbox starts its zygote with sys.executable, which in the bundle is the bundle itself
+    # (packaging/entry.py): this run fails if the bundle cannot start it.
+    action = tmp_path / "roles.py"
+    action.write_text(
+        "def on_execute_post_login(event, api):\n"
+        "    api.access_token.set_custom_claim('https://acme.example/email', event.user.email)\n",
+        encoding="utf-8",
+    )
+    done = run_bundled(bundle, "run", str(action), "--trigger", "post-login", "--json", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "success"
+    assert result["actions"][0]["calls"][0]["method"] == "access_token.set_custom_claim"
+
+
+@pytest.mark.slow
+def test_bundled_studio_window_opens(bundle: Path, tmp_path: Path) -> None:
+    # gui.EXIT_WHEN_IDLE_ENV: the window prints "idle" once shown and idle, then quits.
+    done = run_bundled(bundle, home=tmp_path, extra_env={"ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "idle" in done.stdout.splitlines()
+
+
+@pytest.mark.slow
+def test_linux_install_puts_the_bundle_on_path_with_its_desktop_files(bundle: Path, tmp_path: Path) -> None:
+    prefix = tmp_path / "prefix"
+    done = subprocess.run(["bash", str(PACKAGING / "linux" / "install.sh"), str(prefix)],
+                          env={**os.environ, "BUNDLE": str(bundle.parent)}, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (prefix / "share" / "applications" / DESKTOP_FILE.name).is_file()
+    assert (prefix / "share" / "metainfo" / METAINFO.name).is_file()
+    assert (prefix / "share" / "icons" / "hicolor" / "48x48" / "apps" / "actions-studio.png").is_file()
+    installed = run_bundled(prefix / "bin" / "actions-studio", "--version", home=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.strip() == f"actions-studio {project_version()}"
