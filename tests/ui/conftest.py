@@ -55,6 +55,7 @@ def make_editor(qtbot, analysis_worker) -> Iterator[Callable[..., "ActionEditor"
         editors.append(editor)
         qtbot.addWidget(editor)
         editor.resize(*size)
+        editor.view().set_caret_blinking(False)  # pictures do not differ by the blink phase
         editor.set_text(text)
         editor.show()
         qtbot.waitExposed(editor)

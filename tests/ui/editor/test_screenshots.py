@@ -80,6 +80,7 @@ def _ready(user) -> None:
     user.flush()
 
 
+
 def test_editor_light(make_editor, drive, screenshots_dir) -> None:
     editor = make_editor(ACTION, size=SIZE, caret_at_end=False)
     user = drive(editor)

@@ -336,6 +336,10 @@ class ScintillaView(QWidget):
         self._font_size = points
         self.apply_theme(self._theme)
 
+    def set_caret_blinking(self, blinking: bool) -> None:
+        """A steady caret (False) makes rendered pictures reproducible."""
+        self._sci.setCaretPeriod(500 if blinking else 0)
+
     def text_area(self) -> QWidget:
         """The widget that takes keyboard focus and key events (for focus chains and tests)."""
         return self._sci
