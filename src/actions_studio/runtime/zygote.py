@@ -5,12 +5,14 @@ with a scrubbed environment. It pre-imports pydantic and the trigger catalog (an
 child starts with everything loaded; it never runs threads, so forking it is safe (PITFALLS.md).
 
 It keeps a few *spares*: children forked and confined ahead of time, waiting on a control socket.
+The forks themselves are done by a helper (forker.py), a copy of this process forked once at
+start-up, so this loop never stalls ~1 ms in fork() while a reply or a request waits.
 Loop: accept a connection (only from the process that started it), read the fixed request header,
 hand header and connection to a spare (SCM_RIGHTS); the child reads the body itself. When the
 child says its result is in its shared buffer the zygote sends the one reply frame at once; if the
-child dies first (crash, os._exit, SIGKILL at its deadline) the reply carries the exit status from
-wait4 instead. Spares are replenished only while no request waits. EOF on stdin (the studio went
-away) or SIGTERM stops the zygote and every child.
+child dies first (crash, os._exit, SIGKILL at its deadline) the reply carries the exit status the
+helper got from wait4 instead. EOF on stdin (the studio went away) or SIGTERM stops the zygote,
+the helper and every child.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import array
 import ctypes
 import gc
 import json
+import mmap
 import os
 import selectors
 import shutil
@@ -29,6 +32,7 @@ import struct
 import sys
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -65,19 +69,17 @@ def _preimport() -> None:
 
 @dataclass
 class Proc:
-    """A forked child: a spare waiting for a request, or an execution in progress."""
+    """A child: a spare waiting for a request, or an execution in progress."""
 
     pid: int
-    pidfd: int
+    pidfd: int  # to signal it without any risk of a reused pid; its exit is reported by the helper
     buf: Any
-    slot: Optional[str]
     ctrl: Optional[socket.socket]  # the zygote's end of the spare's control socket
     notify: Optional[int]  # read end: the child writes one byte when its result is in the buffer
     conn: Optional[socket.socket] = None
     deadline: float = 0.0
     started: float = 0.0
     killed: bool = False
-    replied: bool = False
 
 
 class Zygote:
@@ -85,6 +87,7 @@ class Zygote:
         from . import confine
         from .capture import Layout
         from .child import ChildSetup, prepare_zygote
+        from .forker import start_forker
         from .probe import probe
 
         prepare_zygote()
@@ -92,7 +95,9 @@ class Zygote:
         self.spares_wanted = max(1, int(config.get("spares", 2)))
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
-        self.spares: list[int] = []
+        self.spares: deque[int] = deque()
+        self.requested = 0  # spares asked of the helper and not yet arrived
+        self.waiting: deque[tuple[socket.socket, bytes, int]] = deque()  # requests without a spare yet
         # Under the client's directory when given, so the client can remove it even if this
         # process is killed.
         self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
@@ -123,13 +128,6 @@ class Zygote:
             layers=verdict["layers"], seccomp_template=template, workbase=self.workbase,
         )
         self.parent_pid = os.getppid()
-        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(socket_path)
-        self.listener.listen(512)
-        self.listener.setblocking(False)
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(self.listener, selectors.EVENT_READ, ("accept", 0))
-        self.sel.register(0, selectors.EVENT_READ, ("parent", 0))
         # The objects that exist now are never freed: keep the collector (and with it, copy-on-
         # write faults in every child) off them.
         gc.collect()
@@ -138,40 +136,45 @@ class Zygote:
             ctypes.CDLL(None).malloc_trim(0)
         except (OSError, AttributeError):
             pass
+        # Forked before the listener exists: the helper holds nothing but its channel.
+        self.forker_pid, self.forker = start_forker(self.setup, self.layout, self.cgroups)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(socket_path)
+        self.listener.listen(512)
+        self.listener.setblocking(False)
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.listener, selectors.EVENT_READ, ("accept", 0))
+        self.sel.register(0, selectors.EVENT_READ, ("parent", 0))
+        self.sel.register(self.forker, selectors.EVENT_READ, ("forker", 0))
+        self._replenish()
 
     # -------------------------------------------------------------------------------- main loop
 
     def serve(self) -> None:
-        no_forks_until = 0.0
         while True:
-            need_spare = len(self.spares) < self.spares_wanted and time.monotonic() >= no_forks_until
-            timeout: Optional[float] = 0.0 if need_spare else None
-            if not need_spare:
-                pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
-                if pending:
-                    timeout = max(0.0, min(pending) - time.monotonic())
-            events = self.sel.select(timeout)
-            for key, _ in events:
+            pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
+            timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
+            for key, _ in self.sel.select(timeout):
                 kind, pid = key.data
                 if kind == "accept":
                     self._accept_all()
+                elif kind == "forker":
+                    self._from_forker()
                 elif kind == "parent":
                     if not os.read(0, 4096):
                         return  # the studio is gone
-                elif pid not in self.procs:
-                    continue  # its exit and its notification came in the same batch: already reaped
-                elif kind == "notify":
+                elif pid in self.procs:
                     self._guarded(self._notified, pid)
-                else:
-                    self._guarded(self._reap, pid)
             self._kill_overdue()
-            if not events and need_spare:
-                # Only when nothing is waiting: a fork (~1 ms) must not delay a request.
-                try:
-                    self.spares.append(self._fork_spare())
-                except OSError as exc:  # out of memory or pids: serve with what exists, retry later
-                    print(f"actions-studio zygote: cannot fork a spare: {exc}", file=sys.stderr)
-                    no_forks_until = time.monotonic() + 1.0
+            self._dispatch()
+            self._replenish()
+
+    def _replenish(self) -> None:
+        """Keep spares (ready or on their way) at the wanted number, plus one per waiting request."""
+        deficit = self.spares_wanted + len(self.waiting) - len(self.spares) - self.requested
+        if deficit > 0:
+            self.forker.send(b"F" * deficit)
+            self.requested += deficit
 
     def _guarded(self, handler: Any, pid: int) -> None:
         """One child's bookkeeping failing must not take down the zygote and every other child."""
@@ -190,12 +193,12 @@ class Zygote:
 
     def _kill_overdue(self) -> None:
         now = time.monotonic()
-        for pid, proc in self.procs.items():
+        for proc in self.procs.values():
             if proc.conn is not None and not proc.killed and now >= proc.deadline:
                 proc.killed = True
                 try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
+                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
+                except OSError:
                     pass
 
     def _accept_all(self) -> None:
@@ -209,29 +212,6 @@ class Zygote:
             except Exception as exc:  # noqa: BLE001 - one bad request must not stop the zygote
                 print(f"actions-studio zygote: request failed: {exc!r}", file=sys.stderr)
                 conn.close()
-
-    def _fork_spare(self) -> int:
-        from .child import spare_main
-
-        buf = self.layout.new_buffer()
-        slot = self.cgroups.acquire() if self.cgroups is not None else None
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        notify_r, notify_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                ours.detach()  # closed with every other fd of the zygote by _become_child
-                self._become_child(keep=(theirs.fileno(), notify_w))
-                spare_main(theirs, notify_w, buf, self.setup, slot)
-            finally:
-                os._exit(70)
-        theirs.close()
-        os.close(notify_w)
-        pidfd = os.pidfd_open(pid)
-        self.sel.register(pidfd, selectors.EVENT_READ, ("exit", pid))
-        self.sel.register(notify_r, selectors.EVENT_READ, ("notify", pid))
-        self.procs[pid] = Proc(pid, pidfd, buf, slot, ours, notify_r)
-        return pid
 
     def _start(self, conn: socket.socket) -> None:
         from .protocol import REQUEST, REQUEST_MAGIC, recv_exact
@@ -249,50 +229,55 @@ class Zygote:
         if magic != REQUEST_MAGIC:
             conn.close()
             return
-        for _ in range(3):  # a spare that died while waiting (killed from outside) is skipped
-            pid = self.spares.pop(0) if self.spares else self._fork_spare()
-            proc = self.procs[pid]
+        self.waiting.append((conn, header, timeout_ms))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand waiting requests to ready spares: header and connection go over SCM_RIGHTS; the
+        spare reads the body itself."""
+        while self.waiting and self.spares:
+            conn, header, timeout_ms = self.waiting[0]
+            proc = self.procs[self.spares.popleft()]
             assert proc.ctrl is not None
             try:
-                # The spare gets the request header and the connection itself; it reads the body.
                 proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                                               array.array("i", [conn.fileno()]))])
-                break
-            except OSError:
-                proc.ctrl.close()
-                proc.ctrl = None
+            except OSError:  # a spare that died while waiting (killed from outside): skip it
                 try:
-                    os.kill(pid, signal.SIGKILL)  # reaped through its pidfd like any child
-                except ProcessLookupError:
+                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
+                except OSError:
                     pass
-        else:
-            raise RuntimeError("no spare child could take the request")
-        proc.ctrl.close()
-        proc.ctrl = None
-        proc.conn = conn
-        proc.started = time.monotonic()
-        proc.deadline = proc.started + timeout_ms / 1000
-        if not self.spares:
-            # Replace it now, while the child runs: forking later, when idle, would stall the next
-            # request of a caller that sends them back to back (a fork blocks this loop ~1 ms).
-            self.spares.append(self._fork_spare())
+                continue
+            self.waiting.popleft()
+            proc.ctrl.close()
+            proc.ctrl = None
+            proc.conn = conn
+            proc.started = time.monotonic()
+            proc.deadline = proc.started + timeout_ms / 1000
 
-    def _become_child(self, keep: tuple[int, ...]) -> None:
-        """Drop everything of the zygote the action must not reach: other executions' sockets and
-        shared buffers (their consoles may hold secrets), the listener, the zygote's signals."""
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
-            signal.signal(sig, signal.SIG_DFL)
-        for proc in self.procs.values():
-            proc.buf.close()
-        self.procs.clear()
-        self.spares.clear()
-        self.sel.close()
-        self.listener.close()
-        low = 3
-        for fd in sorted(keep):
-            os.closerange(low, fd)
-            low = fd + 1
-        os.closerange(low, 1 << 20)
+    def _from_forker(self) -> None:
+        try:
+            data, ancdata, _, _ = self.forker.recvmsg(4096, socket.CMSG_SPACE(4 * 4))
+        except ConnectionResetError:
+            data, ancdata = b"", []
+        if not data:
+            raise SystemExit("actions-studio zygote: the forking helper died")
+        fds = array.array("i")
+        for level, kind, payload in ancdata:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+        message = json.loads(data)
+        if "spare" in message:
+            ctrl_fd, notify, memfd, pidfd = fds
+            buf = mmap.mmap(memfd, self.layout.size)
+            os.close(memfd)
+            pid = message["spare"]
+            self.procs[pid] = Proc(pid, pidfd, buf, socket.socket(fileno=ctrl_fd), notify)
+            self.sel.register(notify, selectors.EVENT_READ, ("notify", pid))
+            self.requested = max(0, self.requested - 1)
+            self.spares.append(pid)
+        else:
+            self._exited(message)
 
     def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
         from .capture import read_back
@@ -309,7 +294,6 @@ class Zygote:
             pass  # the caller gave up; nothing to tell
         proc.conn.close()
         proc.conn = None
-        proc.replied = True
 
     def _notified(self, pid: int) -> None:
         from .capture import FLAG_RESULT, HEADER
@@ -317,7 +301,7 @@ class Zygote:
         proc = self.procs[pid]
         assert proc.notify is not None
         data = os.read(proc.notify, 64)
-        if not data:  # the child is exiting; its pidfd will tell
+        if not data:  # the child is exiting; the helper will report it
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
             proc.notify = None
@@ -326,47 +310,35 @@ class Zygote:
             # The result is complete: answer without waiting for the process teardown (~1 ms).
             self._reply(proc, {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0})
 
-    def _reap(self, pid: int) -> None:
-        proc = self.procs.pop(pid)
-        if pid in self.spares:
-            self.spares.remove(pid)
-        self.sel.unregister(proc.pidfd)
-        os.close(proc.pidfd)
+    def _exited(self, report: dict[str, Any]) -> None:
+        proc = self.procs.pop(report["exit"], None)
+        if proc is None:
+            return
+        if proc.pid in self.spares:
+            self.spares.remove(proc.pid)
         if proc.notify is not None:
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
         if proc.ctrl is not None:
             proc.ctrl.close()
-        _, status, usage = os.wait4(pid, 0)
         if proc.conn is not None:
-            self._reply(proc, {
-                "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-                "timed_out": proc.killed,
-                "maxrss_kb": usage.ru_maxrss,
-            })
+            self._reply(proc, {"exit_code": report["exit_code"], "signal": report["signal"],
+                               "timed_out": proc.killed, "maxrss_kb": report["maxrss_kb"]})
+        os.close(proc.pidfd)
         proc.buf.close()
-        workdir = os.path.join(self.workbase, str(pid))
-        try:
-            os.rmdir(workdir)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            shutil.rmtree(workdir, ignore_errors=True)
-        if proc.slot is not None and self.cgroups is not None:
-            self.cgroups.release(proc.slot)
 
     def shutdown(self) -> None:
-        for pid in list(self.procs):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in list(self.procs):
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+        for conn, _, _ in self.waiting:
+            conn.close()
+        self.forker.close()  # EOF: the helper kills and reaps every child, then exits
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if os.waitpid(self.forker_pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.01)
+        else:
+            os.kill(self.forker_pid, signal.SIGKILL)
+            os.waitpid(self.forker_pid, 0)
         shutil.rmtree(self.workbase, ignore_errors=True)
         if self.cgroups is not None:
             self.cgroups.close()
