@@ -103,3 +103,11 @@ def test_hover_titles_read_like_declarations(engine: JediEngine, line_text: str,
     hover = engine.hover(PLAIN + line_text, 2, 4 + column_in_line, "post-login")
     assert hover is not None
     assert hover.title == title
+
+
+def test_hover_on_a_bare_handler_parameter_shows_its_trigger_type(engine: JediEngine) -> None:
+    source = PLAIN.rstrip() + "\n    if event.user:\n        pass\n"
+    hover = engine.hover(source, 2, len("    if ev"), "post-login")
+    assert hover is not None
+    assert hover.title == "event: PostLoginEvent"
+    assert "read-only" in hover.doc.lower()

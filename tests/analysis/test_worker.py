@@ -67,3 +67,14 @@ def test_a_failing_request_does_not_kill_the_jedi_thread() -> None:
         assert answers == [None, "alive"]
     finally:
         worker.stop()
+
+
+def test_a_raising_reply_callback_does_not_kill_the_jedi_thread() -> None:
+    worker = AnalysisWorker(warm_up=False)
+    done = threading.Event()
+    try:
+        worker.submit("a", lambda e: 1, lambda i, a: 1 / 0)
+        worker.submit("b", lambda e: 2, lambda i, a: done.set())
+        assert done.wait(10)
+    finally:
+        worker.stop()

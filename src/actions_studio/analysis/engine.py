@@ -91,6 +91,12 @@ class JediEngine:
                     continue
                 title = name.description if name.type != "module" else name.full_name or name.name
                 return HoverDoc(title=_hover_title(name) or title, doc=doc)
+            # A bare parameter (`event`, `api`) has no docstring of its own: show its type's.
+            for inferred in script.infer(jl, jc):
+                doc = inferred.docstring(raw=True).strip()
+                if doc and inferred.type in ("instance", "class"):
+                    word = _word_at(source, line, column)
+                    return HoverDoc(title=f"{word}: {inferred.name}" if word else inferred.name, doc=doc)
         except Exception:
             log.debug("hover failed", exc_info=True)
         return None
@@ -105,6 +111,19 @@ def _typed_prefix(source: str, line: int, column: int) -> str:
     while index > 0 and (head[index - 1].isalnum() or head[index - 1] == "_"):
         index -= 1
     return head[index:]
+
+
+def _word_at(source: str, line: int, column: int) -> str:
+    lines = source.split("\n")
+    if not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    start = end = max(0, min(column, len(text)))
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
 
 
 def _hover_title(name) -> str:

@@ -81,4 +81,7 @@ class AnalysisWorker:
                 log.exception("analysis request %s failed", request.request_id)
                 answer = None
             if self.is_newest(request.channel, request.request_id):
-                request.reply(request.request_id, answer)
+                try:
+                    request.reply(request.request_id, answer)
+                except Exception:  # nor may a caller's reply callback
+                    log.exception("reply to analysis request %s failed", request.request_id)
