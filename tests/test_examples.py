@@ -1,0 +1,88 @@
+"""examples/acme (issue 9): the sample project imports, its tests pass, and it is exactly what
+`actions-studio export` writes (so the folder can be re-exported without a diff).
+
+Through the real CLI in a child process, with ACTIONS_STUDIO_HOME in a temp folder: nothing
+touches the user's workspace or keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ACME = REPO / "examples" / "acme"
+# Files of the example that are not part of the export layout.
+NOT_EXPORTED = {"README.md"}
+
+
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ACTIONS_STUDIO_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "actions_studio", *args], capture_output=True,
+                          text=True, timeout=300, env=env, cwd=home)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).as_posix() not in NOT_EXPORTED}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("acme-home")
+    done = cli(home, "import", str(ACME), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["changed"] == [] and report["unchanged"] == []
+    return home
+
+
+def test_acme_has_six_named_use_cases_on_four_triggers(imported: Path) -> None:
+    done = cli(imported, "actions", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    actions = {a["name"]: a for a in json.loads(done.stdout)}
+    for name in ("add-roles-claims", "deny-unverified-email", "mfa-for-admins",
+                 "first-login-metadata", "m2m-tier-claim", "signup-domain-allowlist"):
+        assert name in actions, name
+        assert actions[name]["deployed_version"] == 1
+    assert len({a["trigger"] for a in actions.values()}) == 4
+
+
+@pytest.mark.slow
+def test_acme_tests_pass_with_junit(imported: Path) -> None:
+    junit = imported / "report.xml"
+    done = cli(imported, "test", "--junit", str(junit), "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    reports = json.loads(done.stdout)
+    assert len(reports) >= 12 and all(r["passed"] for r in reports)
+    # every fixture in the folder is a test case (none lacks an expectation)
+    assert len(reports) == len(list((ACME / "fixtures").glob("*/*.json")))
+    assert "<failure" not in junit.read_text(encoding="utf-8")
+
+
+def test_acme_flows_come_back_in_order(imported: Path) -> None:
+    done = cli(imported, "flows", "show", "post-login", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [a["name"] for a in json.loads(done.stdout)] == [
+        "deny-unverified-email", "add-roles-claims", "mfa-for-admins", "first-login-metadata"]
+
+
+def test_acme_reexports_byte_identical(imported: Path, tmp_path: Path) -> None:
+    done = cli(imported, "export", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    exported, committed = tree(tmp_path / "out"), tree(ACME)
+    assert sorted(exported) == sorted(committed)
+    changed = [rel for rel in committed if exported[rel] != committed[rel]]
+    assert changed == [], f"re-export differs: {changed} (run `actions-studio export examples/acme`)"
+
+
+def test_acme_reimport_changes_nothing(imported: Path) -> None:
+    done = cli(imported, "import", str(ACME), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["created"] == [] and report["changed"] == []
