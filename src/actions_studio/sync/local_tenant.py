@@ -1,0 +1,128 @@
+"""The "Local tenant": the bundled tenant server as a child process of the studio or the CLI.
+
+Started on demand on a free loopback port with its data in a folder that outlives the process
+(the tenant's actions, versions and flows persist, so the sync bases stay valid), it writes
+`credentials.json` (`base_url`, `management.client_id/client_secret/audience`) which is read back
+here. It is stopped when the holder exits — including at interpreter exit, so a crashed test or
+a closed window never leaves a server behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from actions_studio.sync.client import Connection
+from actions_studio.sync.errors import LocalTenantError
+
+START_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    # Bound and released: the tenant binds it a moment later. A lost race shows up as a
+    # start failure with the tenant's own message, not a hang.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _command(port: int, data_dir: Path) -> list[str]:
+    args = ["tenant", "serve", "--port", str(port), "--data", str(data_dir)]
+    if getattr(sys, "frozen", False):  # the packaged studio is its own CLI
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "actions_studio", *args]
+
+
+class LocalTenant:
+    def __init__(self, data_dir: Path, *, port: Optional[int] = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.port = port
+        self.proc: Optional[subprocess.Popen[bytes]] = None
+        self._log = self.data_dir / "tenant-process.log"
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> Connection:
+        if self.running:
+            return self.connection()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        port = self.port or free_port()
+        self.port = port
+        creds = self.data_dir / "credentials.json"
+        before = creds.stat().st_mtime_ns if creds.exists() else None
+        log = open(self._log, "ab")
+        try:
+            self.proc = subprocess.Popen(_command(port, self.data_dir), stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        finally:
+            log.close()
+        atexit.register(self.stop)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise LocalTenantError(f"the local tenant exited at start (code {self.proc.returncode}); "
+                                       f"see {self._log}: {self._tail()}")
+            fresh = creds.exists() and creds.stat().st_mtime_ns != before
+            if fresh and self._answers(port):
+                try:
+                    conn = self.connection()
+                except (OSError, ValueError, KeyError):
+                    conn = None  # written but not yet complete
+                if conn is not None and conn.base_url.endswith(f":{port}"):
+                    return conn
+            time.sleep(0.05)
+        self.stop()
+        raise LocalTenantError(f"the local tenant did not start within {START_TIMEOUT_S:.0f} s; see {self._log}")
+
+    def _tail(self) -> str:
+        try:
+            return self._log.read_text(errors="replace").strip().splitlines()[-1][:300]
+        except (OSError, IndexError):
+            return ""
+
+    @staticmethod
+    def _answers(port: int) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def connection(self) -> Connection:
+        doc = json.loads((self.data_dir / "credentials.json").read_text())
+        m = doc["management"]
+        return Connection(base_url=doc["base_url"], client_id=m["client_id"],
+                          client_secret=m["client_secret"], audience=m.get("audience"))
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+        try:
+            atexit.unregister(self.stop)
+        except Exception:  # noqa: BLE001 - unregistering is best effort
+            pass
+
+    def __enter__(self) -> "LocalTenant":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
