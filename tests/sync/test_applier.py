@@ -49,10 +49,10 @@ def test_stop_midway_reports_and_a_rerun_finishes(ws) -> None:
     fake = FakeTenant()
     seed(ws)
     s = session(ws, fake)
-    fake.fail_after = 4
+    fake.fail_after = 3
     report = s.apply(s.plan())
     assert not report.ok and report.failed is not None
-    # create, deploy v1, then v2's PATCH lands and its deploy does not (4 writes).
+    # create, deploy v1, then v2's PATCH lands and its deploy does not (3 writes).
     assert [st.op for st in report.applied] == ["create", "deploy"]
     assert report.not_applied[0] is report.failed and report.failed.op == "deploy"
     assert "run sync again" in report.describe()
