@@ -45,10 +45,12 @@ def root(
 def _register_subcommands() -> None:
     from actions_studio import cli_run, cli_stubs
     from actions_studio import cli_workspace
+    from actions_studio import cli_sync
 
     cli_run.register(app)
     cli_stubs.register(app)
     cli_workspace.register(app)
+    cli_sync.register(app)
 
 
 _register_subcommands()
