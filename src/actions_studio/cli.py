@@ -46,11 +46,13 @@ def _register_subcommands() -> None:
     from actions_studio import cli_run, cli_stubs
     from actions_studio import cli_workspace
     from actions_studio import cli_sync
+    from actions_studio import cli_tenant
 
     cli_run.register(app)
     cli_stubs.register(app)
     cli_workspace.register(app)
     cli_sync.register(app)
+    cli_tenant.register(app)
 
 
 _register_subcommands()

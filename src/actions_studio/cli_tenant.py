@@ -1,0 +1,47 @@
+"""`actions-studio tenant serve`: runs the bundled tenant server (issue 6, docs/tenant.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+tenant_app = typer.Typer(help="The bundled tenant server (Management API + auth endpoints).",
+                         no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tenant_app, name="tenant")
+
+
+@tenant_app.command("serve", help="Serve the tenant; first start writes DATA/credentials.json.")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8787, "--port", help="TCP port."),
+    data: Path = typer.Option(Path("tenant-data"), "--data", help="Data directory (store, credentials)."),
+    database_url: Optional[str] = typer.Option(
+        None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://u:p@host/db "
+        "(default: SQLite in the data directory)."),
+    tls_cert: Optional[Path] = typer.Option(None, "--tls-cert", help="PEM certificate for HTTPS."),
+    tls_key: Optional[Path] = typer.Option(None, "--tls-key", help="PEM private key for HTTPS."),
+    insecure_http: bool = typer.Option(
+        False, "--insecure-http", help="Allow plain HTTP on a non-loopback host (behind a TLS proxy)."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="Public URL (issuer/audience) when behind a proxy."),
+) -> None:
+    from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
+
+    options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
+                           tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
+                           base_url=base_url)
+    try:
+        check(options)
+    except ServeRefused as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        serve(options)
+    except RuntimeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None

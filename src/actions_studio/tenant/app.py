@@ -1,0 +1,76 @@
+"""The tenant's FastAPI application: store, key, bootstrap, sandbox and routers wired together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Optional
+
+import anyio.to_thread
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from actions_studio.runtime import Sandbox
+
+from . import keys
+from .authn import authorize, discovery, oauth, signup
+from .bodylimit import BodyLimit
+from .bootstrap import ensure_tenant
+from .config import TenantConfig
+from .context import TenantContext
+from .errors import install_handlers
+from .management import actions, executions, logs, triggers, users
+from .passwords import Passwords
+from .ratelimit import RateLimiter
+from .store import Database, schema, sqlite_url
+
+log = logging.getLogger("actions_studio.tenant")
+
+
+def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> TenantContext:
+    if not config.data_dir.exists():
+        # The store holds the signing key and secret values: only the owner may read it.
+        config.data_dir.mkdir(parents=True, mode=0o700)
+    db = Database(config.database_url or sqlite_url(config.data_dir))
+    passwords = Passwords(ttl_s=config.password_memo_ttl_s, memory_kib=config.argon2_memory_kib,
+                          time_cost=config.argon2_time_cost)
+    key = keys.load_or_create(db)
+    credentials = ensure_tenant(config, db, passwords)
+    with db.read() as conn:
+        tenant_id = conn.execute(sa.select(schema.setting.c.value)
+                                 .where(schema.setting.c.key == "tenant_id")).scalar_one()
+    return TenantContext(config=config, db=db, key=key, passwords=passwords,
+                         sandbox=sandbox or Sandbox(config.sandbox_limits),
+                         limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
+                         credentials=credentials, tenant_id=str(tenant_id))
+
+
+def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastAPI:
+    """`sandbox`: an existing one to share (tests); otherwise the app starts and stops its own."""
+    owns_sandbox = sandbox is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Flows block a worker thread for their whole duration; the default 40 would cap
+        # concurrent logins below the issue's 50.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
+        ctx = await anyio.to_thread.run_sync(open_context, config, sandbox)
+        app.state.ctx = ctx
+        log.info("tenant ready at %s (data: %s)", config.base_url, config.data_dir)
+        try:
+            yield
+        finally:
+            if owns_sandbox:
+                await anyio.to_thread.run_sync(ctx.sandbox.close)
+            ctx.db.close()
+
+    app = FastAPI(title="Actions Studio tenant",
+                  description="Auth0 Management API v2 (Actions, users, logs) and the authentication "
+                              "endpoints that run the bound flows.",
+                  version="1", lifespan=lifespan)
+    install_handlers(app)
+    for module in (discovery, oauth, authorize, signup, actions, triggers, executions, users, logs):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    return app

@@ -1,0 +1,180 @@
+"""The redirect login: `/authorize` → login form → post-login flow → an action's redirect →
+`/continue?state=…` → authorization code → `/oauth/token` (grant_type=authorization_code).
+
+This is the only login where `api.redirect.send_user_to` can work (TRIGGERS.md: the password grants
+cannot redirect). Pending logins, suspended flows and codes live in memory with a short expiry: a
+suspended flow's continuation holds code and secrets and must not be persisted.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import time
+from typing import Any, Optional
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..context import TenantContext, get_ctx
+from ..errors import OAuthError
+from ..flows import FlowRun, resume_flow, store_execution
+from ..store.directory import find_login, get_client, get_connection, get_resource_server
+from .common import event_request, read_params, text
+from .login import LoginTransaction, check_password, finish, log_wrong_password, run_login
+
+router = APIRouter(tags=["authentication"])
+PENDING_TTL_S = 900     # Auth0 gives a redirect 15 minutes to come back to /continue
+CODE_TTL_S = 60
+MAX_PENDING = 10_000
+
+
+def _put(ctx: TenantContext, key: str, value: Any, ttl_s: float) -> None:
+    store = ctx.continuations
+    if len(store) >= MAX_PENDING:
+        now = time.monotonic()
+        for k in [k for k, (exp, _) in store.items() if exp < now]:
+            store.pop(k, None)
+        while len(store) >= MAX_PENDING:
+            store.pop(next(iter(store)))
+    store[key] = (time.monotonic() + ttl_s, value)
+
+
+def _pop(ctx: TenantContext, key: str) -> Optional[Any]:
+    item = ctx.continuations.pop(key, None)
+    if item is None or item[0] < time.monotonic():
+        return None
+    return item[1]
+
+
+def _with_query(url: str, query: dict[str, Any]) -> str:
+    sep = "&" if urlsplit(url).query else "?"
+    return f"{url}{sep}{urlencode({k: v for k, v in query.items() if v is not None})}"
+
+
+@router.get("/authorize", response_class=HTMLResponse)
+def authorize(
+    client_id: str = Query(..., max_length=128), redirect_uri: str = Query(..., max_length=2048),
+    response_type: str = Query("code", max_length=32), scope: str = Query("openid", max_length=2048),
+    state: Optional[str] = Query(None, max_length=2048), nonce: Optional[str] = Query(None, max_length=512),
+    audience: Optional[str] = Query(None, max_length=512),
+    connection: str = Query("Username-Password-Authentication", max_length=128),
+    ctx: TenantContext = Depends(get_ctx),
+) -> HTMLResponse:
+    if response_type != "code":
+        raise OAuthError(400, "unsupported_response_type", "only response_type=code is supported")
+    if urlsplit(redirect_uri).scheme not in ("http", "https"):
+        raise OAuthError(400, "invalid_request", "redirect_uri must be an http(s) URL")
+    with ctx.db.read() as conn:
+        client = get_client(conn, client_id)
+        if client is None or "authorization_code" not in client["grant_types"]:
+            raise OAuthError(400, "unauthorized_client", "unknown client or code flow not allowed")
+        if get_connection(conn, connection) is None:
+            raise OAuthError(400, "invalid_request", f"unknown connection: {connection}")
+        if audience and get_resource_server(conn, audience) is None:
+            raise OAuthError(400, "access_denied", f"Service not found: {audience}")
+    login_id = secrets.token_urlsafe(24)
+    _put(ctx, f"authz:{login_id}", {"client_id": client_id, "redirect_uri": redirect_uri,
+                                    "scope": scope, "state": state, "nonce": nonce,
+                                    "audience": audience, "connection": connection}, PENDING_TTL_S)
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Log in</title></head>
+<body><h1>Log in to {html.escape(client["name"])}</h1>
+<form method="post" action="/u/login"><input type="hidden" name="login" value="{login_id}">
+<label>Email <input name="username" autocomplete="username"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Continue</button></form></body></html>"""
+    return HTMLResponse(page)
+
+
+def _redirect_result(ctx: TenantContext, tx: LoginTransaction, pending: dict[str, Any],
+                     run: FlowRun) -> RedirectResponse:
+    if run.status == "suspended" and run.result is not None and run.result.continuation is not None:
+        store_execution_and_wait(ctx, run)
+        state = run.result.state or secrets.token_urlsafe(24)
+        _put(ctx, f"cont:{state}", {"tx": tx, "pending": pending, "run": run}, PENDING_TTL_S)
+        target = run.outcome.get("redirect") or {}
+        url = _with_query(str(target.get("url")), {**(target.get("query") or {}), "state": state})
+        return RedirectResponse(url, status_code=302)
+    try:
+        tokens = finish(ctx, tx, run)
+    except OAuthError as exc:
+        return RedirectResponse(_with_query(pending["redirect_uri"], {
+            "error": exc.error, "error_description": exc.description, "state": pending["state"]}),
+            status_code=302)
+    code = secrets.token_urlsafe(32)
+    _put(ctx, f"code:{code}", {"tokens": tokens, "client_id": tx.client["client_id"],
+                               "redirect_uri": pending["redirect_uri"]}, CODE_TTL_S)
+    return RedirectResponse(_with_query(pending["redirect_uri"], {"code": code, "state": pending["state"]}),
+                            status_code=302)
+
+
+def store_execution_and_wait(ctx: TenantContext, run: FlowRun) -> None:
+    with ctx.db.write() as conn:
+        store_execution(conn, run.execution)
+
+
+@router.post("/u/login", response_class=RedirectResponse)
+async def login(request: Request, ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
+    params = await read_params(request)
+    return await run_in_threadpool(_login, ctx, request, params)
+
+
+def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> RedirectResponse:
+    login_id = text(params, "login", max_len=64)
+    username = text(params, "username", max_len=320)
+    password = text(params, "password", max_len=1024)
+    pending = _pop(ctx, f"authz:{login_id}")
+    if pending is None:
+        raise OAuthError(400, "invalid_request", "this login has expired; start again at /authorize")
+    with ctx.db.read() as conn:
+        client = get_client(conn, pending["client_id"])
+        connection = get_connection(conn, pending["connection"])
+        user = find_login(conn, pending["connection"], username)
+        server = get_resource_server(conn, pending["audience"]) if pending["audience"] else None
+    assert client is not None and connection is not None
+    req = event_request(request, params)
+    if not check_password(ctx, user, password) or user is None:
+        log_wrong_password(ctx, client, username, connection["name"], req, user["user_id"] if user else None)
+        return RedirectResponse(_with_query(pending["redirect_uri"], {
+            "error": "access_denied", "error_description": "Wrong email or password.",
+            "state": pending["state"]}), status_code=302)
+    tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
+                          protocol="oidc-basic-profile", scopes=pending["scope"].split(),
+                          audience=pending["audience"],
+                          resource_scopes=list(server["scopes"]) if server else [],
+                          nonce=pending["nonce"],
+                          extra_transaction={"redirect_uri": pending["redirect_uri"],
+                                             "state": pending["state"], "response_type": ["code"],
+                                             "response_mode": "query"})
+    return _redirect_result(ctx, tx, pending, run_login(ctx, tx))
+
+
+@router.api_route("/continue", methods=["GET", "POST"], response_class=RedirectResponse)
+async def continue_login(request: Request, state: str = Query(..., max_length=512),
+                         ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
+    params = await read_params(request) if request.method == "POST" else {}
+    query = {**dict(request.query_params), **{k: v for k, v in params.items() if isinstance(v, str)}}
+    return await run_in_threadpool(_continue, ctx, state, query)
+
+
+def _continue(ctx: TenantContext, state: str, query: dict[str, Any]) -> RedirectResponse:
+    held = _pop(ctx, f"cont:{state}")
+    if held is None:
+        raise OAuthError(400, "invalid_request", "unknown or expired state")
+    tx, pending, previous = held["tx"], held["pending"], held["run"]
+    run = resume_flow(ctx, previous.result.continuation, query, previous.execution["id"])
+    return _redirect_result(ctx, tx, pending, run)
+
+
+def exchange_code(ctx: TenantContext, params: dict[str, Any], client: dict[str, Any]) -> dict[str, Any]:
+    code = text(params, "code", max_len=128)
+    held = _pop(ctx, f"code:{code}")
+    if held is None or held["client_id"] != client["client_id"]:
+        raise OAuthError(403, "invalid_grant", "Invalid authorization code")
+    redirect_uri = text(params, "redirect_uri", required=False, max_len=2048)
+    if redirect_uri is not None and redirect_uri != held["redirect_uri"]:
+        raise OAuthError(403, "invalid_grant", "redirect_uri does not match the authorization request")
+    return held["tokens"]
+

@@ -1,0 +1,184 @@
+"""A login: the post-login event, the flow, its result applied to the user, tokens, logs.
+
+Shared by the password grants of /oauth/token and the redirect login (/authorize → /continue).
+The password is checked before anything runs (a wrong password runs no action). What the flow
+changed on the user (app/user metadata, logins_count) is written once, at the end, in the same
+transaction as the execution and the log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+from ..context import TenantContext
+from ..errors import OAuthError
+from ..flows import FlowRun, run_flow, store_execution
+from ..keys import epoch
+from ..logs import log_failed_actions, write_log
+from ..store import now_iso, schema
+from ..tokens import access_token, id_token
+from ..users import apply_metadata, event_user
+from .common import client_event, connection_event
+
+OIDC_SCOPES = ("openid", "profile", "email", "address", "phone", "offline_access")
+
+
+@dataclass
+class LoginTransaction:
+    """Everything a login needs between the password check and the tokens (kept across a redirect)."""
+
+    user: dict[str, Any]
+    client: dict[str, Any]
+    connection: dict[str, Any]
+    request: dict[str, Any]
+    protocol: str
+    scopes: list[str]
+    audience: Optional[str]
+    resource_scopes: list[str]
+    nonce: Optional[str] = None
+    transaction_id: str = field(default_factory=lambda: secrets.token_hex(16))
+    extra_transaction: dict[str, Any] = field(default_factory=dict)
+
+
+def post_login_event(tx: LoginTransaction, tenant_id: str) -> dict[str, Any]:
+    now = now_iso()
+    event: dict[str, Any] = {
+        "user": event_user(tx.user),
+        "client": client_event(tx.client),
+        "connection": connection_event(tx.connection),
+        "authentication": {"methods": [{"name": "pwd", "timestamp": now}]},
+        "authorization": {"roles": list(tx.user["roles"])},
+        "transaction": {"id": tx.transaction_id, "protocol": tx.protocol,
+                        "requested_scopes": tx.scopes, "metadata": {}, **tx.extra_transaction},
+        "stats": {"logins_count": tx.user["logins_count"] + 1},
+        "request": tx.request, "secrets": {}, "tenant": {"id": tenant_id},
+    }
+    if tx.audience:
+        event["resource_server"] = {"identifier": tx.audience}
+    return event
+
+
+def check_password(ctx: TenantContext, user: Optional[dict[str, Any]], password: str) -> bool:
+    if user is None:
+        # Same cost as a real check, so response time does not tell which emails exist.
+        ctx.passwords.verify(_dummy_hash(ctx), password)
+        return False
+    return ctx.passwords.verify(user["password_hash"], password)
+
+
+def _dummy_hash(ctx: TenantContext) -> str:
+    cached = getattr(ctx, "_dummy_hash", None)
+    if cached is None:
+        cached = ctx.passwords.hash(secrets.token_urlsafe(16))
+        setattr(ctx, "_dummy_hash", cached)
+    return cached
+
+
+def log_wrong_password(ctx: TenantContext, tx_client: dict[str, Any], username: str,
+                       connection: str, request: dict[str, Any], user_id: Optional[str]) -> None:
+    with ctx.db.write() as conn:
+        write_log(conn, "f", description="Wrong email or password.", client_id=tx_client["client_id"],
+                  client_name=tx_client["name"], user_id=user_id, user_name=username,
+                  connection=connection, ip=request.get("ip"), user_agent=request.get("user_agent"))
+
+
+def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
+            log_type: str, description: Optional[str] = None) -> dict[str, Any]:
+    """One write: the flow's metadata changes, login stats, the execution and the log(s)."""
+    outcome_user = run.outcome.get("user") or {}
+    stamp = now_iso()
+    with ctx.db.write() as conn:
+        row = conn.execute(sa.select(schema.user).where(schema.user.c.user_id == tx.user["user_id"])
+                           ).first()
+        user = dict(row._mapping) if row is not None else dict(tx.user)
+        values: dict[str, Any] = {}
+        if outcome_user.get("app_metadata"):
+            values["app_metadata"] = apply_metadata(user["app_metadata"], outcome_user["app_metadata"])
+        if outcome_user.get("user_metadata"):
+            values["user_metadata"] = apply_metadata(user["user_metadata"], outcome_user["user_metadata"])
+        if success:
+            values.update(logins_count=user["logins_count"] + 1, last_login=stamp)
+        if values and row is not None:
+            values["updated_at"] = stamp
+            conn.execute(sa.update(schema.user).where(schema.user.c.user_id == user["user_id"])
+                         .values(**values))
+        user.update(values)
+        store_execution(conn, run.execution)
+        write_log(conn, log_type, description=description, client_id=tx.client["client_id"],
+                  client_name=tx.client["name"], user_id=user["user_id"],
+                  user_name=user["email"] or user["username"], connection=tx.connection["name"],
+                  ip=tx.request.get("ip"), user_agent=tx.request.get("user_agent"),
+                  execution_ids=run.execution_ids)
+        if run.status in ("error", "timeout"):
+            log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
+                               user_id=user["user_id"])
+    return user
+
+
+def refusal(run: FlowRun) -> Optional[OAuthError]:
+    """The OAuth error a finished (not suspended) post-login flow answers with, or None."""
+    outcome = run.outcome
+    if run.status in ("error", "timeout"):
+        failed = next((r for r in (run.execution or {}).get("results", []) if r.get("error")), None)
+        detail = (f"action '{failed['action_name']}' failed: {failed['error']['msg']}" if failed
+                  else "the post-login flow failed")
+        return OAuthError(403, "access_denied", detail[:1000])
+    if outcome.get("denied"):
+        return OAuthError(403, "access_denied", str(outcome["denied"].get("reason") or "Access denied"))
+    if outcome.get("validation_error"):
+        err = outcome["validation_error"]
+        return OAuthError(403, str(err.get("code") or "access_denied"), str(err.get("message") or ""))
+    return None
+
+
+def mfa_token(ctx: TenantContext, tx: LoginTransaction, provider: str) -> str:
+    now = epoch()
+    return ctx.key.sign({"iss": ctx.config.issuer, "aud": f"{ctx.config.issuer}mfa/",
+                         "sub": tx.user["user_id"], "azp": tx.client["client_id"], "iat": now,
+                         "exp": now + 600, "provider": provider, "gty": "mfa"})
+
+
+def finish(ctx: TenantContext, tx: LoginTransaction, run: FlowRun) -> dict[str, Any]:
+    """Applies a completed flow: an OAuth error, or the token response."""
+    error = refusal(run)
+    if error is not None:
+        persist(ctx, tx, run, success=False, log_type="f", description=error.description)
+        raise error
+    outcome = run.outcome
+    mfa = outcome.get("multifactor")
+    if mfa and mfa.get("provider") not in (None, "none"):
+        persist(ctx, tx, run, success=False, log_type="f",
+                description="Multifactor authentication required")
+        raise OAuthError(403, "mfa_required", "Multifactor authentication required",
+                         mfa_token=mfa_token(ctx, tx, str(mfa.get("provider"))))
+    user = persist(ctx, tx, run, success=True, log_type="s")
+    return tokens_for(ctx, tx, user, outcome)
+
+
+def tokens_for(ctx: TenantContext, tx: LoginTransaction, user: dict[str, Any],
+               outcome: dict[str, Any]) -> dict[str, Any]:
+    at = outcome.get("access_token") or {}
+    scopes = [s for s in tx.scopes if s in OIDC_SCOPES or s in tx.resource_scopes]
+    scopes += [s for s in at.get("scopes_added", []) if s not in scopes]
+    scopes = [s for s in scopes if s not in at.get("scopes_removed", [])]
+    userinfo = f"{ctx.config.issuer}userinfo"
+    audience: str | list[str] = [tx.audience, userinfo] if tx.audience and "openid" in scopes \
+        else (tx.audience or userinfo)
+    token, expires = access_token(ctx, sub=user["user_id"], audience=audience,
+                                  client_id=tx.client["client_id"], scope=scopes, gty="password",
+                                  claims=at.get("claims"))
+    body: dict[str, Any] = {"access_token": token, "scope": " ".join(scopes),
+                            "expires_in": expires, "token_type": "Bearer"}
+    if "openid" in scopes:
+        body["id_token"] = id_token(ctx, user=event_user(user), client_id=tx.client["client_id"],
+                                    claims=(outcome.get("id_token") or {}).get("claims"),
+                                    nonce=tx.nonce)
+    return body
+
+
+def run_login(ctx: TenantContext, tx: LoginTransaction) -> FlowRun:
+    return run_flow(ctx, "post-login", post_login_event(tx, ctx.tenant_id))

@@ -1,0 +1,160 @@
+"""`POST /oauth/token`: client credentials (fires credentials-exchange for APIs other than the
+Management API) and the password grants (fire post-login). Auth0's request and error shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..bootstrap import MANAGEMENT_AUDIENCE_KEY, PASSWORD_GRANTS
+from ..context import TenantContext, get_ctx
+from ..errors import OAuthError
+from ..flows import FlowRun, run_flow, store_execution
+from ..logs import log_failed_actions, write_log
+from ..store.directory import get_connection, get_grant, get_resource_server, find_login
+from ..tokens import access_token
+from . import authorize
+from .common import client_event, client_of, event_request, form_or_json, read_params, text
+from .login import (LoginTransaction, check_password, finish, log_wrong_password, persist,
+                    run_login)
+
+router = APIRouter(tags=["authentication"])
+
+TOKEN_BODY = form_or_json({
+    "grant_type": {"type": "string"}, "client_id": {"type": "string"},
+    "client_secret": {"type": "string"}, "audience": {"type": "string"},
+    "scope": {"type": "string"}, "username": {"type": "string"}, "password": {"type": "string"},
+    "realm": {"type": "string"}, "code": {"type": "string"}, "redirect_uri": {"type": "string"},
+}, ["grant_type"])
+
+
+@router.post("/oauth/token", openapi_extra=TOKEN_BODY)
+async def token(request: Request, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    params = await read_params(request)
+    return await run_in_threadpool(_token, ctx, request, params)
+
+
+def _token(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict[str, Any]:
+    grant_type = text(params, "grant_type", max_len=128)
+    with ctx.db.read() as conn:
+        client = client_of(ctx, conn, request, params)
+    if grant_type not in client["grant_types"]:
+        raise OAuthError(403, "unauthorized_client",
+                         f"Grant type '{grant_type}' not allowed for the client.")
+    if grant_type == "client_credentials":
+        return _client_credentials(ctx, request, params, client)
+    if grant_type in PASSWORD_GRANTS:
+        return _password(ctx, request, params, client, grant_type)
+    if grant_type == "authorization_code":
+        return authorize.exchange_code(ctx, params, client)
+    raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
+
+
+def _requested_scopes(params: dict[str, Any], allowed: list[str]) -> list[str]:
+    raw = text(params, "scope", required=False, max_len=2048)
+    if raw is None:
+        return list(allowed)
+    requested = raw.split()
+    missing = [s for s in requested if s not in allowed]
+    if missing:
+        raise OAuthError(403, "invalid_scope", f"Client has not been granted scopes: {' '.join(missing)}")
+    return requested
+
+
+def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, Any],
+                        client: dict[str, Any]) -> dict[str, Any]:
+    audience = text(params, "audience", max_len=512)
+    management = audience == ctx.config.management_audience
+    with ctx.db.read() as conn:
+        server = None if management else get_resource_server(conn, audience)
+        if not management and server is None:
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+        grant = get_grant(conn, client["client_id"],
+                          MANAGEMENT_AUDIENCE_KEY if management else audience)
+    if grant is None:
+        raise OAuthError(403, "access_denied",
+                         f"Client is not authorized to access \"{audience}\". You need to create a "
+                         "client-grant associated to this API.")
+    scopes = _requested_scopes(params, grant["scope"])
+    sub = f"{client['client_id']}@clients"
+    if management:
+        token, expires = access_token(ctx, sub=sub, audience=audience, client_id=client["client_id"],
+                                      scope=scopes, gty="client-credentials")
+        with ctx.db.write() as conn:
+            write_log(conn, "seccft", client_id=client["client_id"], client_name=client["name"],
+                      details={"audience": audience})
+        return {"access_token": token, "scope": " ".join(scopes), "expires_in": expires,
+                "token_type": "Bearer"}
+
+    event = {"accessToken": {"customClaims": {}, "scope": scopes}, "client": client_event(client),
+             "resource_server": {"identifier": audience},
+             "request": event_request(request, params, with_query=False),
+             "transaction": {"requested_scopes": scopes}, "secrets": {}, "tenant": {"id": ctx.tenant_id}}
+    run = run_flow(ctx, "credentials-exchange", event)
+    outcome = run.outcome
+    error = None
+    if run.status in ("error", "timeout"):
+        error = OAuthError(403, "access_denied", "the credentials-exchange flow failed")
+    elif outcome.get("denied"):
+        denied = outcome["denied"]
+        error = OAuthError(403, str(denied.get("code") or "access_denied"),
+                           str(denied.get("reason") or "Access denied"))
+    with ctx.db.write() as conn:
+        store_execution(conn, run.execution)
+        write_log(conn, "feccft" if error else "seccft",
+                  description=error.description if error else None, client_id=client["client_id"],
+                  client_name=client["name"], details={"audience": audience},
+                  execution_ids=run.execution_ids)
+        if run.status in ("error", "timeout"):
+            log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
+    if error is not None:
+        raise error
+    claims = (outcome.get("access_token") or {}).get("claims")
+    token, expires = access_token(ctx, sub=sub, audience=audience, client_id=client["client_id"],
+                                  scope=scopes, gty="client-credentials", claims=claims,
+                                  lifetime_s=server["token_lifetime"] if server else None)
+    return {"access_token": token, "scope": " ".join(scopes), "expires_in": expires,
+            "token_type": "Bearer"}
+
+
+def _password(ctx: TenantContext, request: Request, params: dict[str, Any], client: dict[str, Any],
+              grant_type: str) -> dict[str, Any]:
+    username = text(params, "username", max_len=320)
+    password = text(params, "password", max_len=1024)
+    realm = text(params, "realm", required=False, max_len=128) if grant_type != "password" else None
+    audience = text(params, "audience", required=False, max_len=512)
+    req = event_request(request, params)
+    with ctx.db.read() as conn:
+        connection = get_connection(conn, realm or "Username-Password-Authentication")
+        if connection is None or connection["strategy"] != "auth0":
+            raise OAuthError(400, "invalid_request", f"Unknown database connection: {realm}")
+        resource_scopes: list[str] = []
+        if audience:
+            server = get_resource_server(conn, audience)
+            if server is None:
+                raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+            resource_scopes = list(server["scopes"])
+        user = find_login(conn, connection["name"], username)
+    if not check_password(ctx, user, password):
+        log_wrong_password(ctx, client, username, connection["name"], req,
+                           user["user_id"] if user else None)
+        raise OAuthError(403, "invalid_grant", "Wrong email or password.")
+    assert user is not None
+    if user["blocked"]:
+        raise OAuthError(401, "unauthorized", "user is blocked")
+    scope = text(params, "scope", required=False, max_len=2048)
+    tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
+                          protocol="oauth2-password" if grant_type == "password" else "oauth2-resource-owner",
+                          scopes=(scope or "openid profile email").split(), audience=audience,
+                          resource_scopes=resource_scopes)
+    run = run_login(ctx, tx)
+    if run.status == "suspended":
+        # TRIGGERS.md: redirect.can_redirect() is False for the password grants.
+        run = FlowRun(None, run.execution, None)
+        error = OAuthError(403, "interaction_required",
+                           "an action redirected, which the password grant cannot do")
+        persist(ctx, tx, run, success=False, log_type="f", description=error.description)
+        raise error
+    return finish(ctx, tx, run)

@@ -1,0 +1,170 @@
+"""`POST /dbconnections/signup` (pre- and post-user-registration) and `POST /passwordless/start`
+with `connection=sms` (send-phone-message)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from .. import async_flows
+from ..context import TenantContext, get_ctx
+from ..errors import ApiError, OAuthError
+from ..flows import run_flow, store_execution
+from ..logs import log_failed_actions, write_log
+from ..management.users import insert_user, normal_email
+from ..passwords import PasswordPolicyError, check_policy
+from ..store.directory import get_connection
+from ..users import event_user, user_json
+from .common import client_event, client_of, connection_event, event_request, form_or_json, read_params, text
+
+router = APIRouter(tags=["authentication"])
+PROFILE = ("given_name", "family_name", "name", "nickname", "picture")
+
+
+def signup_error(status: int, code: str, message: str) -> OAuthError:
+    # Auth0's signup error body; `error`/`error_description` too, which auth0.authentication reads.
+    return OAuthError(status, code, message, name="BadRequestError", code=code,
+                      description=message, statusCode=status)
+
+
+SIGNUP_BODY = form_or_json({
+    "client_id": {"type": "string"}, "email": {"type": "string"}, "password": {"type": "string"},
+    "connection": {"type": "string"}, "username": {"type": "string"},
+    "user_metadata": {"type": "object"}, "given_name": {"type": "string"},
+    "family_name": {"type": "string"}, "name": {"type": "string"}, "nickname": {"type": "string"},
+    "picture": {"type": "string"}}, ["client_id", "email", "password", "connection"])
+
+
+@router.post("/dbconnections/signup", openapi_extra=SIGNUP_BODY)
+async def signup(request: Request, background: BackgroundTasks,
+                 ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    params = await read_params(request)
+    return await run_in_threadpool(_signup, ctx, request, params, background)
+
+
+def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
+            background: BackgroundTasks) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        client = client_of(ctx, conn, request, params, secret_required=False)
+        connection = get_connection(conn, text(params, "connection", max_len=128) or "")
+    if connection is None or connection["strategy"] != "auth0":
+        raise signup_error(400, "invalid_connection", "connection: not a database connection of this tenant")
+    try:
+        email = normal_email(text(params, "email", max_len=320))
+    except ValueError:
+        raise signup_error(400, "invalid_signup", "email: is not a valid email address") from None
+    try:
+        password = check_policy(params.get("password"))
+    except PasswordPolicyError as exc:
+        raise signup_error(400, "invalid_password", f"password: {exc}") from None
+    metadata = params.get("user_metadata") or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise signup_error(400, "invalid_signup", "user_metadata: an object of string values")
+    profile = {k: text(params, k, required=False, max_len=300) for k in PROFILE}
+    username = text(params, "username", required=False, max_len=128)
+    pre_user = {"email": email, "user_metadata": metadata, "app_metadata": {},
+                **({"username": username} if username else {}),
+                **{k: v for k, v in profile.items() if v is not None}}
+    req = event_request(request, params, with_query=False)
+    event = {"user": pre_user, "client": client_event(client), "connection": connection_event(connection),
+             "request": req, "secrets": {}, "tenant": {"id": ctx.tenant_id}}
+    run = run_flow(ctx, "pre-user-registration", event)
+    outcome = run.outcome
+    error = None
+    if run.status in ("error", "timeout"):
+        error = signup_error(400, "extensibility_error", "the pre-user-registration flow failed")
+    elif outcome.get("denied"):
+        denied = outcome["denied"]
+        error = signup_error(400, "extensibility_error",
+                             str(denied.get("user_message") or denied.get("reason") or "Signup denied"))
+    elif outcome.get("validation_error"):
+        err = outcome["validation_error"]
+        error = signup_error(400, str(err.get("code") or "invalid_signup"), str(err.get("message") or ""))
+    changes = outcome.get("user") or {}
+    with ctx.db.write() as conn:
+        store_execution(conn, run.execution)
+        if error is None:
+            fields = {**{k: v for k, v in profile.items() if v is not None}, "username": username,
+                      "user_metadata": _merge(metadata, changes.get("user_metadata")),
+                      "app_metadata": _merge({}, changes.get("app_metadata"))}
+            try:
+                row = insert_user(ctx, conn, connection=connection["name"], email=email,
+                                  password=password, fields=fields)
+            except ApiError as exc:
+                error = signup_error(400, "invalid_signup", exc.message)
+        write_log(conn, "fs" if error else "ss", description=error.description if error else None,
+                  client_id=client["client_id"], client_name=client["name"],
+                  user_id=None if error else row["user_id"], user_name=email,
+                  connection=connection["name"], ip=req.get("ip"), execution_ids=run.execution_ids)
+        if run.status in ("error", "timeout"):
+            log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
+    if error is not None:
+        raise error
+    post_event = {"user": event_user(row), "connection": connection_event(connection), "request": req,
+                  "secrets": {}, "tenant": {"id": ctx.tenant_id}}
+    background.add_task(async_flows.fire, ctx, "post-user-registration", post_event, log_type=None,
+                        user_id=row["user_id"], client_id=client["client_id"])
+    out = user_json(row)
+    return {"_id": row["user_id"].split("|", 1)[1], "email": out["email"], "email_verified": False,
+            **{k: out[k] for k in ("username", "user_metadata", *PROFILE) if k in out}}
+
+
+def _merge(base: dict[str, Any], changes: Any) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in (changes or {}).items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+START_BODY = form_or_json({
+    "client_id": {"type": "string"}, "client_secret": {"type": "string"},
+    "connection": {"type": "string", "enum": ["sms", "email"]}, "phone_number": {"type": "string"},
+    "email": {"type": "string"}, "send": {"type": "string"}}, ["client_id", "connection"])
+
+
+@router.post("/passwordless/start", openapi_extra=START_BODY)
+async def passwordless_start(request: Request, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    params = await read_params(request)
+    return await run_in_threadpool(_start, ctx, request, params)
+
+
+def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        client = client_of(ctx, conn, request, params, secret_required=False)
+        connection = get_connection(conn, text(params, "connection", max_len=32) or "")
+    if connection is None or connection["strategy"] != "sms":
+        raise OAuthError(400, "bad.connection", "only connection=sms is enabled on this tenant")
+    phone = text(params, "phone_number", max_len=32) or ""
+    if not phone.startswith("+") or not phone[1:].replace(" ", "").isdigit():
+        raise OAuthError(400, "bad.phone_number", "phone_number: E.164 format, e.g. +4915112345678")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    user = {"user_id": f"sms|{secrets.token_hex(12)}", "phone_number": phone, "phone_verified": False,
+            "email_verified": False, "created_at": stamp, "updated_at": stamp, "app_metadata": {},
+            "user_metadata": {}, "identities": [{"connection": "sms", "provider": "sms",
+                                                 "user_id": phone, "isSocial": False}]}
+    event = {"message_options": {"action": "enrollment", "code": code, "message_type": "sms",
+                                 "recipient": phone,
+                                 "text": f"{code} is your verification code for {client['name']}."},
+             "user": user, "client": client_event(client), "request": event_request(request, params),
+             "secrets": {}, "tenant": {"id": ctx.tenant_id}}
+    run = run_flow(ctx, "send-phone-message", event)
+    failed = run.status in ("error", "timeout")
+    with ctx.db.write() as conn:
+        store_execution(conn, run.execution)
+        write_log(conn, "gd_send_sms_failure" if failed else "gd_send_sms",
+                  client_id=client["client_id"], client_name=client["name"], user_name=phone,
+                  connection="sms", execution_ids=run.execution_ids)
+        if failed:
+            log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
+    if failed:
+        raise OAuthError(400, "sms_provider_error", "the send-phone-message flow failed")
+    return {"_id": user["user_id"].split("|", 1)[1], "phone_number": phone, "phone_verified": False,
+            "request_language": None}

@@ -1,0 +1,44 @@
+"""Settings of one tenant server (what `actions-studio tenant serve` turns its options into)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from actions_studio.runtime import SandboxLimits
+
+MAX_BODY_BYTES = 1024 * 1024  # MANAGEMENT_API.md / TRIGGERS.md: API payloads <= 1 MB
+
+
+@dataclass
+class TenantConfig:
+    data_dir: Path
+    # Public base URL: the token issuer is `<base_url>/`, the Management API audience
+    # `<base_url>/api/v2/`. Defaults to http://<host>:<port>.
+    base_url: str = "http://127.0.0.1:8787"
+    database_url: Optional[str] = None          # None: SQLite file in data_dir
+    token_lifetime_s: int = 86400
+    # Per-client token bucket of the Management API and of /oauth/token (429 + Retry-After).
+    rate_limit_per_s: float = 100.0
+    rate_limit_burst: int = 400
+    # Memo of successful password checks (passwords.py explains why); 0 turns it off.
+    password_memo_ttl_s: float = 600.0
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    sandbox_limits: SandboxLimits = field(default_factory=SandboxLimits)
+    max_body_bytes: int = MAX_BODY_BYTES
+    # Threads for blocking work (flows, argon2, the store); a flow waits on the sandbox, not the CPU.
+    worker_threads: int = 64
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        self.base_url = self.base_url.rstrip("/")
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/"
+
+    @property
+    def management_audience(self) -> str:
+        return f"{self.base_url}/api/v2/"

@@ -1,0 +1,35 @@
+"""The one object every endpoint reaches the tenant through (no global accessors: STYLE.md habit 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from actions_studio.runtime import Sandbox
+
+from .config import TenantConfig
+from .keys import SigningKey
+from .passwords import Passwords
+from .ratelimit import RateLimiter
+from .store import Database
+
+
+@dataclass
+class TenantContext:
+    config: TenantConfig
+    db: Database
+    key: SigningKey
+    passwords: Passwords
+    sandbox: Sandbox
+    limiter: RateLimiter
+    credentials: dict[str, Any]
+    tenant_id: str
+    # Suspended post-login flows by state id (runtime Continuation + login transaction); in memory
+    # on purpose: a continuation holds code and secrets and must not outlive the process.
+    continuations: dict[str, Any] = field(default_factory=dict)
+
+
+def get_ctx(request: Request) -> TenantContext:
+    return request.app.state.ctx

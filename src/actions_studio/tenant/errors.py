@@ -1,0 +1,135 @@
+"""Error bodies of the tenant, in Auth0's shapes, and the handlers that guarantee them.
+
+Management API: `{statusCode, error, message, errorCode}`. OAuth endpoints: `{error,
+error_description}` (what `auth0.authentication` parses). Bad input is always a 4xx naming the field;
+an unexpected exception becomes a logged 500 with the same shape, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any, Optional
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("actions_studio.tenant")
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class ApiError(Exception):
+    """A Management API refusal: status, one-line message, machine-readable code."""
+
+    def __init__(self, status: int, message: str, error_code: Optional[str] = None,
+                 headers: Optional[dict[str, str]] = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code or _default_code(status)
+        self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        return {"statusCode": self.status, "error": _reason(self.status),
+                "message": self.message, "errorCode": self.error_code}
+
+
+class OAuthError(Exception):
+    """An authentication-endpoint refusal: `{error, error_description}` plus extra fields."""
+
+    def __init__(self, status: int, error: str, description: str,
+                 headers: Optional[dict[str, str]] = None, **extra: Any) -> None:
+        super().__init__(description)
+        self.headers = headers
+        self.status = status
+        self.error = error
+        self.description = description
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.error, "error_description": self.description, **self.extra}
+
+
+def _default_code(status: int) -> str:
+    return {400: "invalid_body", 401: "invalid_token", 403: "insufficient_scope",
+            404: "inexistent_resource", 405: "method_not_allowed", 409: "conflict",
+            413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests",
+            }.get(status, "server_error" if status >= 500 else "bad_request")
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, f"{what} not found")
+
+
+def bad_request(message: str, code: str = "invalid_body") -> ApiError:
+    return ApiError(400, message, code)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    # ("body", "supported_triggers", 0, "id") -> "supported_triggers[0].id"
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc)
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    messages = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err.get("loc", ()))
+        where = "query" if loc[:1] == ("query",) else "path" if loc[:1] == ("path",) else "body"
+        field = _field_path(loc)
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            messages.append(f"malformed JSON in the request body: {msg}")
+        elif field == "body" or (where == "body" and len(loc) <= 1):
+            messages.append(f"request body: {msg}")
+        else:
+            messages.append(f"{where} field '{field}': {msg}")
+    return "; ".join(messages) or "invalid request"
+
+
+def _is_oauth_path(path: str) -> bool:
+    return path.startswith(("/oauth/", "/dbconnections/", "/passwordless/", "/continue",
+                            "/authorize", "/u/"))
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(OAuthError)
+    async def _oauth_error(_request: Request, exc: OAuthError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message = validation_message(exc)
+        if _is_oauth_path(request.url.path):
+            return JSONResponse({"error": "invalid_request", "error_description": message},
+                                status_code=400)
+        return JSONResponse(ApiError(400, message, "invalid_body").body(), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no such endpoint: {request.method} {request.url.path}"
+        return JSONResponse(ApiError(exc.status_code, detail).body(), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(ApiError(500, f"internal error ({type(exc).__name__})").body(),
+                            status_code=500)

@@ -1,0 +1,152 @@
+"""Runs the flow bound to a trigger in the sandbox and turns the result into an execution record.
+
+Called from worker threads only (FastAPI runs plain `def` endpoints in its thread pool): the
+sandbox call blocks for the flow's duration and must never run on the event loop. The execution
+record is returned, not written, so the caller stores it in the same transaction as the login's
+own writes (one write per login).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from actions_studio.runtime import ActionSource, Continuation, ExecutionResult, SandboxError
+
+from .context import TenantContext
+from .store import new_id, schema
+from .store import actions as q
+
+
+@dataclass
+class FlowRun:
+    result: Optional[ExecutionResult]      # None: nothing bound, or the sandbox failed
+    execution: Optional[dict[str, Any]]    # the row to store; None when nothing is bound
+    platform_error: Optional[str] = None
+
+    @property
+    def status(self) -> str:
+        if self.platform_error:
+            return "error"
+        return self.result.status if self.result is not None else "success"
+
+    @property
+    def outcome(self) -> dict[str, Any]:
+        return self.result.outcome if self.result is not None else {}
+
+    @property
+    def execution_ids(self) -> list[str]:
+        return [self.execution["id"]] if self.execution else []
+
+
+def load_flow(conn: Connection, trigger_id: str) -> list[ActionSource]:
+    """The deployed code of each bound action, in order, with that action's own secrets."""
+    bindings = q.bindings_of(conn, trigger_id)
+    if not bindings:
+        return []
+    actions = q.actions_by_id(conn, [b["action_id"] for b in bindings])
+    versions = q.versions_by_id(conn, [a["deployed_version_id"] for a in actions.values()
+                                       if a["deployed_version_id"]])
+    out = []
+    for b in bindings:
+        action = actions[b["action_id"]]
+        version = versions.get(action["deployed_version_id"] or "")
+        if version is None:
+            continue
+        out.append(ActionSource(name=action["name"], code=version["code"], version=version["number"],
+                                secrets={s["name"]: s["value"] for s in action["secrets"]}))
+    return out
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def execution_record(trigger_id: str, result: ExecutionResult, started: datetime,
+                     execution_id: Optional[str] = None) -> dict[str, Any]:
+    """Auth0's execution fields, plus per action: status, version, duration, full console, calls."""
+    results, cursor = [], started
+    for action in result.actions:
+        ended = cursor + timedelta(milliseconds=action.duration_ms)
+        error = None
+        if action.error is not None:
+            error = {"id": action.error.type, "msg": action.error.message, "url": "",
+                     "traceback": action.error.traceback, "line": action.error.line}
+        results.append({
+            "action_name": action.name, "error": error,
+            "started_at": _iso(cursor), "ended_at": _iso(ended),
+            "status": action.status, "version": action.version, "duration_ms": action.duration_ms,
+            "logs": action.logs, "calls": action.calls, "warnings": action.warnings,
+        })
+        cursor = ended
+    stamp = _iso(datetime.now(timezone.utc))
+    return {"id": execution_id or new_id(), "trigger_id": trigger_id,
+            "status": "suspended" if result.status == "suspended" else "final",
+            "flow_status": result.status, "results": results,
+            "outcome": result.outcome, "stats": result.stats.model_dump(mode="json"),
+            "created_at": _iso(started), "updated_at": stamp}
+
+
+def _platform_failure(trigger_id: str, actions: list[ActionSource], message: str,
+                      started: datetime) -> dict[str, Any]:
+    stamp = _iso(started)
+    return {"id": new_id(), "trigger_id": trigger_id, "status": "final", "flow_status": "error",
+            "results": [{"action_name": a.name, "error": {"id": "SandboxError", "msg": message, "url": ""},
+                         "error_class": "platform_error", "started_at": stamp, "ended_at": stamp,
+                         "status": "error", "version": a.version, "duration_ms": 0.0, "logs": "",
+                         "calls": [], "warnings": []} for a in actions[:1]],
+            "outcome": {}, "stats": {}, "created_at": stamp, "updated_at": stamp}
+
+
+def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any]) -> FlowRun:
+    with ctx.db.read() as conn:
+        actions = load_flow(conn, trigger_id)
+    if not actions:
+        return FlowRun(None, None)
+    started = datetime.now(timezone.utc)
+    try:
+        result = ctx.sandbox.run_flow(trigger_id, actions, payload)
+    except SandboxError as exc:
+        return FlowRun(None, _platform_failure(trigger_id, actions, str(exc), started), str(exc))
+    return FlowRun(result, execution_record(trigger_id, result, started))
+
+
+def resume_flow(ctx: TenantContext, continuation: Continuation, query: dict[str, Any],
+                execution_id: str) -> FlowRun:
+    started = datetime.now(timezone.utc)
+    try:
+        result = ctx.sandbox.resume(continuation, query)
+    except SandboxError as exc:
+        return FlowRun(None, _platform_failure(continuation.trigger_id, list(continuation.actions),
+                                               str(exc), started), str(exc))
+    return FlowRun(result, execution_record(continuation.trigger_id, result, started, execution_id))
+
+
+def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> None:
+    if execution is None:
+        return
+    row = {"id": execution["id"], "trigger_id": execution["trigger_id"],
+           "status": execution["status"], "result": execution,
+           "created_at": execution["created_at"], "updated_at": execution["updated_at"]}
+    exists = conn.execute(sa.select(schema.execution.c.id)
+                          .where(schema.execution.c.id == execution["id"])).first()
+    if exists:  # a resumed flow completes the execution it suspended
+        previous = conn.execute(sa.select(schema.execution.c.result)
+                                .where(schema.execution.c.id == execution["id"])).scalar_one()
+        done = [r for r in previous["results"] if r["status"] != "suspended"]
+        execution = {**execution, "results": done + execution["results"],
+                     "created_at": previous["created_at"]}
+        conn.execute(sa.update(schema.execution).where(schema.execution.c.id == execution["id"])
+                     .values(status=execution["status"], result=execution,
+                             updated_at=execution["updated_at"]))
+    else:
+        conn.execute(sa.insert(schema.execution).values(**row))
+
+
+def monotonic_ms() -> float:
+    return time.monotonic() * 1000

@@ -1,0 +1,1 @@
+"""Management API v2 routers (one module per resource)."""

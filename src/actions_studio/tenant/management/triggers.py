@@ -1,0 +1,98 @@
+"""`/api/v2/actions/triggers…`: the catalog and the ordered flows (bindings) of each trigger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends
+from sqlalchemy.engine import Connection
+
+from actions_studio.triggers import TRIGGERS
+
+from ..context import TenantContext, get_ctx
+from ..errors import bad_request, not_found
+from ..security import require
+from ..store import new_id, now_iso, schema
+from ..store import actions as q
+from .models import BindingsBody
+from .params import Page, paging
+from .shapes import binding_json, page_of
+
+router = APIRouter(prefix="/api/v2/actions", tags=["triggers"])
+B = schema.binding
+
+
+@router.get("/triggers", dependencies=[Depends(require("read:actions"))])
+def list_triggers() -> dict[str, Any]:
+    return {"triggers": [t.to_management_api() for t in TRIGGERS.values()]}
+
+
+def _trigger(trigger_id: str) -> str:
+    if trigger_id not in TRIGGERS:
+        raise not_found(f"trigger '{trigger_id}' (known: {', '.join(TRIGGERS)})")
+    return trigger_id
+
+
+def rendered_bindings(conn: Connection, trigger_id: str) -> list[dict[str, Any]]:
+    rows = q.bindings_of(conn, trigger_id)
+    actions = q.actions_by_id(conn, [b["action_id"] for b in rows])
+    versions = q.versions_by_id(conn, [a["deployed_version_id"] for a in actions.values()
+                                       if a["deployed_version_id"]])
+    return [binding_json(b, actions[b["action_id"]],
+                         versions.get(actions[b["action_id"]]["deployed_version_id"] or ""))
+            for b in rows]
+
+
+@router.get("/triggers/{triggerId}/bindings", dependencies=[Depends(require("read:actions"))])
+def list_bindings(triggerId: str, page: Page = Depends(paging),
+                  ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    _trigger(triggerId)
+    with ctx.db.read() as conn:
+        items = rendered_bindings(conn, triggerId)
+    return page_of("bindings", len(items), page.page, page.per_page,
+                   items[page.offset:page.offset + page.per_page])
+
+
+@router.patch("/triggers/{triggerId}/bindings", dependencies=[Depends(require("update:actions"))])
+def update_bindings(triggerId: str, body: BindingsBody,
+                    ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    _trigger(triggerId)
+    stamp = now_iso()
+    with ctx.db.write() as conn:
+        current = {b["id"]: b for b in q.bindings_of(conn, triggerId)}
+        by_action = {b["action_id"]: b for b in current.values()}
+        chosen: list[tuple[dict[str, Any], str]] = []
+        for i, item in enumerate(body.bindings):
+            ref, where = item.ref, f"bindings[{i}].ref"
+            if ref.type == "action_id":
+                action = q.get_action(conn, ref.value)
+            elif ref.type == "action_name":
+                action = q.get_action_by_name(conn, ref.value)
+            else:
+                old = current.get(ref.value)
+                action = q.get_action(conn, old["action_id"]) if old else None
+            if action is None:
+                raise bad_request(f"{where}: no action with {ref.type} '{ref.value}'"
+                                  + (f" bound to {triggerId}" if ref.type == "binding_id" else ""),
+                                  "invalid_binding")
+            if action["supported_triggers"][0]["id"] != triggerId:
+                raise bad_request(f"{where}: action '{action['name']}' is for "
+                                  f"{action['supported_triggers'][0]['id']}, not {triggerId}",
+                                  "invalid_binding")
+            if not action["deployed_version_id"]:
+                raise bad_request(f"{where}: action '{action['name']}' has no deployed version; "
+                                  "deploy it before binding it", "action_not_deployed")
+            if any(a["id"] == action["id"] for a, _ in chosen):
+                raise bad_request(f"{where}: action '{action['name']}' is listed twice", "invalid_binding")
+            chosen.append((action, item.display_name or action["name"]))
+        conn.execute(sa.delete(B).where(B.c.trigger_id == triggerId))
+        for pos, (action, display_name) in enumerate(chosen):
+            # A binding of an action that stays in the flow keeps its id (the SDK and the studio
+            # refer to bindings by id across reorders).
+            old = by_action.get(action["id"])
+            conn.execute(sa.insert(B).values(
+                id=old["id"] if old else new_id(), trigger_id=triggerId, position=pos,
+                action_id=action["id"], display_name=display_name,
+                created_at=old["created_at"] if old else stamp, updated_at=stamp))
+        return {"bindings": rendered_bindings(conn, triggerId)}

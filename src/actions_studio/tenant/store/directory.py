@@ -1,0 +1,68 @@
+"""Queries over clients, grants, resource servers, connections and users."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import schema
+
+U = schema.user
+
+
+def _one(row: Any) -> Optional[dict[str, Any]]:
+    return dict(row._mapping) if row is not None else None
+
+
+def get_client(conn: Connection, client_id: str) -> Optional[dict[str, Any]]:
+    return _one(conn.execute(sa.select(schema.client)
+                             .where(schema.client.c.client_id == client_id)).first())
+
+
+def get_grant(conn: Connection, client_id: str, audience: str) -> Optional[dict[str, Any]]:
+    g = schema.client_grant
+    return _one(conn.execute(sa.select(g).where(g.c.client_id == client_id,
+                                                g.c.audience == audience)).first())
+
+
+def get_resource_server(conn: Connection, identifier: str) -> Optional[dict[str, Any]]:
+    rs = schema.resource_server
+    return _one(conn.execute(sa.select(rs).where(rs.c.identifier == identifier)).first())
+
+
+def get_connection(conn: Connection, name: str) -> Optional[dict[str, Any]]:
+    c = schema.connection
+    return _one(conn.execute(sa.select(c).where(c.c.name == name)).first())
+
+
+def get_user(conn: Connection, user_id: str) -> Optional[dict[str, Any]]:
+    return _one(conn.execute(sa.select(U).where(U.c.user_id == user_id)).first())
+
+
+def find_login(conn: Connection, connection: str, username: str) -> Optional[dict[str, Any]]:
+    """Email (case-insensitive) or username within one database connection."""
+    lowered = username.strip().lower()
+    row = conn.execute(sa.select(U).where(U.c.connection == connection,
+                                          U.c.email == lowered)).first()
+    if row is None:
+        row = conn.execute(sa.select(U).where(U.c.connection == connection,
+                                              U.c.username == username)).first()
+    return _one(row)
+
+
+def users_by_email(conn: Connection, email: str) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(U).where(U.c.email == email.strip().lower())
+                        .order_by(U.c.created_at)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def list_users(conn: Connection, *, connection: Optional[str], offset: int, limit: int
+               ) -> tuple[int, list[dict[str, Any]]]:
+    query, count = sa.select(U), sa.select(sa.func.count()).select_from(U)
+    if connection:
+        query, count = query.where(U.c.connection == connection), count.where(U.c.connection == connection)
+    total = conn.execute(count).scalar_one()
+    rows = conn.execute(query.order_by(U.c.created_at, U.c.user_id).offset(offset).limit(limit)).all()
+    return total, [dict(r._mapping) for r in rows]

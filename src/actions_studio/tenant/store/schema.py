@@ -1,0 +1,157 @@
+"""The tenant's own tables (SQLAlchemy Core, so one schema serves SQLite and PostgreSQL).
+
+Timestamps are ISO-8601 UTC strings with milliseconds (what the Management API returns), free-form
+objects are JSON columns. The tenant's store is not the workspace's: nothing here is shared with
+`actions_studio.store`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# Singleton facts of the tenant (signing keys, tenant id, schema version).
+setting = sa.Table(
+    "tenant_setting", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+)
+
+signing_key = sa.Table(
+    "signing_key", metadata,
+    sa.Column("kid", sa.String(64), primary_key=True),
+    sa.Column("private_pem", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False, default=True),
+)
+
+connection = sa.Table(
+    "connection", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False, unique=True),
+    sa.Column("strategy", sa.String(32), nullable=False),
+    sa.Column("metadata", sa.JSON, nullable=False),
+)
+
+client = sa.Table(
+    "client", metadata,
+    sa.Column("client_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    # sha256 of the secret: secrets are 256-bit random, so a fast hash is enough and the store
+    # never holds a usable credential.
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column("app_type", sa.String(32), nullable=False),
+    sa.Column("grant_types", sa.JSON, nullable=False),
+    sa.Column("metadata", sa.JSON, nullable=False),
+    sa.Column("callbacks", sa.JSON, nullable=False),
+)
+
+resource_server = sa.Table(
+    "resource_server", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("identifier", sa.String(512), nullable=False, unique=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("token_lifetime", sa.Integer, nullable=False),
+)
+
+client_grant = sa.Table(
+    "client_grant", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("client_id", sa.String(64), sa.ForeignKey("client.client_id"), nullable=False),
+    sa.Column("audience", sa.String(512), nullable=False),
+    sa.Column("scope", sa.JSON, nullable=False),
+    sa.UniqueConstraint("client_id", "audience"),
+)
+
+user = sa.Table(
+    "tenant_user", metadata,
+    sa.Column("user_id", sa.String(128), primary_key=True),
+    sa.Column("connection", sa.String(128), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True, index=True),
+    sa.Column("username", sa.String(128), nullable=True),
+    sa.Column("phone_number", sa.String(32), nullable=True),
+    sa.Column("password_hash", sa.Text, nullable=True),
+    sa.Column("profile", sa.JSON, nullable=False),        # name, nickname, picture, verified flags …
+    sa.Column("app_metadata", sa.JSON, nullable=False),
+    sa.Column("user_metadata", sa.JSON, nullable=False),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("blocked", sa.Boolean, nullable=False, default=False),
+    sa.Column("logins_count", sa.Integer, nullable=False, default=0),
+    sa.Column("last_login", sa.String(32), nullable=True),
+    sa.Column("last_password_reset", sa.String(32), nullable=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("connection", "email"),
+)
+
+action = sa.Table(
+    "action", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False, unique=True),
+    sa.Column("supported_triggers", sa.JSON, nullable=False),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("dependencies", sa.JSON, nullable=False),
+    sa.Column("runtime", sa.String(32), nullable=False),
+    # [{name, value, updated_at}]: values never leave the server (write-only on the API).
+    sa.Column("secrets", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("errors", sa.JSON, nullable=False),
+    sa.Column("last_number", sa.Integer, nullable=False, default=0),
+    sa.Column("deployed_version_id", sa.String(64), nullable=True),
+    sa.Column("all_changes_deployed", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("built_at", sa.String(32), nullable=True),
+)
+
+action_version = sa.Table(
+    "action_version", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("action_id", sa.String(64), sa.ForeignKey("action.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("dependencies", sa.JSON, nullable=False),
+    sa.Column("runtime", sa.String(32), nullable=False),
+    sa.Column("secret_names", sa.JSON, nullable=False),
+    sa.Column("supported_triggers", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("errors", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("built_at", sa.String(32), nullable=True),
+    sa.UniqueConstraint("action_id", "number"),
+)
+
+binding = sa.Table(
+    "binding", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("trigger_id", sa.String(64), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("action_id", sa.String(64), sa.ForeignKey("action.id"), nullable=False),
+    sa.Column("display_name", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+execution = sa.Table(
+    "execution", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("trigger_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    # The runtime's ExecutionResult as JSON (full console, calls, durations) plus per-action times.
+    sa.Column("result", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+log_event = sa.Table(
+    "log_event", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("log_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("date", sa.String(32), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False, index=True),
+    sa.Column("data", sa.JSON, nullable=False),
+)
