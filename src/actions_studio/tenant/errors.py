@@ -46,13 +46,14 @@ class OAuthError(Exception):
     """An authentication-endpoint refusal: `{error, error_description}` plus extra fields."""
 
     def __init__(self, status: int, error: str, description: str,
-                 headers: Optional[dict[str, str]] = None, **extra: Any) -> None:
+                 headers: Optional[dict[str, str]] = None,
+                 extra: Optional[dict[str, Any]] = None) -> None:
         super().__init__(description)
         self.headers = headers
         self.status = status
         self.error = error
         self.description = description
-        self.extra = extra
+        self.extra = extra or {}
 
     def body(self) -> dict[str, Any]:
         return {"error": self.error, "error_description": self.description, **self.extra}

@@ -154,7 +154,7 @@ def finish(ctx: TenantContext, tx: LoginTransaction, run: FlowRun) -> dict[str, 
         persist(ctx, tx, run, success=False, log_type="f",
                 description="Multifactor authentication required")
         raise OAuthError(403, "mfa_required", "Multifactor authentication required",
-                         mfa_token=mfa_token(ctx, tx, str(mfa.get("provider"))))
+                         extra={"mfa_token": mfa_token(ctx, tx, str(mfa.get("provider")))})
     user = persist(ctx, tx, run, success=True, log_type="s")
     return tokens_for(ctx, tx, user, outcome)
 

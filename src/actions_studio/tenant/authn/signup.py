@@ -27,8 +27,8 @@ PROFILE = ("given_name", "family_name", "name", "nickname", "picture")
 
 def signup_error(status: int, code: str, message: str) -> OAuthError:
     # Auth0's signup error body; `error`/`error_description` too, which auth0.authentication reads.
-    return OAuthError(status, code, message, name="BadRequestError", code=code,
-                      description=message, statusCode=status)
+    return OAuthError(status, code, message, extra={"name": "BadRequestError", "code": code,
+                                                    "description": message, "statusCode": status})
 
 
 SIGNUP_BODY = form_or_json({

@@ -1,0 +1,1 @@
+"""Tests of the bundled tenant server (issue 6)."""
