@@ -353,7 +353,8 @@ class SyncSession:
 
     def reconnect(self) -> None:
         """Forget the connection (the tenant restarted, maybe on another port)."""
-        self._connection, self._client = None, None
+        self.close()
+        self._connection = None
 
     def plan(self, options: PlanOptions = PlanOptions()) -> Plan:
         try:
@@ -375,7 +376,11 @@ class SyncSession:
         return plan, self.apply(plan, progress)
 
     def close(self) -> None:
-        pass  # the local tenant belongs to its host, which may serve other sessions
+        # The local tenant belongs to its host, which may serve other sessions; only the
+        # client's connections are ours.
+        client, self._client = self._client, None
+        if client is not None and hasattr(client, "close"):
+            client.close()
 
     def __enter__(self) -> "SyncSession":
         return self

@@ -60,7 +60,7 @@ def _remote_action(a: Any) -> RemoteAction:
         id=a.id, name=a.name, trigger_id=str(trigger.id) if trigger else "",
         trigger_version=(trigger.version or "") if trigger else "",
         draft=_content(a), deployed=_content(deployed) if deployed is not None else None,
-        deployed_number=deployed.number if deployed is not None else None,
+        deployed_number=int(deployed.number) if deployed is not None and deployed.number else None,
         status=str(a.status or "built"),
     )
 
@@ -73,15 +73,28 @@ def _message(body: Any) -> str:
 
 class TenantClient:
     def __init__(self, connection: Connection, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        import httpx
         from auth0.management.client import Auth0
 
         self.base_url = connection.base_url.rstrip("/")
         self.token = ClientCredentials(self.base_url, connection.client_id, connection.client_secret,
                                        connection.audience, timeout_s=connection.timeout_s)
+        # Our own httpx client, so `close()` can release its pooled connections (the SDK never
+        # closes the one it would make).
+        self._http = httpx.Client(timeout=connection.timeout_s)
         self._sdk = Auth0(base_url=f"{self.base_url}/api/v2", token=self.token,
-                          timeout=connection.timeout_s, max_retries=0)
+                          timeout=connection.timeout_s, max_retries=0, httpx_client=self._http)
         self._sleep = sleep
         self.requests = 0
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "TenantClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- the error and retry policy ---------------------------------------------------------------
 
@@ -148,7 +161,7 @@ class TenantClient:
         """The whole history, oldest first."""
         items = self._call("read the version history", lambda: list(
             self._sdk.actions.versions.list(remote_id, per_page=PER_PAGE)))
-        out = [RemoteVersion(id=v.id, number=v.number, content=_content(v), deployed=bool(v.deployed))
+        out = [RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=bool(v.deployed))
                for v in items]
         return sorted(out, key=lambda v: v.number)
 
@@ -202,7 +215,7 @@ class TenantClient:
 
     def deploy(self, remote_id: str, name: str) -> RemoteVersion:
         v = self._call(f"deploy {name}", lambda: self._sdk.actions.deploy(remote_id))
-        return RemoteVersion(id=v.id, number=v.number, content=_content(v), deployed=True)
+        return RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=True)
 
     def set_flow(self, trigger_id: str, remote_ids: Sequence[str]) -> None:
         from auth0.management.types import ActionBindingRef, ActionBindingWithRef

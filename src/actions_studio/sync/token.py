@@ -49,7 +49,7 @@ class ClientCredentials:
 
     def _fetch(self) -> None:
         from auth0.authentication import GetToken
-        from auth0.exceptions import Auth0Error
+        from auth0.authentication.exceptions import Auth0Error
 
         getter = GetToken(self._domain, self._client_id, self._client_secret,
                           protocol=self._protocol, timeout=self._timeout_s, telemetry=False)
