@@ -31,6 +31,7 @@ from actions_studio.ui.console_panel import ConsolePanel
 from actions_studio.ui.editor_host import EditorFactory
 from actions_studio.ui.editor_tabs import GETTING_STARTED, EditorTabs
 from actions_studio.ui.explorer import Explorer
+from actions_studio.ui.flows.window_mode import FlowsMode
 from actions_studio.ui.getting_started import GettingStartedPage
 from actions_studio.ui.history_panel import HistoryPanel
 from actions_studio.ui.menus import build_menus
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_splitter)
+        self.flows = FlowsMode(self)  # the Flows mode beside the editor area (issue 5)
 
         self.explorer.sig_action_activated.connect(self.open_action)
         self.explorer.sig_new_requested.connect(self.new_action)
@@ -206,6 +208,8 @@ class MainWindow(QMainWindow):
         inside_code = editor is not None and focused is not None and editor.isAncestorOf(focused)
         if isinstance(focused, (QPlainTextEdit, QLineEdit)) and not inside_code:
             getattr(focused, which)()
+        elif self.flows.active():
+            getattr(self.flows.view.stack(), which)()
         elif editor is not None:
             getattr(editor, which)()
 
@@ -427,7 +431,7 @@ class MainWindow(QMainWindow):
             editor = self.tabs.editor(action_id)
             if editor is not None:
                 self.factory.apply_theme(editor, dark)
-        for panel in (self.test_panel, self.problems, self.history, self.getting_started):
+        for panel in (self.test_panel, self.problems, self.history, self.getting_started, self.flows.view):
             panel.set_colours(colours)
         self.banner.setStyleSheet(
             f"#banner {{ background: {colours.error_bg}; border-bottom: 1px solid {colours.error}; }}"
@@ -492,11 +496,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.sig_idle.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.tabs.confirm_close_all():
+        if not self.flows.view.confirm_leave() or not self.tabs.confirm_close_all():
             event.ignore()
             return
         self.save_state()
         self.dispatcher.wait()
+        self.flows.view.shutdown()
         for tab_id in self.tabs.open_ids():
             self.tabs.close_tab(tab_id, ask=False)
         super().closeEvent(event)

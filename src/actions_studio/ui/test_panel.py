@@ -452,6 +452,13 @@ class TestPanel(QWidget):
         self.sig_status_message.emit(f"Ran {len(reports)} fixtures: {failed} failed" if failed
                                      else f"Ran {len(reports)} fixtures: all passed")
 
+    def show_report(self, report: Any) -> None:
+        """Shows a result this panel did not ask for (a flow run on the canvas, issue 5)."""
+        self._last_report = None  # not this action's fixture run: nothing to save as expectation
+        self.expect_button.setEnabled(False)
+        self._shown = ("report", report)
+        self._rerender()
+
     def _rerender(self) -> None:
         if self._shown is None:
             return
