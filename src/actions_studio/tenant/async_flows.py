@@ -15,9 +15,11 @@ log = logging.getLogger("actions_studio.tenant")
 
 def fire(ctx: TenantContext, trigger_id: str, payload: dict[str, Any], *, log_type: Optional[str],
          user_id: Optional[str], client_id: Optional[str] = None, description: Optional[str] = None,
-         user_name: Optional[str] = None, connection: Optional[str] = None) -> None:
+         user_name: Optional[str] = None, connection: Optional[str] = None,
+         execution_id: Optional[str] = None) -> None:
+    """`execution_id`: allocated by the caller when its own log already names this execution."""
     try:
-        run = run_flow(ctx, trigger_id, payload)
+        run = run_flow(ctx, trigger_id, payload, execution_id)
         if run.execution is None and log_type is None:
             return
         with ctx.db.write() as conn:

@@ -31,5 +31,6 @@ class TenantContext:
     continuations: dict[str, Any] = field(default_factory=dict)
 
 
-def get_ctx(request: Request) -> TenantContext:
+async def get_ctx(request: Request) -> TenantContext:
+    # async: a plain `def` dependency would cost a thread-pool hop on every request.
     return request.app.state.ctx

@@ -8,7 +8,6 @@ own writes (one write per login).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
@@ -103,7 +102,12 @@ def _platform_failure(trigger_id: str, actions: list[ActionSource], message: str
             "outcome": {}, "stats": {}, "created_at": stamp, "updated_at": stamp}
 
 
-def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any]) -> FlowRun:
+def has_flow(conn: Connection, trigger_id: str) -> bool:
+    return bool(q.bindings_of(conn, trigger_id))
+
+
+def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any],
+             execution_id: Optional[str] = None) -> FlowRun:
     with ctx.db.read() as conn:
         actions = load_flow(conn, trigger_id)
     if not actions:
@@ -113,7 +117,7 @@ def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any]) -> Fl
         result = ctx.sandbox.run_flow(trigger_id, actions, payload)
     except SandboxError as exc:
         return FlowRun(None, _platform_failure(trigger_id, actions, str(exc), started), str(exc))
-    return FlowRun(result, execution_record(trigger_id, result, started))
+    return FlowRun(result, execution_record(trigger_id, result, started, execution_id))
 
 
 def resume_flow(ctx: TenantContext, continuation: Continuation, query: dict[str, Any],
@@ -147,6 +151,3 @@ def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> No
     else:
         conn.execute(sa.insert(schema.execution).values(**row))
 
-
-def monotonic_ms() -> float:
-    return time.monotonic() * 1000

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -44,27 +45,37 @@ class Passwords:
         self._key = secrets.token_bytes(32)
         self._memo: OrderedDict[bytes, float] = OrderedDict()
         self._lock = threading.Lock()
+        # Each argon2 check holds `memory_kib` of RAM: 50 concurrent logins would need ~1 GB and
+        # gain nothing on a 2-core machine. Checks queue here; a queued check of a password that
+        # was just verified finds it in the memo and skips argon2.
+        self._slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        with self._slots:
+            return self._hasher.hash(password)
 
     def _memo_key(self, stored: str, password: str) -> bytes:
         return hmac.new(self._key, stored.encode() + b"\0" + password.encode("utf-8", "surrogatepass"),
                         hashlib.sha256).digest()
 
+    def _remembered(self, key: bytes) -> bool:
+        with self._lock:
+            expiry = self._memo.get(key)
+            return expiry is not None and expiry > time.monotonic()
+
     def verify(self, stored: str | None, password: str) -> bool:
         if not stored or not isinstance(password, str):
             return False
         key = self._memo_key(stored, password) if self._ttl_s > 0 else b""
-        if key:
-            with self._lock:
-                expiry = self._memo.get(key)
-                if expiry is not None and expiry > time.monotonic():
-                    return True
-        try:
-            self._hasher.verify(stored, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+        if key and self._remembered(key):
+            return True
+        with self._slots:
+            if key and self._remembered(key):
+                return True
+            try:
+                self._hasher.verify(stored, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
         if key:
             with self._lock:
                 self._memo[key] = time.monotonic() + self._ttl_s

@@ -26,7 +26,8 @@ def _bearer(request: Request) -> str:
 def require(scope: str) -> Callable[..., Claims]:
     """A dependency: 401 without a valid token, 403 without `scope`, 429 past the client's rate."""
 
-    def dependency(request: Request, ctx: TenantContext = Depends(get_ctx)) -> Claims:
+    # async on purpose: an RS256 check is ~50 µs, cheaper than a hop to the thread pool.
+    async def dependency(request: Request, ctx: TenantContext = Depends(get_ctx)) -> Claims:
         token = _bearer(request)
         try:
             claims = ctx.key.verify(token, audience=ctx.config.management_audience,

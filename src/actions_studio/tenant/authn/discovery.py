@@ -12,12 +12,12 @@ router = APIRouter(tags=["discovery"])
 
 
 @router.get("/.well-known/jwks.json")
-def jwks(ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+async def jwks(ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     return {"keys": [ctx.key.public_jwk]}
 
 
 @router.get("/.well-known/openid-configuration")
-def openid_configuration(ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+async def openid_configuration(ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     base = ctx.config.base_url
     return {
         "issuer": ctx.config.issuer,

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from .. import async_flows
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, OAuthError
-from ..flows import run_flow, store_execution
+from ..flows import has_flow, run_flow, store_execution
+from ..store import new_id
 from ..logs import log_failed_actions, write_log
 from ..management.users import insert_user, normal_email
 from ..passwords import PasswordPolicyError, check_policy
@@ -85,8 +86,12 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
         err = outcome["validation_error"]
         error = signup_error(400, str(err.get("code") or "invalid_signup"), str(err.get("message") or ""))
     changes = outcome.get("user") or {}
+    post_id = None
     with ctx.db.write() as conn:
         store_execution(conn, run.execution)
+        # The `ss` log also names the post-user-registration execution that runs after the
+        # response (Auth0 has no log of its own for it), so the studio can find it.
+        post_id = new_id() if error is None and has_flow(conn, "post-user-registration") else None
         if error is None:
             fields = {**{k: v for k, v in profile.items() if v is not None}, "username": username,
                       "user_metadata": _merge(metadata, changes.get("user_metadata")),
@@ -99,7 +104,8 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
         write_log(conn, "fs" if error else "ss", description=error.description if error else None,
                   client_id=client["client_id"], client_name=client["name"],
                   user_id=None if error else row["user_id"], user_name=email,
-                  connection=connection["name"], ip=req.get("ip"), execution_ids=run.execution_ids)
+                  connection=connection["name"], ip=req.get("ip"),
+                  execution_ids=run.execution_ids + ([post_id] if post_id else []))
         if run.status in ("error", "timeout"):
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
@@ -107,7 +113,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
     post_event = {"user": event_user(row), "connection": connection_event(connection), "request": req,
                   "secrets": {}, "tenant": {"id": ctx.tenant_id}}
     background.add_task(async_flows.fire, ctx, "post-user-registration", post_event, log_type=None,
-                        user_id=row["user_id"], client_id=client["client_id"])
+                        user_id=row["user_id"], client_id=client["client_id"], execution_id=post_id)
     out = user_json(row)
     return {"_id": row["user_id"].split("|", 1)[1], "email": out["email"], "email_verified": False,
             **{k: out[k] for k in ("username", "user_metadata", *PROFILE) if k in out}}

@@ -17,7 +17,7 @@ class Page:
         return self.page * self.per_page
 
 
-def paging(
+async def paging(
     page: int = Query(0, ge=0, le=1_000_000, description="0-based page index; past the end: empty"),
     per_page: int = Query(50, ge=1, le=100, description="results per page (1-100)"),
 ) -> Page:

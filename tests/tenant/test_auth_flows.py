@@ -1,0 +1,197 @@
+"""Issue 6, section 3/4: every auth endpoint fires its trigger; results, logs and executions."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import jwt
+import pytest
+from auth0.authentication import Passwordless
+from auth0.authentication.exceptions import Auth0Error
+
+from .conftest import clear_flow, deploy_flow
+
+
+def _login(tenant, **extra):
+    c = tenant.creds
+    return tenant.app_tokens().login(c["demo_user"]["email"], c["demo_user"]["password"],
+                                     realm=c["connection"], **extra)
+
+
+def _wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_deny_is_403_access_denied_and_metadata_before_it_is_kept(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-login", [(unique("mark"), '''
+def on_execute_post_login(event, api):
+    api.user.set_user_metadata("seen_deny", True)
+'''), (unique("deny"), '''
+def on_execute_post_login(event, api):
+    api.access.deny("Your account is on hold.")
+''')])
+    with pytest.raises(Auth0Error) as denied:
+        _login(tenant)
+    assert denied.value.status_code == 403
+    assert denied.value.error_code == "access_denied" and denied.value.message == "Your account is on hold."
+    log = next(entry for entry in mgmt.logs.list(per_page=5) if entry.type == "f")
+    assert log.description == "Your account is on hold." and log.details["actions"]["executions"]
+    user = mgmt.users.get(log.user_id)
+    assert user.user_metadata["seen_deny"] is True
+    clear_flow(mgmt, "post-login")
+
+
+def test_multifactor_enable_is_403_mfa_required_with_a_token(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-login", [(unique("mfa"), '''
+def on_execute_post_login(event, api):
+    api.multifactor.enable("any")
+''')])
+    with pytest.raises(Auth0Error) as mfa:
+        _login(tenant)
+    assert mfa.value.status_code == 403 and mfa.value.error_code == "mfa_required"
+    assert jwt.decode(mfa.value.content["mfa_token"], options={"verify_signature": False})["gty"] == "mfa"
+    clear_flow(mgmt, "post-login")
+
+
+def test_a_failing_action_is_logged_with_its_error_class(tenant, mgmt, unique) -> None:
+    name = unique("crash")
+    deploy_flow(mgmt, "post-login", [(name, '''
+def on_execute_post_login(event, api):
+    print("about to fail")
+    raise RuntimeError("upstream is down")
+''')])
+    with pytest.raises(Auth0Error) as failed:
+        _login(tenant)
+    assert failed.value.status_code == 403 and "upstream is down" in failed.value.message
+    entry = next(e for e in mgmt.logs.list(per_page=5) if e.type == "actions_execution_failed")
+    assert entry.details["error_class"] == "action_error" and entry.details["action_name"] == name
+    execution = mgmt.actions.executions.get(entry.details["execution_id"])
+    result = execution.results[0]
+    assert result.error.id == "RuntimeError" and result.error.msg == "upstream is down"
+    assert result.model_extra["logs"] == "about to fail\n"
+    clear_flow(mgmt, "post-login")
+
+
+def test_logins_count_and_roles_reach_the_event(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-login", [(unique("stats"), '''
+def on_execute_post_login(event, api):
+    api.access_token.set_custom_claim("https://s/count", event.stats.logins_count)
+    api.access_token.set_custom_claim("https://s/protocol", event.transaction.protocol)
+''')])
+    first = jwt.decode(_login(tenant)["access_token"], options={"verify_signature": False})
+    second = jwt.decode(_login(tenant)["access_token"], options={"verify_signature": False})
+    assert second["https://s/count"] == first["https://s/count"] + 1
+    assert first["https://s/protocol"] == "oauth2-resource-owner"
+    clear_flow(mgmt, "post-login")
+
+
+def test_password_change_through_patch_fires_post_change_password(tenant, mgmt, unique) -> None:
+    name = unique("pcp")
+    deploy_flow(mgmt, "post-change-password", [(name, '''
+def on_execute_post_change_password(event, api):
+    print("changed for", event.user.email)
+''')])
+    email = f"{unique('pw')}@example.com"
+    user = mgmt.users.create(connection=tenant.creds["connection"], email=email, password="first password 1")
+    mgmt.users.update(user.user_id, password="second password 2")
+    entry = _wait_for(lambda: next((e for e in mgmt.logs.list(per_page=10) if e.type == "scp"
+                                    and e.user_id == user.user_id), None))
+    execution = mgmt.actions.executions.get(entry.details["actions"]["executions"][0])
+    assert execution.trigger_id == "post-change-password"
+    assert execution.results[0].model_extra["logs"] == f"changed for {email}\n"
+    token = tenant.app_tokens().login(email, "second password 2", realm=tenant.creds["connection"])
+    assert token["access_token"]
+    with pytest.raises(Auth0Error):
+        tenant.app_tokens().login(email, "first password 1", realm=tenant.creds["connection"])
+    clear_flow(mgmt, "post-change-password")
+    mgmt.users.delete(user.user_id)
+
+
+def test_signup_fires_post_user_registration_after_the_response(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-user-registration", [(unique("welcome"), '''
+def on_execute_post_user_registration(event, api):
+    print("welcome", event.user.user_id)
+''')])
+    email = f"{unique('reg')}@example.com"
+    with httpx.Client(base_url=tenant.base_url) as http:
+        made = http.post("/dbconnections/signup", json={
+            "client_id": tenant.creds["application"]["client_id"], "email": email,
+            "password": "long enough pw", "connection": tenant.creds["connection"]}).json()
+
+    def executed():
+        with tenant.http(tenant.management_token()) as http:
+            for entry in http.get("/api/v2/logs", params={"per_page": 50}).json()["logs"]:
+                for ex in (entry.get("details") or {}).get("actions", {}).get("executions", []):
+                    body = http.get(f"/api/v2/actions/executions/{ex}").json()
+                    if body["trigger_id"] == "post-user-registration" and made["_id"] in body["results"][0]["logs"]:
+                        return body
+        return None
+
+    assert _wait_for(executed)["status"] == "final"
+    clear_flow(mgmt, "post-user-registration")
+
+
+def test_passwordless_sms_runs_send_phone_message_with_the_code(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "send-phone-message", [(unique("sms"), '''
+def on_execute_send_phone_message(event, api):
+    print("to", event.message_options.recipient, "code", event.message_options.code)
+''')])
+    a = tenant.creds["application"]
+    sent = Passwordless(tenant.domain, a["client_id"], client_secret=a["client_secret"],
+                        protocol="http").sms("+4915112345678")
+    assert sent["phone_number"] == "+4915112345678"
+    entry = next(e for e in mgmt.logs.list(per_page=5) if e.type == "gd_send_sms")
+    execution = mgmt.actions.executions.get(entry.details["actions"]["executions"][0])
+    logs = execution.results[0].model_extra["logs"]
+    assert logs.startswith("to +4915112345678 code ") and len(logs.split()[-1]) == 6
+    clear_flow(mgmt, "send-phone-message")
+
+
+def test_redirect_suspends_and_continue_resumes_to_a_code(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-login", [(unique("redirect"), '''
+def on_execute_post_login(event, api):
+    api.redirect.send_user_to("https://consent.example/ask", query={"who": event.user.email})
+
+def on_continue_post_login(event, api):
+    api.access_token.set_custom_claim("https://r/answer", event.request.query["answer"])
+'''), (unique("after"), '''
+def on_execute_post_login(event, api):
+    api.id_token.set_custom_claim("https://r/after", True)
+''')])
+    c = tenant.creds
+    callback = "http://127.0.0.1:9/callback"
+    with httpx.Client(base_url=tenant.base_url, follow_redirects=False) as http:
+        page = http.get("/authorize", params={"client_id": c["application"]["client_id"],
+                                              "redirect_uri": callback, "response_type": "code",
+                                              "scope": "openid profile", "state": "xyz"})
+        assert page.status_code == 200
+        login_id = page.text.split('name="login" value="')[1].split('"')[0]
+        out = http.post("/u/login", data={"login": login_id, "username": c["demo_user"]["email"],
+                                          "password": c["demo_user"]["password"]})
+        assert out.status_code == 302
+        target = urlsplit(out.headers["location"])
+        assert target.netloc == "consent.example"
+        query = parse_qs(target.query)
+        assert query["who"] == [c["demo_user"]["email"]]
+        back = http.get("/continue", params={"state": query["state"][0], "answer": "yes"})
+        assert back.status_code == 302
+        final = parse_qs(urlsplit(back.headers["location"]).query)
+        assert final["state"] == ["xyz"]
+        tokens = http.post("/oauth/token", data={
+            "grant_type": "authorization_code", "client_id": c["application"]["client_id"],
+            "client_secret": c["application"]["client_secret"], "code": final["code"][0],
+            "redirect_uri": callback}).json()
+        access = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+        ident = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+        assert access["https://r/answer"] == "yes" and ident["https://r/after"] is True
+        again = http.get("/continue", params={"state": query["state"][0]})
+        assert again.status_code == 400
+    clear_flow(mgmt, "post-login")
