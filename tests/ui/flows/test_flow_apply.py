@@ -178,7 +178,7 @@ def test_undeployed_other_trigger_and_deleted_actions_block_apply(flows, qtbot):
         "draft-only wins (it runs later)",
     ]
     assert not view.apply_button.isEnabled()
-    assert [s.severity for s in view.canvas.states] == [None, "error", "error", None]
+    assert [s.severity for s in view.canvas.states] == ["warning", "error", "error", None]
     flows.window.session.delete_action(ids["block-banned"], force=True)
     assert "⛔ Blocks Apply: an action of this flow no longer exists" in _shown_problems(view)
     assert view.canvas.states[-1].name == "(deleted action)"
