@@ -151,10 +151,17 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
     return _redirect_result(ctx, tx, pending, run_login(ctx, tx))
 
 
-@router.api_route("/continue", methods=["GET", "POST"], response_class=RedirectResponse)
+@router.get("/continue", response_class=RedirectResponse)
 async def continue_login(request: Request, state: str = Query(..., max_length=512),
                          ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
-    params = await read_params(request) if request.method == "POST" else {}
+    return await run_in_threadpool(_continue, ctx, state, dict(request.query_params))
+
+
+@router.post("/continue", response_class=RedirectResponse)
+async def continue_login_form(request: Request, state: str = Query(..., max_length=512),
+                              ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
+    """A form post back (Auth0 accepts both): body fields join the query."""
+    params = await read_params(request)
     query = {**dict(request.query_params), **{k: v for k, v in params.items() if isinstance(v, str)}}
     return await run_in_threadpool(_continue, ctx, state, query)
 

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _printable(value: str) -> str:
+def _printable(value: Optional[str]) -> Optional[str]:
+    if value is None:  # PATCH: the field may be absent or null
+        return None
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
     if not value.strip():
