@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -189,3 +190,23 @@ def test_deep_recursion_is_reported_compactly(sandbox: Sandbox, event) -> None:
     error = run(sandbox, code, event).actions[0].error
     assert error.type == "RecursionError" and error.line == 2
     assert "Previous line repeated" in error.traceback and len(error.traceback) < 5000
+
+
+def test_the_zygote_and_its_forking_helper_stay_single_threaded(sandbox: Sandbox, event) -> None:
+    # PITFALLS.md: a forked copy of a threaded process can deadlock. Threads of actions (allowed)
+    # live in the children only.
+    code = "import threading\ndef on_execute_post_login(event, api):\n    threading.Thread(target=print).start()\n"
+    assert run(sandbox, code, event).status == "success"
+    zygote = sandbox.zygote_pid
+    helpers = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == zygote]
+    assert helpers, "the forking helper is missing"
+    for pid in [zygote, *helpers]:
+        assert len(os.listdir(f"/proc/{pid}/task")) == 1, pid
+
+
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
