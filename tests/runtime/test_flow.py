@@ -118,20 +118,22 @@ def test_redirect_suspends_and_resume_runs_continue_then_the_rest(sandbox: Sandb
 
 
 def test_one_budget_covers_the_whole_flow(sandbox: Sandbox, event) -> None:
+    # Each action alone fits the 1.2 s budget; two of them do not.
     nap = "import time\ndef on_execute_post_login(event, api):\n    time.sleep(0.7)\n"
     started = time.monotonic()
-    result = sandbox.run_flow("post-login", [src("a", nap), src("b", nap), src("c", nap)], event, timeout_s=1)
+    result = sandbox.run_flow("post-login", [src("a", nap), src("b", nap), src("c", nap)], event, timeout_s=1.2)
     assert time.monotonic() - started < 5
     assert result.status == "timeout"
     assert statuses(result) == [("a", "success"), ("b", "timeout"), ("c", "skipped")]
 
 
 def test_a_resume_gets_a_fresh_budget(sandbox: Sandbox, event) -> None:
+    # Each phase fits the 1.5 s budget; both together would not.
     slow = ("import time\n"
-            "def on_execute_post_login(event, api):\n    time.sleep(0.6)\n"
+            "def on_execute_post_login(event, api):\n    time.sleep(0.9)\n"
             "    api.redirect.send_user_to('https://x.example')\n"
-            "def on_continue_post_login(event, api):\n    time.sleep(0.6)\n")
-    suspended = sandbox.run_flow("post-login", [src("slow", slow)], event, timeout_s=1)
+            "def on_continue_post_login(event, api):\n    time.sleep(0.9)\n")
+    suspended = sandbox.run_flow("post-login", [src("slow", slow)], event, timeout_s=1.5)
     assert suspended.status == "suspended"
     assert sandbox.resume(suspended.continuation, {}).status == "success"
 
