@@ -7,14 +7,18 @@ The bundle is built once per session (~45 s on two cores) into a temp folder; it
 
 from __future__ import annotations
 
+import base64
 import configparser
 import importlib.util
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -192,6 +196,59 @@ def test_bundled_studio_window_opens(bundle: Path, tmp_path: Path) -> None:
     done = run_bundled(bundle, home=tmp_path, extra_env={"ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "idle" in done.stdout.splitlines()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def claims_of(jwt: str) -> dict:
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.mark.slow
+def test_bundle_syncs_the_sample_project_and_a_login_gets_its_claim(bundle: Path, tmp_path: Path) -> None:
+    # The README's walkthrough with the bundle alone: import, sync to the Local tenant (the
+    # bundle starts itself as the tenant, whose flows run in its zygote), serve, log in.
+    for args in (["import", str(REPO / "examples" / "acme")], ["sync", "--yes"], ["sync", "--dry-run"]):
+        done = run_bundled(bundle, *args, home=tmp_path, timeout=180)
+        assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
+    data = tmp_path / "studio" / "local-tenant"
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    server = subprocess.Popen([str(bundle), "tenant", "serve", "--port", str(port), "--data", str(data)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    try:
+        creds = data / "credentials.json"
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read().decode(errors="replace")
+            doc = json.loads(creds.read_text()) if creds.exists() else {}
+            if doc.get("base_url", "").endswith(f":{port}"):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    pass
+            assert time.monotonic() < deadline, "the bundled tenant did not start within 60 s"
+            time.sleep(0.1)
+        body = {"grant_type": "password", "username": doc["demo_user"]["email"],
+                "password": doc["demo_user"]["password"], "client_id": doc["application"]["client_id"],
+                "client_secret": doc["application"]["client_secret"],
+                "audience": doc["api"]["identifier"], "scope": "openid email"}
+        request = urllib.request.Request(f"{doc['base_url']}/oauth/token", data=json.dumps(body).encode(),
+                                         headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            tokens = json.load(answer)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+    # add-roles-claims of examples/acme ran in the tenant's post-login flow
+    assert "https://acme.example/roles" in claims_of(tokens["access_token"])
 
 
 @pytest.mark.slow
