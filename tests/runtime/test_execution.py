@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from actions_studio.runtime import ActionSource, EventTooLargeError, Sandbox
-from actions_studio.triggers import EventValidationError
+from actions_studio.triggers import TRIGGERS, EventValidationError
 
 HELLO = """
 import logging, sys
@@ -210,3 +210,15 @@ def _ppid(pid: int) -> int:
             return int(fh.read().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return -1
+
+
+@pytest.mark.parametrize("trigger_id", sorted(TRIGGERS))
+def test_every_trigger_runs_its_handler_on_its_sample_event(sandbox: Sandbox, trigger_id: str) -> None:
+    trigger = TRIGGERS[trigger_id]
+    code = (f"def {trigger.execute_handler}(event, api):\n"
+            "    api.cache.set('seen', 'yes')\n"
+            "    print(type(event).__name__)\n")
+    result = sandbox.run_action(trigger_id, ActionSource("t", code), trigger.sample_event())
+    assert result.status == "success", result.actions[0].error
+    assert result.trigger == trigger_id
+    assert result.actions[0].logs == f"{trigger.event_model.__name__}\n"
