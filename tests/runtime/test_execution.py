@@ -222,3 +222,23 @@ def test_every_trigger_runs_its_handler_on_its_sample_event(sandbox: Sandbox, tr
     assert result.status == "success", result.actions[0].error
     assert result.trigger == trigger_id
     assert result.actions[0].logs == f"{trigger.event_model.__name__}\n"
+
+
+def test_each_execution_has_its_own_work_dir_removed_afterwards(sandbox: Sandbox, event) -> None:
+    import time
+
+    code = (
+        "import os, tempfile\n"
+        "def on_execute_post_login(event, api):\n"
+        "    with open('scratch.txt', 'w') as fh:\n"
+        "        fh.write('x')\n"
+        "    print(os.getcwd(), os.environ['HOME'] == os.getcwd() == tempfile.gettempdir())\n"
+    )
+    first = run(sandbox, code, event).actions[0].logs.split()
+    second = run(sandbox, code, event).actions[0].logs.split()
+    assert first[1] == second[1] == "True"
+    assert first[0] != second[0]
+    deadline = time.monotonic() + 5
+    while os.path.exists(first[0]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not os.path.exists(first[0])
