@@ -282,6 +282,7 @@ class FlowsView(QWidget):
             return False
         self.sig_status_message.emit(f"Applied the {self.trigger_id} flow ({len(design)} actions)")
         self._refresh()
+        self.canvas.setFocus()  # the Apply button just disabled itself; keep the keys on the flow
         return True
 
     # -- switching triggers -------------------------------------------------------------------------

@@ -117,9 +117,10 @@ class CardItem(QGraphicsItem):
         if s.light is not None:
             fg, _bg = status_colours(s.light.status, c)
             text = s.light.text()
-            w = sfm.horizontalAdvance(text)
+            light_font = _font(-0.5, bold=True)
+            w = QFontMetricsF(light_font).horizontalAdvance(text)
             run_left = right - w
-            painter.setFont(_font(-0.5, bold=True))
+            painter.setFont(light_font)
             painter.setPen(QColor(fg))
             painter.drawText(QRectF(run_left - 4, CARD_H - 28, w + 8, 22),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)

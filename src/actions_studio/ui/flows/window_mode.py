@@ -95,11 +95,8 @@ class FlowsMode(QObject):
 
     def on_view_run_finished(self, report: Any) -> None:
         self.window.test_panel.show_report(report)
+        # Only brought to the front, not resized: the lit cards are what the user is looking at.
         self.window.bottom.setCurrentWidget(self.window.test_panel)
-        splitter = self.window.center_splitter
-        top, bottom = splitter.sizes()
-        if bottom < (top + bottom) * 0.38:  # the result needs room to be read
-            splitter.setSizes([int((top + bottom) * 0.58), int((top + bottom) * 0.42)])
 
     def on_view_pending_changed(self, pending: bool) -> None:
         self.flows_action.setText("Flows •" if pending else "Flows")
