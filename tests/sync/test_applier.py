@@ -10,8 +10,8 @@ from actions_studio.services import actions, flows, secrets
 from actions_studio.services.sync import MissingSecretsError, SyncSession, ensure_local_profile, local_snapshot
 from actions_studio.sync.client import Connection
 from actions_studio.sync.planner import PlanOptions
-from tests.sync.conftest import open_workspace
-from tests.sync.fake_tenant import FakeTenant
+from .conftest import open_workspace
+from .fake_tenant import FakeTenant
 
 CODE = "def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim('n', {n})\n"
 

@@ -40,6 +40,7 @@ from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
+from actions_studio.ui.sync.hooks import install as install_sync
 from actions_studio.ui.test_panel import TestPanel
 
 BOTTOM_TABS = ("Test", "Console", "Problems", "History")
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
+        install_sync(self)  # Sync menu (Ctrl+Shift+S), tenant switcher, status-bar state (issue 7)
         self.theme_choice = settings.string("appearance/theme", "system")
         self.apply_theme()
         QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
@@ -502,6 +504,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.dispatcher.wait()
         self.flows.view.shutdown()
+        self.sync_ui.shutdown()
         for tab_id in self.tabs.open_ids():
             self.tabs.close_tab(tab_id, ask=False)
         super().closeEvent(event)

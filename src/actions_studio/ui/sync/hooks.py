@@ -1,0 +1,101 @@
+"""Adds sync to the studio window: a Sync menu (Sync… Ctrl+Shift+S, a tenant switcher, the
+profile editor) and a status-bar button showing the active tenant and whether the workspace is
+in sync. The main window calls `install` once; everything else lives here."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton
+
+from actions_studio.ui.sync.controller import SyncController
+from actions_studio.ui.sync.dialog import SyncDialog
+from actions_studio.ui.sync.tenants_dialog import TenantsDialog
+
+SYNC_SHORTCUT = "Ctrl+Shift+S"
+STATE_COLOURS = {"in-sync": "#1a7f37", "pending": "#9a6700", "conflict": "#cf222e", "error": "#cf222e"}
+
+
+class SyncUi:
+    """The window's sync pieces; `window.sync_ui` after `install(window)`."""
+
+    def __init__(self, window: QMainWindow, controller: SyncController) -> None:
+        self.window = window
+        self.controller = controller
+        self.dialog: Optional[SyncDialog] = None
+        self.tenants_dialog: Optional[TenantsDialog] = None
+        self.menu = QMenu("S&ync", window)
+        self.sync_action = QAction("&Sync with tenant…", window)
+        self.sync_action.setShortcut(QKeySequence(SYNC_SHORTCUT))
+        self.sync_action.setStatusTip("Review the plan and apply it: push, pull, resolve conflicts")
+        self.sync_action.triggered.connect(self.open_sync)
+        self.menu.addAction(self.sync_action)
+        self.switch_menu = self.menu.addMenu("&Active tenant")
+        self.switch_menu.aboutToShow.connect(self.fill_switcher)
+        self.tenants_action = QAction("&Tenants…", window)
+        self.tenants_action.triggered.connect(self.open_tenants)
+        self.menu.addAction(self.tenants_action)
+        bar = window.menuBar()
+        menus = bar.actions()
+        # Before Help, as IDEs place their VCS/deploy menus.
+        bar.insertMenu(menus[-1], self.menu) if menus else bar.addMenu(self.menu)
+
+        self.status_button = QPushButton()
+        self.status_button.setFlat(True)
+        self.status_button.setObjectName("syncStatus")
+        self.status_button.setToolTip(f"Active tenant and sync state — click to sync ({SYNC_SHORTCUT})")
+        self.status_button.clicked.connect(self.open_sync)
+        window.statusBar().insertPermanentWidget(0, self.status_button)
+        controller.sig_status_changed.connect(self.on_controller_status_changed)
+        self.on_controller_status_changed(*controller.status())
+
+    def fill_switcher(self) -> None:
+        self.switch_menu.clear()
+        group = QActionGroup(self.switch_menu)
+        for name in self.controller.tenants():
+            action = self.switch_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name == self.controller.tenant)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, n=name: self.controller.set_tenant(n))
+
+    def on_controller_status_changed(self, text: str, state: str) -> None:
+        self.status_button.setText(text)
+        colour = STATE_COLOURS.get(state)
+        self.status_button.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def open_sync(self) -> SyncDialog:
+        if self.dialog is None:
+            self.dialog = SyncDialog(self.controller, self.window)
+            self.dialog.tenants_button.clicked.connect(self.open_tenants)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.refresh()
+        return self.dialog
+
+    def open_tenants(self) -> TenantsDialog:
+        if self.tenants_dialog is None:
+            self.tenants_dialog = TenantsDialog(self.controller, self.window)
+            self.tenants_dialog.finished.connect(lambda _r: self.dialog and self.dialog.fill_tenants())
+        self.tenants_dialog.reload(select=self.controller.tenant)
+        self.tenants_dialog.show()
+        return self.tenants_dialog
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+
+def install(window: Any, **controller_options: Any) -> SyncUi:
+    session = window.session
+    controller = SyncController(session.ws, parent=window, **controller_options)
+    ui = SyncUi(window, controller)
+    session.sig_action_changed.connect(lambda _id: controller.mark_local_change())
+    session.sig_actions_changed.connect(controller.mark_local_change)
+    # Pulled actions and versions: every panel re-reads what it shows.
+    controller.sig_workspace_changed.connect(session.sig_actions_changed.emit)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(controller.shutdown)  # the bundled tenant never outlives the studio
+    window.sync_ui = ui
+    return ui
