@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,10 +23,10 @@ ACME = REPO / "examples" / "acme"
 NOT_EXPORTED = {"README.md"}
 
 
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ACTIONS_STUDIO_HOME": str(home)}
+def cli(cwd: Path, *args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ACTIONS_STUDIO_HOME": str(home or cwd)}
     return subprocess.run([sys.executable, "-m", "actions_studio", *args], capture_output=True,
-                          text=True, timeout=300, env=env, cwd=home)
+                          text=True, timeout=300, env=env, cwd=cwd)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -86,3 +88,45 @@ def test_acme_reimport_changes_nothing(imported: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["created"] == [] and report["changed"] == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_acme_synced_to_the_local_tenant_shows_its_claim_at_login(tmp_path: Path) -> None:
+    # The README walkthrough's last steps: sync to the Local tenant, serve it, log in with
+    # examples/login.py and see the claim a post-login action set.
+    home = tmp_path / "home"
+    for args in (("import", str(ACME)), ("sync", "--yes"), ("sync", "--dry-run")):
+        done = cli(tmp_path, *args, home=home)
+        assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
+    data = home / "local-tenant"
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                               "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read().decode(errors="replace")
+            creds = data / "credentials.json"
+            if creds.exists() and json.loads(creds.read_text()).get("base_url", "").endswith(f":{port}"):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    pass
+            assert time.monotonic() < deadline, "the tenant did not start within 60 s"
+            time.sleep(0.1)
+        login = subprocess.run([sys.executable, str(REPO / "examples" / "login.py"), "--data", str(data)],
+                               capture_output=True, text=True, timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+    assert login.returncode == 0, login.stderr
+    assert '"https://acme.example/roles": [' in login.stdout  # set by add-roles-claims in the tenant
