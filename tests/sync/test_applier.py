@@ -111,3 +111,21 @@ def test_remote_edit_is_pulled_and_both_edits_conflict(ws) -> None:
     assert s.apply(keep).ok
     assert fake.actions[rid].draft.code == "# mine\n"
     assert s.plan().in_sync
+
+
+def test_a_secret_dropped_in_the_workspace_is_left_on_the_tenant_and_reported(ws) -> None:
+    fake = FakeTenant()
+    seed(ws, count=1, versions=1)
+    secrets.set_secret(ws, "act0", "OLD_KEY", "old-value-1")
+    actions.deploy(ws, "act0")
+    s = session(ws, fake)
+    assert s.apply(s.plan()).ok
+    secrets.delete_secret(ws, "act0", "OLD_KEY")
+    actions.deploy(ws, "act0")
+    plan = s.plan()
+    item = plan.items[0]
+    assert any("OLD_KEY" in note for note in item.notes)
+    assert s.apply(plan).ok
+    rid = next(iter(fake.actions))
+    assert "OLD_KEY" in fake.actions[rid].draft.secret_names  # not deleted
+    assert s.plan().in_sync

@@ -225,6 +225,11 @@ class Applier:
         assert step.local_id and step.base is not None
         self._save(step.local_id, step.base)
 
+    def _record_draft(self, step: Step) -> None:
+        assert step.local_id and step.content
+        base = self.bases[step.local_id]
+        self._save(step.local_id, replace(base, draft=step.content, name=step.name or base.name))
+
     def _record_flow(self, step: Step) -> None:
         assert step.trigger_id is not None
         self.ws.save_flow_base(step.trigger_id, step.flow)

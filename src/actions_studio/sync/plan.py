@@ -18,7 +18,7 @@ from actions_studio.sync.model import ActionBase, Content
 Change = Literal["create", "update", "deploy", "bind", "reorder", "unbind", "delete", "pull",
                  "import", "conflict", "nothing"]
 Op = Literal["create", "deploy", "update_draft", "set_flow", "delete", "pull_action",
-             "import_action", "pull_flow", "delete_local", "record_action", "record_flow", "forget"]
+             "import_action", "pull_flow", "delete_local", "record_draft", "record_action", "record_flow", "forget"]
 Side = Literal["local", "remote"]
 
 PHASE_ACTIONS, PHASE_FLOWS, PHASE_UNBIND, PHASE_DELETE = 0, 1, 2, 3

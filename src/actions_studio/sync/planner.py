@@ -110,9 +110,14 @@ def _push_steps(local: LocalAction, remote: Optional[RemoteAction],
                           remote_number=number))
         current = version.content
     renamed = remote is not None and remote.name != local.name
-    if renamed or not local.draft.same_as(current) or (remote is None and new_versions
-                                                        and local.draft != current):
+    if renamed or not local.draft.same_as(current):
         steps.append(Step("update_draft", key, f"update the draft of {local.name}",
+                          local_id=key, remote_id=remote_id, name=local.name, content=local.draft))
+    elif local.draft.normalised() != current.normalised():
+        # The tenant already has it (it keeps secret names the workspace dropped: they are
+        # reported, never deleted); only the base must learn the workspace's draft, or the
+        # next plan would see a change that was never there.
+        steps.append(Step("record_draft", key, f"record the draft of {local.name}",
                           local_id=key, remote_id=remote_id, name=local.name, content=local.draft))
     words = []
     if remote is None:
@@ -126,7 +131,7 @@ def _push_steps(local: LocalAction, remote: Optional[RemoteAction],
     if steps and steps[-1].op == "update_draft":
         words.append("update draft")
     change = "create" if remote is None else ("deploy" if new_versions else "update")
-    return steps, change, ", ".join(words)
+    return steps, change, ", ".join(words) or "record the workspace's draft (the tenant has it)"
 
 
 def _pull_step(local: Optional[LocalAction], remote: RemoteAction,

@@ -32,13 +32,14 @@ class ClientCredentials:
         self._timeout_s = timeout_s
         self._clock = clock
         self._token: str | None = None
-        self._renew_at = 0.0
+        self.renew_at = 0.0
+        self.lifetime_s = 0.0
         self._lock = threading.Lock()
         self.fetches = 0  # how many tokens were requested (tests check renewal)
 
     def __call__(self) -> str:
         with self._lock:
-            if self._token is None or self._clock() >= self._renew_at:
+            if self._token is None or self._clock() >= self.renew_at:
                 self._fetch()
             assert self._token is not None
             return self._token
@@ -66,5 +67,6 @@ class ClientCredentials:
             ) from None
         self._token = answer["access_token"]
         lifetime = float(answer.get("expires_in", 3600))
-        self._renew_at = self._clock() + max(lifetime - RENEW_BEFORE_S, lifetime / 2)
+        self.lifetime_s = lifetime
+        self.renew_at = self._clock() + max(lifetime - RENEW_BEFORE_S, lifetime / 2)
         self.fetches += 1

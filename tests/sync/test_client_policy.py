@@ -1,0 +1,83 @@
+"""The client's retry policy (429 waits for Retry-After, a 401 renews the token once, a lost
+connection is reported at once) and token renewal before expiry."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from auth0.management.core.api_error import ApiError
+
+from actions_studio.sync.client import MAX_RETRY_AFTER_S, Connection, TenantClient
+from actions_studio.sync.errors import TenantAuthError, TenantRefusedError, TenantUnreachableError
+from actions_studio.sync.token import RENEW_BEFORE_S, ClientCredentials
+
+from .tenant_fixtures import tenant_host  # noqa: F401 - fixture
+
+
+@pytest.fixture
+def client():
+    slept: list[float] = []
+    with TenantClient(Connection("http://127.0.0.1:9", "id", "secret"), sleep=slept.append) as c:
+        c.slept = slept  # type: ignore[attr-defined]
+        yield c
+
+
+def answers(*outcomes):
+    queue = list(outcomes)
+
+    def call():
+        outcome = queue.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return call
+
+
+def test_429_waits_for_retry_after_then_succeeds(client) -> None:
+    busy = ApiError(status_code=429, headers={"Retry-After": "2"}, body={"message": "slow down"})
+    huge = ApiError(status_code=429, headers={"retry-after": "3600"}, body={})
+    assert client._call("list", answers(busy, huge, "ok")) == "ok"
+    assert client.slept == [2.0, MAX_RETRY_AFTER_S]
+
+
+def test_endless_429_gives_up_with_a_message(client) -> None:
+    busy = ApiError(status_code=429, headers={}, body={"message": "rate limited"})
+    with pytest.raises(TenantRefusedError, match="429: rate limited"):
+        client._call("list actions", answers(*[busy] * 10))
+    assert len(client.slept) == 5 and client.slept[:3] == [0.5, 1.0, 2.0]
+
+
+def test_401_renews_the_token_once(client) -> None:
+    expired = ApiError(status_code=401, headers={}, body={"message": "expired"})
+    assert client._call("x", answers(expired, "ok")) == "ok"
+    with pytest.raises(TenantAuthError):
+        client._call("x", answers(expired, expired))
+
+
+def test_lost_connection_is_reported_at_once(client) -> None:
+    with pytest.raises(TenantUnreachableError, match="cannot reach http://127.0.0.1:9"):
+        client._call("deploy", answers(httpx.ConnectError("refused")))
+    with pytest.raises(TenantUnreachableError, match="in time"):
+        client._call("deploy", answers(httpx.ReadTimeout("slow")))
+    with pytest.raises(TenantUnreachableError):
+        client.list_actions()  # nothing listens on port 9: a token cannot be had either
+
+
+def test_token_is_reused_then_renewed_before_expiry(tenant_host) -> None:  # noqa: F811
+    conn = tenant_host.connection()
+    now = [1000.0]
+    token = ClientCredentials(conn.base_url, conn.client_id, conn.client_secret, conn.audience,
+                              clock=lambda: now[0])
+    first = token()
+    assert token() == first and token.fetches == 1
+    assert token.renew_at <= 1000.0 + token.lifetime_s - RENEW_BEFORE_S / 2
+    now[0] = token.renew_at - 0.5
+    token()
+    assert token.fetches == 1
+    now[0] = token.renew_at  # renewed before the token runs out, not after
+    token()
+    assert token.fetches == 2
+    bad = ClientCredentials(conn.base_url, conn.client_id, "wrong", conn.audience)
+    with pytest.raises(TenantAuthError, match="refused the client credentials"):
+        bad()
