@@ -147,3 +147,14 @@ def test_missing_vault_secret_is_reported_before_any_step(ws, tenant_host, sessi
     with pytest.raises(MissingSecretsError, match="claims 0: API_KEY"):
         s.apply(s.plan())
     assert list(sdk(s.connection()).actions.list()) == []
+
+
+def test_a_build_the_tenant_refuses_stops_with_its_reason(ws, tenant_host, session_for) -> None:
+    actions.create_action(ws, "needs a package", "post-login", code=CODE.format(n=1),
+                          dependencies=["surely-not-installed-pkg==1.0"])
+    actions.deploy(ws, "needs a package")
+    s = session_for(ws, tenant_host)
+    report = s.apply(s.plan())
+    assert not report.ok and report.failed is not None and report.failed.op == "deploy"
+    assert "surely-not-installed-pkg==1.0 is not installed" in (report.error or "")
+    assert [st.op for st in report.applied] == ["create"]

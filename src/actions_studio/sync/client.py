@@ -62,7 +62,14 @@ def _remote_action(a: Any) -> RemoteAction:
         draft=_content(a), deployed=_content(deployed) if deployed is not None else None,
         deployed_number=int(deployed.number) if deployed is not None and deployed.number else None,
         status=str(a.status or "built"),
+        errors=tuple(_error_text(e) for e in (getattr(a, "errors", None) or ())),
     )
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("msg") or error.get("id") or error)
+    return str(getattr(error, "msg", None) or error)
 
 
 def _message(body: Any) -> str:
@@ -208,7 +215,8 @@ class TenantClient:
             if action.status == "built":
                 return action
             if action.status == "failed":
-                raise BuildFailedError(f"the tenant could not build {name}")
+                why = "; ".join(action.errors) or "no reason given"
+                raise BuildFailedError(f"the tenant could not build {name}: {why}")
             self._sleep(wait)
             wait = min(wait * 2, 2.0)
         raise TenantRefusedError(f"{name} was not built after {attempts} checks; rerun to retry")

@@ -84,6 +84,7 @@ class RemoteAction:
     deployed: Optional[Content] = None
     deployed_number: Optional[int] = None
     status: str = "built"
+    errors: tuple[str, ...] = ()  # build errors of the draft (status "failed")
 
 
 @dataclass(frozen=True)
