@@ -183,3 +183,27 @@ def test_double_click_opens_the_action_in_the_editor(flows, qtbot):
     flows.window.flows.set_mode("flows")
     assert names_on_canvas(flows) == ["add-roles", "block-banned"]
     assert view.design().is_pending
+
+
+def test_dragging_near_the_edge_scrolls_a_long_flow(flows, qtbot):
+    view = view_of(flows)
+    names = ["add-roles", "block-banned", "require-mfa", "consent-page", "remember-device", "roles-again"]
+    build_flow(flows, names)
+    canvas = view.canvas
+    canvas.set_zoom(1.0)
+    bar = canvas.verticalScrollBar()
+    bar.setValue(0)
+    assert bar.maximum() > 0  # six cards do not fit at 100 %
+    viewport = canvas.viewport()
+    start = canvas.card_center(ids_by_name(flows)["add-roles"])
+    QTest.mousePress(viewport, LEFT, NO_MOD, start)
+    QTest.mouseMove(viewport, start + QPoint(0, 12))
+    bottom = QPoint(start.x(), viewport.height() - 4)
+    for _ in range(40):
+        QTest.mouseMove(viewport, bottom)
+        if bar.value() == bar.maximum():
+            break
+    assert bar.value() == bar.maximum()
+    QTest.mouseMove(viewport, bottom + QPoint(0, -1))
+    QTest.mouseRelease(viewport, LEFT, NO_MOD, bottom + QPoint(0, -1))
+    assert names_on_canvas(flows) == names[1:] + ["add-roles"]

@@ -226,6 +226,16 @@ class FlowCanvas(QGraphicsView):
             self.marker.hide()
         self._drop_index = None
 
+    def _autoscroll(self, pos: QPoint) -> None:
+        # A long flow does not fit: dragging near the top or bottom edge scrolls, so any position
+        # can be reached without zooming out first.
+        edge = 28
+        bar = self.verticalScrollBar()
+        if pos.y() < edge:
+            bar.setValue(bar.value() - (edge - pos.y()))
+        elif pos.y() > self.viewport().height() - edge:
+            bar.setValue(bar.value() + (pos.y() - self.viewport().height() + edge))
+
     @property
     def drop_index(self) -> Optional[int]:
         """Where a drag would land now (None: no marker shown)."""
@@ -239,6 +249,7 @@ class FlowCanvas(QGraphicsView):
         if not self.viewport().rect().contains(pos):
             self._hide_marker()
             return False
+        self._autoscroll(pos)
         self._show_marker(self._index_for(self.mapToScene(pos).y()))
         return True
 
@@ -279,6 +290,7 @@ class FlowCanvas(QGraphicsView):
                     item.setOpacity(0.85)
                     self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         if self.mode is Mode.DRAGGING:
+            self._autoscroll(pos)
             scene = self.mapToScene(pos)
             item = self.cards.get(self._press_id)
             if item is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabBar,
     QToolButton,
@@ -56,6 +57,10 @@ class FlowsView(QWidget):
     def __init__(self, session: StudioSession, prompts: Prompts, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("flowsView")
+        # The view shares a QStackedWidget with the editor area, whose minimum is the largest of
+        # its pages: without this the toolbar row would make the whole window at least ~1000 px
+        # wide even in Code mode. Narrower than that, Flows mode clips its toolbar instead.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.session = session
         self.ws = session.ws
         self.prompts = prompts
@@ -95,6 +100,8 @@ class FlowsView(QWidget):
 
         self.pending_label = QLabel()
         self.pending_label.setObjectName("flowPendingLabel")
+        self.pending_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pending_label.setMinimumWidth(120)
         self.undo_button = self._tool("Undo", "Undo the last flow edit (Ctrl+Z)", lambda: self.stack().undo())
         self.redo_button = self._tool("Redo", "Redo (Ctrl+Y)", lambda: self.stack().redo())
         self.zoom_out_button = self._tool("−", "Zoom out (Ctrl+−)", lambda: self.canvas.set_zoom(self.canvas.zoom / 1.2))
