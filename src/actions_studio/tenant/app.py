@@ -43,6 +43,8 @@ def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> Ten
     return TenantContext(config=config, db=db, key=key, passwords=passwords,
                          sandbox=sandbox or Sandbox(config.sandbox_limits),
                          limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
+                         auth_limiter=RateLimiter(config.auth_rate_limit_per_s,
+                                                  config.auth_rate_limit_burst),
                          credentials=credentials, tenant_id=str(tenant_id))
 
 

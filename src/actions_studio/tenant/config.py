@@ -19,9 +19,12 @@ class TenantConfig:
     base_url: str = "http://127.0.0.1:8787"
     database_url: Optional[str] = None          # None: SQLite file in data_dir
     token_lifetime_s: int = 86400
-    # Per-client token bucket of the Management API and of /oauth/token (429 + Retry-After).
+    # Per-client token buckets (429 + Retry-After): the Management API, and the authentication
+    # endpoints (/oauth/token, signup, passwordless), where one application speaks for many users.
     rate_limit_per_s: float = 100.0
     rate_limit_burst: int = 400
+    auth_rate_limit_per_s: float = 2000.0
+    auth_rate_limit_burst: int = 4000
     # Memo of successful password checks (passwords.py explains why); 0 turns it off.
     password_memo_ttl_s: float = 600.0
     argon2_memory_kib: int = 19456

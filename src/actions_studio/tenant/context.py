@@ -23,7 +23,8 @@ class TenantContext:
     key: SigningKey
     passwords: Passwords
     sandbox: Sandbox
-    limiter: RateLimiter
+    limiter: RateLimiter            # Management API, per client
+    auth_limiter: RateLimiter       # authentication endpoints, per client
     credentials: dict[str, Any]
     tenant_id: str
     # Suspended post-login flows by state id (runtime Continuation + login transaction); in memory

@@ -89,7 +89,7 @@ def client_of(ctx: TenantContext, conn: Any, request: Request, params: dict[str,
     basic_id, basic_secret = basic_credentials(request)
     client_id = basic_id or text(params, "client_id", max_len=128)
     secret = basic_secret or text(params, "client_secret", required=False, max_len=256)
-    wait = ctx.limiter.take(f"auth:{client_id}")
+    wait = ctx.auth_limiter.take(client_id or "")
     if wait:
         raise OAuthError(429, "too_many_requests", "Too many requests for this client",
                          headers={"Retry-After": RateLimiter.retry_after(wait)})

@@ -1,0 +1,312 @@
+"""Benchmark of the bundled tenant (issue 6, section 7): password-grant logins over loopback.
+
+The tenant runs as its own process (`actions-studio tenant serve`, a real sandbox); this process
+is the load: 16 client threads on keep-alive HTTP/1.1 connections, each logging in its own user
+with the password-realm grant. Two flows in the same run — nothing bound, then a 3-action
+post-login flow (claims, metadata, a log line) — so the ratio is the flow's cost. Two shapes:
+
+  - saturation: the 16 clients log in back to back (closed loop) → logins/s, and the latency
+    that queueing 16 concurrent logins gives (p50 ≈ 16 / throughput by Little's law);
+  - paced: the 16 clients together offer the target rate (150 logins/s) → the latency of a
+    login when the tenant carries that load (the p50 target is about this one).
+
+Every phase is bounded in time and in count. A last row runs the same flow straight into a
+`Sandbox` from 16 threads (no HTTP, no store): the runtime's share of a login's cost.
+
+    .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+TARGET_P50_MS = 25.0
+TARGET_LOGINS_PER_S = 150.0
+
+FLOW = [
+    ("bench-roles", '''
+def on_execute_post_login(event, api):
+    api.access_token.set_custom_claim("https://bench/roles", list(event.authorization.roles))
+'''),
+    ("bench-plan", '''
+def on_execute_post_login(event, api):
+    api.user.set_app_metadata("plan", "pro")
+    api.id_token.set_custom_claim("https://bench/plan", "pro")
+'''),
+    ("bench-audit", '''
+def on_execute_post_login(event, api):
+    print("login", event.user.user_id, event.stats.logins_count)
+    api.access_token.set_custom_claim("https://bench/count", event.stats.logins_count)
+'''),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection; JSON in, JSON out."""
+
+    def __init__(self, port: int, token: str | None = None) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def call(self, method: str, path: str, body: Any = None, form: bool = False) -> tuple[int, Any]:
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = urlencode(body).encode() if form else json.dumps(body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded" if form else "application/json"
+        self.conn.request(method, path, body=data, headers=headers)
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        return resp.status, json.loads(raw) if raw else None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def start_tenant(data: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                             "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"tenant exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if (data / "credentials.json").exists():
+                    return proc
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("tenant did not start in 60 s")
+
+
+def setup(port: int, creds: dict[str, Any], clients: int) -> tuple[str, list[str], list[tuple[str, str]]]:
+    m = creds["management"]
+    anon = Client(port)
+    status, tok = anon.call("POST", "/oauth/token", {"grant_type": "client_credentials", "client_id": m["client_id"],
+                                                      "client_secret": m["client_secret"], "audience": m["audience"]})
+    assert status == 200, tok
+    api = Client(port, tok["access_token"])
+    ids = []
+    for name, code in FLOW:
+        status, action = api.call("POST", "/api/v2/actions/actions", {
+            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": code,
+            "deploy": True})
+        assert status == 201, action
+        ids.append(action["id"])
+    users = []
+    for i in range(clients):
+        email, password = f"bench{i}@example.com", f"bench password {i}"
+        status, body = api.call("POST", "/api/v2/users", {"connection": creds["connection"], "email": email,
+                                                          "password": password})
+        assert status == 201, body
+        users.append((email, password))
+    anon.close()
+    return tok["access_token"], ids, users
+
+
+def bind(port: int, token: str, ids: list[str]) -> None:
+    api = Client(port, token)
+    status, body = api.call("PATCH", "/api/v2/actions/triggers/post-login/bindings",
+                            {"bindings": [{"ref": {"type": "action_id", "value": i}} for i in ids]})
+    assert status == 200, body
+    api.close()
+
+
+def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *, seconds: float,
+              max_logins: int, rate: float | None, expect_flow: bool) -> dict[str, Any]:
+    """16 clients log in until the time or count bound; `rate`: total offered logins/s (paced)."""
+    app = creds["application"]
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    issued = [0]
+    start = time.monotonic() + 0.2
+    stop_at = start + seconds
+    interval = len(users) / rate if rate else 0.0
+
+    def worker(index: int) -> None:
+        email, password = users[index]
+        client = Client(port)
+        form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+                "client_secret": app["client_secret"], "username": email, "password": password,
+                "realm": creds["connection"], "scope": "openid"}
+        next_at = start + (interval * index / len(users) if rate else 0.0)
+        while True:
+            now = time.monotonic()
+            if rate:
+                if next_at > now:
+                    time.sleep(next_at - now)
+                next_at += interval
+            if time.monotonic() >= stop_at:
+                break
+            with lock:
+                if issued[0] >= max_logins:
+                    break
+                issued[0] += 1
+            t0 = time.perf_counter()
+            status, body = client.call("POST", "/oauth/token", form, form=True)
+            elapsed = (time.perf_counter() - t0) * 1000
+            with lock:
+                if status != 200:
+                    errors.append(f"{status} {body}")
+                elif expect_flow and '"https://bench/roles"' not in _claims(body["access_token"]):
+                    errors.append("claim missing")
+                else:
+                    latencies.append(elapsed)
+        client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(users))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = max(1e-9, min(time.monotonic(), stop_at + 5) - start)
+    lat = sorted(latencies)
+    return {"logins": len(lat), "errors": len(errors), "first_error": errors[0] if errors else None,
+            "seconds": round(wall, 2), "logins_per_s": round(len(lat) / wall, 1),
+            "p50_ms": round(statistics.median(lat), 1) if lat else None,
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1) if lat else None}
+
+
+def _claims(token: str) -> str:
+    import base64
+
+    payload = token.split(".")[1]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+
+def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]:
+    """The same 3-action flow straight into a Sandbox from `clients` threads: the runtime's share."""
+    from actions_studio.runtime import ActionSource, Sandbox
+    from actions_studio.triggers import get_trigger
+
+    event = get_trigger("post-login").sample_event()
+    actions = [ActionSource(name, code, 1, {}) for name, code in FLOW]
+    latencies: list[float] = []
+    lock = threading.Lock()
+    with Sandbox() as sandbox:
+        for _ in range(10):
+            sandbox.run_flow("post-login", actions, event)
+        start = time.monotonic()
+        stop_at = start + seconds
+
+        def worker() -> None:
+            while time.monotonic() < stop_at:
+                with lock:
+                    if len(latencies) >= max_runs:
+                        return
+                t0 = time.perf_counter()
+                sandbox.run_flow("post-login", actions, event)
+                with lock:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - start
+    lat = sorted(latencies)
+    return {"logins": len(lat), "errors": 0, "first_error": None, "seconds": round(wall, 2),
+            "logins_per_s": round(len(lat) / wall, 1), "p50_ms": round(statistics.median(lat), 1),
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1)}
+
+
+def _better(name: str, a: dict[str, Any] | None, b: dict[str, Any]) -> dict[str, Any]:
+    """The least-disturbed round: highest rate when saturated, lowest p50 when paced."""
+    if a is None:
+        return b
+    if "paced" in name:
+        return b if (b["p50_ms"] or 1e9) < (a["p50_ms"] or 1e9) else a
+    return b if b["logins_per_s"] > a["logins_per_s"] else a
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="time bound of each phase")
+    parser.add_argument("--max-logins", type=int, default=3000, help="count bound of each phase")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=TARGET_LOGINS_PER_S, help="offered rate of the paced phase")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="the machine is shared: each phase runs this often, the best round is shown")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args()
+
+    rows: dict[str, dict[str, Any]] = {}
+    all_rounds: dict[str, list[dict[str, Any]]] = {}
+
+    def keep(name: str, row: dict[str, Any]) -> None:
+        all_rounds.setdefault(name, []).append(row)
+        rows[name] = _better(name, rows.get(name), row)
+
+    with tempfile.TemporaryDirectory(prefix="bench-tenant-") as tmp:
+        port = free_port()
+        data = Path(tmp) / "data"
+        proc = start_tenant(data, port)
+        try:
+            creds = json.loads((data / "credentials.json").read_text())
+            token, ids, users = setup(port, creds, args.clients)
+            # Warm-up: each user's first login pays argon2 once (then the memo answers).
+            run_phase(port, creds, users, seconds=2, max_logins=args.clients * 3, rate=None, expect_flow=False)
+            for _ in range(args.rounds):
+                for flow_name, bound in (("no action", []), ("3-action flow", ids)):
+                    bind(port, token, bound)
+                    run_phase(port, creds, users, seconds=1, max_logins=200, rate=None, expect_flow=bool(bound))
+                    keep(f"{flow_name}, saturation", run_phase(
+                        port, creds, users, seconds=args.seconds, max_logins=args.max_logins, rate=None,
+                        expect_flow=bool(bound)))
+                    keep(f"{flow_name}, paced {args.rate:g}/s", run_phase(
+                        port, creds, users, seconds=args.seconds, max_logins=args.max_logins, rate=args.rate,
+                        expect_flow=bool(bound)))
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    for _ in range(args.rounds):
+        keep("sandbox alone, 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
+
+    if args.json:
+        print(json.dumps({"best": rows, "rounds": all_rounds}, indent=2))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\ntenant logins over loopback, {args.clients} concurrent clients, {os.cpu_count()} cores, "
+          f"load average {load:.2f}; best of {args.rounds} rounds")
+    print(f"{'phase':<32} {'logins':>7} {'errors':>6} {'logins/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    for name, row in rows.items():
+        print(f"{name:<32} {row['logins']:>7} {row['errors']:>6} {row['logins_per_s']:>9} "
+              f"{row['p50_ms']!s:>7} {row['p99_ms']!s:>7}")
+    base, flow = rows["no action, saturation"], rows["3-action flow, saturation"]
+    paced = rows[f"3-action flow, paced {args.rate:g}/s"]
+    if base["logins_per_s"] and flow["logins_per_s"]:
+        print(f"\nflow cost: the 3-action flow gives {flow['logins_per_s'] / base['logins_per_s']:.2f}x the "
+              f"logins/s of no action (p50 {flow['p50_ms']} vs {base['p50_ms']} ms, saturated)")
+    ok_rate = flow["logins_per_s"] >= TARGET_LOGINS_PER_S
+    ok_p50 = paced["p50_ms"] is not None and paced["p50_ms"] <= TARGET_P50_MS
+    print(f"targets: >= {TARGET_LOGINS_PER_S:g} logins/s with the flow: {'met' if ok_rate else 'NOT met'}; "
+          f"p50 <= {TARGET_P50_MS:g} ms at {args.rate:g}/s offered: {'met' if ok_p50 else 'NOT met'}")
+    print("rounds (logins/s):", {k: [r["logins_per_s"] for r in v] for k, v in all_rounds.items()})
+    errors = sum(r["errors"] for rs in all_rounds.values() for r in rs)
+    if errors:
+        print("errors:", [r["first_error"] for rs in all_rounds.values() for r in rs if r["first_error"]])
+    return 0 if errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
