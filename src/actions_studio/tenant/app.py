@@ -35,11 +35,15 @@ def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> Ten
     db = Database(config.database_url or sqlite_url(config.data_dir))
     passwords = Passwords(ttl_s=config.password_memo_ttl_s, memory_kib=config.argon2_memory_kib,
                           time_cost=config.argon2_time_cost)
-    key = keys.load_or_create(db)
-    credentials = ensure_tenant(config, db, passwords)
-    with db.read() as conn:
-        tenant_id = conn.execute(sa.select(schema.setting.c.value)
-                                 .where(schema.setting.c.key == "tenant_id")).scalar_one()
+    try:
+        key = keys.load_or_create(db)
+        credentials = ensure_tenant(config, db, passwords)
+        with db.read() as conn:
+            tenant_id = conn.execute(sa.select(schema.setting.c.value)
+                                     .where(schema.setting.c.key == "tenant_id")).scalar_one()
+    except BaseException:
+        db.close()
+        raise
     return TenantContext(config=config, db=db, key=key, passwords=passwords,
                          sandbox=sandbox or Sandbox(config.sandbox_limits),
                          limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),

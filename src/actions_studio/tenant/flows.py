@@ -15,7 +15,9 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from actions_studio.runtime import ActionSource, Continuation, ExecutionResult, SandboxError
+from actions_studio.runtime import (ActionSource, Continuation, EventTooLargeError, ExecutionResult,
+                                    SandboxError)
+from actions_studio.triggers import EventValidationError
 
 from .context import TenantContext
 from .store import new_id, schema
@@ -115,8 +117,14 @@ def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any],
     started = datetime.now(timezone.utc)
     try:
         result = ctx.sandbox.run_flow(trigger_id, actions, payload)
-    except SandboxError as exc:
+    except (SandboxError, EventTooLargeError) as exc:
         return FlowRun(None, _platform_failure(trigger_id, actions, str(exc), started), str(exc))
+    except EventValidationError as exc:
+        # The tenant built this event from stored data (e.g. metadata an earlier flow wrote);
+        # the login fails as a platform error instead of a 500.
+        message = "; ".join(f"{e.path}: {e.message}" for e in exc.errors[:3])
+        return FlowRun(None, _platform_failure(trigger_id, actions, f"invalid event: {message}", started),
+                       message)
     return FlowRun(result, execution_record(trigger_id, result, started, execution_id))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import secrets
+import threading
 import time
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
@@ -29,21 +30,25 @@ router = APIRouter(tags=["authentication"])
 PENDING_TTL_S = 900     # Auth0 gives a redirect 15 minutes to come back to /continue
 CODE_TTL_S = 60
 MAX_PENDING = 10_000
+_LOCK = threading.Lock()
 
 
 def _put(ctx: TenantContext, key: str, value: Any, ttl_s: float) -> None:
-    store = ctx.continuations
-    if len(store) >= MAX_PENDING:
-        now = time.monotonic()
-        for k in [k for k, (exp, _) in store.items() if exp < now]:
-            store.pop(k, None)
-        while len(store) >= MAX_PENDING:
-            store.pop(next(iter(store)))
-    store[key] = (time.monotonic() + ttl_s, value)
+    with _LOCK:  # endpoints run in many threads; pruning iterates the dict
+        store = ctx.continuations
+        if len(store) >= MAX_PENDING:
+            now = time.monotonic()
+            for k in [k for k, (exp, _) in store.items() if exp < now]:
+                store.pop(k, None)
+            while len(store) >= MAX_PENDING:
+                store.pop(next(iter(store)))
+        store[key] = (time.monotonic() + ttl_s, value)
 
 
 def _pop(ctx: TenantContext, key: str) -> Optional[Any]:
-    item = ctx.continuations.pop(key, None)
+    """Single use: a state or code can be redeemed once."""
+    with _LOCK:
+        item = ctx.continuations.pop(key, None)
     if item is None or item[0] < time.monotonic():
         return None
     return item[1]

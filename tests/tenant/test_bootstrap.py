@@ -1,0 +1,67 @@
+"""First start and later starts of a tenant (issue 6, section 1)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import jwt
+import pytest
+
+from actions_studio.tenant.app import open_context
+from actions_studio.tenant.config import TenantConfig
+
+from .conftest import start_tenant
+
+
+def test_first_start_creates_the_demo_tenant(tenant) -> None:
+    c = tenant.creds
+    with httpx.Client(base_url=tenant.base_url) as http:
+        config = http.get("/.well-known/openid-configuration").json()
+        assert config["issuer"] == f"{tenant.base_url}/"
+        assert config["jwks_uri"] == f"{tenant.base_url}/.well-known/jwks.json"
+        [key] = http.get(config["jwks_uri"]).json()["keys"]
+        assert key["kty"] == "RSA" and key["alg"] == "RS256"
+    token = tenant.app_tokens().login(c["demo_user"]["email"], c["demo_user"]["password"],
+                                      realm=c["connection"], audience=c["api"]["identifier"],
+                                      scope="openid read:demo write:demo")
+    header = jwt.get_unverified_header(token["access_token"])
+    assert header["alg"] == "RS256" and header["kid"] == key["kid"]
+    cc = tenant.app_tokens().client_credentials(c["api"]["identifier"])
+    assert set(cc["scope"].split()) == {"read:demo", "write:demo"}
+    scopes = set(jwt.decode(tenant.management_token(), options={"verify_signature": False})["scope"].split())
+    assert {"read:actions", "create:actions", "update:actions", "delete:actions", "read:users",
+            "read:logs"} <= scopes
+
+
+def test_a_restart_keeps_clients_and_key_and_refreshes_the_urls(tmp_path, sandbox) -> None:
+    first = start_tenant(tmp_path / "data", sandbox)
+    kid = jwt.get_unverified_header(first.management_token())["kid"]
+    creds = first.creds
+    first.stop()
+    second = start_tenant(tmp_path / "data", sandbox)
+    try:
+        assert second.base_url != first.base_url
+        assert second.creds["base_url"] == second.base_url
+        assert second.creds["management"]["audience"] == f"{second.base_url}/api/v2/"
+        assert second.creds["application"] == creds["application"]
+        assert second.creds["demo_user"] == creds["demo_user"]
+        assert jwt.get_unverified_header(second.management_token())["kid"] == kid
+        assert second.sdk().actions.triggers.list().triggers
+    finally:
+        second.stop()
+
+
+def test_a_lost_credentials_file_is_one_clear_error(tmp_path, sandbox) -> None:
+    running = start_tenant(tmp_path / "data", sandbox)
+    running.stop()
+    (tmp_path / "data" / "credentials.json").unlink()
+    with pytest.raises(RuntimeError, match="credentials.json is missing"):
+        open_context(TenantConfig(data_dir=tmp_path / "data"), sandbox=sandbox)
+
+
+def test_credentials_json_is_valid_json_with_secrets_only_there(tenant) -> None:
+    creds = json.loads((tenant.data_dir / "credentials.json").read_text())
+    store = (tenant.data_dir / "tenant.sqlite").read_bytes()
+    assert creds["management"]["client_secret"].encode() not in store
+    assert creds["demo_user"]["password"].encode() not in store
