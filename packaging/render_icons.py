@@ -37,7 +37,7 @@ def svg_copy_path() -> Path:
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
@@ -66,15 +66,17 @@ def main() -> int:
     svg_copy_path().parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SOURCE, svg_copy_path())
     print(svg_copy_path().relative_to(ROOT))
-    _write_ico(ICONS / f"{APP_ID}.ico", [render(s) for s in ICO_SIZES], QBuffer, QByteArray, QIODevice)
+    _write_ico(ICONS / f"{APP_ID}.ico", [render(s) for s in ICO_SIZES])
     print((ICONS / f"{APP_ID}.ico").relative_to(ROOT))
     return 0
 
 
-def _write_ico(path: Path, images: list, QBuffer, QByteArray, QIODevice) -> None:  # noqa: N803
+def _write_ico(path: Path, images: list) -> None:
     """An ICO holding each image as PNG (Windows Vista and later read PNG entries); written by
     hand because Qt's ICO writer keeps only the first image."""
     import struct
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
     blobs = []
     for image in images:
