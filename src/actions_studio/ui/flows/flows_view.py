@@ -51,6 +51,8 @@ class FlowsView(QWidget):
     """A run on the canvas ended: its RunReport, for the Test panel to show in full."""
     sig_status_message = Signal(str)
     """Something worth a line in the status bar happened."""
+    sig_drafts_run_requested = Signal(list)
+    """A run of drafts is about to start: save the editors of these actions first (action ids)."""
     sig_pending_changed = Signal(bool)
     """Whether any trigger's flow has changes that are not applied, after it changed."""
 
@@ -74,6 +76,9 @@ class FlowsView(QWidget):
         self.trigger_id = self.trigger_ids[0]
         self._switching = False
         self._any_pending = False
+        # Read the workspace when the view is first shown, not at start-up (the window opens in
+        # Code mode, and every draft save would otherwise re-analyse every action).
+        self._stale = True
         self.runner = FlowRunner(self.ws, self)
         # The undo stacks' parent, made before any widget: Qt deletes children in creation order,
         # and a stack's destructor still emits canUndoChanged, which must not reach dead buttons.
@@ -81,10 +86,9 @@ class FlowsView(QWidget):
         self.runner.sig_run_finished.connect(self.on_runner_run_finished)
         self.runner.sig_run_failed.connect(self.on_runner_run_failed)
         self._build()
-        session.sig_action_changed.connect(lambda _id: self.reload())
-        session.sig_actions_changed.connect(self.reload)
+        session.sig_action_changed.connect(lambda _id: self.on_session_actions_changed())
+        session.sig_actions_changed.connect(self.on_session_actions_changed)
         session.sig_fixtures_changed.connect(self.on_session_fixtures_changed)
-        self.reload()
 
     # -- layout ------------------------------------------------------------------------------------
 
@@ -215,9 +219,16 @@ class FlowsView(QWidget):
     def pending_triggers(self) -> list[str]:
         return [t for t, d in self.designs.items() if d.is_pending]
 
+    def on_session_actions_changed(self) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
     def reload(self) -> None:
         """Re-reads the actions (an edit, deploy, rename or delete elsewhere) and the applied flows
         of triggers without pending changes (the CLI or an import may have changed them)."""
+        self._stale = False
         self.cards = load_cards(self.ws)
         for trigger_id, design in list(self.designs.items()):
             if not design.is_pending:
@@ -357,6 +368,8 @@ class FlowsView(QWidget):
     # -- projection ---------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
+        if self._stale:
+            return  # reload() projects everything once the view is shown
         design = self.design()
         self.problems = validate_design(self.trigger_id, design.pending, self.cards)
         states = card_states(design.pending, design.applied, self.cards, self.problems,
@@ -439,7 +452,7 @@ class FlowsView(QWidget):
         self.fixture_combo.setPlaceholderText("no fixture" if not names else "")
 
     def on_session_fixtures_changed(self, trigger_id: str) -> None:
-        if trigger_id == self.trigger_id:
+        if trigger_id == self.trigger_id and not self._stale:
             self._reload_fixtures()
             self._refresh_buttons()
 
@@ -450,6 +463,8 @@ class FlowsView(QWidget):
             self.sig_status_message.emit("Add actions and pick a fixture to run the flow")
             return None
         drafts = self.drafts_check.isChecked()
+        if drafts:
+            self.sig_drafts_run_requested.emit(list(design.pending))  # a run uses what the user sees
         self.lights[self.trigger_id] = {a: RunLight("running") for a in design.pending}
         self._refresh()
         self.sig_status_message.emit(

@@ -60,6 +60,7 @@ class FlowsMode(QObject):
         self.view.sig_run_finished.connect(self.on_view_run_finished)
         self.view.sig_status_message.connect(window.show_message)
         self.view.sig_pending_changed.connect(self.on_view_pending_changed)
+        self.view.sig_drafts_run_requested.connect(self.on_view_drafts_run_requested)
 
     def mode(self) -> str:
         return FLOWS if self.stack.currentWidget() is self.view else CODE
@@ -97,6 +98,10 @@ class FlowsMode(QObject):
         self.window.test_panel.show_report(report)
         # Only brought to the front, not resized: the lit cards are what the user is looking at.
         self.window.bottom.setCurrentWidget(self.window.test_panel)
+
+    def on_view_drafts_run_requested(self, action_ids: list) -> None:
+        for action_id in action_ids:
+            self.window.settle_editor(action_id)
 
     def on_view_pending_changed(self, pending: bool) -> None:
         self.flows_action.setText("Flows •" if pending else "Flows")
