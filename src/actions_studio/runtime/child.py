@@ -242,6 +242,7 @@ def run_action(request: dict[str, Any]) -> dict[str, Any]:
         out["error"] = _error("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
         return out
 
+    sys.path[:0] = request.get("sys_path") or ()  # the action's dependencies, before its code exists
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     try:
         code_obj = compile(code, filename, "exec", dont_inherit=True)

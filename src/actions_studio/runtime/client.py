@@ -243,7 +243,8 @@ class Sandbox:
         """One child execution (used by the flow executor): send the request, wait for the reply."""
         body = json.dumps(
             {"trigger": trigger_id, "name": source.name, "code": source.code, "phase": phase,
-             "secrets": source.secrets, "event": payload, "cache": cache},
+             "secrets": source.secrets, "event": payload, "cache": cache,
+             "sys_path": list(source.sys_path)},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
         started = time.perf_counter()

@@ -54,6 +54,9 @@ class ActionSource:
     code: str
     version: Optional[int] = None
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    # Directories put first on the child's import path: the action's installed dependencies
+    # (issue 8; built by the caller before the run, never in the child).
+    sys_path: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
