@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton
 
@@ -15,6 +16,14 @@ from actions_studio.ui.sync.tenants_dialog import TenantsDialog
 
 SYNC_SHORTCUT = "Ctrl+Shift+S"
 STATE_COLOURS = {"in-sync": "#1a7f37", "pending": "#9a6700", "conflict": "#cf222e", "error": "#cf222e"}
+
+
+class StatusButton(QPushButton):
+    """A flat status-bar button that may shrink: its text must never set the window's minimum
+    width (a narrow window would otherwise grow to fit "⇅ <tenant>: …")."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(24, super().minimumSizeHint().height())
 
 
 class SyncUi:
@@ -41,7 +50,7 @@ class SyncUi:
         # Before Help, as IDEs place their VCS/deploy menus.
         bar.insertMenu(menus[-1], self.menu) if menus else bar.addMenu(self.menu)
 
-        self.status_button = QPushButton()
+        self.status_button = StatusButton()
         self.status_button.setFlat(True)
         self.status_button.setObjectName("syncStatus")
         self.status_button.setToolTip(f"Active tenant and sync state — click to sync ({SYNC_SHORTCUT})")
