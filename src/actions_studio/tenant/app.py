@@ -79,4 +79,27 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
     for module in (discovery, oauth, authorize, signup, actions, triggers, executions, users, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    _document_bearer_auth(app)
     return app
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """The Management API's bearer tokens in /openapi.json (checked by `security.require`, which
+    FastAPI cannot see through)."""
+    plain = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = plain()
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                               "description": "access token from POST /oauth/token "
+                                              "(client_credentials, audience <base>/api/v2/)"}}
+            for path, operations in schema.get("paths", {}).items():
+                if path.startswith("/api/v2/"):
+                    for operation in operations.values():
+                        operation["security"] = [{"bearerAuth": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
