@@ -92,5 +92,7 @@ def run_pip(args: list[str], *, timeout_s: float, cancel: Optional[CancelToken] 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
     cancel.check()
     return PipRun(code, "".join(lines))
