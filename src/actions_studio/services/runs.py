@@ -67,9 +67,13 @@ def run_fixture(
             action_id, target = None, "flow"
     from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
 
+    from actions_studio.services.dependencies import prepare_sources
+
     try:
-        result_model = ws.sandbox().run_flow(
-            fixture.trigger_id, [ActionSource(**src) for src in sources], fixture.event)
+        # Environments are built here, before the run; one that cannot be built is an error result.
+        ready, refused = prepare_sources(ws, fixture.trigger_id, sources)
+        result_model = refused or ws.sandbox().run_flow(
+            fixture.trigger_id, [ActionSource(**src) for src in ready], fixture.event)
     except EventTooLargeError as exc:
         raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
     except SandboxError as exc:
@@ -104,13 +108,16 @@ def _one_action(ws, s, fixture: FixtureRecord, action_name: str, version: Option
     if version is None:
         draft = repo.get_draft(s, action.id)
         code, names, label, target = draft.code, draft.secret_names, f"draft of {action.name}", "draft"
+        dependencies = draft.dependencies
     else:
         found = repo.get_version(s, action.id, version)
         if found is None:
             raise NotFoundError(f"{action.name} has no version {version}")
         code, names, label, target = found.code, found.secret_names, f"{action.name} v{version}", "version"
+        dependencies = found.dependencies
     secrets = {**_values_for(ws, action.id, names, fixture_secrets), **fixture_secrets}
-    source = {"name": action.name, "code": code, "version": version, "secrets": secrets}
+    source = {"name": action.name, "code": code, "version": version, "secrets": secrets,
+              "dependencies": dependencies}
     return [source], action.id, target, label
 
 
@@ -132,7 +139,7 @@ def _flow(ws, s, fixture: FixtureRecord, fixture_secrets: dict[str, str]):
         secrets = {**_values_for(ws, action.id, version.secret_names, fixture_secrets),
                    **fixture_secrets}
         sources.append({"name": action.name, "code": version.code, "version": version.number,
-                        "secrets": secrets})
+                        "secrets": secrets, "dependencies": version.dependencies})
     return sources, f"{fixture.trigger_id} flow"
 
 

@@ -1,0 +1,121 @@
+"""Action dependencies in the workspace: pin at save time, build the environment, hand runs and the
+editor its path (issue 8). The work itself is deps/; this module joins it to the workspace.
+
+Settings (workspace settings, overridden by the environment variables of deps/settings.py):
+`dependencies.index_url`, `dependencies.find_links`, `dependencies.trusted_host`,
+`dependencies.no_index`, `dependencies.timeout_s`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from actions_studio import deps
+from actions_studio.services.errors import InvalidInputError, ServiceError
+from actions_studio.services.workspace import Workspace
+from actions_studio.store import repository as repo
+
+SETTING_KEYS = ("index_url", "find_links", "trusted_host", "no_index", "timeout_s")
+Progress = Callable[[str], None]
+
+
+class DependencyBuildError(ServiceError):
+    """The environment of an action's dependencies cannot be built; `package` names the culprit."""
+
+    def __init__(self, message: str, package: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.package = package
+
+
+def settings_for(ws: Workspace) -> deps.DepsSettings:
+    with ws.db.read() as s:
+        stored = {key: repo.get_setting(s, f"dependencies.{key}") for key in SETTING_KEYS}
+    return deps.DepsSettings.from_env(deps.DepsSettings().with_overrides(stored))
+
+
+def set_settings(ws: Workspace, **values: Optional[str]) -> deps.DepsSettings:
+    """Stores source settings (index_url=..., find_links="a b", trusted_host=..., no_index="1");
+    an empty string clears one."""
+    unknown = sorted(set(values) - set(SETTING_KEYS))
+    if unknown:
+        raise InvalidInputError(f"unknown dependency setting {unknown[0]!r} (one of {', '.join(SETTING_KEYS)})")
+    with ws.db.write() as s:
+        for key, value in values.items():
+            repo.set_setting(s, f"dependencies.{key}", (value or "").strip())
+    return settings_for(ws)
+
+
+def _as_service_error(exc: deps.DependencyError) -> ServiceError:
+    if isinstance(exc, deps.InvalidPinError):
+        return InvalidInputError(str(exc))
+    return DependencyBuildError(str(exc), exc.package)
+
+
+def pin(ws: Workspace, lines: Sequence[str], *, cancel: Optional[deps.CancelToken] = None,
+        progress: Optional[Progress] = None) -> list[str]:
+    """Normalised `name==version` lines; a bare name gets the newest version (network only then)."""
+    try:
+        return deps.pin_latest(list(lines), settings_for(ws), cancel=cancel, progress=progress)
+    except deps.DependencyError as exc:
+        raise _as_service_error(exc) from None
+
+
+def ensure_environment(ws: Workspace, dependencies: Sequence[str], *, cancel: Optional[deps.CancelToken] = None,
+                       progress: Optional[Progress] = None) -> Optional[deps.Environment]:
+    """The built environment (found offline when it exists); None for no dependencies."""
+    try:
+        return deps.build_environment(list(dependencies), settings_for(ws), cancel=cancel, progress=progress)
+    except deps.DependencyError as exc:
+        raise _as_service_error(exc) from None
+
+
+def set_dependencies(ws: Workspace, action_name: str, lines: Sequence[str], *,
+                     cancel: Optional[deps.CancelToken] = None, progress: Optional[Progress] = None
+                     ) -> Optional[deps.Environment]:
+    """Pins, saves the draft, then builds its environment. The draft is saved before the build, so
+    a refused package is reported without losing the list the user typed."""
+    from actions_studio.services import actions
+
+    pinned = pin(ws, lines, cancel=cancel, progress=progress)
+    actions.save_draft(ws, action_name, dependencies=pinned)
+    return ensure_environment(ws, pinned, cancel=cancel, progress=progress)
+
+
+def editor_paths(ws: Workspace, dependencies: Sequence[str]) -> list[Path]:
+    """Where the editor's completions look for the action's packages: its environment if it was
+    built (never builds: the editor must not wait for pip)."""
+    try:
+        found = deps.find_environment(list(dependencies), settings_for(ws))
+    except deps.DependencyError:
+        return []
+    return [found.path] if found is not None else []
+
+
+def prepare_sources(ws: Workspace, trigger_id: str, sources: list[dict[str, Any]]
+                    ) -> tuple[list[dict[str, Any]], Any]:
+    """Before a run: each source's environment, built if missing, as `sys_path` (the runtime's
+    ActionSource fields). When one cannot be built, the run does not start and an `error`
+    ExecutionResult names the action and the package instead: (sources, None) or ([], result)."""
+    ready = []
+    for index, src in enumerate(sources):
+        fields = {k: v for k, v in src.items() if k != "dependencies"}
+        try:
+            env = ensure_environment(ws, src.get("dependencies") or ())
+        except ServiceError as exc:
+            return [], _refused(trigger_id, sources, index, str(exc))
+        fields["sys_path"] = (str(deps.sandbox_path(env.path)),) if env is not None else ()
+        ready.append(fields)
+    return ready, None
+
+
+def _refused(trigger_id: str, sources: list[dict[str, Any]], index: int, message: str) -> Any:
+    from actions_studio.runtime import ActionError, ActionResult, ExecutionResult
+
+    results = [ActionResult(name=src["name"], version=src.get("version"),
+                            status="error" if i == index else "skipped",
+                            error=ActionError(type="DependencyError",
+                                              message=f"the dependencies of {src['name']} cannot be installed: {message}")
+                            if i == index else None)
+               for i, src in enumerate(sources)]
+    return ExecutionResult(trigger=trigger_id, status="error", actions=results)
