@@ -1,0 +1,120 @@
+"""Management API details over plain HTTP: refusals name what is wrong, shapes match Auth0's."""
+
+from __future__ import annotations
+
+import pytest
+
+ACTIONS = "/api/v2/actions/actions"
+CODE = "def on_execute_post_login(event, api):\n    pass\n"
+
+
+@pytest.fixture
+def http(tenant):
+    with tenant.http(tenant.management_token()) as client:
+        yield client
+
+
+def _create(http, name, **extra):
+    resp = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}],
+                                    "code": CODE, **extra})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def test_action_shape_and_duplicate_name(http, unique) -> None:
+    name = unique("shape")
+    made = _create(http, name, dependencies=[], secrets=[{"name": "TOKEN", "value": "abc"}])
+    assert {"id", "name", "supported_triggers", "all_changes_deployed", "created_at", "updated_at", "code",
+            "dependencies", "runtime", "secrets", "status", "built_at"} <= set(made)
+    assert made["runtime"] == "python3" and made["status"] == "built" and "deployed_version" not in made
+    assert made["supported_triggers"] == [{"id": "post-login", "version": "v3"}]
+    dup = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": "post-login"}]})
+    assert dup.status_code == 409 and dup.json()["errorCode"] == "action_conflict"
+    deployed = http.post(f"{ACTIONS}/{made['id']}/deploy").json()
+    assert deployed["number"] == 1 and deployed["deployed"] is True and deployed["action"]["name"] == name
+    again = http.get(f"{ACTIONS}/{made['id']}").json()
+    assert again["deployed_version"]["id"] == deployed["id"] and again["all_changes_deployed"] is True
+    assert http.get(ACTIONS, params={"deployed": "true", "actionName": name}).json()["total"] == 1
+    http.delete(f"{ACTIONS}/{made['id']}")
+
+
+def test_rollback_without_a_body_keeps_the_draft(http, unique) -> None:
+    made = _create(http, unique("rb"))
+    v1 = http.post(f"{ACTIONS}/{made['id']}/deploy").json()
+    http.patch(f"{ACTIONS}/{made['id']}", json={"code": CODE + "# two\n"})
+    http.post(f"{ACTIONS}/{made['id']}/deploy")
+    rolled = http.post(f"{ACTIONS}/{made['id']}/versions/{v1['id']}/deploy")
+    assert rolled.status_code == 200 and rolled.json()["number"] == 3 and rolled.json()["code"] == CODE
+    action = http.get(f"{ACTIONS}/{made['id']}").json()
+    assert action["code"] == CODE + "# two\n" and action["all_changes_deployed"] is False
+    assert http.get(f"{ACTIONS}/{made['id']}/versions", params={"per_page": 2, "page": 1}).json()["versions"][0]["number"] == 1
+    assert http.get(f"{ACTIONS}/{made['id']}/versions", params={"page": 9}).json()["versions"] == []
+    assert http.post(f"{ACTIONS}/{made['id']}/versions/nope/deploy").status_code == 404
+    http.delete(f"{ACTIONS}/{made['id']}")
+
+
+def test_binding_refusals_name_the_entry(http, unique) -> None:
+    draft_only = _create(http, unique("undeployed"))
+    other = http.post(ACTIONS, json={"name": unique("m2m"), "supported_triggers": [{"id": "credentials-exchange"}],
+                                     "code": "def on_execute_credentials_exchange(event, api):\n    pass\n",
+                                     "deploy": True}).json()
+    url = "/api/v2/actions/triggers/post-login/bindings"
+    resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": draft_only["id"]}}]})
+    assert resp.status_code == 400 and "bindings[0].ref" in resp.json()["message"] and "deploy" in resp.json()["message"]
+    resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": other["id"]}}]})
+    assert resp.status_code == 400 and "credentials-exchange" in resp.json()["message"]
+    resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_name", "value": "no such"}}]})
+    assert resp.status_code == 400
+    resp = http.patch(url, json={"bindings": [{"ref": {"type": "name", "value": "x"}}]})
+    assert resp.status_code == 400 and "bindings[0].ref.type" in resp.json()["message"]
+    assert http.get("/api/v2/actions/triggers/not-a-trigger/bindings").status_code == 404
+    for action in (draft_only, other):
+        http.delete(f"{ACTIONS}/{action['id']}")
+
+
+def test_changing_the_trigger_of_a_bound_action_is_409(http, unique) -> None:
+    made = _create(http, unique("bound"), deploy=True)
+    http.patch("/api/v2/actions/triggers/post-login/bindings",
+               json={"bindings": [{"ref": {"type": "action_id", "value": made["id"]}}]})
+    resp = http.patch(f"{ACTIONS}/{made['id']}", json={"supported_triggers": [{"id": "credentials-exchange"}]})
+    assert resp.status_code == 409
+    http.patch("/api/v2/actions/triggers/post-login/bindings", json={"bindings": []})
+    http.delete(f"{ACTIONS}/{made['id']}")
+
+
+def test_test_endpoint_refuses_an_invalid_event_naming_the_field(http, unique) -> None:
+    made = _create(http, unique("tested"))
+    resp = http.post(f"{ACTIONS}/{made['id']}/test", json={"payload": {"user": {"user_id": 5}}})
+    assert resp.status_code == 400 and "payload.user" in resp.json()["message"]
+    resp = http.post(f"{ACTIONS}/{made['id']}/test", json={"payload": "nope"})
+    assert resp.status_code == 400 and "payload" in resp.json()["message"]
+    http.delete(f"{ACTIONS}/{made['id']}")
+
+
+def test_triggers_list_is_the_catalog(http) -> None:
+    from actions_studio.triggers import TRIGGERS
+
+    triggers = http.get("/api/v2/actions/triggers").json()["triggers"]
+    assert [t["id"] for t in triggers] == list(TRIGGERS)
+    assert triggers[0] == TRIGGERS["post-login"].to_management_api()
+
+
+def test_users_endpoints(http, unique, tenant) -> None:
+    email = f"{unique('u')}@example.com"
+    made = http.post("/api/v2/users", json={"connection": tenant.creds["connection"], "email": email,
+                                            "password": "a fine password", "app_metadata": {"plan": "free"}})
+    assert made.status_code == 201 and "password" not in made.text
+    user = made.json()
+    assert http.post("/api/v2/users", json={"connection": tenant.creds["connection"], "email": email,
+                                            "password": "a fine password"}).status_code == 409
+    weak = http.post("/api/v2/users", json={"connection": tenant.creds["connection"],
+                                            "email": f"w{email}", "password": "short"})
+    assert weak.status_code == 400 and "password" in weak.json()["message"]
+    patched = http.patch(f"/api/v2/users/{user['user_id']}",
+                         json={"app_metadata": {"plan": None, "tier": "gold"}, "name": "Pat"}).json()
+    assert patched["app_metadata"] == {"tier": "gold"} and patched["name"] == "Pat"
+    listed = http.get("/api/v2/users", params={"per_page": 100}).json()
+    assert {"start", "limit", "length", "total", "users"} <= set(listed)
+    assert http.get("/api/v2/users", params={"page": 500}).json()["users"] == []
+    assert http.delete(f"/api/v2/users/{user['user_id']}").status_code == 204
+    assert http.get(f"/api/v2/users/{user['user_id']}").status_code == 404
