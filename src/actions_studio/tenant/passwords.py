@@ -49,6 +49,7 @@ class Passwords:
         # gain nothing on a 2-core machine. Checks queue here; a queued check of a password that
         # was just verified finds it in the memo and skips argon2.
         self._slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+        self._dummy: str | None = None
 
     def hash(self, password: str) -> str:
         with self._slots:
@@ -57,6 +58,17 @@ class Passwords:
     def _memo_key(self, stored: str, password: str) -> bytes:
         return hmac.new(self._key, stored.encode() + b"\0" + password.encode("utf-8", "surrogatepass"),
                         hashlib.sha256).digest()
+
+    def burn(self, password: str) -> None:
+        """A check against a throwaway hash, for a login whose user does not exist: the answer
+        then takes as long as a real wrong password, so timing does not tell which emails exist."""
+        if self._dummy is None:
+            self._dummy = self.hash(secrets.token_urlsafe(16))
+        with self._slots:
+            try:
+                self._hasher.verify(self._dummy, password if isinstance(password, str) else "")
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                pass
 
     def _remembered(self, key: bytes) -> bool:
         with self._lock:

@@ -64,18 +64,9 @@ def post_login_event(tx: LoginTransaction, tenant_id: str) -> dict[str, Any]:
 
 def check_password(ctx: TenantContext, user: Optional[dict[str, Any]], password: str) -> bool:
     if user is None:
-        # Same cost as a real check, so response time does not tell which emails exist.
-        ctx.passwords.verify(_dummy_hash(ctx), password)
+        ctx.passwords.burn(password)
         return False
     return ctx.passwords.verify(user["password_hash"], password)
-
-
-def _dummy_hash(ctx: TenantContext) -> str:
-    cached = getattr(ctx, "_dummy_hash", None)
-    if cached is None:
-        cached = ctx.passwords.hash(secrets.token_urlsafe(16))
-        setattr(ctx, "_dummy_hash", cached)
-    return cached
 
 
 def log_wrong_password(ctx: TenantContext, tx_client: dict[str, Any], username: str,
