@@ -13,8 +13,6 @@ from actions_studio.services.vault import open_vault
 from actions_studio.services.workspace import Workspace
 from window_fixtures import Studio, close_studio, make_studio
 
-__all__ = ["QTest"]
-
 LEFT = Qt.MouseButton.LeftButton
 NO_MOD = Qt.KeyboardModifier.NoModifier
 

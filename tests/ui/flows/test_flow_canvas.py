@@ -207,3 +207,17 @@ def test_dragging_near_the_edge_scrolls_a_long_flow(flows, qtbot):
     QTest.mouseMove(viewport, bottom + QPoint(0, -1))
     QTest.mouseRelease(viewport, LEFT, NO_MOD, bottom + QPoint(0, -1))
     assert names_on_canvas(flows) == names[1:] + ["add-roles"]
+
+
+def test_mode_toggle_by_toolbar_and_keys(flows, qtbot):
+    window = flows.window
+    mode = window.flows
+    assert mode.mode() == "flows" and mode.flows_action.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    assert mode.mode() == "code" and mode.code_action.isChecked()
+    assert window.flows.stack.currentIndex() == 0
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    assert mode.mode() == "flows"
+    button = mode.toolbar.widgetForAction(mode.code_action)
+    qtbot.mouseClick(button, LEFT)
+    assert mode.mode() == "code"

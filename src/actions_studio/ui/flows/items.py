@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.colours import StudioColours
 from actions_studio.ui.flows.card_state import EFFECT_SHORT, CardState
 from actions_studio.ui.flows.icons import draw_effect_icon, effect_colour
 
@@ -245,7 +245,7 @@ class InsertionMarker(QGraphicsItem):
         painter.drawEllipse(QPointF(CARD_W + 24, 0), 5, 5)
 
 
-def arrow_path(points: list[tuple[float, float]]) -> QPainterPath:
+def arrow_path(points: list[tuple[float, float, float]]) -> QPainterPath:
     """Vertical connectors from each (x, y_from) to (x, y_to), with an arrowhead at y_to."""
     path = QPainterPath()
     for x, y0, y1 in points:
@@ -256,5 +256,3 @@ def arrow_path(points: list[tuple[float, float]]) -> QPainterPath:
         path.lineTo(x + 5, y1 - 6)
     return path
 
-
-__all__ = ["CardItem", "TerminalItem", "DropHintItem", "InsertionMarker", "arrow_path", "LIGHT_COLOURS"]
