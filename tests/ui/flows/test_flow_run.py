@@ -73,3 +73,25 @@ def test_an_erroring_action_and_a_run_that_cannot_start(qtbot, analysis_worker, 
         assert view.light_of(ids["draft-only"]) is None
     finally:
         close_flows(studio)
+
+
+def test_a_newer_run_supersedes_an_older_one(qtbot, analysis_worker, tmp_path):
+    studio = open_flows(qtbot, analysis_worker, tmp_path, deny_everyone=True)
+    try:
+        view = view_of(studio)
+        ids = ids_by_name(studio)
+        build_flow(studio, ["add-roles", "block-banned"])
+        reports = []
+        view.sig_run_finished.connect(reports.append)
+        first = view.run_flow()
+        view.move(ids["block-banned"], 0)  # the user changes the flow and runs again at once
+        second = view.run_flow()
+        assert second > first
+        qtbot.waitUntil(lambda: bool(reports), timeout=20_000)
+        view.runner.wait()
+        qtbot.wait(50)  # deliver anything still queued
+        assert len(reports) == 1  # the first answer was dropped: it describes an older drawing
+        assert [a["name"] for a in reports[0].result["actions"]] == ["block-banned", "add-roles"]
+        assert view.light_of(ids["add-roles"]).status == "skipped"
+    finally:
+        close_flows(studio)
