@@ -1,19 +1,37 @@
-"""The tenant's "build" of a draft: Python must compile it and its dependencies must be importable.
+"""The tenant's "build" of a draft: Python must compile it and its dependencies must install.
 
 A real tenant packages node modules here; for the python3 runtime a build is a compile check (the
-same check the studio's deploy does, services/actions.check_compiles) plus a lookup of each
-dependency in the sandbox's interpreter, which is the only one the action will ever run in.
+same check the studio's deploy does, services/actions.check_compiles) plus the draft's dependency
+environment (issue 8, deps/): pinned, pure-Python wheels in the content-addressed cache the studio
+shares. Compiling is instant and done in the request; installing is not, so a draft whose
+environment is not built yet is `building` and a background build moves it to `built`, or
+`failed` with `errors[]` naming the package (Auth0's lifecycle). Deploy needs `built`.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from typing import Any
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Optional
+
+from actions_studio import deps
+
+if TYPE_CHECKING:
+    from .context import TenantContext
+
+log = logging.getLogger(__name__)
 
 DOCS_URL = "https://docs.python.org/3/reference/lexical_analysis.html"
+# A few at a time: each is a pip process; more would only compete for the same network.
+_BUILDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tenant-dependency-build")
+
+
+def _pins(dependencies: list[dict[str, Any]]) -> list[str]:
+    return [f"{d['name']}=={d['version']}" if d.get("version") else str(d["name"]) for d in dependencies]
 
 
 def build_errors(name: str, code: str, dependencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What is wrong without installing anything: the code, and pins that are not `name==version`."""
     errors: list[dict[str, Any]] = []
     try:
         compile(code, f"<action:{name}>", "exec", dont_inherit=True)
@@ -23,14 +41,74 @@ def build_errors(name: str, code: str, dependencies: list[dict[str, Any]]) -> li
                        "url": DOCS_URL})
     except ValueError as exc:  # e.g. NUL bytes in the source
         errors.append({"id": "syntax_error", "msg": f"{name} does not compile: {exc}", "url": DOCS_URL})
-    for dep in dependencies:
-        module = dep["name"].replace("-", "_").lower()
+    for pin in _pins(dependencies):
         try:
-            found = module.isidentifier() and importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            errors.append({"id": "dependency_unresolvable",
-                           "msg": f"dependency {dep['name']}=={dep['version']} is not installed "
-                                  "in this tenant's runtime", "url": ""})
+            if deps.parse_pin(pin).version is None:
+                raise deps.InvalidPinError(f"dependency {pin} has no version: pin it as name==version")
+        except deps.DependencyError as exc:
+            errors.append({"id": "dependency_invalid", "msg": str(exc), "url": ""})
     return errors
+
+
+def environment_ready(dependencies: list[dict[str, Any]]) -> bool:
+    """True when nothing needs installing (no dependencies, or their environment is built)."""
+    if not dependencies:
+        return True
+    try:
+        return deps.find_environment(_pins(dependencies), deps.DepsSettings.from_env()) is not None
+    except deps.DependencyError:
+        return False
+
+
+def sys_path_for(dependencies: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The import path of a built environment for ActionSource (never builds: a login must not
+    wait for pip; a deployed version's environment was built before it could deploy)."""
+    if not dependencies:
+        return ()
+    try:
+        env = deps.find_environment(_pins(dependencies), deps.DepsSettings.from_env())
+        return (str(deps.sandbox_path(env.path)),) if env is not None else ()
+    except (deps.DependencyError, OSError):
+        log.warning("no environment for %s", _pins(dependencies), exc_info=True)
+        return ()
+
+
+def dependency_errors(dependencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Builds the environment (blocking); [] when it is built, else one error naming the package."""
+    pins = _pins(dependencies)
+    try:
+        deps.build_environment(pins, deps.DepsSettings.from_env())
+    except deps.DependencyError as exc:
+        declared = next((p for p in pins if exc.package and deps.parse_pin(p).name == exc.package), None)
+        what = f"dependency {declared}" if declared else f"dependencies {', '.join(pins)}"
+        kind = "dependency_refused" if isinstance(exc, deps.NotPurePythonError) else "dependency_unresolvable"
+        return [{"id": kind, "msg": f"{what} is not installed: {exc}", "url": ""}]
+    except Exception as exc:  # noqa: BLE001 - a broken pip must still end the build, as failed
+        log.exception("dependency build failed")
+        return [{"id": "dependency_unresolvable", "msg": f"dependencies {', '.join(pins)} could not be "
+                 f"installed: {type(exc).__name__}: {exc}", "url": ""}]
+    return []
+
+
+def start_dependency_build(ctx: "TenantContext", action_id: str, dependencies: list[dict[str, Any]],
+                           stamp_now: Any) -> None:
+    """`building` → `built` | `failed`, in the background. The result is written only if the draft
+    still has these dependencies and is still building (a newer PATCH started its own build)."""
+
+    def run() -> None:
+        import sqlalchemy as sa
+
+        from .store import actions as q
+        from .store import schema
+
+        errors = dependency_errors(dependencies)
+        with ctx.db.write() as conn:
+            action: Optional[dict[str, Any]] = q.get_action(conn, action_id)
+            if action is None or action["status"] != "building" or action["dependencies"] != dependencies:
+                return
+            stamp = stamp_now()
+            conn.execute(sa.update(schema.action).where(schema.action.c.id == action_id).values(
+                status="failed" if errors else "built", errors=errors,
+                built_at=None if errors else stamp))
+
+    _BUILDS.submit(run)

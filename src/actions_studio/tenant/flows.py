@@ -19,6 +19,7 @@ from actions_studio.runtime import (ActionSource, Continuation, EventTooLargeErr
                                     SandboxError)
 from actions_studio.triggers import EventValidationError
 
+from .build import sys_path_for
 from .context import TenantContext
 from .store import new_id, schema
 from .store import actions as q
@@ -60,7 +61,8 @@ def load_flow(conn: Connection, trigger_id: str) -> list[ActionSource]:
         if version is None:
             continue
         out.append(ActionSource(name=action["name"], code=version["code"], version=version["number"],
-                                secrets={s["name"]: s["value"] for s in action["secrets"]}))
+                                secrets={s["name"]: s["value"] for s in action["secrets"]},
+                                sys_path=sys_path_for(version["dependencies"])))
     return out
 
 

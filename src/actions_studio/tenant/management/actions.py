@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
 from actions_studio.triggers import EventValidationError, TRIGGERS, UnknownTriggerError
 
-from ..build import build_errors
+from ..build import build_errors, environment_ready, start_dependency_build, sys_path_for
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, bad_request, not_found
 from ..security import require
@@ -70,6 +70,8 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
 
 def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str) -> dict[str, Any]:
     errors = build_errors(name, code, deps)
+    if not errors and not environment_ready(deps):  # installed in the background (issue 8)
+        return {"status": "building", "errors": [], "built_at": None}
     return {"status": "failed" if errors else "built", "errors": errors,
             "built_at": None if errors else stamp}
 
@@ -90,6 +92,9 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
                  source: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
+    if source is None and action["status"] == "building":
+        raise ApiError(400, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
+                       "still being installed (status building); deploy once it is built", "action_not_built")
     if source is None and action["status"] != "built":
         detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
         raise ApiError(400, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
@@ -151,7 +156,10 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
             deploy_draft(conn, row, stamp)
-        return _render(conn, row)
+        rendered = _render(conn, row)
+    if row["status"] == "building":
+        start_dependency_build(ctx, row["id"], deps, now_iso)
+    return rendered
 
 
 @router.get("/actions/{id}", dependencies=[Depends(require("read:actions"))])
@@ -194,7 +202,10 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
         changes["all_changes_deployed"] = action["all_changes_deployed"] and not draft_changed
         changes["updated_at"] = stamp
         conn.execute(sa.update(A).where(A.c.id == id).values(**changes))
-        return _render(conn, {**action, **changes})
+        rendered = _render(conn, {**action, **changes})
+    if changes["status"] == "building":
+        start_dependency_build(ctx, id, merged["dependencies"], now_iso)
+    return rendered
 
 
 @router.delete("/actions/{id}", status_code=204, response_class=Response,
@@ -236,7 +247,8 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
     source = ActionSource(name=action["name"], code=action["code"], version=None,
-                          secrets={s["name"]: s["value"] for s in action["secrets"]})
+                          secrets={s["name"]: s["value"] for s in action["secrets"]},
+                          sys_path=sys_path_for(action["dependencies"]))
     try:
         result = ctx.sandbox.run_action(trigger_id, source, body.payload)
     except EventValidationError as exc:
@@ -293,4 +305,7 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
             action.update(draft)
         version = deploy_draft(conn, action, stamp, source=chosen)
         action["all_changes_deployed"] = chosen["code"] == action["code"]
-        return version_json(version, action)
+        rendered = version_json(version, action)
+    if update_draft and action["status"] == "building":
+        start_dependency_build(ctx, actionId, action["dependencies"], now_iso)
+    return rendered
