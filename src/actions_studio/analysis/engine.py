@@ -30,6 +30,9 @@ class JediEngine:
     def set_extra_paths(self, extra_paths: Sequence[Path]) -> None:
         """Paths jedi searches besides the stubs (an action's installed dependencies)."""
         paths = [str(self._stubs), *(str(p) for p in extra_paths)]
+        if paths == getattr(self, "_paths", None):
+            return  # unchanged: keep the project and what jedi cached for it
+        self._paths = paths
         self._project = jedi.Project(path=self._stubs, added_sys_path=paths)
 
     def warm_up(self) -> None:

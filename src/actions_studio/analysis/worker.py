@@ -12,8 +12,9 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from actions_studio.analysis.engine import JediEngine
@@ -37,6 +38,7 @@ class AnalysisWorker:
         self._ids = itertools.count(1)
         self._newest: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._extra_paths: dict[str, tuple[Path, ...]] = {}
         self._engine_factory = engine_factory
         self._warm_up = warm_up
         self.ready = threading.Event()  # set once jedi is loaded and warm
@@ -49,6 +51,18 @@ class AnalysisWorker:
             self._newest[channel] = request_id
         self._queue.put(_Request(request_id, channel, work, reply))
         return request_id
+
+    def set_extra_paths(self, owner: str, paths: Sequence[Path]) -> None:
+        """Where jedi looks for the packages of `owner`'s requests (channels `owner` and `owner:*`),
+        e.g. an editor's action environment (issue 8). One engine serves every editor, so the
+        paths are applied per request."""
+        with self._lock:
+            self._extra_paths[owner] = tuple(Path(p) for p in paths)
+
+    def _paths_for(self, channel: str) -> tuple[Path, ...]:
+        with self._lock:
+            owner = next((o for o in self._extra_paths if channel == o or channel.startswith(o + ":")), None)
+            return self._extra_paths[owner] if owner is not None else ()
 
     def is_newest(self, channel: str, request_id: int) -> bool:
         with self._lock:
@@ -76,6 +90,7 @@ class AnalysisWorker:
             if not self.is_newest(request.channel, request.request_id):
                 continue  # superseded while queued: never run
             try:
+                engine.set_extra_paths(self._paths_for(request.channel))
                 answer = request.work(engine)
             except Exception:  # a bug in one request must not kill the only jedi thread
                 log.exception("analysis request %s failed", request.request_id)
