@@ -53,10 +53,12 @@ def test_render_the_flows_mode(qtbot, analysis_worker, tmp_path, screenshots_dir
 
         # Pending edits with warnings: the same claim twice, a redirect after a deny.
         view.canvas.select("")
+        view.remove(ids["require-mfa"])
+        view.remove(ids["remember-device"])
         view.move(ids["block-banned"], 1)
         build_flow(studio, ["roles-again"])
-        view.canvas.set_zoom(1.0)
-        view.canvas.centerOn(view.canvas.cards[ids["block-banned"]])
+        view.canvas.select(ids["roles-again"])
+        view.canvas.fit()
         qtbot.wait(100)
         assert len(view.problem_messages()) == 2
         _save(window, screenshots_dir, "flow-warning.png")

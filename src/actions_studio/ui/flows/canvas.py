@@ -86,6 +86,7 @@ class FlowCanvas(QGraphicsView):
         self._drag_origin = QPointF()
         self._drop_index: Optional[int] = None
         self._zoom = 1.0
+        self._fitting = False
         self.marker: Optional[InsertionMarker] = None
         self._rebuild()
 
@@ -431,15 +432,31 @@ class FlowCanvas(QGraphicsView):
         return self._zoom
 
     def set_zoom(self, zoom: float) -> None:
+        self._fitting = False
+        self._scale_to(zoom)
+
+    def _scale_to(self, zoom: float) -> None:
         self._zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
         self.resetTransform()
         self.scale(self._zoom, self._zoom)
 
     def fit(self) -> None:
-        """Zooms so the whole flow shows; never past 100 % (a short flow stays readable size)."""
+        """Zooms so the whole flow shows; never past 100 % (a short flow stays readable size).
+
+        Fit stays on until the user zooms: the validation list or a splitter changing the
+        canvas's size re-fits it, so what Fit promised stays true."""
+        self._fitting = True
+        self._fit_now()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if getattr(self, "_fitting", False):
+            self._fit_now()
+
+    def _fit_now(self) -> None:
         rect = self._scene.sceneRect()
         view = self.viewport().rect()
         if rect.isEmpty() or view.isEmpty():
             return
-        self.set_zoom(min(1.0, view.width() / rect.width(), view.height() / rect.height()))
+        self._scale_to(min(1.0, view.width() / rect.width(), view.height() / rect.height()))
         self.centerOn(rect.center())
