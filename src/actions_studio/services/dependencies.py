@@ -16,6 +16,7 @@ from actions_studio.services.errors import InvalidInputError, ServiceError
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 
+CancelToken = deps.CancelToken  # for callers that may cancel a build (the studio's dialog)
 SETTING_KEYS = ("index_url", "find_links", "trusted_host", "no_index", "timeout_s")
 Progress = Callable[[str], None]
 
@@ -50,6 +51,18 @@ def _as_service_error(exc: deps.DependencyError) -> ServiceError:
     if isinstance(exc, deps.InvalidPinError):
         return InvalidInputError(str(exc))
     return DependencyBuildError(str(exc), exc.package)
+
+
+def check_lines(lines: Sequence[str]) -> list[str]:
+    """Validates lines as typed: `name==version`, or a bare `name` (pinned at save)."""
+    try:
+        return [p.requirement() for p in deps.parse_pins(list(lines))]
+    except deps.DependencyError as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def all_pinned(lines: Sequence[str]) -> bool:
+    return all(p.version is not None for p in deps.parse_pins(list(lines)))
 
 
 def pin(ws: Workspace, lines: Sequence[str], *, cancel: Optional[deps.CancelToken] = None,

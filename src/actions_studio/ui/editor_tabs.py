@@ -83,6 +83,7 @@ class EditorTabs(QTabWidget):
             return None
         editor = self._factory.create(detail.action.trigger_id, detail.draft.secret_names, self)
         editor.setProperty("tab_id", action_id)
+        editor.set_dependency_paths(self._session.dependency_paths(action_id))
         editor.set_text(detail.draft.code)
         editor.mark_saved()
         editor.sig_modified_changed.connect(lambda modified, a=action_id: self._on_editor_modified(a, modified))
@@ -187,6 +188,7 @@ class EditorTabs(QTabWidget):
         if detail is not None:
             # The "secret used but not defined" check must see secrets added in the dialog.
             editor.set_secret_names(detail.draft.secret_names)
+            editor.set_dependency_paths(self._session.dependency_paths(action_id))
 
     def on_session_actions_changed(self) -> None:
         for tab_id in self.open_ids():

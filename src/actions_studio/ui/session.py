@@ -11,7 +11,7 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from actions_studio.services import actions, fixtures, runs, secrets
+from actions_studio.services import actions, dependencies, fixtures, runs, secrets
 from actions_studio.services.workspace import Workspace
 from actions_studio.store.records import ActionRecord, FixtureRecord, VersionRecord, VersionSummary
 
@@ -65,6 +65,11 @@ class StudioSession(QObject):
     def set_dependencies(self, action_id: str, dependencies: list[str]) -> None:
         actions.save_draft(self.ws, self._require(action_id).name, dependencies=dependencies)
         self.sig_action_changed.emit(action_id)
+
+    def dependency_paths(self, action_id: str) -> list[str]:
+        """The action's built dependency environment (for the editor); [] while none is built."""
+        detail = self.detail(action_id)
+        return [str(p) for p in dependencies.editor_paths(self.ws, detail.draft.dependencies)] if detail else []
 
     def deploy(self, action_id: str, note: Optional[str]) -> VersionRecord:
         version = actions.deploy(self.ws, self._require(action_id).name, note=note or None)

@@ -182,6 +182,10 @@ class ActionEditor(QWidget):
         """Secret names the action defines; `None` turns the undefined-secret check off."""
         self._intelligence.set_secret_names(names)
 
+    def set_dependency_paths(self, paths: Iterable[str]) -> None:
+        """Where the action's installed dependencies are: completions and hover docs see them."""
+        self._intelligence.set_dependency_paths(paths)
+
     def on_view_dwelled(self, pos: int) -> None:
         """The dwell slot (also what tests call): hover doc and problems at byte position `pos`."""
         self._intelligence.on_view_dwelled(pos)

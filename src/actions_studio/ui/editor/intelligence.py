@@ -88,6 +88,10 @@ class EditorIntelligence(QObject):
         self._trigger_id = trigger_id
         self.schedule_diagnostics(0)
 
+    def set_dependency_paths(self, paths: Iterable[str]) -> None:
+        """The action's installed dependencies, for completions and hover docs (issue 8)."""
+        self._worker.set_extra_paths(self._channel, [*paths])
+
     def set_secret_names(self, names: Iterable[str] | None) -> None:
         self._secret_names = None if names is None else tuple(names)
         self.schedule_diagnostics(0)
