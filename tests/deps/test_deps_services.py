@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actions_studio.services import actions, dependencies, fixtures, flows, runs
+from actions_studio.services import actions, dependencies, fixtures, flow_design, flows, runs
 from actions_studio.services.errors import InvalidInputError
 from actions_studio.services.vault import FileVault
 from actions_studio.services.workspace import Workspace
@@ -49,6 +49,8 @@ def test_an_action_imports_its_dependency_in_the_sandbox(ws: Workspace, deps_env
     flows.set_flow(ws, "post-login", ["greets", "greets too"])
     _fixture(ws, "flow", None)
     assert runs.run_fixture(ws, "flow").status == "success"
+    ids = [actions.open_action(ws, n).action.id for n in ("greets", "greets too")]
+    assert flow_design.run_design(ws, "post-login", ids, "flow", drafts=True).status == "success"  # the canvas
     assert dependencies.editor_paths(ws, ["tiny-greeter==1.1"]) == [env.path]
 
 

@@ -191,6 +191,7 @@ def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixtur
             if drafts:
                 draft = repo.get_draft(s, action.id)
                 code, names, number = draft.code, draft.secret_names, None
+                dependencies = draft.dependencies
             else:
                 if action.deployed_number is None:
                     raise InvalidInputError(
@@ -198,11 +199,16 @@ def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixtur
                 version = repo.get_version(s, action.id, action.deployed_number)
                 assert version is not None, "deployed_number names a stored version"
                 code, names, number = version.code, version.secret_names, version.number
+                dependencies = version.dependencies
             secrets = {**_values_for(ws, action.id, names, fixture_secrets), **fixture_secrets}
-            sources.append({"name": action.name, "code": code, "version": number, "secrets": secrets})
+            sources.append({"name": action.name, "code": code, "version": number, "secrets": secrets,
+                            "dependencies": dependencies})
+    from actions_studio.services.dependencies import prepare_sources
+
     try:
-        result_model = ws.sandbox().run_flow(
-            trigger.id, [ActionSource(**src) for src in sources], fixture.event)
+        ready, refused = prepare_sources(ws, trigger.id, sources)  # environments built before the run
+        result_model = refused or ws.sandbox().run_flow(
+            trigger.id, [ActionSource(**src) for src in ready], fixture.event)
     except EventTooLargeError as exc:
         raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
     except SandboxError as exc:
