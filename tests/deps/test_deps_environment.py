@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -111,13 +112,19 @@ def test_cancel_stops_pip_and_leaves_nothing(settings: DepsSettings) -> None:
 
 
 def test_cancel_from_another_thread_terminates_the_running_pip(settings: DepsSettings) -> None:
-    token = CancelToken()
-    threading.Timer(0.2, token.cancel).start()
-    slow = DepsSettings(index_url="http://10.255.255.1/simple", cache_dir=settings.cache, timeout_s=30)
-    started = time.monotonic()
-    with pytest.raises(BuildCancelledError):
-        build_environment(["tiny-greeter==1.0"], slow, cancel=token)
-    assert time.monotonic() - started < 5
+    with socket.socket() as silent:  # accepts connections and never answers: pip waits its timeout
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        slow = DepsSettings(index_url=f"http://127.0.0.1:{silent.getsockname()[1]}/simple",
+                            cache_dir=settings.cache, timeout_s=60)
+        token = CancelToken()
+        timer = threading.Timer(0.5, token.cancel)
+        timer.start()
+        started = time.monotonic()
+        with pytest.raises(BuildCancelledError):
+            build_environment(["tiny-greeter==1.0"], slow, cancel=token)
+        timer.join()
+        assert time.monotonic() - started < 5
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the mirror is for the sandbox's per-execution uids (root only)")

@@ -114,7 +114,8 @@ def index_unreachable(settings: DepsSettings, package: str) -> Optional[str]:
         return None
     url = settings.index_url.rstrip("/") + f"/{package}/"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=settings.timeout_s):
+        # Only a diagnosis after pip failed: a short look, so a silent index does not double the wait.
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=min(settings.timeout_s, 5)):
             return None
     except urllib.error.HTTPError:
         return None  # it answered (404 for an unknown project is an answer)
