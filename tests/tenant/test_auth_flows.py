@@ -152,7 +152,25 @@ def on_execute_send_phone_message(event, api):
     execution = mgmt.actions.executions.get(entry.details["actions"]["executions"][0])
     logs = execution.results[0].model_extra["logs"]
     assert logs.startswith("to +4915112345678 code ") and len(logs.split()[-1]) == 6
+    code = logs.split()[-1]
+
+    # The code logs the phone in (post-login runs; the user is created on first login).
+    deploy_flow(mgmt, "post-login", [(unique("phone-claim"), '''
+def on_execute_post_login(event, api):
+    api.access_token.set_custom_claim("https://p/phone", event.user.phone_number)
+''')])
+    tokens = tenant.app_tokens()
+    with pytest.raises(Auth0Error) as wrong:
+        tokens.passwordless_login("+4915112345678", "000000" if code != "000000" else "111111", "sms",
+                                  "openid", c_api := tenant.creds["api"]["identifier"])
+    assert wrong.value.status_code == 403 and wrong.value.error_code == "invalid_grant"
+    login = tokens.passwordless_login("+4915112345678", code, "sms", "openid", c_api)
+    claims = jwt.decode(login["access_token"], options={"verify_signature": False})
+    assert claims["https://p/phone"] == "+4915112345678" and claims["sub"].startswith("sms|")
+    with pytest.raises(Auth0Error):      # single use
+        tokens.passwordless_login("+4915112345678", code, "sms", "openid", c_api)
     clear_flow(mgmt, "send-phone-message")
+    clear_flow(mgmt, "post-login")
 
 
 def test_redirect_suspends_and_continue_resumes_to_a_code(tenant, mgmt, unique) -> None:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from actions_studio.runtime import Sandbox
 
 from . import keys
-from .authn import authorize, discovery, oauth, signup
+from .authn import authorize, discovery, oauth, passwordless, signup
 from .bodylimit import BodyLimit
 from .bootstrap import ensure_tenant
 from .config import TenantConfig
@@ -76,7 +76,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
                               "endpoints that run the bound flows.",
                   version="1", lifespan=lifespan)
     install_handlers(app)
-    for module in (discovery, oauth, authorize, signup, actions, triggers, executions, users, logs):
+    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
     _document_bearer_auth(app)

@@ -92,7 +92,8 @@ def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
                              "non_interactive")
     _grant(conn, management["client_id"], MANAGEMENT_AUDIENCE_KEY, MANAGEMENT_SCOPES)
     application = _new_client(conn, "Demo Application",
-                              [*PASSWORD_GRANTS, "client_credentials", "authorization_code"],
+                              [*PASSWORD_GRANTS, "client_credentials", "authorization_code",
+                               "http://auth0.com/oauth/grant-type/passwordless/otp"],
                               "regular_web")
     conn.execute(sa.insert(schema.resource_server).values(
         id=new_id("rs_"), identifier=DEMO_API, name="Demo API", scopes=DEMO_API_SCOPES,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import Request
 
@@ -12,6 +11,7 @@ from actions_studio.runtime import Sandbox
 from .config import TenantConfig
 from .keys import SigningKey
 from .passwords import Passwords
+from .pending import Pending
 from .ratelimit import RateLimiter
 from .store import Database
 
@@ -27,9 +27,8 @@ class TenantContext:
     auth_limiter: RateLimiter       # authentication endpoints, per client
     credentials: dict[str, Any]
     tenant_id: str
-    # Suspended post-login flows by state id (runtime Continuation + login transaction); in memory
-    # on purpose: a continuation holds code and secrets and must not outlive the process.
-    continuations: dict[str, Any] = field(default_factory=dict)
+    # Pending logins, suspended flows, codes (pending.py says why they live in memory only).
+    pending: Pending = field(default_factory=Pending)
 
 
 async def get_ctx(request: Request) -> TenantContext:

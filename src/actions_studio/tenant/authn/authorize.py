@@ -2,16 +2,13 @@
 `/continue?state=…` → authorization code → `/oauth/token` (grant_type=authorization_code).
 
 This is the only login where `api.redirect.send_user_to` can work (TRIGGERS.md: the password grants
-cannot redirect). Pending logins, suspended flows and codes live in memory with a short expiry: a
-suspended flow's continuation holds code and secrets and must not be persisted.
+cannot redirect). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
 """
 
 from __future__ import annotations
 
 import html
 import secrets
-import threading
-import time
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
 
@@ -29,29 +26,14 @@ from .login import LoginTransaction, check_password, finish, log_wrong_password,
 router = APIRouter(tags=["authentication"])
 PENDING_TTL_S = 900     # Auth0 gives a redirect 15 minutes to come back to /continue
 CODE_TTL_S = 60
-MAX_PENDING = 10_000
-_LOCK = threading.Lock()
 
 
 def _put(ctx: TenantContext, key: str, value: Any, ttl_s: float) -> None:
-    with _LOCK:  # endpoints run in many threads; pruning iterates the dict
-        store = ctx.continuations
-        if len(store) >= MAX_PENDING:
-            now = time.monotonic()
-            for k in [k for k, (exp, _) in store.items() if exp < now]:
-                store.pop(k, None)
-            while len(store) >= MAX_PENDING:
-                store.pop(next(iter(store)))
-        store[key] = (time.monotonic() + ttl_s, value)
+    ctx.pending.put(key, value, ttl_s)
 
 
 def _pop(ctx: TenantContext, key: str) -> Optional[Any]:
-    """Single use: a state or code can be redeemed once."""
-    with _LOCK:
-        item = ctx.continuations.pop(key, None)
-    if item is None or item[0] < time.monotonic():
-        return None
-    return item[1]
+    return ctx.pending.pop(key)
 
 
 def _with_query(url: str, query: dict[str, Any]) -> str:

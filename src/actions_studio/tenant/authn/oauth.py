@@ -15,7 +15,7 @@ from ..flows import FlowRun, run_flow, store_execution
 from ..logs import log_failed_actions, write_log
 from ..store.directory import get_connection, get_grant, get_resource_server, find_login
 from ..tokens import access_token
-from . import authorize
+from . import authorize, passwordless
 from .common import client_event, client_of, event_request, form_or_json, read_params, text
 from .login import (LoginTransaction, check_password, finish, log_wrong_password, persist,
                     run_login)
@@ -27,6 +27,7 @@ TOKEN_BODY = form_or_json({
     "client_secret": {"type": "string"}, "audience": {"type": "string"},
     "scope": {"type": "string"}, "username": {"type": "string"}, "password": {"type": "string"},
     "realm": {"type": "string"}, "code": {"type": "string"}, "redirect_uri": {"type": "string"},
+    "otp": {"type": "string"},
 }, ["grant_type"])
 
 
@@ -49,6 +50,8 @@ def _token(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
         return _password(ctx, request, params, client, grant_type)
     if grant_type == "authorization_code":
         return authorize.exchange_code(ctx, params, client)
+    if grant_type == passwordless.OTP_GRANT:
+        return passwordless.otp_grant(ctx, request, params, client)
     raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
 

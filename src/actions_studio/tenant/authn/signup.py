@@ -1,10 +1,7 @@
-"""`POST /dbconnections/signup` (pre- and post-user-registration) and `POST /passwordless/start`
-with `connection=sms` (send-phone-message)."""
+"""`POST /dbconnections/signup`: pre-user-registration, the new user, then post-user-registration."""
 
 from __future__ import annotations
 
-import secrets
-import time
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
@@ -127,50 +124,3 @@ def _merge(base: dict[str, Any], changes: Any) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-START_BODY = form_or_json({
-    "client_id": {"type": "string"}, "client_secret": {"type": "string"},
-    "connection": {"type": "string", "enum": ["sms", "email"]}, "phone_number": {"type": "string"},
-    "email": {"type": "string"}, "send": {"type": "string"}}, ["client_id", "connection"])
-
-
-@router.post("/passwordless/start", openapi_extra=START_BODY)
-async def passwordless_start(request: Request, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
-    params = await read_params(request)
-    return await run_in_threadpool(_start, ctx, request, params)
-
-
-def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict[str, Any]:
-    with ctx.db.read() as conn:
-        client = client_of(ctx, conn, request, params, secret_required=False)
-        connection = get_connection(conn, text(params, "connection", max_len=32) or "")
-    if connection is None or connection["strategy"] != "sms":
-        raise OAuthError(400, "bad.connection", "only connection=sms is enabled on this tenant")
-    phone = text(params, "phone_number", max_len=32) or ""
-    if not phone.startswith("+") or not phone[1:].replace(" ", "").isdigit():
-        raise OAuthError(400, "bad.phone_number", "phone_number: E.164 format, e.g. +4915112345678")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-    user = {"user_id": f"sms|{secrets.token_hex(12)}", "phone_number": phone, "phone_verified": False,
-            "email_verified": False, "created_at": stamp, "updated_at": stamp, "app_metadata": {},
-            "user_metadata": {}, "identities": [{"connection": "sms", "provider": "sms",
-                                                 "user_id": phone, "isSocial": False}]}
-    event = {"message_options": {"action": "enrollment", "code": code, "message_type": "sms",
-                                 "recipient": phone,
-                                 "text": f"{code} is your verification code for {client['name']}."},
-             "user": user, "client": client_event(client), "request": event_request(request, params),
-             "secrets": {}, "tenant": {"id": ctx.tenant_id}}
-    run = run_flow(ctx, "send-phone-message", event)
-    failed = run.status in ("error", "timeout")
-    with ctx.db.write() as conn:
-        store_execution(conn, run.execution)
-        write_log(conn, "gd_send_sms_failure" if failed else "gd_send_sms",
-                  client_id=client["client_id"], client_name=client["name"], user_name=phone,
-                  connection="sms", execution_ids=run.execution_ids)
-        if failed:
-            log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
-    if failed:
-        raise OAuthError(400, "sms_provider_error", "the send-phone-message flow failed")
-    return {"_id": user["user_id"].split("|", 1)[1], "phone_number": phone, "phone_verified": False,
-            "request_language": None}

@@ -52,6 +52,11 @@ def find_login(conn: Connection, connection: str, username: str) -> Optional[dic
     return _one(row)
 
 
+def find_phone(conn: Connection, connection: str, phone: str) -> Optional[dict[str, Any]]:
+    return _one(conn.execute(sa.select(U).where(U.c.connection == connection,
+                                                U.c.phone_number == phone)).first())
+
+
 def users_by_email(conn: Connection, email: str) -> list[dict[str, Any]]:
     rows = conn.execute(sa.select(U).where(U.c.email == email.strip().lower())
                         .order_by(U.c.created_at)).all()
