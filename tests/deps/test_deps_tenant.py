@@ -109,3 +109,15 @@ def test_a_pure_dependency_builds_deploys_and_runs_in_the_flow(api: httpx.Client
     failed = _settled(api, created["id"])
     assert failed["status"] == "failed"
     assert failed["errors"][0]["msg"].startswith("dependency tiny-greeter==7.0 is not installed: ")
+
+
+def test_a_build_left_unfinished_by_a_stopped_tenant_restarts_on_the_next_read(api: httpx.Client,
+                                                                                tmp_path: Path) -> None:
+    import sqlite3
+
+    created = _create(api, "greets", [{"name": "tiny-greeter", "version": "1.0"}])
+    assert _settled(api, created["id"])["status"] == "built"
+    # What a tenant killed mid-build leaves behind: a draft `building` with no build running.
+    with sqlite3.connect(tmp_path / "tenant" / "tenant.sqlite") as db:
+        db.execute("UPDATE action SET status = 'building', built_at = NULL WHERE id = ?", (created["id"],))
+    assert _settled(api, created["id"])["status"] == "built"

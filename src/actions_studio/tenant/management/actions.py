@@ -165,7 +165,11 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
 @router.get("/actions/{id}", dependencies=[Depends(require("read:actions"))])
 def get_action(id: str, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     with ctx.db.read() as conn:
-        return _render(conn, _require_action(conn, id))
+        action = _require_action(conn, id)
+        rendered = _render(conn, action)
+    if action["status"] == "building":  # (re)start a build a stopped tenant left unfinished
+        start_dependency_build(ctx, id, action["dependencies"], now_iso)
+    return rendered
 
 
 @router.patch("/actions/{id}", dependencies=[Depends(require("update:actions"))])
