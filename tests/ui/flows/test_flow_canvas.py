@@ -221,3 +221,31 @@ def test_mode_toggle_by_toolbar_and_keys(flows, qtbot):
     button = mode.toolbar.widgetForAction(mode.code_action)
     qtbot.mouseClick(button, LEFT)
     assert mode.mode() == "code"
+
+
+def test_escape_cancels_a_drag(flows, qtbot):
+    view = view_of(flows)
+    build_flow(flows, ["add-roles", "block-banned"])
+    canvas = view.canvas
+    viewport = canvas.viewport()
+    start = canvas.card_center(ids_by_name(flows)["add-roles"])
+    QTest.mousePress(viewport, LEFT, NO_MOD, start)
+    QTest.mouseMove(viewport, start + QPoint(0, 12))
+    QTest.mouseMove(viewport, canvas.gap_point(2))
+    assert canvas.drop_index == 1
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas.drop_index is None
+    QTest.mouseRelease(viewport, LEFT, NO_MOD, canvas.gap_point(2))
+    assert names_on_canvas(flows) == ["add-roles", "block-banned"]
+    # The same from the palette: Escape while dragging, then letting go over the flow adds nothing.
+    source = view.palette.list.viewport()
+    begin = palette_point(flows, "require-mfa")
+    QTest.mousePress(source, LEFT, NO_MOD, begin)
+    QTest.mouseMove(source, begin + QPoint(30, 6))
+    QTest.mouseMove(source, over_canvas(flows, canvas.gap_point(0)))
+    assert canvas.drop_index == 0
+    qtbot.keyClick(view.palette.list, Qt.Key.Key_Escape)
+    assert canvas.drop_index is None
+    QTest.mouseRelease(source, LEFT, NO_MOD, over_canvas(flows, canvas.gap_point(0)))
+    assert names_on_canvas(flows) == ["add-roles", "block-banned"]
+    assert view.stack().count() == 2

@@ -388,7 +388,19 @@ class FlowCanvas(QGraphicsView):
             return True
         return super().event(event)
 
+    def cancel_drag(self) -> None:
+        """Escape during a drag: the card goes back, nothing changes."""
+        dragging = self.mode is Mode.DRAGGING
+        self._end_press()
+        self.viewport().unsetCursor()
+        if dragging:
+            self._rebuild()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and self.mode is not Mode.IDLE:
+            self.cancel_drag()
+            event.accept()
+            return
         command = self._key_command(event)
         if command is None:
             super().keyPressEvent(event)

@@ -152,6 +152,7 @@ class FlowsView(QWidget):
         self.palette.sig_add_requested.connect(lambda action_id: self.insert(action_id, len(self.design())))
         self.canvas = FlowCanvas()
         self.canvas.sig_insert_requested.connect(self.insert)
+        self.palette.sig_drag_cancelled.connect(self.canvas.cancel_drag)
         self.canvas.sig_move_requested.connect(self.move)
         self.canvas.sig_remove_requested.connect(self.remove)
         self.canvas.sig_open_requested.connect(self.sig_open_requested.emit)

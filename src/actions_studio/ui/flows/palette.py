@@ -27,6 +27,8 @@ class ActionPalette(QWidget):
     """An action is being dragged: (action id, global mouse position)."""
     sig_drag_released = Signal(str, QPoint)
     """The dragged action was let go: (action id, global mouse position)."""
+    sig_drag_cancelled = Signal()
+    """Escape ended a drag before it was dropped."""
     sig_add_requested = Signal(str)
     """Enter or double-click on a droppable action: add it at the end of the flow (action id)."""
 
@@ -45,6 +47,7 @@ class ActionPalette(QWidget):
         self.list.setObjectName("flowPalette")
         self.list.setMouseTracking(False)
         self.list.viewport().installEventFilter(self)
+        self.list.installEventFilter(self)  # Escape cancels a drag (keys go to the list itself)
         self.list.itemActivated.connect(self.on_list_item_activated)
         self.hint = QLabel("Drag an action onto the flow.")
         self.hint.setWordWrap(True)
@@ -121,9 +124,16 @@ class ActionPalette(QWidget):
     # -- the drag ---------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if watched is self.list:
+            if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and self.dragging:
+                self.dragging, self._press_id = "", ""
+                self.list.viewport().unsetCursor()
+                self.sig_drag_cancelled.emit()
+                return True
+            return False
         if watched is not self.list.viewport():
             return False
-        kind = event.type()
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             item = self.list.itemAt(event.position().toPoint())
             self._press_id = item.data(ID_ROLE) if item is not None and item.data(DROPPABLE_ROLE) else ""
