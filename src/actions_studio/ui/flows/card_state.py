@@ -97,9 +97,11 @@ def palette_tooltip(card: ActionCard, in_flow: bool) -> Optional[str]:
     if not card.deployed:
         return (f"{card.name} has never been deployed, so it cannot join a flow.\n"
                 "Open it and deploy it (Action → Deploy…) first.")
+    draft = ("\n* The draft has changes that are not deployed: the flow runs "
+             f"v{card.deployed_number}.") if card.draft_differs else ""
     if in_flow:
-        return f"{card.name} is already in this flow (an action appears once).\n{detail}"
-    return f"{card.name} v{card.deployed_number} — drag it onto the flow.\n{detail}"
+        return f"{card.name} is already in this flow (an action appears once).\n{detail}{draft}"
+    return f"{card.name} v{card.deployed_number} — drag it onto the flow.\n{detail}{draft}"
 
 
 def effect_label(kind: str) -> str:

@@ -46,6 +46,8 @@ class ActionPalette(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("flowPalette")
         self.list.setMouseTracking(False)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.viewport().installEventFilter(self)
         self.list.installEventFilter(self)  # Escape cancels a drag (keys go to the list itself)
         self.list.itemActivated.connect(self.on_list_item_activated)
@@ -83,6 +85,8 @@ class ActionPalette(QWidget):
             in_flow = card.id in self._in_flow
             droppable = card.deployed and not in_flow
             label = card.name + (f"   v{card.deployed_number}" if card.deployed else "   not deployed")
+            if card.deployed and card.draft_differs:
+                label += "*"  # the flow runs v{n}, not the draft; the tooltip says so in words
             if in_flow:
                 label += "   · in flow"
             item = QListWidgetItem(label)
