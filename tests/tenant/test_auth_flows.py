@@ -213,3 +213,17 @@ def on_execute_post_login(event, api):
         again = http.get("/continue", params={"state": query["state"][0]})
         assert again.status_code == 400
     clear_flow(mgmt, "post-login")
+
+
+def test_a_redirect_in_a_password_login_is_refused_and_the_execution_canceled(tenant, mgmt, unique) -> None:
+    deploy_flow(mgmt, "post-login", [(unique("redir"), '''
+def on_execute_post_login(event, api):
+    api.redirect.send_user_to("https://consent.example/ask")
+''')])
+    with pytest.raises(Auth0Error) as refused:
+        _login(tenant)
+    assert refused.value.status_code == 403 and refused.value.error_code == "interaction_required"
+    log = next(entry for entry in mgmt.logs.list(per_page=5) if entry.type == "f")
+    execution = mgmt.actions.executions.get(log.details["actions"]["executions"][0])
+    assert execution.status == "canceled"
+    clear_flow(mgmt, "post-login")

@@ -155,7 +155,8 @@ def _password(ctx: TenantContext, request: Request, params: dict[str, Any], clie
     run = run_login(ctx, tx)
     if run.status == "suspended":
         # TRIGGERS.md: redirect.can_redirect() is False for the password grants.
-        run = FlowRun(None, run.execution, None)
+        # The suspended execution will never resume: stored as canceled (an Auth0 status).
+        run = FlowRun(None, {**run.execution, "status": "canceled"} if run.execution else None, None)
         error = OAuthError(403, "interaction_required",
                            "an action redirected, which the password grant cannot do")
         persist(ctx, tx, run, success=False, log_type="f", description=error.description)
