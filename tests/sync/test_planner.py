@@ -80,6 +80,8 @@ CASES = [
      None, remote(THEIRS), base(), {"delete": True}, "conflict", []),
     ("only on the tenant, sync: nothing", None, remote(), None, {}, "nothing", []),
     ("only on the tenant, sync --delete", None, remote(), None, {"delete": True}, "delete", ["delete"]),
+    ("only on the tenant, sync with import_remote: import", None, remote(), None,
+     {"import_remote": True}, "import", ["import_action"]),
     ("only on the tenant, pull: import", None, remote(), None, {"mode": "pull"}, "import",
      ["import_action"]),
     ("workspace change in pull mode waits for sync", local(V2), remote(), base(),

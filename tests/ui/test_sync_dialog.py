@@ -63,7 +63,7 @@ def test_sync_dialog_shows_a_conflict_then_applies_the_choice(qtbot, env) -> Non
     dialog = SyncDialog(controller)
     qtbot.addWidget(dialog)
     dialog.show()
-    with qtbot.waitSignal(controller.sig_plan_ready, timeout=20_000):
+    with qtbot.waitSignal(dialog.sig_plan_shown, timeout=20_000):
         dialog.refresh()
     names = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     changes = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
@@ -84,7 +84,7 @@ def test_sync_dialog_shows_a_conflict_then_applies_the_choice(qtbot, env) -> Non
     assert "edited in the dashboard" in dialog.side_windows[-1].diff.right_text.toPlainText()
     dialog.side_windows[-1].close()
 
-    with qtbot.waitSignal(controller.sig_plan_ready, timeout=20_000):
+    with qtbot.waitSignal(dialog.sig_plan_shown, timeout=20_000):
         dialog.keep_button.click()
     assert dialog.table.item(names.index("add roles"), 4).text() == "keep mine"
     assert dialog.apply_button.isEnabled()
@@ -113,6 +113,8 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     assert [editor.list.item(i).text() for i in range(editor.list.count())] == ["Local tenant", "staging"]
     assert editor.url_edit.text() == "https://acme-staging.eu.auth0.com"
     assert editor.secret_edit.text() == ""  # write-only: never read back
+    editor.show()
+    assert editor.grab().save(str(SCREENSHOTS / "sync-tenants.png"))
     with qtbot.waitSignal(controller.sig_tenant_changed):
         editor.use()
     assert controller.status() == ("⇅ staging: not checked", "unknown")

@@ -42,6 +42,7 @@ UNKNOWN = "remote:"  # prefix of a flow entry whose tenant action the workspace 
 class PlanOptions:
     mode: Mode = "sync"
     delete: bool = False              # delete on the tenant what the workspace deleted / lacks
+    import_remote: bool = False       # sync: also import actions found only on the tenant
     prefer: Optional[Side] = None     # resolves every conflict one way
     resolutions: dict[str, Side] = field(default_factory=dict)  # item key -> choice
 
@@ -192,7 +193,7 @@ def _plan_action(key: str, local: Optional[LocalAction], remote: Optional[Remote
     if local is None:
         assert remote is not None
         if base is None:  # never synced: only on the tenant
-            if opts.mode == "pull":
+            if opts.mode == "pull" or opts.import_remote:
                 return item("import", "import from the tenant", [_pull_step(None, remote, None)])
             if opts.delete:
                 return item("delete", "delete on the tenant (not in the workspace)", [
@@ -355,7 +356,7 @@ def plan(local: LocalSnapshot, remote: RemoteSnapshot, base: BaseSnapshot,
 
         def pull_flow() -> PlanItem:
             unknown = [i for i in r_flow if i.startswith(UNKNOWN)]
-            if unknown and opts.mode == "sync":
+            if unknown and opts.mode == "sync" and not opts.import_remote:
                 return flow_item("nothing", "the tenant's flow has actions only on the tenant "
                                  "(pull imports them)")
             return flow_item("pull", "take the tenant's order", [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,6 +68,9 @@ class SideBySideWindow(QDialog):
 
 
 class SyncDialog(QDialog):
+    sig_plan_shown = Signal()
+    """The table now shows the newest plan (after a refresh, a choice or an apply)."""
+
     def __init__(self, controller: SyncController, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -85,8 +88,10 @@ class SyncDialog(QDialog):
         self.tenants_button = QPushButton("Tenants…")
         self.refresh_button = QPushButton("Refresh plan")
         self.refresh_button.clicked.connect(self.refresh)
-        self.delete_box = QCheckBox("Also delete on the tenant what the workspace deleted or lacks")
+        self.delete_box = QCheckBox("Delete on the tenant what the workspace lacks")
         self.delete_box.toggled.connect(lambda _on: self.refresh())
+        self.import_box = QCheckBox("Import actions found only on the tenant")
+        self.import_box.toggled.connect(lambda _on: self.refresh())
         self.state_label = QLabel()
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
         top = QHBoxLayout()
@@ -154,6 +159,7 @@ class SyncDialog(QDialog):
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.import_box)
         bottom.addWidget(self.delete_box)
         bottom.addStretch(1)
         bottom.addWidget(self.apply_button)
@@ -193,7 +199,8 @@ class SyncDialog(QDialog):
             self.refresh()
 
     def options(self) -> PlanOptions:
-        return PlanOptions(delete=self.delete_box.isChecked(), resolutions=dict(self.resolutions))
+        return PlanOptions(delete=self.delete_box.isChecked(), import_remote=self.import_box.isChecked(),
+                           resolutions=dict(self.resolutions))
 
     def refresh(self) -> None:
         self.state_label.setText(f"Reading {self.controller.tenant}…")
@@ -239,6 +246,7 @@ class SyncDialog(QDialog):
             self.table.selectRow(keys.index(selected) if selected in keys else 0)
         else:
             self.show_item(None)
+        self.sig_plan_shown.emit()
 
     def selected_key(self) -> Optional[str]:
         items = self.table.selectedItems()
@@ -298,7 +306,8 @@ class SyncDialog(QDialog):
     # -- apply -----------------------------------------------------------------------------------
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.tenant_combo, self.tenants_button, self.refresh_button, self.delete_box):
+        for widget in (self.tenant_combo, self.tenants_button, self.refresh_button, self.delete_box,
+                       self.import_box):
             widget.setEnabled(not busy)
         self.apply_button.setEnabled(not busy and self.plan is not None and bool(self.plan.steps()))
 

@@ -90,7 +90,7 @@ class TenantsDialog(QDialog):
         local = sync_service.is_local(tenant)
         self._editing = name
         self.name_edit.setText(tenant.name)
-        self.name_edit.setReadOnly(True)
+        self.name_edit.setEnabled(False)  # names are fixed once made: `--tenant NAME` refers to them
         self.url_edit.setText("" if local else tenant.base_url)
         self.client_id_edit.setText("" if local else tenant.client_id)
         self.audience_edit.setText(tenant.audience or "")
@@ -112,7 +112,6 @@ class TenantsDialog(QDialog):
         for w in (self.name_edit, self.url_edit, self.client_id_edit, self.secret_edit, self.audience_edit):
             w.clear()
             w.setEnabled(True)
-        self.name_edit.setReadOnly(False)
         self.secret_edit.setPlaceholderText("")
         self.save_button.setEnabled(True)
         self.remove_button.setEnabled(False)
