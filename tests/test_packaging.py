@@ -140,7 +140,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("PyInstaller is not installed in this environment (it comes with the `test` "
                     "extra: pip install -e '.[test]')")
     work = tmp_path_factory.mktemp("pyinstaller")
-    env = {**os.environ, "PYTHON": sys.executable, "PYINSTALLER_WORKPATH": str(work / "build")}
+    # A cache of its own: build.sh passes --clean, which would empty a shared cache under a
+    # build running at the same time (several checkouts run the suite on one machine).
+    env = {**os.environ, "PYTHON": sys.executable, "PYINSTALLER_WORKPATH": str(work / "build"),
+           "PYINSTALLER_CONFIG_DIR": str(work / "cache")}
     done = subprocess.run(["bash", str(PACKAGING / "build.sh"), str(work / "dist")], env=env,
                           capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, cwd=REPO)
     assert done.returncode == 0, f"build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
