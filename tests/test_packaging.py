@@ -72,6 +72,33 @@ def test_entry_runs_only_the_zygote_as_a_module(argv: list[str], expected) -> No
     assert load_entry().module_to_run(argv) == expected
 
 
+class _Started(Exception):
+    """Stops the sandbox right after it chose its zygote's command line."""
+
+
+def test_entry_recognises_the_command_line_the_sandbox_really_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read from runtime/client.py itself, so a change there that the bundle would not understand
+    # fails here, in the fast tier, and not only in the slow bundle run.
+    import shutil
+
+    from actions_studio.runtime import client
+
+    seen: list[list[str]] = []
+
+    def popen(args, **kwargs):
+        seen.append(list(args))
+        raise _Started
+
+    monkeypatch.setattr(client.subprocess, "Popen", popen)
+    with pytest.raises(_Started):
+        client.Sandbox()
+    argv = seen[0]
+    shutil.rmtree(os.path.dirname(argv[argv.index("--socket") + 1]), ignore_errors=True)
+    assert argv[0] == sys.executable
+    target = load_entry().module_to_run(argv[1:])
+    assert target is not None and target[0] == "actions_studio.runtime.zygote"
+
+
 # -- Linux desktop integration (fast) -----------------------------------------------------------
 
 
