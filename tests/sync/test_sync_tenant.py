@@ -158,3 +158,14 @@ def test_a_build_the_tenant_refuses_stops_with_its_reason(ws, tenant_host, sessi
     assert not report.ok and report.failed is not None and report.failed.op == "deploy"
     assert "surely-not-installed-pkg==1.0 is not installed" in (report.error or "")
     assert [st.op for st in report.applied] == ["create"]
+
+
+def test_a_tenant_already_serving_the_data_dir_is_reused_not_doubled(tenant_host) -> None:
+    from actions_studio.sync.local_tenant import LocalTenant
+
+    running = tenant_host.connection()
+    second = LocalTenant(tenant_host.data_dir)
+    assert second.start() == running
+    assert not second.running  # borrowed: stopping it leaves the owner's server alone
+    second.stop()
+    assert tenant_host.runner is not None and tenant_host.runner.running

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlparse
 
 from actions_studio.sync.client import Connection
 from actions_studio.sync.errors import LocalTenantError
@@ -54,6 +55,9 @@ class LocalTenant:
     def start(self) -> Connection:
         if self.running:
             return self.connection()
+        borrowed = self._already_serving()
+        if borrowed is not None:
+            return borrowed
         self.data_dir.mkdir(parents=True, exist_ok=True)
         port = self.port or free_port()
         self.port = port
@@ -83,6 +87,27 @@ class LocalTenant:
             time.sleep(0.05)
         self.stop()
         raise LocalTenantError(f"the local tenant did not start within {START_TIMEOUT_S:.0f} s; see {self._log}")
+
+    def _already_serving(self) -> Optional[Connection]:
+        """A tenant another process started on this data dir (the studio while the CLI runs, or
+        `tenant serve` in a terminal): use it rather than start a second server on one store.
+        It is not ours to stop. A stale credentials.json whose port now belongs to someone else
+        fails the token check and is ignored."""
+        try:
+            conn = self.connection()
+        except (OSError, ValueError, KeyError):
+            return None
+        port = urlparse(conn.base_url).port
+        if port is None or not self._answers(port):
+            return None
+        from actions_studio.sync.token import ClientCredentials
+
+        try:
+            ClientCredentials(conn.base_url, conn.client_id, conn.client_secret, conn.audience,
+                              timeout_s=2.0)()
+        except Exception:  # noqa: BLE001 - anything but a token means "not our tenant"
+            return None
+        return conn
 
     def _tail(self) -> str:
         try:
