@@ -11,7 +11,6 @@ from actions_studio.sync.client import MAX_RETRY_AFTER_S, Connection, TenantClie
 from actions_studio.sync.errors import TenantAuthError, TenantRefusedError, TenantUnreachableError
 from actions_studio.sync.token import RENEW_BEFORE_S, ClientCredentials
 
-from .tenant_fixtures import tenant_host  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -64,7 +63,7 @@ def test_lost_connection_is_reported_at_once(client) -> None:
         client.list_actions()  # nothing listens on port 9: a token cannot be had either
 
 
-def test_token_is_reused_then_renewed_before_expiry(tenant_host) -> None:  # noqa: F811
+def test_token_is_reused_then_renewed_before_expiry(tenant_host) -> None:
     conn = tenant_host.connection()
     now = [1000.0]
     token = ClientCredentials(conn.base_url, conn.client_id, conn.client_secret, conn.audience,

@@ -10,7 +10,6 @@ from actions_studio.services import actions, flows, secrets
 from actions_studio.services.sync import MissingSecretsError, local_snapshot
 from actions_studio.sync.planner import PlanOptions
 from .conftest import open_workspace
-from .tenant_fixtures import sdk, session_for, tenant_host  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,6 @@ from actions_studio.sync.model import (
     RemoteSnapshot,
 )
 from actions_studio.sync.plan import (
-    PHASE_ACTIONS,
     PHASE_DELETE,
     PHASE_FLOWS,
     PHASE_UNBIND,
