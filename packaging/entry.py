@@ -1,11 +1,17 @@
 """Entry point of the frozen bundle: the `actions-studio` command, plus the sandbox's zygote.
 
-In a PyInstaller bundle `sys.executable` is this program, not a Python interpreter. The sandbox
-(runtime/client.py) starts its zygote as ``[sys.executable, "-P", "-s", "-B", "-m",
-"actions_studio.runtime.zygote", "--socket", ..., "--config", ...]``; here that command line is
-recognised and the zygote's main() runs, as `python -m` would run it. Nothing else of Python's own
-command line is accepted: only the runtime modules below may be started this way, so the bundle is
-not a general-purpose interpreter.
+In a PyInstaller bundle `sys.executable` is this program, not a Python interpreter, yet two parts
+of the studio start `sys.executable -m MODULE`:
+
+- the sandbox (runtime/client.py) starts its zygote as ``[sys.executable, "-P", "-s", "-B", "-m",
+  "actions_studio.runtime.zygote", "--socket", ..., "--config", ...]``;
+- action dependencies (deps/pip_runner.py) are resolved and installed with
+  ``[sys.executable, "-m", "pip", "--isolated", ...]``, so wheels match the interpreter that
+  imports them, which in a bundle is the bundle's own.
+
+Here those command lines are recognised and the module's main() runs, as `python -m` would run
+it. Nothing else of Python's own command line is accepted (no other module, no `-c`), so the
+bundle is not a general-purpose interpreter.
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ import sys
 # Interpreter flags the sandbox passes; they have no effect in a frozen bundle (no user site, no
 # bytecode written, no script directory on sys.path), so they are only skipped.
 _INTERPRETER_FLAGS = frozenset({"-P", "-s", "-B", "-E", "-I", "-u"})
-_RUNNABLE_MODULES = frozenset({"actions_studio.runtime.zygote"})
+# `-m NAME` → the module whose main(argv) runs it (what NAME's `__main__` calls).
+_RUNNABLE_MODULES = {
+    "actions_studio.runtime.zygote": "actions_studio.runtime.zygote",
+    "pip": "pip._internal.cli.main",
+}
 
 
 def module_to_run(argv: list[str]) -> tuple[str, list[str]] | None:
@@ -35,8 +45,7 @@ def main() -> None:
     if target is not None:
         module, args = target
         sys.argv = [module, *args]
-        # The module's own main(argv), which is what its `if __name__ == "__main__"` block calls.
-        sys.exit(importlib.import_module(module).main(args))
+        sys.exit(importlib.import_module(_RUNNABLE_MODULES[module]).main(args))
     from actions_studio.cli import main as cli_main
 
     cli_main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import configparser
+import hashlib
 import importlib.util
 import json
 import os
@@ -20,6 +21,7 @@ import time
 import tomllib
 import urllib.request
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,11 @@ def load_entry():
         (["--version"], None),
         (["tenant", "serve", "--help"], None),
         (["run", "-m", "actions_studio.runtime.zygote"], None),
+        # exactly what deps/pip_runner.py runs to install an action's dependencies
+        (["-m", "pip", "--isolated", "install", "x==1"], ("pip", ["--isolated", "install", "x==1"])),
         # the bundle is not a general interpreter: no other module, no -c
-        (["-m", "pip", "install", "x"], None),
+        (["-m", "http.server"], None),
+        (["-m", "pip.__main__"], None),
         (["-P", "-m", "actions_studio.cli"], None),
         (["-c", "print(1)"], None),
         (["-m"], None),
@@ -218,6 +223,55 @@ def test_bundle_runs_an_action_in_its_own_sandbox(bundle: Path, tmp_path: Path) 
     result = json.loads(done.stdout)
     assert result["status"] == "success"
     assert result["actions"][0]["calls"][0]["method"] == "access_token.set_custom_claim"
+
+
+def write_wheel(folder: Path, name: str, version: str, source: str) -> None:
+    """A pure-Python wheel of one module, written by hand: no network, no build backend."""
+    info = f"{name}-{version}.dist-info"
+    files = {f"{name}.py": source.encode(),
+             f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+             f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+
+    def digest(data: bytes) -> str:
+        return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+    record = "".join(f"{path},{digest(data)},{len(data)}\n" for path, data in files.items())
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / f"{name}-{version}-py3-none-any.whl", "w") as wheel:
+        for path, data in files.items():
+            wheel.writestr(path, data)
+        wheel.writestr(f"{info}/RECORD", record + f"{info}/RECORD,,\n")
+
+
+@pytest.mark.slow
+def test_bundle_installs_an_actions_dependency_and_runs_it(bundle: Path, tmp_path: Path) -> None:
+    # deps/pip_runner.py runs `sys.executable -m pip`: in the bundle, the bundle itself
+    # (packaging/entry.py), with pip inside it. A local wheel and no index keep it offline.
+    write_wheel(tmp_path / "wheels", "greeting", "1.0", "def hello(name):\n    return 'hello ' + name\n")
+    project = tmp_path / "project"
+    (project / "actions" / "greet").mkdir(parents=True)
+    (project / "actions" / "greet.json").write_text(json.dumps(
+        {"trigger": "post-login", "runtime": "python3", "dependencies": ["greeting==1.0"], "secrets": [],
+         "deployed_version": None}), encoding="utf-8")
+    (project / "actions" / "greet" / "code.py").write_text(
+        "import greeting\n\n\ndef on_execute_post_login(event, api):\n"
+        "    api.access_token.set_custom_claim('https://acme.example/greeting', greeting.hello(event.user.name))\n",
+        encoding="utf-8")
+    from actions_studio.triggers import TRIGGERS
+
+    (project / "fixtures" / "post-login").mkdir(parents=True)
+    (project / "fixtures" / "post-login" / "greets.json").write_text(json.dumps(
+        {"name": "greets", "trigger": "post-login", "action": "greet",
+         "event": TRIGGERS["post-login"].sample_event(),
+         "expect": {"status": "success",
+                    "outcome": {"access_token": {"claims": {"https://acme.example/greeting": "hello Jane Doe"}}}}}),
+        encoding="utf-8")
+    source = {"ACTIONS_STUDIO_FIND_LINKS": str(tmp_path / "wheels"), "ACTIONS_STUDIO_NO_INDEX": "1"}
+    done = run_bundled(bundle, "import", str(project), home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_bundled(bundle, "test", "--json", home=tmp_path, timeout=300, extra_env=source)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [r["passed"] for r in json.loads(done.stdout)] == [True]
 
 
 @pytest.mark.slow
