@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Set before anything can import Qt: these machines have no display (PITFALLS.md).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may touch the user's real workspace, vault, tenant or dependency cache, nor reach a
+# package index: set process-wide (subprocesses and session fixtures inherit it) before any
+# fixture runs. Tests that need their own home or index settings monkeypatch over these.
+os.environ.setdefault("ACTIONS_STUDIO_HOME", tempfile.mkdtemp(prefix="actions-studio-test-home-"))
+os.environ.setdefault("ACTIONS_STUDIO_NO_INDEX", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 
