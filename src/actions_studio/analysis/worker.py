@@ -8,7 +8,6 @@ ui/) receives ``(request_id, answer)`` in its callback, on the worker thread.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import queue
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from actions_studio.analysis.engine import JediEngine
+from actions_studio.requests import LatestRequests
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,8 @@ class _Request:
 class AnalysisWorker:
     def __init__(self, engine_factory: Callable[[], JediEngine] = JediEngine, *, warm_up: bool = True) -> None:
         self._queue: queue.Queue[_Request | None] = queue.Queue()
-        self._ids = itertools.count(1)
-        self._newest: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._requests = LatestRequests()
+        self._lock = threading.Lock()  # guards _extra_paths
         self._extra_paths: dict[str, tuple[Path, ...]] = {}
         self._engine_factory = engine_factory
         self._warm_up = warm_up
@@ -46,9 +45,7 @@ class AnalysisWorker:
         self._thread.start()
 
     def submit(self, channel: str, work: Callable[[JediEngine], Any], reply: Reply) -> int:
-        with self._lock:
-            request_id = next(self._ids)
-            self._newest[channel] = request_id
+        request_id = self._requests.begin(channel)
         self._queue.put(_Request(request_id, channel, work, reply))
         return request_id
 
@@ -65,8 +62,7 @@ class AnalysisWorker:
             return self._extra_paths[owner] if owner is not None else ()
 
     def is_newest(self, channel: str, request_id: int) -> bool:
-        with self._lock:
-            return self._newest.get(channel) == request_id
+        return self._requests.is_newest(channel, request_id)
 
     def complete(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
         return self.submit(channel, lambda e: e.complete(source, line, column, trigger_id), reply)

@@ -8,13 +8,12 @@ use from pool threads (runtime's Sandbox is thread-safe; the store opens a sessi
 
 from __future__ import annotations
 
-import itertools
 import logging
-import threading
 from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from actions_studio.requests import LatestRequests
 from actions_studio.services import runs
 from actions_studio.services.errors import ServiceError
 from actions_studio.services.workspace import Workspace
@@ -35,9 +34,7 @@ class RunDispatcher(QObject):
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._ws = workspace
-        self._ids = itertools.count(1)
-        self._newest: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._requests = LatestRequests()
         # A private pool: waiting for it at shutdown must not wait for other users of the global one.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -58,17 +55,10 @@ class RunDispatcher(QObject):
         self._pool.start(work)
 
     def is_newest(self, channel: str, request_id: int) -> bool:
-        with self._lock:
-            return self._newest.get(channel) == request_id
-
-    def _next(self, channel: str) -> int:
-        with self._lock:
-            request_id = next(self._ids)
-            self._newest[channel] = request_id
-            return request_id
+        return self._requests.is_newest(channel, request_id)
 
     def run(self, channel: str, fixture_name: str, action_name: str) -> int:
-        request_id = self._next(channel)
+        request_id = self._requests.begin(channel)
 
         def work() -> None:
             try:
@@ -85,7 +75,7 @@ class RunDispatcher(QObject):
         return request_id
 
     def run_all(self, channel: str, fixture_names: list[str], action_name: str) -> int:
-        request_id = self._next(channel)
+        request_id = self._requests.begin(channel)
 
         def work() -> None:
             reports: list[Any] = []

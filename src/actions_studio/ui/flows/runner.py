@@ -7,12 +7,11 @@ the window can wait for it at shutdown without waiting for anything else.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from typing import Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from actions_studio.requests import LatestRequests
 from actions_studio.services.errors import ServiceError
 from actions_studio.services.flow_design import run_design
 from actions_studio.services.workspace import Workspace
@@ -27,22 +26,17 @@ class FlowRunner(QObject):
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._ws = workspace
-        self._ids = itertools.count(1)
-        self._newest: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._requests = LatestRequests()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         # Queued to the GUI thread, then filtered there: a newer request may have started meanwhile.
         self._done = _Relay(self)
 
     def is_newest(self, trigger_id: str, request_id: int) -> bool:
-        with self._lock:
-            return self._newest.get(trigger_id) == request_id
+        return self._requests.is_newest(trigger_id, request_id)
 
     def run(self, trigger_id: str, action_ids: list[str], fixture_name: str, *, drafts: bool) -> int:
-        with self._lock:
-            request_id = next(self._ids)
-            self._newest[trigger_id] = request_id
+        request_id = self._requests.begin(trigger_id)
         ids = list(action_ids)
 
         def work() -> None:
