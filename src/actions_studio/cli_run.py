@@ -36,17 +36,21 @@ def _load_trigger(trigger_id: str) -> Any:
         raise BadInput(str(exc)) from None
 
 
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{what} file {path} is not UTF-8 text") from None
+
+
 def _load_event(trigger: Any, event_path: Optional[Path]) -> dict:
     from actions_studio.triggers import EventValidationError
 
     if event_path is None:
         return trigger.sample_event()
-    try:
-        text = event_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"cannot read event file {event_path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"event file {event_path} is not UTF-8 text") from None
+    text = _read_text(event_path, "event")
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -86,12 +90,7 @@ def _defines(tree: ast.Module, name: str) -> bool:
 
 
 def _load_action(path: Path, trigger: Any) -> tuple[str, str]:
-    try:
-        code = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"cannot read action file {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"action file {path} is not UTF-8 text") from None
+    code = _read_text(path, "action")
     try:
         tree = ast.parse(code, filename=str(path))
     except SyntaxError:
