@@ -1,7 +1,8 @@
 """runtime layer: runs action code in a sandbox (docs/architecture.md, "runtime/").
 
-A warm zygote process forks one confined child per action execution; the flow executor on top
-gives TRIGGERS.md's semantics. No Qt, no database.
+A warm zygote process forks one confined child per execution (one action, or every action of one
+flow execution, in turn); the flow executor on top gives TRIGGERS.md's semantics. No Qt, no
+database.
 """
 
 from .client import EventTooLargeError, Sandbox, SandboxError

@@ -19,11 +19,20 @@ import threading
 
 # used log bytes, dropped characters, result length, flags
 HEADER = struct.Struct("<QQQQ")
-FLAG_TRUNCATED = 1
-FLAG_RESULT = 2
+# The console's part of the header (used, dropped): the only fields CaptureStream writes, so the
+# result length and flags of a flow child's records are never clobbered by an action's print.
+CONSOLE_HEADER = struct.Struct("<QQ")
+RESULT_LEN = struct.Struct("<Q")  # at offset 16
+FLAGS = struct.Struct("<Q")  # at offset 24
+FLAG_TRUNCATED = 1  # legacy: truncation is "dropped > 0"
+FLAG_RESULT = 2  # the child's result (or a flow child's last record) is complete
+FLAG_RECORDS = 4  # the result area holds a flow child's per-action records (see child.FlowRecorder)
 REDACTION_SLACK = 4096  # = the longest secret value Auth0 allows (MAX_SECRET_VALUE_CHARS)
 RESULT_BYTES = 8 * 1024 * 1024
 MIN_REDACTED_CHARS = 4
+# A flow child keeps every action's console in its records: room for a full console per action.
+MAX_FLOW_ACTIONS = 20  # = triggers.limits.MAX_ACTIONS_PER_FLOW (checked by a test)
+RECORD_OVERHEAD = 64
 
 
 class Layout:
@@ -33,7 +42,9 @@ class Layout:
         self.log_start = HEADER.size
         self.log_cap = output_bytes + REDACTION_SLACK
         self.result_start = self.log_start + self.log_cap
-        self.size = self.result_start + RESULT_BYTES
+        # Pages are only backed when written (memfd): the room for records costs address space only.
+        self.result_cap = RESULT_BYTES + MAX_FLOW_ACTIONS * (self.log_cap + 2 * RECORD_OVERHEAD)
+        self.size = self.result_start + self.result_cap
 
     def new_buffer(self) -> mmap.mmap:
         # mmap(-1, ...) is MAP_SHARED|MAP_ANONYMOUS: the forked child writes, the zygote reads.
@@ -57,6 +68,20 @@ class CaptureStream(io.TextIOBase):
         self._buf, self._layout = buf, layout
         self._pos = self._dropped = 0
         self._full = False
+
+    def reset(self) -> None:
+        """Start a new action's console (a flow child runs several actions one after the other)."""
+        self._pos = self._dropped = 0
+        self._full = self._buf is None
+        if self._buf is not None:
+            CONSOLE_HEADER.pack_into(self._buf, 0, 0, 0)
+
+    def console(self) -> tuple[bytes, int]:
+        """(console bytes so far, dropped characters) of the current action."""
+        if self._buf is None:
+            return b"", self._dropped
+        start = self._layout.log_start
+        return self._buf[start : start + self._pos], self._dropped
 
     def writable(self) -> bool:
         return True
@@ -87,7 +112,7 @@ class CaptureStream(io.TextIOBase):
                 self._pos += room
                 self._full = True
                 self._dropped += max(1, len(s) - room)
-            HEADER.pack_into(self._buf, 0, self._pos, self._dropped, 0, FLAG_TRUNCATED if self._full else 0)
+            CONSOLE_HEADER.pack_into(self._buf, 0, self._pos, self._dropped)
         return len(s)
 
     def flush(self) -> None:
@@ -95,7 +120,7 @@ class CaptureStream(io.TextIOBase):
 
     def finish(self) -> None:
         if self._buf is not None:
-            HEADER.pack_into(self._buf, 0, self._pos, self._dropped, 0, FLAG_TRUNCATED if self._full else 0)
+            CONSOLE_HEADER.pack_into(self._buf, 0, self._pos, self._dropped)
 
 
 def write_result(buf: mmap.mmap, layout: Layout, data: bytes) -> bool:
@@ -115,9 +140,10 @@ def read_back(buf: mmap.mmap, layout: Layout) -> tuple[bytes, int, bool, bytes]:
     used = min(used, layout.log_cap)
     logs = buf[layout.log_start : layout.log_start + used]
     result = b""
-    if flags & FLAG_RESULT and result_len <= RESULT_BYTES:
+    # A flow child's records are committed one by one: what is there counts even after a crash.
+    if flags & (FLAG_RESULT | FLAG_RECORDS) and result_len <= layout.result_cap:
         result = buf[layout.result_start : layout.result_start + result_len]
-    return logs, dropped, bool(flags & FLAG_TRUNCATED), result
+    return logs, dropped, bool(flags & FLAG_TRUNCATED) or dropped > 0, result
 
 
 def redact(text: str, secrets: dict[str, str]) -> str:
@@ -151,3 +177,60 @@ def finish_logs(raw: bytes, dropped: int, truncated: bool, limit: int, secrets: 
             f"[output truncated at {limit} bytes: {dropped} more characters were dropped]\n"
         )
     return text
+
+
+# ------------------------------------------------------------------ a flow child's per-action records
+#
+# A flow child runs every action of one flow execution, one after the other. Each action's outcome is
+# appended to the result area as soon as it is known and committed by the result length in the
+# header (data first, length last), so a crash or a SIGKILL in action k leaves the records of the
+# actions before k readable: the zygote replies with whatever was committed.
+
+RECORD = struct.Struct("<IIdQQQ")  # kind, action index, monotonic time, JSON length, console length, dropped
+REC_BEGIN = 1  # the action starts (its console is the live one from now on)
+REC_END = 2  # its result JSON and its console
+REC_NOT_STARTED = 3  # the flow's budget was used up before it started
+REC_DONE = 4  # the flow finished in the child (nothing was cut short)
+
+
+class FlowRecorder:
+    """Child side: appends records to the shared buffer and commits each one."""
+
+    def __init__(self, buf: mmap.mmap, layout: Layout) -> None:
+        self.buf = buf
+        self.layout = layout
+        self.used = 0
+        FLAGS.pack_into(buf, 24, FLAG_RECORDS)
+
+    def room(self) -> int:
+        return self.layout.result_cap - self.used - RECORD.size - RECORD_OVERHEAD
+
+    def append(self, kind: int, index: int, data: bytes = b"", logs: bytes = b"", dropped: int = 0,
+               t: float = 0.0) -> None:
+        start = self.layout.result_start + self.used
+        RECORD.pack_into(self.buf, start, kind, index, t, len(data), len(logs), dropped)
+        pos = start + RECORD.size
+        self.buf[pos : pos + len(data)] = data
+        pos += len(data)
+        self.buf[pos : pos + len(logs)] = logs
+        self.used += RECORD.size + len(data) + len(logs)
+        RESULT_LEN.pack_into(self.buf, 16, self.used)  # the commit
+
+    def done(self) -> None:
+        self.append(REC_DONE, 0)
+        FLAGS.pack_into(self.buf, 24, FLAG_RECORDS | FLAG_RESULT)
+
+
+def parse_records(data: bytes) -> list[tuple[int, int, float, bytes, bytes, int]]:
+    """Client side: (kind, index, t, result JSON, console, dropped) for every committed record."""
+    out = []
+    pos = 0
+    while pos + RECORD.size <= len(data):
+        kind, index, t, n_json, n_logs, dropped = RECORD.unpack_from(data, pos)
+        pos += RECORD.size
+        if pos + n_json + n_logs > len(data):
+            break
+        out.append((kind, index, t, data[pos : pos + n_json], data[pos + n_json : pos + n_json + n_logs],
+                    dropped))
+        pos += n_json + n_logs
+    return out

@@ -1,4 +1,5 @@
-"""One execution, inside the forked child: confine the process, then run the action's handler.
+"""One execution, inside the forked child: confine the process, then run the action's handler —
+or, for a flow execution, every action of the flow one after the other (`run_flow`).
 
 Runs in a process forked from the zygote and never returns into it (every path ends in os._exit).
 The order matters: everything that needs root or ctypes (cgroup, work dir, uid, prctl, seccomp)
@@ -8,6 +9,7 @@ happens before the audit hook is installed and before any action code exists in 
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import json
 import linecache
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
 from . import confine
-from .capture import CaptureStream, Layout, write_result
+from .capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
 from .protocol import MAX_BODY_BYTES, REQUEST, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
@@ -74,7 +76,8 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         _warm_up(buf, setup.layout, ctrl)
     except BaseException as exc:  # fail closed: the request gets a SandboxError, the action never runs
         setup_error = exc
-    result: dict[str, Any]
+    result: Optional[dict[str, Any]] = None
+    flow: Optional[InProcess] = None
     try:
         msg, ancdata, _, _ = ctrl.recvmsg(REQUEST.size, socket.CMSG_SPACE(4))
         if not msg:
@@ -86,25 +89,41 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         conn.settimeout(10.0)
         body = recv_exact(conn, body_len) if body_len <= MAX_BODY_BYTES else b""
         conn.close()  # the zygote alone answers the client: action code never sees this socket
+        request = json.loads(body)
+        del body
+        if isinstance(request, dict) and "actions" in request:
+            flow = InProcess(FlowRecorder(buf, setup.layout), str(request.get("trigger")))
         if setup_error is not None:
             raise setup_error
         cpu_s = max(1, math.ceil(timeout_ms / 1000)) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # a backstop under the zygote's SIGKILL
-        result = run_action(json.loads(body))
+        if flow is not None:
+            run_flow(request, flow, timeout_ms, setup)
+        else:
+            result = run_action(request)
     except BaseException as exc:  # a failure of the sandbox itself, reported as such
         result = {"error": _error("SandboxError", f"sandbox setup failed: {exc!r}"),
                   "calls": [], "warnings": [], "cache": None}
     try:
         CONSOLE.finish()
-        result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        data = json.dumps(result, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
-        if not write_result(buf, setup.layout, data):
-            write_result(buf, setup.layout, json.dumps({
-                "error": _error("ResultTooLarge", "the action's calls and cache exceed the sandbox's "
-                                "result size"), "calls": [], "warnings": [], "cache": None}).encode())
+        if flow is not None:
+            if result is not None:  # before or between actions: it goes on the action it stopped
+                flow.fail(result)
+            flow.recorder.done()
+        else:
+            assert result is not None
+            result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            data = json.dumps(result, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+            if not write_result(buf, setup.layout, data):
+                write_result(buf, setup.layout, json.dumps(_TOO_LARGE).encode())
         os.write(notify_fd, b"R")  # the zygote answers now, without waiting for this process to exit
     finally:
         os._exit(0)  # no interpreter teardown: nothing of the zygote's state must run here
+
+
+_TOO_LARGE = {"error": {"type": "ResultTooLarge", "message": "the action's calls and cache exceed the "
+                        "sandbox's result size", "traceback": None, "line": None},
+              "calls": [], "warnings": [], "cache": None}
 
 
 def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> None:
@@ -219,8 +238,12 @@ async def _await(awaitable: Any) -> Any:
     return await awaitable
 
 
-def run_action(request: dict[str, Any]) -> dict[str, Any]:
-    """Compile, build event and api, call the handler; never raises."""
+def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, Any]:
+    """Compile, build event and api, call the handler; never raises.
+
+    ``isolate`` (a flow child, where more actions follow in this process): afterwards, clear the
+    action's module namespace and drop its module and source lines, so nothing of it is left for
+    the next action to find by name."""
     from actions_studio.triggers import EventValidationError, ExecutionContext, get_trigger
 
     name: str = request["name"]
@@ -286,4 +309,104 @@ def run_action(request: dict[str, Any]) -> dict[str, Any]:
     out["calls"] = list(api.calls)
     warnings.extend(api.warnings)
     out["cache"] = context.cache
+    if isolate:
+        module.__dict__.clear()
+        if sys.modules.get("action") is module:
+            del sys.modules["action"]
+        linecache.cache.pop(filename, None)
+        context.secrets.clear()
     return out
+
+
+# ------------------------------------------------------------------------------- a whole flow
+
+
+class InProcess:
+    """The flow executor's strategy inside a flow child: run each action right here, in turn.
+
+    Each action gets a fresh console (the capture is reset), only its own secrets in
+    event.secrets, and its own sys.path additions (restored afterwards, like the logging setup);
+    its module namespace and its secrets are cleared once it ran. Its raw result and console are
+    appended to the shared buffer as soon as it completes (`FlowRecorder`), so a crash or a
+    timeout later leaves them to the client.
+    """
+
+    needs_payload = True
+
+    def __init__(self, recorder: FlowRecorder, trigger_id: str) -> None:
+        self.recorder = recorder
+        self.trigger_id = trigger_id
+        self.open_index: Optional[int] = None
+        self.next_index = 0
+
+    def remaining(self, index: int, deadline: float) -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            self.recorder.append(REC_NOT_STARTED, index)
+        return left
+
+    def __call__(self, index: int, source: Any, payload: dict[str, Any], phase: str,
+                 cache: dict[str, Any], remaining: float) -> Any:
+        import copy
+
+        from .client import RawRun
+
+        self.open_index = index
+        self.recorder.append(REC_BEGIN, index, t=time.monotonic())
+        CONSOLE.reset()
+        started = time.perf_counter()
+        saved_path = list(sys.path)
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
+        try:
+            out = run_action({"trigger": self.trigger_id, "name": source.name, "code": source.code,
+                              "phase": phase, "secrets": source.secrets, "event": payload,
+                              "cache": copy.deepcopy(cache), "sys_path": list(source.sys_path)},
+                             isolate=True)
+        finally:
+            sys.path[:] = saved_path
+            root.handlers[:] = handlers
+            root.setLevel(level)
+            source.secrets.clear()  # this action's secrets are no longer needed in this process
+            # event and api form reference cycles: free them (and the secrets in event.secrets)
+            # now, not at some later collection while the next action runs.
+            gc.collect()
+        wall = (time.perf_counter() - started) * 1000
+        out.setdefault("duration_ms", wall)
+        out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        CONSOLE.finish()
+        logs, dropped = CONSOLE.console()
+        data = json.dumps(out, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+        if len(data) + len(logs) > self.recorder.room():
+            data = json.dumps(_TOO_LARGE).encode()
+            if len(data) + len(logs) > self.recorder.room():
+                logs = b""
+        self.recorder.append(REC_END, index, data, logs, dropped)
+        self.open_index, self.next_index = None, index + 1
+        return RawRun({"dropped": dropped, "truncated": dropped > 0}, json.loads(data), logs, wall)
+
+    def fail(self, result: dict[str, Any]) -> None:
+        """The child itself failed outside an action's code: the action it was at gets the error."""
+        index = self.open_index if self.open_index is not None else self.next_index
+        logs, dropped = CONSOLE.console() if self.open_index is not None else (b"", 0)
+        self.recorder.append(REC_END, index, json.dumps(result, default=repr).encode(), logs, dropped)
+
+
+def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setup: ChildSetup) -> None:
+    """Every action of the request, with the flow executor's own loop (`FlowRun.run`)."""
+    from actions_studio.triggers import EventValidationError
+
+    from .flow import FlowRun
+    from .limits import SandboxLimits
+    from .result import ActionSource
+
+    actions = [ActionSource(name=a["name"], code=a["code"], version=a.get("version"), secrets=a["secrets"],
+                            sys_path=tuple(a.get("sys_path") or ())) for a in request.pop("actions")]
+    run = FlowRun(None, strategy.trigger_id, actions, request.pop("event"), timeout_s=timeout_ms / 1000,
+                  first_phase=request.get("first_phase", "execute"), cache=request.get("cache"),
+                  limits=SandboxLimits(**setup.limits), in_child=True)
+    del actions
+    try:
+        run.run(strategy)
+    except EventValidationError:
+        pass  # recorded with the first action's result: the client raises it

@@ -30,7 +30,7 @@ from .result import ActionSource, Continuation, ExecutionResult
 ZYGOTE_START_TIMEOUT_S = 60.0
 # After the deadline the zygote kills and reaps the child, then answers; this is its slack.
 REPLY_GRACE_S = 15.0
-# Children the zygote keeps forked and confined ahead of requests. A flow uses one per action.
+# Children the zygote keeps forked and confined ahead of requests. A flow execution uses one.
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
 
 
@@ -50,6 +50,7 @@ class RawRun:
     result: Optional[dict[str, Any]]
     logs: bytes
     wall_ms: float
+    records: bytes = b""  # a flow child's per-action records (capture.parse_records)
 
 
 def _zygote_env() -> dict[str, str]:
@@ -229,7 +230,7 @@ class Sandbox:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
         from .flow import FlowRun
 
-        return FlowRun(self, trigger_id, list(actions), event_payload, timeout_s=timeout_s).run()
+        return FlowRun(self, trigger_id, list(actions), event_payload, timeout_s=timeout_s).run_in_one_child()
 
     def resume(self, continuation: Continuation, query: dict[str, Any]) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
@@ -240,13 +241,40 @@ class Sandbox:
 
     def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
                     cache: dict[str, Any], timeout_s: float) -> RawRun:
-        """One child execution (used by the flow executor): send the request, wait for the reply."""
+        """One child execution of one action (`run_action`): send the request, wait for the reply."""
         body = json.dumps(
             {"trigger": trigger_id, "name": source.name, "code": source.code, "phase": phase,
              "secrets": source.secrets, "event": payload, "cache": cache,
              "sys_path": list(source.sys_path)},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
+        meta, result, logs, wall_ms = self._roundtrip(body, timeout_s)
+        parsed: Optional[dict[str, Any]] = None
+        if result:
+            try:
+                parsed = json.loads(result)
+            except ValueError:
+                parsed = {"error": {"type": "SandboxError", "message": "the action's result was unreadable "
+                                    "(its shared buffer was overwritten)", "traceback": None, "line": None},
+                          "calls": [], "warnings": [], "cache": None}
+        return RawRun(meta, parsed, logs, wall_ms)
+
+    def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
+                     first_phase: str, cache: dict[str, Any], timeout_s: float) -> RawRun:
+        """Every action of one flow execution in one child (used by the flow executor): the reply
+        carries the child's per-action records (``records``) and the console of the action it was
+        in when it stopped (``logs``)."""
+        body = json.dumps(
+            {"trigger": trigger_id, "event": payload, "cache": cache, "first_phase": first_phase,
+             "actions": [{"name": a.name, "version": a.version, "code": a.code, "secrets": a.secrets,
+                          "sys_path": list(a.sys_path)} for a in actions]},
+            separators=(",", ":"), ensure_ascii=False,
+        ).encode("utf-8", "surrogatepass")
+        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s)
+        return RawRun(meta, None, logs, wall_ms, records)
+
+    def _roundtrip(self, body: bytes, timeout_s: float) -> tuple[dict[str, Any], bytes, bytes, float]:
+        """Send one request to the zygote, wait for its one reply frame."""
         started = time.perf_counter()
         for attempt in (1, 2):
             zygote = self._live()
@@ -277,12 +305,4 @@ class Sandbox:
             finally:
                 sock.close()
         wall_ms = (time.perf_counter() - started) * 1000
-        parsed: Optional[dict[str, Any]] = None
-        if result:
-            try:
-                parsed = json.loads(result)
-            except ValueError:
-                parsed = {"error": {"type": "SandboxError", "message": "the action's result was unreadable "
-                                    "(its shared buffer was overwritten)", "traceback": None, "line": None},
-                          "calls": [], "warnings": [], "cache": None}
-        return RawRun(json.loads(meta), parsed, logs, wall_ms)
+        return json.loads(meta), result, logs, wall_ms

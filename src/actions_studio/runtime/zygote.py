@@ -1,4 +1,5 @@
-"""The zygote: a warm, single-threaded interpreter that forks one child per action execution.
+"""The zygote: a warm, single-threaded interpreter that forks one child per execution (one action,
+or every action of one flow execution).
 
 Started once per `Sandbox` as ``python -m actions_studio.runtime.zygote --socket PATH --config JSON``
 with a scrubbed environment. It pre-imports pydantic and the trigger catalog (and warms them) so a
@@ -60,6 +61,7 @@ def _preimport() -> None:
         event = trigger.parse_event(trigger.sample_event())
         trigger.make_api(event, ExecutionContext())
     compile("def f():\n    return 1\n", "<warm-up>", "exec")
+    from . import flow  # noqa: F401 - the flow executor also runs inside flow children
     from .child import _warm_up_event
 
     _warm_up_event()
