@@ -145,3 +145,21 @@ def test_the_flow_record_room_matches_the_flow_limit() -> None:
     from actions_studio.triggers.limits import MAX_ACTIONS_PER_FLOW
 
     assert MAX_FLOW_ACTIONS == MAX_ACTIONS_PER_FLOW
+
+
+def test_the_next_action_starts_from_the_same_process_state(sandbox: Sandbox, event) -> None:
+    meddler = ("import io, os, sys\n"
+               "def on_execute_post_login(event, api):\n"
+               "    print('a')\n"
+               "    os.environ['LEFT'] = 'by a'\n"
+               "    sys.path.insert(0, '/nowhere')\n"
+               "    os.mkdir('sub')\n"
+               "    os.chdir('sub')\n"
+               "    sys.stdout = sys.stderr = io.StringIO()\n")
+    checker = ("import os, sys\n"
+               "def on_execute_post_login(event, api):\n"
+               "    print('LEFT' in os.environ, '/nowhere' in sys.path, os.path.basename(os.getcwd()) == 'sub')\n")
+    result = sandbox.run_flow("post-login", [src("a", meddler), src("b", checker)], event)
+    assert result.status == "success", [x.error for x in result.actions]
+    assert result.actions[0].logs == "a\n"
+    assert result.actions[1].logs == "False False False\n"

@@ -325,7 +325,8 @@ class InProcess:
     """The flow executor's strategy inside a flow child: run each action right here, in turn.
 
     Each action gets a fresh console (the capture is reset), only its own secrets in
-    event.secrets, and its own sys.path additions (restored afterwards, like the logging setup);
+    event.secrets, and its own sys.path additions (restored afterwards, like sys.stdout/stderr,
+    the environment, the working directory and the root logger);
     its module namespace and its secrets are cleared once it ran. Its raw result and console are
     appended to the shared buffer as soon as it completes (`FlowRecorder`), so a crash or a
     timeout later leaves them to the client.
@@ -355,7 +356,11 @@ class InProcess:
         self.recorder.append(REC_BEGIN, index, t=time.monotonic())
         CONSOLE.reset()
         started = time.perf_counter()
-        saved_path = list(sys.path)
+        saved_path, saved_env = list(sys.path), dict(os.environ)
+        try:
+            saved_cwd: Optional[str] = os.getcwd()
+        except OSError:
+            saved_cwd = None
         root = logging.getLogger()
         handlers, level = list(root.handlers), root.level
         try:
@@ -364,7 +369,17 @@ class InProcess:
                               "cache": copy.deepcopy(cache), "sys_path": list(source.sys_path)},
                              isolate=True)
         finally:
+            # What the next action starts from is what this one started from.
             sys.path[:] = saved_path
+            sys.stdout = sys.stderr = CONSOLE  # type: ignore[assignment]
+            if os.environ != saved_env:
+                os.environ.clear()
+                os.environ.update(saved_env)
+            if saved_cwd is not None:
+                try:
+                    os.chdir(saved_cwd)
+                except OSError:
+                    pass
             root.handlers[:] = handlers
             root.setLevel(level)
             source.secrets.clear()  # this action's secrets are no longer needed in this process
