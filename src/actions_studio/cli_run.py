@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -146,33 +146,38 @@ def execute(
     return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK
 
 
-_TRIGGER_HELP = "Trigger id, e.g. post-login, credentials-exchange."
-_EVENT_HELP = "Event JSON file (Auth0 wire shape). Default: the trigger's sample event."
-_SECRET_HELP = "A secret the action can read as event.secrets['NAME']. Repeatable."
-_TIMEOUT_HELP = "Wall-time budget for the whole execution in seconds (default 20)."
+# One declaration of the options `run` and `flow` share, so the two commands cannot drift apart.
+TriggerOption = Annotated[str, typer.Option("--trigger", "-t", help="Trigger id, e.g. post-login, credentials-exchange.")]
+EventOption = Annotated[Optional[Path], typer.Option(
+    "--event", "-e", help="Event JSON file (Auth0 wire shape). Default: the trigger's sample event.")]
+SecretOption = Annotated[list[str], typer.Option(
+    "--secret", "-s", help="A secret the action can read as event.secrets['NAME']. Repeatable.")]
+TimeoutOption = Annotated[Optional[float], typer.Option(
+    "--timeout", help="Wall-time budget for the whole execution in seconds (default 20).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly the ExecutionResult JSON.")]
 
 
 def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_command(
-        action: Path = typer.Argument(..., help="The action's Python file."),
-        trigger: str = typer.Option(..., "--trigger", "-t", help=_TRIGGER_HELP),
-        event: Optional[Path] = typer.Option(None, "--event", "-e", help=_EVENT_HELP),
-        secret: list[str] = typer.Option([], "--secret", "-s", help=_SECRET_HELP),
-        timeout: Optional[float] = typer.Option(None, "--timeout", help=_TIMEOUT_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print exactly the ExecutionResult JSON."),
+        action: Annotated[Path, typer.Argument(help="The action's Python file.")],
+        trigger: TriggerOption,
+        event: EventOption = None,
+        secret: SecretOption = [],  # noqa: B006 — typer reads the default, never mutates it
+        timeout: TimeoutOption = None,
+        as_json: JsonOption = False,
     ) -> None:
         """Run one Action file against an event in the sandbox."""
         raise typer.Exit(execute([action], trigger, event, secret, timeout, as_json))
 
     @app.command("flow")
     def flow_command(
-        actions: list[Path] = typer.Argument(..., help="Action files, in flow order."),
-        trigger: str = typer.Option(..., "--trigger", "-t", help=_TRIGGER_HELP),
-        event: Optional[Path] = typer.Option(None, "--event", "-e", help=_EVENT_HELP),
-        secret: list[str] = typer.Option([], "--secret", "-s", help=_SECRET_HELP),
-        timeout: Optional[float] = typer.Option(None, "--timeout", help=_TIMEOUT_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print exactly the ExecutionResult JSON."),
+        actions: Annotated[list[Path], typer.Argument(help="Action files, in flow order.")],
+        trigger: TriggerOption,
+        event: EventOption = None,
+        secret: SecretOption = [],  # noqa: B006
+        timeout: TimeoutOption = None,
+        as_json: JsonOption = False,
     ) -> None:
         """Run several Action files as one flow, in the order given."""
         raise typer.Exit(execute(actions, trigger, event, secret, timeout, as_json))
