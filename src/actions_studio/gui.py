@@ -16,7 +16,60 @@ from typing import Optional
 EXIT_WHEN_IDLE_ENV = "ACTIONS_STUDIO_EXIT_WHEN_IDLE"
 
 
+def platform_problem(env: Optional[dict[str, str]] = None) -> Optional[str]:
+    """Why Qt could not open a window here, or None. Qt aborts (rc 134) when its platform plugin
+    cannot load and names the wrong library (issue 12); this asks first, in its words."""
+    if not sys.platform.startswith("linux"):
+        return None
+    from actions_studio import desktop_deps
+
+    env = dict(os.environ) if env is None else env
+    platforms = desktop_deps.platforms_for("studio", env)
+    if desktop_deps.XCB in platforms and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return ("there is no display to open the window on (DISPLAY is not set). Start the studio "
+                "from a desktop session; on a server use the command line (actions-studio --help).")
+    # A plugin not found where we look (a bundle laid out differently): let Qt look for itself.
+    if not platforms or any(desktop_deps.plugin_path(p) is None or desktop_deps.loads(p)
+                            for p in platforms):
+        return None
+    return desktop_deps.explain([desktop_deps.check(p) for p in platforms], can_install=False)
+
+
+def _close_on_terminate(window) -> None:
+    """SIGTERM (a logout, `kill`) and Ctrl+C in the terminal close the window as its close button
+    does, so the layout is saved and the sandbox and tenant it started are stopped. Python runs
+    signal handlers only between bytecodes, which Qt's event loop never reaches: the signal wakes
+    a socket notifier instead."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def on_signal() -> None:
+        try:
+            reader.recv(64)
+        except BlockingIOError:
+            return
+        window.close()
+
+    notifier.activated.connect(on_signal)
+    window._terminate_wakeup = (reader, writer, notifier)  # alive as long as the window
+
+
 def main(workspace_path: Optional[Path] = None) -> int:
+    problem = platform_problem()
+    if problem is not None:
+        print(f"actions-studio: the window cannot open: {problem}", file=sys.stderr)
+        return 2
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -60,6 +113,7 @@ def main(workspace_path: Optional[Path] = None) -> int:
             window.dispatcher.warm_sandbox()
 
     window.sig_idle.connect(on_idle)
+    _close_on_terminate(window)
     window.show()
     try:
         return app.exec()
