@@ -236,3 +236,20 @@ def test_restart_restores_open_tabs_geometry_and_splitters(qtbot, analysis_worke
         assert window.tabs.tab_id(window.tabs.currentIndex()) != "getting-started"
     finally:
         close_studio(second)
+
+
+def test_first_start_opens_the_window_inside_its_screen_and_restart_keeps_the_users_size(
+        qtbot, analysis_worker, tmp_path) -> None:
+    first = make_studio(qtbot, analysis_worker, tmp_path)
+    area = first.window.screen().availableGeometry()
+    frame = first.window.frameGeometry()
+    assert area.contains(frame), f"{frame} does not fit the screen {area}"
+    assert frame.width() >= 0.8 * area.width() and frame.height() >= 0.8 * area.height()
+    first.window.resize(760, 540)  # the user's own size, unlike the first start's
+    close_studio(first)
+
+    second = make_studio(qtbot, analysis_worker, tmp_path)
+    try:
+        assert (second.window.width(), second.window.height()) == (760, 540)
+    finally:
+        close_studio(second)

@@ -38,6 +38,7 @@ from actions_studio.ui.menus import build_menus
 from actions_studio.ui.problems_panel import ProblemsPanel
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.window_geometry import first_start_geometry
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
 from actions_studio.ui.sync.hooks import install as install_sync
@@ -448,7 +449,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         geometry = s.bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            self._place_on_first_start()
         state = s.bytes("window/state")
         if state is not None:
             self.restoreState(state)
@@ -472,6 +473,13 @@ class MainWindow(QMainWindow):
         elif self.tabs.count():
             self.tabs.setCurrentIndex(self.tabs.count() - 1 if first_run else 0)
         self.on_tabs_current_changed(self.tabs.current_action_id())
+
+    def _place_on_first_start(self) -> None:
+        screen = self.screen() or QApplication.primaryScreen()
+        area = screen.availableGeometry()
+        x, y, width, height = first_start_geometry((area.x(), area.y(), area.width(), area.height()))
+        self.resize(width, height)
+        self.move(x, y)
 
     def _open_first_examples(self) -> None:
         records = self.session.list_actions()
