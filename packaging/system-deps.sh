@@ -2,7 +2,8 @@
 # The system packages the studio (or its test suite) needs beyond what pip installs.
 #
 #   bash packaging/system-deps.sh PYTHON studio   # ./dev studio: the platform plugin the studio will use
-#   bash packaging/system-deps.sh PYTHON test     # ./dev test: offscreen + xcb plugins, Xvfb, x11-utils, xdotool
+#   bash packaging/system-deps.sh PYTHON test     # ./dev test: offscreen + xcb plugins, Xvfb, x11-utils,
+#                                                 # xdotool, and a PostgreSQL server for the tenant's tests
 #
 # What is missing is measured, not listed here: `ldd` on PySide6's platform plugin names every
 # library it cannot find (python -m actions_studio.desktop_deps), and each one is mapped to the
@@ -30,6 +31,11 @@ wanted() {
         for pair in "${test_tools[@]}"; do
             command -v "${pair%% *}" >/dev/null || pkgs="$pkgs ${pair#* }"
         done
+        # The tenant's tests run on PostgreSQL too (tests/pg_server.py makes a throwaway cluster);
+        # Debian keeps initdb off PATH, in a folder per major version.
+        if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+            pkgs="$pkgs postgresql"
+        fi
     fi
     echo $pkgs
 }

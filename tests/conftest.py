@@ -29,3 +29,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for this session (tests/pg_server.py), or a skip saying how to get one."""
+    import pg_server
+
+    try:
+        server = pg_server.start()
+    except LookupError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
