@@ -87,3 +87,15 @@ def test_reference_names_every_api_method() -> None:
         for attribute, namespace in trigger.api_class.NAMESPACES.items():
             for method in api_methods_of(namespace):
                 assert f"##### `api.{attribute}.{method}(" in section, (trigger.id, attribute, method)
+
+
+def test_reference_says_how_each_trigger_binds_and_what_its_outcome_holds() -> None:
+    from actions_studio.triggers import TRIGGERS
+
+    reference = REFERENCE.read_text(encoding="utf-8")
+    for trigger in TRIGGERS.values():
+        section = reference.split(f"\n## {trigger.id}\n", 1)[1].split("\n## ", 1)[0]
+        assert trigger.binding_description in words(section), trigger.id
+        outcome = section.split("\n### outcome\n", 1)[1]
+        for key in trigger.aggregate_outcome([]):
+            assert f"`{key}`" in outcome, (trigger.id, key)

@@ -64,14 +64,26 @@ def render_trigger(trigger: Any) -> list[str]:
                 if phase == "execute" or trigger.continue_handler]
     out = [f"## {trigger.id}", "",
            f"Version `{trigger.version}`, {kind}. Types: `actions_types.{module_name(trigger)}`.", "",
-           prose(trigger.description), "", "```python", *handlers, "```", "",
+           prose(trigger.description), "", prose(trigger.binding_description), "",
+           "```python", *handlers, "```", "",
            "### event", ""]
     for model in _models_reachable(trigger.event_model):
         out += render_model(model)
     out += ["### api", "", prose(trigger.api_class.__doc__ or ""), ""]
     for attribute, cls in trigger.api_class.NAMESPACES.items():
         out += render_namespace(attribute, cls)
-    return out
+    return out + render_outcome(trigger)
+
+
+def render_outcome(trigger: Any) -> list[str]:
+    """The keys of the trigger's outcome in a run's result, read from the catalog's aggregation."""
+    keys = [k for k in trigger.aggregate_outcome([]) if k != "set_by"]
+    if not keys:
+        return ["### outcome", "", "Empty: nothing to aggregate, the result's calls tell what the actions did.", ""]
+    listed = ", ".join(f"`{k}`" for k in keys)
+    return ["### outcome", "",
+            f"A run's result aggregates the calls of every action into {listed}, plus `set_by` "
+            "(which action set each value last; later actions override earlier ones).", ""]
 
 
 def render_common() -> list[str]:
@@ -95,13 +107,17 @@ def render_reference() -> str:
         "name is given where it differs. The same text is in the editor's completions and hover "
         "docs, and in the stubs `actions-studio stubs --out DIR` writes for any other editor.",
         "",
-        "| trigger | version | kind | handler |",
-        "|---|---|---|---|",
+        "| trigger | version | kind | handler | bound to |",
+        "|---|---|---|---|---|",
     ]
     for trigger in TRIGGERS.values():
         kind = "blocking" if trigger.blocking else "async"
+        if trigger.has_flow:
+            bound = f"its flow, ≤ {trigger.max_bindings} action{'s' if trigger.max_bindings > 1 else ''}"
+        else:
+            bound = f"{'an' if trigger.bound_to[0] in 'aeiou' else 'a'} {trigger.bound_to}, 1 action"
         out.append(f"| [{trigger.id}](#{trigger.id}) | {trigger.version} | {kind} | "
-                   f"`{trigger.execute_handler}` |")
+                   f"`{trigger.execute_handler}` | {bound} |")
     out.append("")
     for trigger in TRIGGERS.values():
         out += render_trigger(trigger)

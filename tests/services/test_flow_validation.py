@@ -78,3 +78,20 @@ def test_secret_not_set_warns():
 def test_errors_come_before_warnings():
     found = problems(card("s", missing=("K",)), card("new", deployed=None))
     assert [p[1] for p in found] == ["undeployed", "secret-not-set"]
+
+
+def test_a_trigger_with_a_smaller_flow_refuses_more():
+    cards = [card(f"e{i}", trigger="custom-email-provider") for i in range(2)]
+    [(severity, code, message, ids)] = problems(*cards, trigger="custom-email-provider")
+    assert (severity, code, ids) == ("error", "too-many", ("id-e1",))
+    assert message == "2 actions: the custom-email-provider flow holds at most 1; remove 1"
+    reset = [card(f"r{i}", trigger="password-reset-post-challenge") for i in range(5)]
+    assert [p[1] for p in problems(*reset, trigger="password-reset-post-challenge")] == ["too-many"]
+    assert problems(*reset[:4], trigger="password-reset-post-challenge") == []
+
+
+def test_an_entity_bound_trigger_has_no_flow_to_design():
+    [(severity, code, message, ids)] = problems(card("x", trigger="event-stream"), trigger="event-stream")
+    assert (severity, code, ids) == ("error", "no-flow", ("id-x",))
+    assert message.startswith("event-stream has no flow: Not a flow: each action is attached to an event stream")
+    assert problems(trigger="custom-token-exchange") == []

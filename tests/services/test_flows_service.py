@@ -40,3 +40,24 @@ def test_flow_refusals_name_the_problem(ws: Workspace) -> None:
     with pytest.raises(InvalidInputError, match="at most 20"):
         flows.set_flow(ws, "post-login", [f"x{i}" for i in range(21)])
     assert flows.get_flow(ws, "post-login") == []  # nothing applied by a refused request
+
+
+@pytest.mark.parametrize(("trigger", "limit"), [("custom-email-provider", 1), ("custom-phone-provider", 1),
+                                                ("password-reset-post-challenge", 4)])
+def test_a_flow_holds_at_most_the_triggers_binding_limit(ws: Workspace, trigger: str, limit: int) -> None:
+    names = [f"{trigger}-{i}" for i in range(limit + 1)]
+    for name in names:
+        _deployed(ws, name, trigger)
+    assert [a.name for a in flows.set_flow(ws, trigger, names[:limit])] == names[:limit]
+    with pytest.raises(InvalidInputError, match=f"the {trigger} flow holds at most {limit} actions; {limit + 1} were"):
+        flows.set_flow(ws, trigger, names)
+    assert [a.name for a in flows.get_flow(ws, trigger)] == names[:limit]
+
+
+@pytest.mark.parametrize(("trigger", "entity"), [("custom-token-exchange", "a token exchange profile"),
+                                                 ("event-stream", "an event stream")])
+def test_an_entity_bound_trigger_has_no_flow(ws: Workspace, trigger: str, entity: str) -> None:
+    _deployed(ws, "bound", trigger)
+    with pytest.raises(InvalidInputError, match=f"{trigger} has no flow: Not a flow: each action is attached to {entity}"):
+        flows.set_flow(ws, trigger, ["bound"])
+    assert flows.set_flow(ws, trigger, []) == []

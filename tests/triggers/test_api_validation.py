@@ -71,7 +71,74 @@ BAD_CALLS = [
     ("pre-user-registration", lambda a: a.access.deny("reason"), r"api\.access\.deny\(reason, user_message\): missing"),
     ("pre-user-registration", lambda a: a.access.deny("reason", 3), r"api\.access\.deny: user_message must be a str"),
     ("send-phone-message", lambda a: a.cache.set("k", 1.5), r"api\.cache\.set: value must be a str"),
+    ("password-reset-post-challenge", lambda a: a.access.deny(""), r"api\.access\.deny: reason must not be empty"),
+    ("password-reset-post-challenge", lambda a: a.authentication.challenge_with({"type": "sms"}),
+     r"api\.authentication\.challenge_with: factor has unknown type 'sms'"),
+    ("password-reset-post-challenge", lambda a: a.authentication.challenge_with_any([]),
+     r"challenge_with_any: factors must list at least one factor"),
+    ("password-reset-post-challenge", lambda a: a.redirect.send_user_to("verify.acme.com"),
+     r"api\.redirect\.send_user_to: url must be an absolute http\(s\) URL"),
+    ("password-reset-post-challenge", lambda a: a.redirect.encode_token({}, "s", expires_in_seconds=-1),
+     r"api\.redirect\.encode_token: expires_in_seconds must be a positive int"),
+    ("password-reset-post-challenge", lambda a: a.transaction.set_result_url("/done"),
+     r"api\.transaction\.set_result_url: url must be an absolute http\(s\) URL, got '/done'"),
+    ("password-reset-post-challenge", lambda a: a.transaction.set_result_url("https://a.com", query={"x": None}),
+     r"api\.transaction\.set_result_url: query parameters must map str to"),
+    ("custom-token-exchange", lambda a: a.access.deny("", "why"), r"api\.access\.deny: code must not be empty"),
+    ("custom-token-exchange", lambda a: a.access.deny("invalid_request"), r"api\.access\.deny\(code, reason\): missing"),
+    ("custom-token-exchange", lambda a: a.access.reject_invalid_subject_token(None),
+     r"api\.access\.reject_invalid_subject_token: reason must be a str, got NoneType"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_id(""),
+     r"api\.authentication\.set_user_by_id: user_id must not be empty"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection(
+        "partner-users", {"email": "a@b.c"}, "none", "none"),
+     r"api\.authentication\.set_user_by_connection: user_attributes\['user_id'\] must be a str, got NoneType"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection(
+        "partner-users", {"user_id": "p1", "roles": ["admin"]}, "none", "none"),
+     r"set_user_by_connection: user_attributes has unknown attributes roles; allowed: user_id, email"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection(
+        "partner-users", {"user_id": "p1", "email_verified": "yes"}, "none", "none"),
+     r"set_user_by_connection: user_attributes\['email_verified'\] must be a bool, got str 'yes'"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection(
+        "partner-users", {"user_id": "p1"}, "create", "none"),
+     r"set_user_by_connection: creation_behavior 'create' is not allowed; use one of: create_if_not_exists, none"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection(
+        "partner-users", {"user_id": "p1"}, "none", "merge"),
+     r"set_user_by_connection: update_behavior 'merge' is not allowed; use one of: none, replace"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection("partner-users", {"user_id": "p1"}),
+     r"api\.authentication\.set_user_by_connection\(connection_name, user_attributes, creation_behavior, "
+     r"update_behavior\): missing"),
+    ("custom-token-exchange", lambda a: a.authentication.set_user_by_connection("", {"user_id": "p1"}, "none", "none"),
+     r"set_user_by_connection: connection_name must not be empty"),
+    ("custom-token-exchange", lambda a: a.authentication.set_organization(42),
+     r"api\.authentication\.set_organization: organization_id_or_name must be a str, got int"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor("agent-1"),
+     r"api\.authentication\.set_actor: actor must be a dict like \{'sub': 'client-id'\}, got str"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor({"act": {"sub": "x"}}),
+     r"api\.authentication\.set_actor: actor\['sub'\] must be a str, got NoneType"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor({"sub": "a", "act": {"sub": "b", "act": {}}}),
+     r"set_actor: actor\['act'\]\['act'\]\['sub'\] must be a str"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor({"sub": "a", "team": ["x"]}),
+     r"set_actor: actor\['team'\] must be a str, number or bool, got list"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor({"sub": "a", **{f"p{i}": i for i in range(6)}}),
+     r"set_actor: actor has 6 custom properties; at most 5 are allowed"),
+    ("custom-token-exchange", lambda a: a.authentication.set_actor(_actors(6)),
+     r"set_actor: actor(\['act'\]){5}: at most 5 actors may be nested"),
+    ("custom-token-exchange", lambda a: a.user.set_app_metadata("a.b", 1), r"api\.user\.set_app_metadata: key 'a\.b' must not"),
+    ("custom-token-exchange", lambda a: a.user.set_user_metadata("k", {1, 2}),
+     r"api\.user\.set_user_metadata: value of 'k': a set is not JSON-serialisable"),
+    ("custom-email-provider", lambda a: a.notification.drop(None), r"api\.notification\.drop: reason must be a str"),
+    ("custom-email-provider", lambda a: a.notification.retry(""), r"api\.notification\.retry: reason must not be empty"),
+    ("custom-phone-provider", lambda a: a.notification.retry(503), r"api\.notification\.retry: reason must be a str, got int"),
+    ("event-stream", lambda a: a.cache.set("k", None), r"api\.cache\.set: value must be a str"),
 ]
+
+
+def _actors(depth: int) -> dict:
+    actor: dict = {"sub": f"actor-{depth}"}
+    for level in range(depth - 1, 0, -1):
+        actor = {"sub": f"actor-{level}", "act": actor}
+    return actor
 
 
 @pytest.mark.parametrize(("trigger_id", "call", "message"), BAD_CALLS, ids=[m[:40] for _, _, m in BAD_CALLS])
@@ -147,3 +214,39 @@ def test_claim_values_may_be_any_json() -> None:
     for value in (None, True, 1, 1.5, "s", [1, "a"], {"a": {"b": [None]}}):
         api.id_token.set_custom_claim("https://acme.com/v", value)
     assert [c["args"][1] for c in api.calls] == [None, True, 1, 1.5, "s", [1, "a"], {"a": {"b": [None]}}]
+
+
+def test_set_actor_accepts_five_actors_with_five_custom_properties_each() -> None:
+    actor = _actors(5)
+    level = actor
+    while level is not None:
+        level.update({f"p{i}": [True, 1, 1.5, "s", False][i] for i in range(5)})
+        level = level.get("act")
+    api = make("custom-token-exchange")
+    api.authentication.set_actor(actor)
+    assert api.calls[0]["args"] == [actor]
+
+
+@pytest.mark.parametrize("first", ["set_user_by_id", "set_user_by_connection"])
+@pytest.mark.parametrize("second", ["set_user_by_id", "set_user_by_connection"])
+def test_the_user_of_a_token_exchange_is_set_exactly_once(first, second) -> None:
+    calls = {
+        "set_user_by_id": lambda a: a.authentication.set_user_by_id("auth0|5f7c8ec7c33c6c004bbafe82"),
+        "set_user_by_connection": lambda a: a.authentication.set_user_by_connection(
+            "partner-users", {"user_id": "partner-7781"}, "create_if_not_exists", "none"),
+    }
+    api = make("custom-token-exchange")
+    calls[first](api)
+    with pytest.raises(ApiUsageError, match=rf"api\.authentication\.{second}: the user is already set by "
+                                            rf"api\.authentication\.{first}; call exactly one"):
+        calls[second](api)
+    assert [c["method"] for c in api.calls] == [f"authentication.{first}"]
+
+
+def test_a_long_notification_reason_warns_that_auth0_truncates_it() -> None:
+    api = make("custom-email-provider")
+    api.notification.retry("x" * 1025)
+    assert api.warnings == ["api.notification.retry: reason is 1025 characters; Auth0 keeps the first 1024"]
+    api = make("custom-phone-provider")
+    api.notification.drop("x" * 1024)
+    assert api.warnings == []

@@ -15,17 +15,26 @@ def test_every_sample_event_parses_into_its_model(trigger_id) -> None:
     trigger = get_trigger(trigger_id)
     event = trigger.parse_event(trigger.sample_event())
     assert type(event) is trigger.event_model
-    assert event.tenant.id == "acme-dev"
+    if "tenant" in trigger.event_model.model_fields:
+        assert event.tenant.id == "acme-dev"
+    else:  # event-stream: Auth0's event is the CloudEvent and the secrets, nothing else
+        assert set(trigger.event_model.model_fields) == {"message", "secrets"}
+        assert event.message.a0tenant == "acme-dev"  # Auth0's own CloudEvent fields are kept
 
 
 @pytest.mark.parametrize("trigger_id", ALL)
 def test_sample_event_is_a_fresh_copy_each_call(trigger_id) -> None:
     trigger = get_trigger(trigger_id)
     first = trigger.sample_event()
-    first["tenant"]["id"] = "changed"
-    first["request"]["geoip"]["countryCode"] = "XX"
-    assert trigger.sample_event()["tenant"]["id"] == "acme-dev"
-    assert trigger.sample_event()["request"]["geoip"]["countryCode"] == "DE"
+    # Change something two levels down in every object of the event: no later copy may see it.
+    for value in first.values():
+        if isinstance(value, dict) and value:
+            value[next(iter(value))] = "changed"
+    assert trigger.sample_event() != first
+    assert trigger.parse_event(trigger.sample_event()) == trigger.parse_event(trigger.sample_event())
+    if "request" in first:
+        first["request"]["geoip"]["countryCode"] = "XX"
+        assert trigger.sample_event()["request"]["geoip"]["countryCode"] == "DE"
 
 
 @pytest.mark.parametrize("trigger_id", ALL)
@@ -38,6 +47,8 @@ def test_wire_json_round_trips(trigger_id) -> None:
     def subset(sample, dumped):
         if isinstance(sample, dict):
             return all(k in dumped and subset(v, dumped[k]) for k, v in sample.items())
+        if isinstance(sample, list):
+            return len(sample) == len(dumped) and all(subset(a, b) for a, b in zip(sample, dumped))
         return sample == dumped
     assert subset(trigger.sample_event(), wire)
 
@@ -75,6 +86,11 @@ def test_python_names_are_accepted_too() -> None:
         ("credentials-exchange", ["accessToken"], ["access_token"]),
         ("send-phone-message", ["message_options"], ["message_options"]),
         ("post-change-password", ["user"], ["user"]),
+        ("password-reset-post-challenge", ["transaction"], ["transaction"]),
+        ("custom-token-exchange", ["transaction"], ["transaction"]),
+        ("custom-email-provider", ["notification"], ["notification"]),
+        ("custom-phone-provider", ["tenant"], ["tenant"]),
+        ("event-stream", ["message"], ["message"]),
     ],
 )
 def test_unknown_extra_fields_are_kept_and_readable(trigger_id, path, attributes) -> None:
@@ -223,6 +239,24 @@ def _setting(path: str, value):
         ("post-change-password", _setting("transaction.correlation_id", 12), "transaction.correlation_id", "string"),
         ("send-phone-message", _setting("message_options.message_type", "fax"), "message_options.message_type", "'sms'"),
         ("post-user-registration", _without("user.created_at"), "user.created_at", "required"),
+        ("password-reset-post-challenge", _setting("user.enrolledFactors.1.type", 3), "user.enrolledFactors.1.type",
+         "valid string"),
+        ("password-reset-post-challenge", _without("transaction.locale"), "transaction.locale", "required"),
+        ("password-reset-post-challenge", _without("authentication"), "authentication", "required"),
+        ("custom-token-exchange", _without("transaction.subject_token"), "transaction.subject_token", "required"),
+        ("custom-token-exchange", _setting("transaction.requested_scopes", "openid"), "transaction.requested_scopes",
+         "should be an array, got a string"),
+        ("custom-token-exchange",
+         _setting("transaction.actor_token_user", {"user_id": "auth0|x", "updated_at": "2026-01-01T00:00:00.000Z"}),
+         "transaction.actor_token_user.created_at", "required"),
+        ("custom-email-provider", _without("notification.from"), "notification.from", "required"),
+        ("custom-email-provider", _setting("notification.html", None), "notification.html", "valid string"),
+        ("custom-phone-provider", _setting("notification.delivery_method", "sms"), "notification.delivery_method",
+         "'text'"),
+        ("custom-phone-provider", _without("notification.recipient"), "notification.recipient", "required"),
+        ("event-stream", _without("message.specversion"), "message.specversion", "required"),
+        ("event-stream", _setting("message.data", ["not", "an", "object"]), "message.data",
+         "should be an object, got an array"),
     ],
 )
 def test_a_bad_event_names_the_field_path(trigger_id, change, path, message_part) -> None:
@@ -302,3 +336,58 @@ def test_wire_path_drops_pydantic_union_tags(payload, loc, path) -> None:
     from actions_studio.triggers.catalog import wire_path
 
     assert wire_path(payload, loc) == path
+
+
+def test_password_reset_event_reads_like_auth0s() -> None:
+    trigger = get_trigger("password-reset-post-challenge")
+    event = trigger.parse_event(trigger.sample_event())
+    assert [f.type for f in event.user.enrolled_factors] == ["email", "phone", "otp"]
+    assert event.user.enrolled_factors[1].options["preferredMethod"] == "sms"
+    assert event.authentication.methods[0].name == "email"
+    assert event.authentication.risk_assessment is None and event.custom_domain is None
+    assert event.transaction.ui_locales == ("de", "en") and event.stats.logins_count == 42
+    payload = trigger.sample_event()
+    del payload["user"]["enrolledFactors"]  # Auth0 could not fetch them
+    assert trigger.parse_event(payload).user.enrolled_factors is None
+
+
+def test_token_exchange_event_has_no_user_and_may_carry_an_actor() -> None:
+    trigger = get_trigger("custom-token-exchange")
+    event = trigger.parse_event(trigger.sample_event())
+    assert "user" not in trigger.event_model.model_fields
+    assert event.transaction.subject_token_type == "urn:acme:partner-idp-token"
+    assert event.transaction.actor_token_user is None
+    assert event.request.body["grant_type"] == "urn:ietf:params:oauth:grant-type:token-exchange"
+    payload = trigger.sample_event()
+    payload["transaction"].update(
+        actor_token="eyJ.actor.token", actor_token_type="urn:ietf:params:oauth:token-type:id_token",
+        actor_token_user=get_trigger("post-login").sample_event()["user"],
+    )
+    actor = trigger.parse_event(payload).transaction.actor_token_user
+    assert actor.user_id == "auth0|5f7c8ec7c33c6c004bbafe82" and actor.enrolled_factors is None
+
+
+def test_provider_events_name_the_sender_from_() -> None:
+    email = get_trigger("custom-email-provider")
+    event = email.parse_event(email.sample_event())
+    assert event.notification.from_ == "Acme <no-reply@acme.com>"
+    assert event.notification.message_type == "verify_email" and event.tenant.friendly_name == "Acme"
+    assert event.model_dump(by_alias=True)["notification"]["from"] == "Acme <no-reply@acme.com>"
+    payload = email.sample_event()
+    payload["notification"]["message_type"] = "a_type_auth0_adds_later"  # a newer tenant's fixture still loads
+    payload["request"] = {}  # an email no request caused
+    later = email.parse_event(payload)
+    assert later.notification.message_type == "a_type_auth0_adds_later" and later.request.ip is None
+    phone = get_trigger("custom-phone-provider")
+    event = phone.parse_event(phone.sample_event())
+    assert (event.notification.from_, event.notification.code) == ("+4930901820", "482913")
+
+
+def test_event_stream_message_is_the_cloud_event() -> None:
+    trigger = get_trigger("event-stream")
+    event = trigger.parse_event(trigger.sample_event())
+    assert (event.message.type, event.message.specversion) == ("user.created", "1.0")
+    assert event.message.data["object"]["identities"][0]["isSocial"] is False
+    assert event.message.dataschema.endswith("/schemas/user.created")
+    with pytest.raises(TypeError, match="read-only"):
+        event.message.data["object"] = {}  # type: ignore[index]

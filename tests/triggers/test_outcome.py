@@ -20,6 +20,11 @@ OUTCOME_KEYS = {
     "post-user-registration": set(),
     "post-change-password": set(),
     "send-phone-message": set(),
+    "password-reset-post-challenge": {"denied", "authentication", "redirect", "result_url", "set_by"},
+    "custom-token-exchange": {"denied", "subject", "organization", "actor", "user", "set_by"},
+    "custom-email-provider": {"notification", "set_by"},
+    "custom-phone-provider": {"notification", "set_by"},
+    "event-stream": set(),
 }
 
 
@@ -156,7 +161,87 @@ def test_pre_user_registration_outcome() -> None:
     }
 
 
-@pytest.mark.parametrize("trigger_id", ["post-user-registration", "post-change-password", "send-phone-message"])
+def test_password_reset_post_challenge_outcome() -> None:
+    first = calls_of("password-reset-post-challenge", lambda api: (
+        api.transaction.set_result_url("https://app.acme.com/reset-done"),
+        api.authentication.challenge_with({"type": "email"}, additional_factors=[{"type": "otp"}]),
+    ))
+    second = calls_of("password-reset-post-challenge", lambda api: (
+        api.transaction.set_result_url("https://app.acme.com/welcome-back", query={"reset": "1"}),
+        api.authentication.challenge_with_any([{"type": "phone"}, {"type": "webauthn-roaming"}]),
+        api.redirect.send_user_to("https://verify.acme.com/start"),
+    ))
+    outcome = get_trigger("password-reset-post-challenge").aggregate_outcome([("first", first), ("second", second)])
+    assert outcome == {
+        "denied": None,
+        "authentication": {"challenges": [
+            {"action": "first", "method": "challenge_with", "factors": [{"type": "email"}, {"type": "otp"}]},
+            {"action": "second", "method": "challenge_with_any", "factors": [{"type": "phone"}, {"type": "webauthn-roaming"}]},
+        ]},
+        "redirect": {"url": "https://verify.acme.com/start", "query": {}},
+        "result_url": {"url": "https://app.acme.com/welcome-back", "query": {"reset": "1"}},
+        "set_by": {"result_url": "second", "redirect": "second"},
+    }
+    denied = calls_of("password-reset-post-challenge", lambda api: api.access.deny("account locked"))
+    outcome = get_trigger("password-reset-post-challenge").aggregate_outcome([("gate", denied)])
+    assert outcome["denied"] == {"reason": "account locked"} and outcome["set_by"] == {"denied": "gate"}
+    assert stops_flow(denied) and not stops_flow(second)
+    assert redirect_of(second) == {"url": "https://verify.acme.com/start", "query": {}}
+
+
+def test_custom_token_exchange_outcome_by_id() -> None:
+    calls = calls_of("custom-token-exchange", lambda api: (
+        api.authentication.set_organization("org_J2kVbLzk6YqHkC8a"),
+        api.authentication.set_actor({"sub": "support-agent-1"}),
+        api.authentication.set_user_by_id("auth0|5f7c8ec7c33c6c004bbafe82"),
+        api.user.set_app_metadata("partner", "acme-partner"),
+        api.user.set_user_metadata("locale", None),
+    ))
+    outcome = get_trigger("custom-token-exchange").aggregate_outcome([("exchange", calls)])
+    assert outcome == {
+        "denied": None,
+        "subject": {"method": "set_user_by_id", "user_id": "auth0|5f7c8ec7c33c6c004bbafe82"},
+        "organization": "org_J2kVbLzk6YqHkC8a",
+        "actor": {"sub": "support-agent-1"},
+        "user": {"app_metadata": {"partner": "acme-partner"}, "user_metadata": {"locale": None}},
+        "set_by": {"organization": "exchange", "actor": "exchange", "subject": "exchange",
+                   "user.app_metadata.partner": "exchange", "user.user_metadata.locale": "exchange"},
+    }
+    assert not stops_flow(calls)
+
+
+def test_custom_token_exchange_outcome_by_connection_and_the_denials() -> None:
+    attributes = {"user_id": "partner-7781", "email": "jane.doe@example.com", "verify_email": False}
+    calls = calls_of("custom-token-exchange", lambda api: api.authentication.set_user_by_connection(
+        "partner-users", attributes, creation_behavior="create_if_not_exists", update_behavior="replace"))
+    trigger = get_trigger("custom-token-exchange")
+    assert trigger.aggregate_outcome([("exchange", calls)])["subject"] == {
+        "method": "set_user_by_connection", "connection": "partner-users", "user_attributes": attributes,
+        "creation_behavior": "create_if_not_exists", "update_behavior": "replace",
+    }
+    invalid = calls_of("custom-token-exchange", lambda api: api.access.reject_invalid_subject_token("expired token"))
+    assert trigger.aggregate_outcome([("exchange", invalid)])["denied"] == {
+        "code": "invalid_request", "reason": "expired token", "invalid_subject_token": True}
+    denied = calls_of("custom-token-exchange", lambda api: api.access.deny("unauthorized_login", "not a partner"))
+    assert trigger.aggregate_outcome([("exchange", denied)])["denied"] == {"code": "unauthorized_login",
+                                                                          "reason": "not a partner"}
+    assert stops_flow(invalid) and stops_flow(denied) and trigger.stops_flow(invalid)
+
+
+@pytest.mark.parametrize("trigger_id", ["custom-email-provider", "custom-phone-provider"])
+def test_provider_outcome_is_the_last_drop_or_retry(trigger_id) -> None:
+    trigger = get_trigger(trigger_id)
+    assert trigger.aggregate_outcome([("send", calls_of(trigger_id, lambda api: api.cache.set("k", "v")))]) == {
+        "notification": None, "set_by": {}}  # delivered: nothing reported
+    calls = calls_of(trigger_id, lambda api: (api.notification.retry("503 from the provider"),
+                                              api.notification.drop("x" * 2000)))
+    outcome = trigger.aggregate_outcome([("send", calls)])
+    assert outcome == {"notification": {"result": "drop", "reason": "x" * 1024}, "set_by": {"notification": "send"}}
+    assert not stops_flow(calls)
+
+
+@pytest.mark.parametrize("trigger_id", ["post-user-registration", "post-change-password", "send-phone-message",
+                                        "event-stream"])
 def test_async_and_phone_triggers_have_an_empty_outcome(trigger_id) -> None:
     calls = calls_of(trigger_id, lambda api: (api.cache.set("k", "v"), api.cache.get("k")))
     assert get_trigger(trigger_id).aggregate_outcome([("a", calls), ("b", calls)]) == {}
@@ -258,3 +343,10 @@ def test_redirect_of() -> None:
     ))
     assert redirect_of(calls) == {"url": "https://two.example.com", "query": {"a": "b"}}
     assert get_trigger("post-login").redirect_of(calls[:1]) == {"url": "https://one.example.com", "query": {}}
+
+
+def test_apply_calls_of_a_token_exchange_adds_no_user_to_the_event() -> None:
+    trigger = get_trigger("custom-token-exchange")
+    calls = calls_of("custom-token-exchange", lambda api: api.user.set_app_metadata("partner", "acme"))
+    after = trigger.apply_calls(trigger.sample_event(), calls)
+    assert after == trigger.sample_event()

@@ -141,3 +141,23 @@ def test_send_user_to_where_redirects_are_impossible_warns() -> None:
     api.redirect.send_user_to("https://idv.acme.com")
     assert len(api.calls) == 1
     assert api.warnings and "cannot redirect" in api.warnings[0]
+
+
+def test_password_reset_round_trip_and_its_continue_phase() -> None:
+    start = make("password-reset-post-challenge")
+    start.redirect.send_user_to("https://verify.acme.com/start", query={"lang": "de"})
+    token = start.redirect.encode_token({"verified": True}, SECRET, expires_in_seconds=300)
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
+    assert claims["sub"] == "auth0|5f7c8ec7c33c6c004bbafe82" and claims["exp"] == NOW_S + 300
+    assert start.warnings == []  # a password reset always runs in a browser: nothing to warn about
+    resumed = make("password-reset-post-challenge", phase="continue", change=_with_query(session_token=token))
+    assert resumed.redirect.validate_token(SECRET)["verified"] is True
+    assert resumed.calls == [{"method": "redirect.validate_token", "args": ["********"], "kwargs": {}}]
+    forged = jwt.encode({"verified": True, "exp": NOW_S + 60}, "another-secret-of-a-good-length-for-hs256-keys!!", algorithm="HS256")
+    api = make("password-reset-post-challenge", phase="continue", change=_with_query(session_token=forged))
+    with pytest.raises(ApiUsageError, match=r"api\.redirect\.validate_token: invalid 'session_token': .*signature"):
+        api.redirect.validate_token(SECRET)
+
+
+def test_password_reset_has_no_can_redirect() -> None:
+    assert not hasattr(make("password-reset-post-challenge").redirect, "can_redirect")

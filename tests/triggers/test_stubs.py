@@ -121,6 +121,28 @@ def test_typed_signatures() -> None:
     assert "    message_type: Literal['sms', 'voice']\n" in phone
 
 
+def test_typed_signatures_of_the_later_triggers() -> None:
+    cte = RENDERED["actions_types/custom_token_exchange.pyi"]
+    assert ("    def set_user_by_connection(self, connection_name: str, user_attributes: dict[str, Any], "
+            "creation_behavior: str, update_behavior: str) -> None:") in cte
+    assert "    actor_token_user: UserWithFactors | None\n" in cte
+    reset = RENDERED["actions_types/password_reset_post_challenge.pyi"]
+    assert "    enrolled_factors: tuple[EnrolledFactor, ...] | None\n" in reset
+    assert "def on_continue_post_challenge(event: PasswordResetPostChallengeEvent, api: PasswordResetPostChallengeApi) -> None" in reset
+    assert "    def set_result_url(self, url: str, query: dict[str, Any] | None = None) -> None:" in reset
+    email = RENDERED["actions_types/custom_email_provider.pyi"]
+    assert '    from_: str\n    """The sender\'s email address. (JSON name: "from".)"""' in email
+    assert "    def drop(self, reason: str) -> None:" in email and "retries up to 5 times" in " ".join(email.split())
+    assert "    delivery_method: Literal['text', 'voice']\n" in RENDERED["actions_types/custom_phone_provider.pyi"]
+    assert "    data: ReadOnlyMapping | None\n" in RENDERED["actions_types/event_stream.pyi"]
+
+
+@pytest.mark.parametrize("trigger", list(TRIGGERS.values()), ids=list(TRIGGERS))
+def test_each_stub_says_how_its_actions_are_bound(trigger) -> None:
+    text = " ".join(RENDERED[f"actions_types/{trigger.id.replace('-', '_')}.pyi"].split())
+    assert trigger.binding_description in text
+
+
 def test_init_re_exports_every_event_and_api() -> None:
     tree = ast.parse(RENDERED["actions_types/__init__.pyi"])
     names = {alias.asname for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names}
@@ -178,3 +200,29 @@ def test_jedi_completes_event_and_api_from_the_stubs() -> None:
     assert "ISO 3166-1 alpha-2" in geoip["country_code"].docstring()
     token = {c.name for c in script.complete(4, len("    api.access_token."))}
     assert {"set_custom_claim", "add_scope", "remove_scope"} <= token
+
+
+@pytest.mark.parametrize(
+    ("trigger_id", "line", "expected"),
+    [
+        ("password-reset-post-challenge", "    api.", {"access", "authentication", "redirect", "cache", "transaction"}),
+        ("password-reset-post-challenge", "    api.authentication.", {"challenge_with", "challenge_with_any"}),
+        ("custom-token-exchange", "    api.authentication.", {"set_user_by_id", "set_user_by_connection", "set_actor"}),
+        ("custom-token-exchange", "    event.transaction.", {"subject_token", "subject_token_type", "actor_token_user"}),
+        ("custom-email-provider", "    event.notification.", {"from_", "to", "subject", "html", "message_type"}),
+        ("custom-phone-provider", "    api.notification.", {"drop", "retry"}),
+        ("event-stream", "    event.message.", {"id", "type", "source", "specversion", "data"}),
+    ],
+)
+def test_jedi_completes_the_later_triggers_from_the_stubs(trigger_id, line, expected) -> None:
+    jedi = pytest.importorskip("jedi")
+    trigger = TRIGGERS[trigger_id]
+    module = trigger.stub_module.split(".", 1)[1]
+    source = (
+        f"from actions_types.{module} import {trigger.event_model.__name__}, {trigger.api_class.__name__}\n"
+        f"{trigger.handler_signature()}:\n"
+        f"{line}\n"
+    )
+    project = jedi.Project(path=str(SHIPPED), added_sys_path=[str(SHIPPED)])
+    script = jedi.Script(source, path=str(SHIPPED / "action.py"), project=project)
+    assert expected <= {c.name for c in script.complete(3, len(line))}

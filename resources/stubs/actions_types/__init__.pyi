@@ -8,6 +8,11 @@ def on_execute_pre_user_registration(event: PreUserRegistrationEvent, api: PreUs
 def on_execute_post_user_registration(event: PostUserRegistrationEvent, api: PostUserRegistrationApi) -> None
 def on_execute_post_change_password(event: PostChangePasswordEvent, api: PostChangePasswordApi) -> None
 def on_execute_send_phone_message(event: SendPhoneMessageEvent, api: SendPhoneMessageApi) -> None
+def on_execute_post_challenge(event: PasswordResetPostChallengeEvent, api: PasswordResetPostChallengeApi) -> None
+def on_execute_custom_token_exchange(event: CustomTokenExchangeEvent, api: CustomTokenExchangeApi) -> None
+def on_execute_custom_email_provider(event: CustomEmailProviderEvent, api: CustomEmailProviderApi) -> None
+def on_execute_custom_phone_provider(event: CustomPhoneProviderEvent, api: CustomPhoneProviderApi) -> None
+def on_execute_event_stream(event: EventStreamEvent, api: EventStreamApi) -> None
 """
 
 from ._common import CacheRecord as CacheRecord
@@ -25,3 +30,13 @@ from .post_change_password import PostChangePasswordEvent as PostChangePasswordE
 from .post_change_password import PostChangePasswordApi as PostChangePasswordApi
 from .send_phone_message import SendPhoneMessageEvent as SendPhoneMessageEvent
 from .send_phone_message import SendPhoneMessageApi as SendPhoneMessageApi
+from .password_reset_post_challenge import PasswordResetPostChallengeEvent as PasswordResetPostChallengeEvent
+from .password_reset_post_challenge import PasswordResetPostChallengeApi as PasswordResetPostChallengeApi
+from .custom_token_exchange import CustomTokenExchangeEvent as CustomTokenExchangeEvent
+from .custom_token_exchange import CustomTokenExchangeApi as CustomTokenExchangeApi
+from .custom_email_provider import CustomEmailProviderEvent as CustomEmailProviderEvent
+from .custom_email_provider import CustomEmailProviderApi as CustomEmailProviderApi
+from .custom_phone_provider import CustomPhoneProviderEvent as CustomPhoneProviderEvent
+from .custom_phone_provider import CustomPhoneProviderApi as CustomPhoneProviderApi
+from .event_stream import EventStreamEvent as EventStreamEvent
+from .event_stream import EventStreamApi as EventStreamApi

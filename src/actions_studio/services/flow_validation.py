@@ -1,7 +1,9 @@
 """Checks a flow design before Apply (issue 5, §3), shown on the canvas.
 
-Errors are what Auth0 (and `flows.set_flow`) would refuse: more than 20 actions, an action that
-was never deployed, an action of another trigger, an action that no longer exists. Warnings are
+Errors are what Auth0 (and `flows.set_flow`) would refuse: more actions than the trigger's flow
+holds (20; 4 for password-reset-post-challenge, 1 for the custom providers), a flow for a trigger
+that has none (entity-bound), an action that was never deployed, an action of another trigger, an
+action that no longer exists. Warnings are
 legal flows that probably do not do what the author meant: the same claim set by two actions
 (the later one wins), an action that can redirect placed after one that can deny (when the deny
 happens the redirect never does), a secret the code reads that has no value.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from actions_studio.services.catalog import get_trigger
 from actions_studio.services.flow_design import ActionCard
 from actions_studio.triggers.limits import MAX_ACTIONS_PER_FLOW
 
@@ -38,12 +41,18 @@ def validate_design(trigger_id: str, action_ids: Sequence[str],
     """Every problem of the design, errors first, each in flow order."""
     errors: list[FlowProblem] = []
     warnings: list[FlowProblem] = []
-    if len(action_ids) > MAX_ACTIONS_PER_FLOW:
-        extra = tuple(action_ids[MAX_ACTIONS_PER_FLOW:])
+    trigger = get_trigger(trigger_id)
+    limit = trigger.max_bindings
+    if not trigger.has_flow and action_ids:
+        errors.append(FlowProblem(ERROR, "no-flow", f"{trigger_id} has no flow: {trigger.binding_description}",
+                                  tuple(action_ids)))
+    elif len(action_ids) > limit:
+        extra = tuple(action_ids[limit:])
+        where = "a flow" if limit == MAX_ACTIONS_PER_FLOW else f"the {trigger_id} flow"
         errors.append(FlowProblem(
             ERROR, "too-many",
-            f"{len(action_ids)} actions: a flow holds at most {MAX_ACTIONS_PER_FLOW}; "
-            f"remove {len(action_ids) - MAX_ACTIONS_PER_FLOW}", extra))
+            f"{len(action_ids)} actions: {where} holds at most {limit}; "
+            f"remove {len(action_ids) - limit}", extra))
     present: list[ActionCard] = []
     for action_id in action_ids:
         card = cards.get(action_id)

@@ -10,7 +10,6 @@ from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 from actions_studio.store.records import ActionRecord
 
-MAX_ACTIONS_PER_FLOW = 20  # Auth0's limit (reference/TRIGGERS.md)
 
 
 def get_flow(ws: Workspace, trigger_id: str) -> list[ActionRecord]:
@@ -27,9 +26,12 @@ def list_flows(ws: Workspace) -> dict[str, list[ActionRecord]]:
 def set_flow(ws: Workspace, trigger_id: str, action_names: Sequence[str]) -> list[ActionRecord]:
     trigger = get_trigger(trigger_id)
     names = list(action_names)
-    if len(names) > MAX_ACTIONS_PER_FLOW:
+    if not trigger.has_flow and names:
+        raise InvalidInputError(f"{trigger.id} has no flow: {trigger.binding_description}")
+    if len(names) > trigger.max_bindings:
+        # Auth0's limits, per trigger (20; 4 for password-reset-post-challenge, 1 for the custom providers).
         raise InvalidInputError(
-            f"a flow holds at most {MAX_ACTIONS_PER_FLOW} actions; {len(names)} were given"
+            f"the {trigger.id} flow holds at most {trigger.max_bindings} actions; {len(names)} were given"
         )
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -1,4 +1,9 @@
-"""The six triggers of the first release, and how to look one up."""
+"""The triggers (Auth0's action types) the catalog models, and how to look one up.
+
+Sources of each trigger's event and api are named in its events/ and api/ modules; the binding
+policies and limits here come from Auth0's docs and its Management API (docs/architecture.md,
+"Triggers that are not flows").
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,11 @@ from pydantic import BaseModel, ValidationError
 from . import outcome, samples
 from .api import (
     CredentialsExchangeApi,
+    CustomEmailProviderApi,
+    CustomPhoneProviderApi,
+    CustomTokenExchangeApi,
+    EventStreamApi,
+    PasswordResetPostChallengeApi,
     PostChangePasswordApi,
     PostLoginApi,
     PostUserRegistrationApi,
@@ -20,8 +30,18 @@ from .api import (
 from .api.recording import ApiBase
 from .context import ExecutionContext
 from .errors import EventValidationError, FieldError, UnknownTriggerError
+from .limits import MAX_ACTIONS_CUSTOM_PROVIDER, MAX_ACTIONS_PASSWORD_RESET_POST_CHALLENGE, MAX_ACTIONS_PER_FLOW
+
+# Auth0's binding_policy values (GET /api/v2/actions/triggers).
+TRIGGER_BOUND = "trigger-bound"
+ENTITY_BOUND = "entity-bound"
 from .events import (
     CredentialsExchangeEvent,
+    CustomEmailProviderEvent,
+    CustomPhoneProviderEvent,
+    CustomTokenExchangeEvent,
+    EventStreamEvent,
+    PasswordResetPostChallengeEvent,
     PostChangePasswordEvent,
     PostLoginEvent,
     PostUserRegistrationEvent,
@@ -44,6 +64,28 @@ class Trigger:
     api_namespaces: tuple[str, ...]
     api_class: type[ApiBase] = field(repr=False)
     description: str = ""
+    # "trigger-bound": the actions run as the trigger's flow (PATCH .../triggers/ID/bindings), at
+    # most max_bindings of them. "entity-bound": an action is attached to an entity instead (bound_to
+    # names it: a token exchange profile, an event stream); the trigger has no flow, max_bindings is 0.
+    binding_policy: str = TRIGGER_BOUND
+    max_bindings: int = MAX_ACTIONS_PER_FLOW
+    bound_to: str | None = None
+
+    @property
+    def has_flow(self) -> bool:
+        """True when this trigger's actions are bound to it as an ordered flow (Auth0's "trigger-bound")."""
+        return self.binding_policy == TRIGGER_BOUND
+
+    @property
+    def binding_description(self) -> str:
+        """One sentence on how actions of this trigger are bound (for stubs, docs and tooltips)."""
+        if not self.has_flow:
+            article = "an" if (self.bound_to or "x")[0] in "aeiou" else "a"
+            return (f"Not a flow: each action is attached to {article} {self.bound_to}, which names the one "
+                    "action it runs (Auth0's entity-bound trigger).")
+        if self.max_bindings == 1:
+            return "Its flow holds one action at most."
+        return f"Its flow runs at most {self.max_bindings} actions, in order."
 
     @property
     def stub_module(self) -> str:
@@ -112,7 +154,7 @@ class Trigger:
             "runtimes": ["python3"],
             "default_runtime": "python3",
             "compatible_triggers": [],
-            "binding_policy": "trigger-bound",
+            "binding_policy": self.binding_policy,
         }
 
 
@@ -169,9 +211,14 @@ def _trigger(
     *,
     blocking: bool = True,
     resumable: bool = False,
+    handler: str | None = None,
+    max_bindings: int = MAX_ACTIONS_PER_FLOW,
+    bound_to: str | None = None,
     description: str,
 ) -> Trigger:
-    handler = trigger_id.replace("-", "_")
+    # Handlers are Auth0's names in snake_case; most are the trigger id's, password-reset-post-challenge's
+    # are not (onExecutePostChallenge).
+    handler = handler or trigger_id.replace("-", "_")
     return Trigger(
         id=trigger_id,
         version=version,
@@ -182,6 +229,9 @@ def _trigger(
         api_namespaces=tuple(api_class.NAMESPACES),
         api_class=api_class,
         description=description,
+        binding_policy=ENTITY_BOUND if bound_to else TRIGGER_BOUND,
+        max_bindings=0 if bound_to else max_bindings,
+        bound_to=bound_to,
     )
 
 
@@ -211,6 +261,35 @@ TRIGGERS: dict[str, Trigger] = {
         _trigger(
             "send-phone-message", "v2", SendPhoneMessageEvent, SendPhoneMessageApi,
             description="When an MFA code must be sent by SMS or voice through your own provider.",
+        ),
+        _trigger(
+            "password-reset-post-challenge", "v1", PasswordResetPostChallengeEvent, PasswordResetPostChallengeApi,
+            resumable=True, handler="post_challenge", max_bindings=MAX_ACTIONS_PASSWORD_RESET_POST_CHALLENGE,
+            description="During a password reset, after the user passed the first challenge and before the new password is set.",
+        ),
+        # Entity-bound on Auth0: "binding_policy": "entity-bound" in a real tenant's GET /actions/triggers
+        # (auth0/terraform-provider-auth0 pull request 1409); a token exchange profile names its one action
+        # (docs-v2, authenticate/custom-token-exchange/configure-custom-token-exchange.mdx).
+        _trigger(
+            "custom-token-exchange", "v1", CustomTokenExchangeEvent, CustomTokenExchangeApi,
+            bound_to="token exchange profile",
+            description="When an application exchanges its own token for Auth0 tokens (RFC 8693, a custom subject_token_type).",
+        ),
+        _trigger(
+            "custom-email-provider", "v1", CustomEmailProviderEvent, CustomEmailProviderApi,
+            max_bindings=MAX_ACTIONS_CUSTOM_PROVIDER,
+            description="When the tenant sends an email, to deliver it through your own provider.",
+        ),
+        _trigger(
+            "custom-phone-provider", "v1", CustomPhoneProviderEvent, CustomPhoneProviderApi,
+            max_bindings=MAX_ACTIONS_CUSTOM_PROVIDER,
+            description="When the tenant sends an SMS or voice message, to deliver it through your own provider.",
+        ),
+        # An event stream of type "action" names its action ({"configuration": {"action_id": ...}}; docs-v2,
+        # customize/events/create-an-event-stream.mdx): the action binds to the stream, not to a flow.
+        _trigger(
+            "event-stream", "v1", EventStreamEvent, EventStreamApi, blocking=False, bound_to="event stream",
+            description="When an event that an event stream subscribes to happens in the tenant.",
         ),
     )
 }

@@ -12,6 +12,14 @@ WALL_TIME_S = 20
 MAX_ACTIONS_PER_FLOW = 20
 MAX_ACTIONS_PER_TENANT = 100
 
+# Bindings of the triggers Auth0 limits below MAX_ACTIONS_PER_FLOW. "You can create up to four Actions
+# in your tenant that leverage the post-challenge trigger" (docs-v2, explore-triggers/
+# password-reset-post-challenge.mdx); "Auth0 has a maximum limit of one Action for Actions associated
+# with the following triggers: custom-phone-provider and custom-email-provider" (docs-v2,
+# configure-a-custom-phone-provider-with-terraform.mdx; configure-action.mdx for email says the same).
+MAX_ACTIONS_PASSWORD_RESET_POST_CHALLENGE = 4
+MAX_ACTIONS_CUSTOM_PROVIDER = 1
+
 # Secrets (per action).
 MAX_SECRETS_PER_ACTION = 30
 MAX_SECRET_NAME_CHARS = 128
@@ -32,6 +40,18 @@ TRANSACTION_METADATA_MAX_TOTAL_BYTES = 16 * 1024
 
 # api.redirect.encode_token default lifetime.
 REDIRECT_TOKEN_DEFAULT_EXPIRES_IN_S = 900
+
+# api.notification.drop / retry (custom-email-provider, custom-phone-provider): Auth0 truncates the
+# reason to 1024 characters and retries a notification up to 5 times (docs-v2, actions/reference/
+# custom-email-provider/custom-email-provider-api-object.mdx).
+NOTIFICATION_REASON_MAX_CHARS = 1024
+NOTIFICATION_MAX_RETRIES = 5
+
+# api.authentication.set_actor (custom-token-exchange): "Up to 4 additional act levels are allowed (5
+# actors total, including the root actor) ... up to 5 additional custom properties (string, boolean, or
+# number values)" per level (docs-v2, custom-token-exchange-api-object.mdx).
+ACTOR_MAX_DEPTH = 5
+ACTOR_MAX_CUSTOM_PROPERTIES = 5
 
 # Payloads and code (guidance, enforced by the runtime and the tenant, not here).
 MAX_EVENT_PAYLOAD_BYTES = 1024 * 1024

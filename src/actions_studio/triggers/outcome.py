@@ -10,10 +10,12 @@ import copy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .limits import NOTIFICATION_REASON_MAX_CHARS
+
 Call = dict[str, Any]
 Records = Iterable[tuple[str, Sequence[Call]]]
 
-STOPPING_METHODS = frozenset({"access.deny", "validation.error"})
+STOPPING_METHODS = frozenset({"access.deny", "access.reject_invalid_subject_token", "validation.error"})
 
 
 def arg(call: Call, index: int, name: str, default: Any = None) -> Any:
@@ -26,7 +28,8 @@ def arg(call: Call, index: int, name: str, default: Any = None) -> Any:
 
 
 def stops_flow(calls: Sequence[Call]) -> bool:
-    """True when an action's calls end the flow (access.deny or validation.error): later actions are skipped."""
+    """True when an action's calls end the flow (access.deny, access.reject_invalid_subject_token or
+    validation.error): later actions are skipped."""
     return any(call.get("method") in STOPPING_METHODS for call in calls)
 
 
@@ -49,9 +52,10 @@ def apply_calls(payload: dict[str, Any], calls: Sequence[Call]) -> dict[str, Any
     out = copy.deepcopy(payload)
     for call in calls:
         method = call.get("method")
-        if method in ("user.set_app_metadata", "user.set_user_metadata"):
+        if method in ("user.set_app_metadata", "user.set_user_metadata") and isinstance(out.get("user"), dict):
+            # (custom-token-exchange has these methods but no event.user to show them in)
             field = "app_metadata" if method == "user.set_app_metadata" else "user_metadata"
-            user = out.setdefault("user", {})
+            user = out["user"]
             metadata = user.get(field) if isinstance(user.get(field), dict) else {}
             user[field] = metadata
             key, value = arg(call, 0, "key"), arg(call, 1, "value")
@@ -168,6 +172,61 @@ _PRE_USER_REGISTRATION: dict[str, Handler] = {
 }
 
 
+_PASSWORD_RESET_POST_CHALLENGE: dict[str, Handler] = {
+    "access.deny": _POST_LOGIN["access.deny"],
+    "authentication.challenge_with": _POST_LOGIN["authentication.challenge_with"],
+    "authentication.challenge_with_any": _POST_LOGIN["authentication.challenge_with_any"],
+    "redirect.send_user_to": _POST_LOGIN["redirect.send_user_to"],
+    "transaction.set_result_url": lambda a, c, n: a.last(
+        "result_url", {"url": arg(c, 0, "url"), "query": dict(arg(c, 1, "query") or {})}, n
+    ),
+}
+
+
+def _subject(call: Call) -> dict[str, Any]:
+    if call["method"] == "authentication.set_user_by_id":
+        return {"method": "set_user_by_id", "user_id": arg(call, 0, "user_id")}
+    return {
+        "method": "set_user_by_connection",
+        "connection": arg(call, 0, "connection_name"),
+        "user_attributes": copy.deepcopy(arg(call, 1, "user_attributes")),
+        "creation_behavior": arg(call, 2, "creation_behavior"),
+        "update_behavior": arg(call, 3, "update_behavior"),
+    }
+
+
+_CUSTOM_TOKEN_EXCHANGE: dict[str, Handler] = {
+    "access.deny": _CREDENTIALS_EXCHANGE["access.deny"],
+    # Auth0 answers "invalid_request" and counts the attempt for attack protection.
+    "access.reject_invalid_subject_token": lambda a, c, n: a.once(
+        "denied", {"code": "invalid_request", "reason": arg(c, 0, "reason"), "invalid_subject_token": True}, n
+    ),
+    "authentication.set_user_by_id": lambda a, c, n: a.last("subject", _subject(c), n),
+    "authentication.set_user_by_connection": lambda a, c, n: a.last("subject", _subject(c), n),
+    "authentication.set_organization": lambda a, c, n: a.last("organization", arg(c, 0, "organization_id_or_name"), n),
+    "authentication.set_actor": lambda a, c, n: a.last("actor", copy.deepcopy(arg(c, 0, "actor")), n),
+    "user.set_app_metadata": _POST_LOGIN["user.set_app_metadata"],
+    "user.set_user_metadata": _POST_LOGIN["user.set_user_metadata"],
+}
+
+
+def _notification(result: str) -> Handler:
+    # Only the last drop or retry counts (Auth0's api reference); Auth0 keeps 1024 characters of the reason.
+    def handle(a: _Aggregate, c: Call, n: str) -> None:
+        reason = arg(c, 0, "reason")
+        if isinstance(reason, str):
+            reason = reason[:NOTIFICATION_REASON_MAX_CHARS]
+        a.last("notification", {"result": result, "reason": reason}, n)
+
+    return handle
+
+
+_CUSTOM_PROVIDER: dict[str, Handler] = {
+    "notification.drop": _notification("drop"),
+    "notification.retry": _notification("retry"),
+}
+
+
 def _post_login_initial() -> dict[str, Any]:
     return {
         "denied": None,
@@ -190,18 +249,35 @@ def _pre_user_registration_initial() -> dict[str, Any]:
     return {"denied": None, "validation_error": None, "user": {"app_metadata": {}, "user_metadata": {}}}
 
 
+def _password_reset_post_challenge_initial() -> dict[str, Any]:
+    return {"denied": None, "authentication": {"challenges": []}, "redirect": None, "result_url": None}
+
+
+def _custom_token_exchange_initial() -> dict[str, Any]:
+    return {"denied": None, "subject": None, "organization": None, "actor": None,
+            "user": {"app_metadata": {}, "user_metadata": {}}}
+
+
+def _custom_provider_initial() -> dict[str, Any]:
+    return {"notification": None}
+
+
 # trigger id → (initial outcome, handlers); triggers not listed have the empty outcome {}.
 _OUTCOMES: dict[str, tuple[Callable[[], dict[str, Any]], dict[str, Handler]]] = {
     "post-login": (_post_login_initial, _POST_LOGIN),
     "credentials-exchange": (_credentials_exchange_initial, _CREDENTIALS_EXCHANGE),
     "pre-user-registration": (_pre_user_registration_initial, _PRE_USER_REGISTRATION),
+    "password-reset-post-challenge": (_password_reset_post_challenge_initial, _PASSWORD_RESET_POST_CHALLENGE),
+    "custom-token-exchange": (_custom_token_exchange_initial, _CUSTOM_TOKEN_EXCHANGE),
+    "custom-email-provider": (_custom_provider_initial, _CUSTOM_PROVIDER),
+    "custom-phone-provider": (_custom_provider_initial, _CUSTOM_PROVIDER),
 }
 
 
 def aggregate_outcome(trigger_id: str, records: Records) -> dict[str, Any]:
     """The outcome of a flow of ``trigger_id`` (TRIGGERS.md's table, plus ``set_by``)."""
     if trigger_id not in _OUTCOMES:
-        # Async triggers and send-phone-message: nothing to aggregate, the calls tell everything.
+        # Async triggers (event-stream too) and send-phone-message: nothing to aggregate, the calls tell everything.
         return {}
     initial, handlers = _OUTCOMES[trigger_id]
     agg = _Aggregate(initial())

@@ -243,6 +243,161 @@ _SEND_PHONE_MESSAGE = {
     "tenant": _TENANT,
 }
 
+_PASSWORD_RESET_POST_CHALLENGE = {
+    "user": {
+        **_USER,
+        "enrolledFactors": [{"type": "email"}, {"type": "phone", "options": {"preferredMethod": "sms"}}, {"type": "otp"}],
+    },
+    "client": _CLIENT,
+    "connection": _CONNECTION,
+    # The first challenge of a reset is the link in the email (method name "email").
+    "authentication": {"methods": [{"name": "email", "timestamp": "2026-11-27T22:58:01.220Z"}]},
+    "authorization": {"roles": ["editor"]},
+    "transaction": {
+        "locale": "de",
+        "ui_locales": ["de", "en"],
+        "login_hint": "jane.doe@example.com",
+        "state": "hKFo2SBxR0FYNmpXTk5rQ3Z0",
+        "correlation_id": "c0ffee00-1234-4abc-9def-0123456789ab",
+    },
+    "stats": {"logins_count": 42},
+    "request": {
+        **_request(query=False),
+        "query": {"ticket": "Rk9PQkFSLXJlc2V0LXRpY2tldC0xMjM0NTY3ODkw#"},
+    },
+    "secrets": {},
+    "tenant": _TENANT,
+}
+
+# A partner's signed JWT exchanged for Auth0 tokens (the subject token's payload: sub "partner-7781").
+_CUSTOM_TOKEN_EXCHANGE = {
+    "transaction": {
+        "subject_token": (
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InBhcnRuZXItMjAyNiJ9."
+            "eyJpc3MiOiJodHRwczovL2lkcC5wYXJ0bmVyLmV4YW1wbGUiLCJzdWIiOiJwYXJ0bmVyLTc3ODEiLCJhdWQiOiJodHRwczovL2FwaS5hY21lLmNvbSIsImVtYWlsIjoiamFuZS5kb2VAZXhhbXBsZS5jb20iLCJleHAiOjE4MDAwMDM2MDB9."
+            "c2lnbmF0dXJlLW9mLXRoZS1wYXJ0bmVyLWlkcA"
+        ),
+        "subject_token_type": "urn:acme:partner-idp-token",
+        "requested_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        "requested_scopes": ["openid", "profile", "read:orders"],
+    },
+    "client": {"client_id": "Pq4nV7sLm2Rt9WcX1bZy6Ke3Hd8Ju5Fa", "name": "Acme Mobile", "metadata": {}},
+    "resource_server": {"identifier": "https://api.acme.com"},
+    "request": {
+        **_request(query=False, method="POST"),
+        "body": {
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token_type": "urn:acme:partner-idp-token",
+            "audience": "https://api.acme.com",
+            "scope": "openid profile read:orders",
+        },
+    },
+    "secrets": {},
+    "tenant": _TENANT,
+}
+
+_TENANT_SETTINGS = {
+    **_TENANT,
+    "friendly_name": "Acme",
+    "home_url": "https://www.acme.com",
+    "logo_url": "https://www.acme.com/logo.png",
+    "support_email": "support@acme.com",
+    "support_url": "https://www.acme.com/support",
+}
+
+_CUSTOM_EMAIL_PROVIDER = {
+    "notification": {
+        "from": "Acme <no-reply@acme.com>",
+        "to": "jane.doe@example.com",
+        "subject": "Verify your email",
+        "html": (
+            "<html><body><p>Welcome to Acme! Please verify your account by clicking the link below.</p>"
+            "<p><a href=\"https://acme-dev.eu.auth0.com/u/email-verification?ticket=V2VsY29tZS10aWNrZXQ#\">"
+            "Confirm my account</a></p></body></html>"
+        ),
+        "text": (
+            "Welcome to Acme! Please verify your account by opening this link: "
+            "https://acme-dev.eu.auth0.com/u/email-verification?ticket=V2VsY29tZS10aWNrZXQ#"
+        ),
+        "locale": "en_US",
+        "message_type": "verify_email",
+    },
+    "user": {
+        key: _USER[key]
+        for key in ("user_id", "email", "email_verified", "username", "name", "nickname", "given_name",
+                    "family_name", "picture", "app_metadata", "user_metadata")
+    },
+    "client": _CLIENT,
+    "connection": _CONNECTION,
+    "transaction": {"correlation_id": "c0ffee00-1234-4abc-9def-0123456789ab"},
+    "request": {
+        "ip": "203.0.113.42",
+        "hostname": "acme-dev.eu.auth0.com",
+        "user_agent": _USER_AGENT,
+        "query": {},
+        "geoip": dict(_GEOIP),
+    },
+    "secrets": {},
+    "tenant": _TENANT_SETTINGS,
+}
+
+_CUSTOM_PHONE_PROVIDER = {
+    "notification": {
+        "recipient": "+4915112345678",
+        "message_type": "otp_verify",
+        "delivery_method": "text",
+        "as_text": "482913 is your verification code for Acme. Please enter this code to verify your enrollment.",
+        "as_voice": "Your verification code for Acme is 4, 8, 2, 9, 1, 3. Again, your code is 4, 8, 2, 9, 1, 3.",
+        "code": "482913",
+        "from": "+4930901820",
+        "locale": "de_DE",
+    },
+    "user": _USER,
+    "client": _CLIENT,
+    "connection": _CONNECTION,
+    "transaction": {"correlation_id": "c0ffee00-1234-4abc-9def-0123456789ab"},
+    "request": _request(query=False, method="POST"),
+    "secrets": {},
+    "tenant": _TENANT_SETTINGS,
+}
+
+# A user.created event as Auth0 delivers it (docs-v2, event-testing-observability-and-failure-recovery.mdx).
+_EVENT_STREAM = {
+    "message": {
+        "id": "evt_6SfwXrtm8nVcjzzNCFFH1L",
+        "source": "urn:auth0:acme-dev.eu.auth0.com:users",
+        "specversion": "1.0",
+        "type": "user.created",
+        "time": "2026-11-27T22:58:01.573Z",
+        "dataschema": "https://acme-dev.eu.auth0.com/api/v2/schemas/user.created",
+        "data": {
+            "object": {
+                "user_id": "auth0|6564c1a2b3c4d5e6f7a8b9c0",
+                "email": "new.user@example.com",
+                "email_verified": False,
+                "name": "New User",
+                "nickname": "new.user",
+                "picture": "https://s.gravatar.com/avatar/2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e?s=480&d=mp",
+                "identities": [
+                    {
+                        "connection": "Username-Password-Authentication",
+                        "provider": "auth0",
+                        "user_id": "6564c1a2b3c4d5e6f7a8b9c0",
+                        "isSocial": False,
+                    }
+                ],
+                "user_metadata": {"signup_source": "landing-page"},
+                "app_metadata": {},
+                "created_at": "2026-11-27T22:58:01.566Z",
+                "updated_at": "2026-11-27T22:58:01.566Z",
+            }
+        },
+        "a0tenant": "acme-dev",
+        "a0stream": "est_38ANnv8pQhqsZrX2VFbftv",
+    },
+    "secrets": {},
+}
+
 SAMPLES: dict[str, dict[str, Any]] = {
     "post-login": _POST_LOGIN,
     "credentials-exchange": _CREDENTIALS_EXCHANGE,
@@ -250,6 +405,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "post-user-registration": _POST_USER_REGISTRATION,
     "post-change-password": _POST_CHANGE_PASSWORD,
     "send-phone-message": _SEND_PHONE_MESSAGE,
+    "password-reset-post-challenge": _PASSWORD_RESET_POST_CHALLENGE,
+    "custom-token-exchange": _CUSTOM_TOKEN_EXCHANGE,
+    "custom-email-provider": _CUSTOM_EMAIL_PROVIDER,
+    "custom-phone-provider": _CUSTOM_PHONE_PROVIDER,
+    "event-stream": _EVENT_STREAM,
 }
 
 

@@ -164,7 +164,8 @@ def render_trigger(trigger: Trigger) -> str:
         if phase == "execute" or trigger.continue_handler
     )
     kind = "blocking" if trigger.blocking else "asynchronous (its result cannot change the transaction)"
-    intro = f"The {trigger.id} trigger ({trigger.version}, {kind}): {trigger.description}\n\nHandlers:\n\n{handlers}"
+    intro = (f"The {trigger.id} trigger ({trigger.version}, {kind}): {trigger.description} "
+             f"{trigger.binding_description}\n\nHandlers:\n\n{handlers}")
     models = _models_reachable(trigger.event_model)
     namespaces = list(dict.fromkeys(trigger.api_class.NAMESPACES.values()))
     names = [m.__name__ for m in models] + [n.__name__ for n in namespaces] + [trigger.api_class.__name__]

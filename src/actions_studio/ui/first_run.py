@@ -1,4 +1,10 @@
-"""The examples a new workspace starts with: one action per trigger, each with a passing fixture.
+"""The examples a new workspace starts with: one action for each of the six everyday triggers, each
+with a passing fixture.
+
+The later triggers (password-reset-post-challenge, custom-token-exchange, the custom providers,
+event-stream) get no example: each needs tenant setup before it runs at all (a token exchange
+profile, an event stream, a provider switched to "custom"), and five more cards would crowd the
+explorer a new user first sees. Their templates are one *New action…* away.
 
 Qt-free on purpose (it only calls services), so it is unit-testable and could move into services/
 as a use case. The expectations are derived from each trigger's sample event, so they say what the

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from .apis import (
     CredentialsExchangeApi,
+    CustomEmailProviderApi,
+    CustomPhoneProviderApi,
+    CustomTokenExchangeApi,
+    EventStreamApi,
+    PasswordResetPostChallengeApi,
     PostChangePasswordApi,
     PostLoginApi,
     PostUserRegistrationApi,
@@ -15,7 +20,12 @@ from .recording import ApiBase, Namespace, api_methods_of
 __all__ = [
     "ApiBase",
     "CredentialsExchangeApi",
+    "CustomEmailProviderApi",
+    "CustomPhoneProviderApi",
+    "CustomTokenExchangeApi",
+    "EventStreamApi",
     "Namespace",
+    "PasswordResetPostChallengeApi",
     "PostChangePasswordApi",
     "PostLoginApi",
     "PostUserRegistrationApi",

@@ -6,8 +6,20 @@ from .access import CredentialsExchangeAccessApi, PostLoginAccessApi, PreUserReg
 from .authentication import AuthenticationApi
 from .cache import CacheApi
 from .multifactor import MultifactorApi
+from .notification import NotificationApi
+from .password_reset import (
+    PasswordResetAccessApi,
+    PasswordResetAuthenticationApi,
+    PasswordResetRedirectApi,
+    PasswordResetTransactionApi,
+)
 from .recording import ApiBase
 from .redirect import RedirectApi
+from .token_exchange import (
+    CustomTokenExchangeAccessApi,
+    CustomTokenExchangeAuthenticationApi,
+    CustomTokenExchangeUserApi,
+)
 from .tokens import CredentialsExchangeAccessTokenApi, IdTokenApi, PostLoginAccessTokenApi
 from .transaction import TransactionApi
 from .user import UserApi
@@ -92,5 +104,68 @@ class SendPhoneMessageApi(ApiBase):
     """A send-phone-message action delivers the message itself (through your provider); the api offers the cache."""
 
     TRIGGER_ID = "send-phone-message"
+    NAMESPACES = {"cache": CacheApi}
+    cache: CacheApi
+
+
+class PasswordResetPostChallengeApi(ApiBase):
+    """What a password-reset-post-challenge action can do: deny the reset, ask for a second factor, redirect, choose the result page."""
+
+    TRIGGER_ID = "password-reset-post-challenge"
+    NAMESPACES = {
+        "access": PasswordResetAccessApi,
+        "authentication": PasswordResetAuthenticationApi,
+        "redirect": PasswordResetRedirectApi,
+        "cache": CacheApi,
+        "transaction": PasswordResetTransactionApi,
+    }
+    access: PasswordResetAccessApi
+    authentication: PasswordResetAuthenticationApi
+    redirect: PasswordResetRedirectApi
+    cache: CacheApi
+    transaction: PasswordResetTransactionApi
+
+
+class CustomTokenExchangeApi(ApiBase):
+    """What a custom-token-exchange action can do: reject the exchange, or set the user (and actor, organization, metadata) the tokens are for."""
+
+    TRIGGER_ID = "custom-token-exchange"
+    NAMESPACES = {
+        "access": CustomTokenExchangeAccessApi,
+        "authentication": CustomTokenExchangeAuthenticationApi,
+        "user": CustomTokenExchangeUserApi,
+        "cache": CacheApi,
+    }
+    access: CustomTokenExchangeAccessApi
+    authentication: CustomTokenExchangeAuthenticationApi
+    user: CustomTokenExchangeUserApi
+    cache: CacheApi
+
+
+class CustomEmailProviderApi(ApiBase):
+    """A custom-email-provider action delivers the email itself (through your provider); the api reports a failed delivery."""
+
+    TRIGGER_ID = "custom-email-provider"
+    NAMESPACES = {"cache": CacheApi, "notification": NotificationApi}
+    cache: CacheApi
+    notification: NotificationApi
+
+
+class CustomPhoneProviderApi(ApiBase):
+    """A custom-phone-provider action delivers the SMS or voice message itself (through your provider); the api reports a failed delivery."""
+
+    TRIGGER_ID = "custom-phone-provider"
+    NAMESPACES = {"cache": CacheApi, "notification": NotificationApi}
+    cache: CacheApi
+    notification: NotificationApi
+
+
+class EventStreamApi(ApiBase):
+    """An event-stream action runs asynchronously: it forwards the event (e.g. to your HTTP API); the api offers the cache.
+
+    A handler that raises fails the delivery, and Auth0 retries it.
+    """
+
+    TRIGGER_ID = "event-stream"
     NAMESPACES = {"cache": CacheApi}
     cache: CacheApi

@@ -36,8 +36,8 @@ def check_factors(method: str, name: str, factors: Any, *, allow_empty: bool = F
         check_factor(method, f"{name}[{i}]", factor)
 
 
-class AuthenticationApi(Namespace):
-    """Customize how the user authenticates (MFA factors, external methods, account linking)."""
+class ChallengeApi(Namespace):
+    """Challenge the user with a second factor (the part of api.authentication two triggers share)."""
 
     _name = "authentication"
 
@@ -56,6 +56,10 @@ class AuthenticationApi(Namespace):
     def challenge_with_any(self, factors: list[dict[str, Any]]) -> None:
         """Challenge the user with any one of ``factors`` (the user chooses) at the end of the flow."""
         check_factors("authentication.challenge_with_any", "factors", factors)
+
+
+class AuthenticationApi(ChallengeApi):
+    """Customize how the user authenticates (MFA factors, external methods, account linking)."""
 
     @api_method
     def enroll_with(self, factor: dict[str, Any]) -> None:

@@ -15,6 +15,22 @@ from .recording import Namespace, api_method, json_safe, require_str
 NON_INTERACTIVE_PROTOCOLS = ("oauth2-resource-owner", "oauth2-refresh-token", "oauth2-password")
 
 
+def check_target(method: str, url: Any, query: Any) -> None:
+    """An absolute http(s) ``url`` and an optional ``query`` of scalar parameters, or ApiUsageError."""
+    require_str(method, "url", url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ApiUsageError(f"api.{method}: url must be an absolute http(s) URL, got {url!r}")
+    if query is not None:
+        if not isinstance(query, dict):
+            raise ApiUsageError(f"api.{method}: query must be a dict or None, got {type(query).__name__}")
+        for key, value in query.items():
+            if not isinstance(key, str) or not isinstance(value, (str, int, float, bool)):
+                raise ApiUsageError(
+                    f"api.{method}: query parameters must map str to str/number/bool, got {key!r}: {value!r}"
+                )
+
+
 class RedirectApi(Namespace):
     """Redirect the user during the login."""
 
@@ -29,18 +45,7 @@ class RedirectApi(Namespace):
         first.
         """
         method = "redirect.send_user_to"
-        require_str(method, "url", url)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ApiUsageError(f"api.{method}: url must be an absolute http(s) URL, got {url!r}")
-        if query is not None:
-            if not isinstance(query, dict):
-                raise ApiUsageError(f"api.{method}: query must be a dict or None, got {type(query).__name__}")
-            for key, value in query.items():
-                if not isinstance(key, str) or not isinstance(value, (str, int, float, bool)):
-                    raise ApiUsageError(
-                        f"api.{method}: query parameters must map str to str/number/bool, got {key!r}: {value!r}"
-                    )
+        check_target(method, url, query)
         if not self._allowed():
             self._warn(
                 f"api.{method}: this transaction cannot redirect (protocol or prompt=none); "

@@ -195,3 +195,49 @@ class Transaction(EventModel):
     state: str | None = Field(None, description="The state parameter of the authorization request.")
     response_type: tuple[str, ...] | None = Field(None, description="Requested response types, e.g. (\"code\",).")
     response_mode: str | None = Field(None, description="Requested response mode, e.g. \"query\", \"form_post\".")
+
+
+class EnrolledFactor(EventModel):
+    """One authentication factor the user has enrolled."""
+
+    type: str = Field(
+        description=(
+            "The factor, e.g. \"otp\", \"email\", \"phone\", \"push-notification\", \"webauthn-platform\", "
+            "\"webauthn-roaming\", \"recovery-code\"; the same values api.authentication.challenge_with takes."
+        )
+    )
+    options: ReadOnlyMapping | None = Field(
+        None, description="Options of the factor (e.g. {\"preferredMethod\": \"sms\"} for phone), read-only. None when it has none."
+    )
+
+
+class UserWithFactors(User):
+    """The user's full profile as stored by the tenant, with the factors they enrolled."""
+
+    enrolled_factors: tuple[EnrolledFactor, ...] | None = Field(
+        None,
+        alias="enrolledFactors",
+        description=(
+            "The authentication factors the user has enrolled (email included); an empty tuple means "
+            "none. None when Auth0 could not fetch them: the user may or may not have some."
+        ),
+    )
+
+
+class CustomDomain(EventModel):
+    """The custom domain of this transaction."""
+
+    domain: str = Field(description="The custom domain name, e.g. \"login.acme.com\".")
+    domain_metadata: ReadOnlyMapping = Field(
+        default_factory=ReadOnlyMapping, description="The custom domain's metadata (key-value pairs), read-only. Empty when unset."
+    )
+
+
+class TenantSettings(Tenant):
+    """The tenant the action runs in, with the settings its messages use."""
+
+    friendly_name: str | None = Field(None, description="The tenant's friendly (display) name, e.g. \"Acme\".")
+    home_url: str | None = Field(None, description="The tenant's home URL from its settings.")
+    logo_url: str | None = Field(None, description="The tenant's logo URL from its settings.")
+    support_email: str | None = Field(None, description="The tenant's support email address from its settings.")
+    support_url: str | None = Field(None, description="The tenant's support URL from its settings.")
