@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import typer
 
-from actions_studio.cli_workspace import _workspace, guarded
+from actions_studio.cli.workspace import _workspace, guarded
 
 EXIT_ERROR, EXIT_PENDING, EXIT_CONFLICT = 2, 3, 4
 

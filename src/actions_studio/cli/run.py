@@ -140,7 +140,7 @@ def execute(
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
-        from actions_studio.cli_summary import print_summary
+        from actions_studio.cli.summary import print_summary
 
         print_summary(result)
     return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK
