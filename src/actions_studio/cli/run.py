@@ -111,7 +111,8 @@ def execute(
     timeout: Optional[float],
     as_json: bool,
 ) -> int:
-    from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
+    from actions_studio.execution import RunSource, execute as run_pipeline
+    from actions_studio.runtime import Sandbox, SandboxLimits
 
     try:
         trigger = _load_trigger(trigger_id)
@@ -122,7 +123,7 @@ def execute(
         actions = []
         for path in files:
             name, code = _load_action(path, trigger)
-            actions.append(ActionSource(name=name, code=code, version=None, secrets=dict(secrets)))
+            actions.append(RunSource(name=name, code=code, version=None, secrets=dict(secrets)))
         names = [a.name for a in actions]
         duplicate = next((n for n in names if names.count(n) > 1), None)
         if duplicate:
@@ -133,7 +134,7 @@ def execute(
     limits = SandboxLimits() if timeout is None else SandboxLimits(wall_time_s=timeout)
     try:
         with Sandbox(limits) as sandbox:
-            result = sandbox.run_flow(trigger.id, actions, payload)
+            result = run_pipeline(trigger.id, actions, payload, sandbox=lambda: sandbox)
     except ValueError as exc:  # e.g. more actions than a flow may hold, oversize event
         _fail(str(exc))
 

@@ -9,6 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from actions_studio.runtime import ExecutionResult
+from actions_studio.triggers.outcome_entries import outcome_entries
+
 STATUS_STYLE = {
     "success": "green",
     "denied": "yellow",
@@ -26,78 +29,65 @@ def _compact(value: Any) -> str:
 def outcome_lines(outcome: dict[str, Any]) -> list[str]:
     """The outcome as sentences, most consequential first; empty parts are left out."""
     lines: list[str] = []
-    denied = outcome.get("denied")
-    if denied:
-        detail = ", ".join(f"{k}={v!r}" for k, v in denied.items() if v is not None)
-        lines.append(f"denied: {detail}")
-    validation = outcome.get("validation_error")
-    if validation:
-        lines.append(f"validation error: {validation.get('code')}: {validation.get('message')}")
-    redirect = outcome.get("redirect")
-    if redirect:
-        query = f" with {_compact(redirect['query'])}" if redirect.get("query") else ""
-        lines.append(f"redirect to {redirect.get('url')}{query}")
-    for token in ("access_token", "id_token"):
-        part = outcome.get(token) or {}
-        for claim, value in (part.get("claims") or {}).items():
-            lines.append(f"{token} claim {claim} = {_compact(value)}")
-        for scope in part.get("scopes_added") or []:
-            lines.append(f"{token} scope added: {scope}")
-        for scope in part.get("scopes_removed") or []:
-            lines.append(f"{token} scope removed: {scope}")
-    user = outcome.get("user") or {}
-    for kind in ("app_metadata", "user_metadata"):
-        for key, value in (user.get(kind) or {}).items():
+    for entry in outcome_entries(outcome):
+        kind, value = entry.kind, entry.value
+        if kind == "denied":
+            detail = ", ".join(f"{k}={v!r}" for k, v in value.items() if v is not None)
+            lines.append(f"denied: {detail}")
+        elif kind == "validation_error":
+            lines.append(f"validation error: {value.get('code')}: {value.get('message')}")
+        elif kind == "redirect":
+            query = f" with {_compact(value['query'])}" if value.get("query") else ""
+            lines.append(f"redirect to {value.get('url')}{query}")
+        elif kind == "claim":
+            lines.append(f"{entry.token} claim {entry.key} = {_compact(value)}")
+        elif kind in ("scope_added", "scope_removed"):
+            lines.append(f"{entry.token} scope {kind.split('_')[1]}: {entry.key}")
+        elif kind in ("app_metadata", "user_metadata"):
             change = "deleted" if value is None else f"= {_compact(value)}"
-            lines.append(f"user.{kind}.{key} {change}")
-    mfa = outcome.get("multifactor")
-    if mfa:
-        lines.append(f"MFA required: {mfa.get('provider')}")
-    auth = outcome.get("authentication") or {}
-    for challenge in auth.get("challenges") or []:
-        lines.append(f"challenge: {_compact(challenge)}")
-    for enrollment in auth.get("enrollments") or []:
-        lines.append(f"enrollment: {_compact(enrollment)}")
-    for key, value in (outcome.get("transaction_metadata") or {}).items():
-        lines.append(f"transaction metadata {key} = {_compact(value)}")
+            lines.append(f"user.{kind}.{entry.key} {change}")
+        elif kind == "multifactor":
+            lines.append(f"MFA required: {value.get('provider')}")
+        elif kind in ("challenge", "enrollment"):
+            lines.append(f"{kind}: {_compact(value)}")
+        elif kind == "transaction_metadata":
+            lines.append(f"transaction metadata {entry.key} = {_compact(value)}")
     return lines
 
 
-def print_summary(result: Any, console: Console | None = None) -> None:
+def print_summary(result: ExecutionResult, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
-    data = result.model_dump(mode="json")
-    status = data["status"]
-    stats = data.get("stats") or {}
+    status = result.status
     header = Text.assemble(
-        (f"{data['trigger']}: ", "bold"),
+        (f"{result.trigger}: ", "bold"),
         (status.upper(), f"bold {STATUS_STYLE.get(status, '')}"),
-        f"  in {stats.get('duration_ms', 0):.1f} ms",
+        f"  in {result.stats.duration_ms:.1f} ms",
     )
     console.print(header)
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("action", "status", "ms", "calls"):
         table.add_column(column)
-    for action in data["actions"]:
+    for action in result.actions:
         table.add_row(
-            action["name"],
-            Text(action["status"], style=STATUS_STYLE.get(action["status"], "")),
-            f"{action.get('duration_ms') or 0:.1f}",
-            str(len(action.get("calls") or [])),
+            action.name,
+            Text(action.status, style=STATUS_STYLE.get(action.status, "")),
+            f"{action.duration_ms or 0:.1f}",
+            str(len(action.calls)),
         )
     console.print(table)
 
-    for line in outcome_lines(data.get("outcome") or {}):
+    for line in outcome_lines(result.outcome):
         console.print(f"  • {line}")
-    for action in data["actions"]:
-        for warning in action.get("warnings") or []:
-            console.print(Text(f"  ! {action['name']}: {warning}", style="yellow"))
-        if action.get("logs"):
-            console.print(Text(f"── console of {action['name']} ──", style="dim"))
-            console.print(Text(action["logs"].rstrip("\n")))
-        error = action.get("error")
+    for action in result.actions:
+        for warning in action.warnings:
+            console.print(Text(f"  ! {action.name}: {warning}", style="yellow"))
+        if action.logs:
+            console.print(Text(f"── console of {action.name} ──", style="dim"))
+            console.print(Text(action.logs.rstrip("\n")))
+        error = action.error
         if error:
-            where = f" (line {error['line']})" if error.get("line") else ""
-            console.print(Text(f"{action['name']}: {error['type']}: {error['message']}{where}", style="red"))
-            if error.get("traceback"):
-                console.print(Text(error["traceback"].rstrip("\n"), style="dim"))
+            where = f" (line {error.line})" if error.line else ""
+            console.print(Text(f"{action.name}: {error.type}: {error.message}{where}", style="red"))
+            if error.traceback:
+                console.print(Text(error.traceback.rstrip("\n"), style="dim"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
@@ -423,7 +424,7 @@ class TestPanel(QWidget):
         self._rerender()
         self.expect_button.setEnabled(True)
         self._reload_runs()
-        logs = "".join(a.get("logs") or "" for a in report.result.get("actions", []))
+        logs = "".join(a.logs for a in report.result.actions)
         self.sig_console_output.emit(f"{report.fixture} — {report.target} — {report.status}", logs)
         self.sig_status_message.emit(f"{report.fixture}: {report.status}"
                                      + ("" if report.passed is None else
@@ -470,7 +471,7 @@ class TestPanel(QWidget):
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "record":
             self.result_view.setHtml(result_html.render(
-                payload.result, c, fixture=self.current_fixture_name() or "",
+                ExecutionResult.model_validate(payload.result), c, fixture=self.current_fixture_name() or "",
                 target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "failure":

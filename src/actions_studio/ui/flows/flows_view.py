@@ -476,10 +476,10 @@ class FlowsView(QWidget):
         design = self.design(trigger_id)
         by_name = {self.cards[a].name: a for a in design.pending if a in self.cards}
         lights: dict[str, RunLight] = {a: RunLight("not run") for a in design.pending}
-        for entry in report.result.get("actions", []):
-            action_id = by_name.get(entry.get("name"))
+        for entry in report.result.actions:
+            action_id = by_name.get(entry.name)
             if action_id is not None:
-                lights[action_id] = RunLight(entry.get("status", "error"), entry.get("duration_ms"))
+                lights[action_id] = RunLight(entry.status, entry.duration_ms)
         self.lights[trigger_id] = lights
         if trigger_id == self.trigger_id:
             self._refresh()
