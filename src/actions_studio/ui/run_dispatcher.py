@@ -9,6 +9,7 @@ use from pool threads (runtime's Sandbox is thread-safe; the store opens a sessi
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -80,18 +81,19 @@ class RunDispatcher(QObject):
         def work() -> None:
             reports: list[Any] = []
             total = len(fixture_names)
-            for done, name in enumerate(fixture_names, start=1):
-                if not self.is_newest(channel, request_id):
-                    return  # superseded: stop spending sandbox time on an answer nobody reads
-                try:
-                    self._ensure_sandbox()
-                    report = runs.run_fixture(self._ws, name, action=action_name)
-                except Exception as exc:
-                    report = runs.RunReport(fixture=name, target="-", status="not run", passed=False,
-                                            mismatch=str(exc), result={}, run_id="")
+            try:
+                self._ensure_sandbox()
+            except Exception as exc:
+                batch: Iterable[Any] = (runs.not_run(name, str(exc)) for name in fixture_names)
+            else:
+                # Stops early once superseded: no sandbox time for an answer nobody reads.
+                batch = runs.run_many(self._ws, fixture_names, action=action_name, catch=(Exception,),
+                                      superseded=lambda: not self.is_newest(channel, request_id))
+            for done, report in enumerate(batch, start=1):
                 reports.append(report)
                 self.sig_batch_progressed.emit(channel, request_id, done, total, report)
-            self.sig_batch_finished.emit(channel, request_id, reports)
+            if len(reports) == total:
+                self.sig_batch_finished.emit(channel, request_id, reports)
 
         self._pool.start(work)
         return request_id
