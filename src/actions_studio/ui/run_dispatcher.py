@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from actions_studio.requests import LatestRequests
+from actions_studio.latest_requests import LatestRequests
 from actions_studio.services import runs
 from actions_studio.services.errors import ServiceError
 from actions_studio.services.workspace import Workspace

@@ -11,7 +11,7 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from actions_studio.requests import LatestRequests
+from actions_studio.latest_requests import LatestRequests
 from actions_studio.services.errors import ServiceError
 from actions_studio.services.flow_design import run_design
 from actions_studio.services.workspace import Workspace
