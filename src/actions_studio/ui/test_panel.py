@@ -417,8 +417,8 @@ class TestPanel(QWidget):
         self.sig_status_message.emit(text)
 
     def on_dispatcher_run_finished(self, channel: str, request_id: int, report: Any) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
-            return  # another action's run, or one superseded by a newer request
+        if channel != self._channel():
+            return  # another action's run (superseded ones never arrive)
         self._last_report = report
         self._shown = ("report", report)
         self._rerender()
@@ -431,7 +431,7 @@ class TestPanel(QWidget):
                                         " · passed" if report.passed else " · FAILED"))
 
     def on_dispatcher_run_failed(self, channel: str, request_id: int, message: str) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+        if channel != self._channel():
             return
         self._shown = ("failure", message)
         self._rerender()
@@ -440,11 +440,11 @@ class TestPanel(QWidget):
 
     def on_dispatcher_batch_progressed(self, channel: str, request_id: int, done: int, total: int,
                                        _report: Any) -> None:
-        if channel == self._channel() and self._dispatcher.is_newest(channel, request_id):
+        if channel == self._channel():
             self.sig_status_message.emit(f"Ran {done} of {total} fixtures…")
 
     def on_dispatcher_batch_finished(self, channel: str, request_id: int, reports: list) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+        if channel != self._channel():
             return
         self._shown = ("batch", reports)
         self._rerender()
