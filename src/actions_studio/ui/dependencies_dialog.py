@@ -125,7 +125,7 @@ class DependenciesDialog(QDialog):
     # -------------------------------------------------------------------------- background install
 
     def _start_install(self, lines: list[str], presaved: bool) -> None:
-        ws = self._session.ws
+        session = self._session
         token = self._token = CancelToken()
         # A dialog destroyed with its window stops pip rather than leaving it running.
         self.destroyed.connect(lambda *_: token.cancel())
@@ -134,9 +134,9 @@ class DependenciesDialog(QDialog):
             say = job.progress
             pinned = lines
             if not presaved:
-                pinned = deps_service.pin(ws, lines, cancel=token, progress=say)
+                pinned = session.pin_dependencies(lines, cancel=token, progress=say)
                 say(Pinned(pinned))  # saved through the session, on the GUI thread
-            env = deps_service.ensure_environment(ws, pinned, cancel=token, progress=say)
+            env = session.build_environment(pinned, cancel=token, progress=say)
             return ("No dependencies." if env is None else
                     f"Installed {len(env.packages)} package(s): {', '.join(env.packages)}")
 
@@ -162,7 +162,7 @@ class DependenciesDialog(QDialog):
         self._installing = False
         self._set_busy(False)
         cancelled = self._token is not None and self._token.cancelled
-        self._session.sig_action_changed.emit(self._action_id)  # editors pick up the environment
+        self._session.note_environment_built(self._action_id)  # editors pick up the environment
         if ok:
             self._say(text)
             self.accept()

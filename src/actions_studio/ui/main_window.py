@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.active_dialog: Optional[QWidget] = None
         self._panel_action: Optional[str] = None
         self._shown_once = False
-        self.setWindowTitle(f"Actions Studio — {session.ws.path.name}")
+        self.setWindowTitle(f"Actions Studio — {session.name}")
         self.setObjectName("studioMainWindow")
         icon = _app_icon()
         if icon is not None:

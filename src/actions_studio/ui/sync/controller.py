@@ -23,6 +23,7 @@ from actions_studio.sync.errors import SyncError
 from actions_studio.sync.plan import Plan
 from actions_studio.sync.planner import PlanOptions
 from actions_studio.ui.background import Job
+from actions_studio.ui.session import StudioSession
 from actions_studio.ui.sync.wording import status_line
 from actions_studio.ui.worker_bridge import WorkerBridge
 
@@ -50,17 +51,15 @@ class SyncController(QObject):
     """The status-bar line changed (text, state: unknown|in-sync|pending|conflict|error)."""
     sig_tenant_changed = Signal(str)
     """Another tenant became the active one (its name)."""
-    sig_workspace_changed = Signal()
-    """An apply wrote into the workspace (pulled actions, versions or flows)."""
 
-    def __init__(self, ws: Workspace, *, session_factory: SessionFactory = _default_session,
+    def __init__(self, session: StudioSession, *, session_factory: SessionFactory = _default_session,
                  host: Optional[sync_service.LocalTenantHost] = None,
                  parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.session = session
         self._factory = session_factory
         self.host = host or sync_service.LocalTenantHost(sync_service.default_local_tenant_dir())
-        self.tenant = sync_service.active_tenant_name(ws)
+        self.tenant = session.active_tenant()
         self._session: Any = None
         # One worker thread: one tenant conversation at a time. What the answers change is
         # written on the GUI thread, in the bridge's slots below.
@@ -76,12 +75,12 @@ class SyncController(QObject):
     # -- tenant --------------------------------------------------------------------------------
 
     def tenants(self) -> list[str]:
-        return [t.name for t in sync_service.list_profiles(self.ws)]
+        return [t.name for t in self.session.tenant_profiles()]
 
     def set_tenant(self, name: str) -> None:
         if name == self.tenant:
             return
-        sync_service.set_active_tenant(self.ws, name)
+        self.session.set_active_tenant(name)
         self.tenant = name
         self._drop_session()
         self.last_plan, self._stale, self._error = None, False, None
@@ -96,7 +95,7 @@ class SyncController(QObject):
 
     def _session_now(self) -> Any:
         if self._session is None:
-            self._session = self._factory(self.ws, self.tenant, self.host)
+            self._session = self._factory(self.session.ws, self.tenant, self.host)
         return self._session
 
     # -- work (on the bridge's thread) -----------------------------------------------------------
@@ -126,7 +125,7 @@ class SyncController(QObject):
             self.sig_plan_ready.emit(request_id, answer)
             return
         if any(s.op in ("pull_action", "import_action", "pull_flow", "delete_local") for s in answer.applied):
-            self.sig_workspace_changed.emit()
+            self.session.note_workspace_changed()  # pulled actions and versions: panels re-read
         self.sig_applied.emit(answer)
 
     def on_bridge_failed(self, channel: str, request_id: int, message: str) -> None:

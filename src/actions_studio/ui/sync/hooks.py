@@ -97,12 +97,10 @@ class SyncUi:
 
 def install(window: Any, **controller_options: Any) -> SyncUi:
     session = window.session
-    controller = SyncController(session.ws, parent=window, **controller_options)
+    controller = SyncController(session, parent=window, **controller_options)
     ui = SyncUi(window, controller)
     session.sig_action_changed.connect(lambda _id: controller.mark_local_change())
     session.sig_actions_changed.connect(controller.mark_local_change)
-    # Pulled actions and versions: every panel re-reads what it shows.
-    controller.sig_workspace_changed.connect(session.sig_actions_changed.emit)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(controller.shutdown)  # the bundled tenant never outlives the studio
