@@ -15,7 +15,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, Signal
 
 from actions_studio.services import actions, dependencies, fixtures, flow_design, runs, secrets
-from actions_studio.services import sync as sync_service
+from actions_studio.services import tenants
 from actions_studio.services.workspace import Workspace
 from actions_studio.store.records import (
     ActionRecord,
@@ -171,32 +171,32 @@ class StudioSession(QObject):
     # -- sync: tenant profiles and what a sync wrote ------------------------------------------------
 
     def tenant_profiles(self) -> list[TenantProfileRecord]:
-        return sync_service.list_profiles(self.ws)
+        return tenants.list_profiles(self.ws)
 
     def tenant_profile(self, name: str) -> TenantProfileRecord:
-        return sync_service.get_profile(self.ws, name)
+        return tenants.get_profile(self.ws, name)
 
     def add_tenant(self, name: str, base_url_or_domain: str, client_id: str, client_secret: str, *,
                    audience: Optional[str] = None) -> TenantProfileRecord:
-        record = sync_service.add_profile(self.ws, name, base_url_or_domain, client_id, client_secret,
+        record = tenants.add_profile(self.ws, name, base_url_or_domain, client_id, client_secret,
                                           audience=audience)
         self.sig_tenants_changed.emit()
         return record
 
     def update_tenant(self, name: str, **changes: Any) -> TenantProfileRecord:
-        record = sync_service.update_profile(self.ws, name, **changes)
+        record = tenants.update_profile(self.ws, name, **changes)
         self.sig_tenants_changed.emit()
         return record
 
     def remove_tenant(self, name: str) -> None:
-        sync_service.remove_profile(self.ws, name)
+        tenants.remove_profile(self.ws, name)
         self.sig_tenants_changed.emit()
 
     def active_tenant(self) -> str:
-        return sync_service.active_tenant_name(self.ws)
+        return tenants.active_tenant_name(self.ws)
 
     def set_active_tenant(self, name: str) -> None:
-        sync_service.set_active_tenant(self.ws, name)
+        tenants.set_active_tenant(self.ws, name)
         self.sig_tenants_changed.emit()
 
     def note_workspace_changed(self) -> None:

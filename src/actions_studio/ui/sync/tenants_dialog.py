@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services import sync as sync_service
+from actions_studio.services import tenants
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui.sync.controller import SyncController
 
@@ -87,7 +87,7 @@ class TenantsDialog(QDialog):
         if not name:
             return
         tenant = self.session.tenant_profile(name)
-        local = sync_service.is_local(tenant)
+        local = tenants.is_local(tenant)
         self._editing = name
         self.name_edit.setText(tenant.name)
         self.name_edit.setEnabled(False)  # names are fixed once made: `--tenant NAME` refers to them
@@ -145,8 +145,8 @@ class TenantsDialog(QDialog):
             self.note.setText(str(exc))
             return
         if self.controller.tenant == self._editing:
-            self.controller.set_tenant(sync_service.LOCAL_TENANT)
-        self.reload(select=sync_service.LOCAL_TENANT)
+            self.controller.set_tenant(tenants.LOCAL_TENANT)
+        self.reload(select=tenants.LOCAL_TENANT)
 
     def use(self) -> None:
         if self._editing is not None:
