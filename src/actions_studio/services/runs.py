@@ -91,13 +91,13 @@ def run_fixture(
     mismatch_text = _redact(str(mismatch), _secret_values(sources)) if mismatch is not None else None
     keep = runs_kept(ws)
     with ws.db.write() as s:
-        record_ = repo.insert_run(
+        run = repo.insert_run(
             s, fixture_id=fixture.id, action_id=action_id, target=target,
             version_number=version, status=result.status, passed=passed,
             mismatch=mismatch_text, result=stored.model_dump(mode="json"), keep=keep,
         )
-    return RunReport(fixture=fixture.name, target=target_label, status=record_.status,
-                     passed=passed, mismatch=mismatch_text, result=stored, run_id=record_.id)
+    return RunReport(fixture=fixture.name, target=target_label, status=run.status,
+                     passed=passed, mismatch=mismatch_text, result=stored, run_id=run.id)
 
 
 def require_fixture(s, fixture_name: str) -> FixtureRecord:
