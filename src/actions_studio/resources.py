@@ -43,7 +43,3 @@ def stubs_dir() -> Path:
 
 def templates_dir() -> Path:
     return resources_dir() / "templates"
-
-
-def icons_dir() -> Path:
-    return resources_dir() / "icons"

@@ -37,8 +37,8 @@ def test_an_action_imports_its_dependency_in_the_sandbox(ws: Workspace, deps_env
     assert env is not None and env.path.is_relative_to(deps_env / "environments")
     _fixture(ws, "login", "greets")
     report = runs.run_fixture(ws, "login")
-    assert report.status == "success", report.result["actions"][0]["error"]
-    claim = report.result["outcome"]["access_token"]["claims"]["https://acme/greeting"]
+    assert report.status == "success", report.result.actions[0].error
+    claim = report.result.outcome["access_token"]["claims"]["https://acme/greeting"]
     assert claim.startswith("hi ")  # 1.1's greeting
 
     # A second action with the same set shares the environment; the deployed flow runs it too.
@@ -59,9 +59,9 @@ def test_a_run_whose_environment_cannot_be_built_is_an_error_naming_the_package(
     _fixture(ws, "login", "native")
     report = runs.run_fixture(ws, "login")
     assert report.status == "error"
-    error = report.result["actions"][0]["error"]
-    assert error["type"] == "DependencyError"
-    assert "fast-native==1.0 (needed by needs-native) is refused" in error["message"]
+    error = report.result.actions[0].error
+    assert error.type == "DependencyError"
+    assert "fast-native==1.0 (needed by needs-native) is refused" in error.message
 
 
 def test_a_bad_line_is_refused_before_anything_is_saved(ws: Workspace) -> None:

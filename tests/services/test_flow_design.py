@@ -89,12 +89,12 @@ def test_run_design_as_drawn_with_a_denied_action(ws: Workspace) -> None:
     fixtures.save_fixture(ws, fixtures.parse_fixture(doc))
     report = run_design(ws, "post-login", [c, d, e], "login")
     assert report.status == "denied"
-    assert [(x["name"], x["status"]) for x in report.result["actions"]] == [
+    assert [(x.name, x.status) for x in report.result.actions] == [
         ("claims", "success"), ("deny", "denied"), ("after", "skipped")]
-    assert report.result["actions"][0]["version"] == 1
+    assert report.result.actions[0].version == 1
     actions.save_draft(ws, "deny", code=CLAIM)
     drafts = run_design(ws, "post-login", [c, d, e], "login", drafts=True)
-    assert drafts.status == "success" and drafts.result["actions"][1]["version"] is None
+    assert drafts.status == "success" and drafts.result.actions[1].version is None
     undeployed = actions.create_action(ws, "new", "post-login", code=CLAIM).action.id
     with pytest.raises(InvalidInputError, match="run with drafts"):
         run_design(ws, "post-login", [undeployed], "login")

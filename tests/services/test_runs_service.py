@@ -30,8 +30,8 @@ def test_every_template_passes_its_sample_fixture_in_the_sandbox(ws: Workspace) 
         doc["expect"] = {"status": "success"}
         fixtures.save_fixture(ws, fixtures.parse_fixture(doc))
         report = runs.run_fixture(ws, f"sample {trigger_id}")
-        assert report.passed, (trigger_id, report.mismatch, report.result["actions"])
-        assert report.result["actions"][0]["error"] is None
+        assert report.passed, (trigger_id, report.mismatch, report.result.actions)
+        assert report.result.actions[0].error is None
 
 
 def test_draft_version_and_flow_runs_are_stored_with_their_verdict(ws: Workspace) -> None:
@@ -52,7 +52,7 @@ def test_draft_version_and_flow_runs_are_stored_with_their_verdict(ws: Workspace
     flows.set_flow(ws, "post-login", ["a"])
     flow = runs.run_fixture(ws, "whole flow")
     assert (flow.target, flow.passed) == ("post-login flow", True)
-    assert flow.result["actions"][0]["version"] == 1
+    assert flow.result.actions[0].version == 1
     history = runs.list_runs(ws, "of a")
     assert [(r.target, r.version_number, r.passed) for r in history] == [
         ("version", 1, False), ("draft", None, True)]
@@ -104,7 +104,7 @@ def test_a_secret_value_is_never_written_in_plain_text(ws: Workspace, tmp_path: 
     _fixture(ws, "f", "leaky", secrets={"FIX": fixture_value}, expect={"status": "success"})
     report = runs.run_fixture(ws, "f")
     assert report.status == "error"
-    text = str(report.result) + str(report.mismatch)
+    text = report.result.model_dump_json() + str(report.mismatch)
     assert value not in text and fixture_value not in text
     exchange.export_workspace(ws, tmp_path / "export")
     files = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions_studio.runtime import ExecutionResult
 from actions_studio.ui import result_html
 from actions_studio.ui.diff_model import side_by_side, summary
 from actions_studio.ui.event_check import check_event_text, event_text
@@ -12,11 +13,12 @@ from actions_studio.ui.expectation_wording import describe_expectation, expectat
 from actions_studio.ui.colours import LIGHT_COLOURS
 
 
-def _result(status: str, outcome: dict, **action) -> dict:
-    return {"trigger": "post-login", "status": status, "outcome": outcome,
-            "actions": [{"name": "a", "status": status, "logs": "", "calls": [], "error": None,
-                         "warnings": [], **action}],
-            "stats": {"duration_ms": 12.5, "max_rss_kb": 30720}}
+def _result(status: str, outcome: dict, **action) -> ExecutionResult:
+    return ExecutionResult.model_validate(
+        {"trigger": "post-login", "status": status, "outcome": outcome,
+         "actions": [{"name": "a", "status": status, "logs": "", "calls": [], "error": None,
+                      "warnings": [], **action}],
+         "stats": {"duration_ms": 12.5, "max_rss_kb": 30720}})
 
 
 @pytest.mark.parametrize("result, kind, title, detail", [

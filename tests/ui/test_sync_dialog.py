@@ -14,6 +14,7 @@ from actions_studio.services.vault import FileVault
 from actions_studio.services.workspace import Workspace
 from actions_studio.sync.client import TenantClient
 from actions_studio.sync.model import Content
+from actions_studio.ui.session import StudioSession
 from actions_studio.ui.sync.controller import SyncController
 from actions_studio.ui.sync.dialog import SyncDialog
 
@@ -59,7 +60,7 @@ def _seed_conflict(ws: Workspace, host: LocalTenantHost) -> None:
 def test_sync_dialog_shows_a_conflict_then_applies_the_choice(qtbot, env) -> None:
     ws, host = env
     _seed_conflict(ws, host)
-    controller = SyncController(ws, host=host)
+    controller = SyncController(StudioSession(ws), host=host)
     dialog = SyncDialog(controller)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -101,7 +102,7 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     from actions_studio.ui.sync.tenants_dialog import TenantsDialog
 
     ws, host = env
-    controller = SyncController(ws, host=host)
+    controller = SyncController(StudioSession(ws), host=host)
     editor = TenantsDialog(controller)
     qtbot.addWidget(editor)
     editor.new_profile()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from actions_studio.analysis.engine import JediEngine
-from actions_studio.requests import LatestRequests
+from actions_studio.latest_requests import LatestRequests
 
 log = logging.getLogger(__name__)
 

@@ -70,13 +70,28 @@ def list_actions(ws: Workspace, trigger_id: Optional[str] = None) -> list[Action
         return repo.list_actions(s, trigger_id)
 
 
+def get_action(ws: Workspace, action_id: str) -> Optional[ActionRecord]:
+    """The action with this id (ids never change; names do), or None once it is deleted."""
+    with ws.db.read() as s:
+        return repo.get_action(s, action_id)
+
+
 def open_action(ws: Workspace, name: str) -> ActionDetail:
     with ws.db.read() as s:
-        action = _require(s, name)
-        draft = repo.get_draft(s, action.id)
-        deployed = (repo.get_version(s, action.id, action.deployed_number)
-                    if action.deployed_number is not None else None)
-        return ActionDetail(action, draft, draft_differs=not _same_content(draft, deployed))
+        return _detail(s, _require(s, name))
+
+
+def open_action_by_id(ws: Workspace, action_id: str) -> Optional[ActionDetail]:
+    with ws.db.read() as s:
+        action = repo.get_action(s, action_id)
+        return _detail(s, action) if action is not None else None
+
+
+def _detail(s, action: ActionRecord) -> ActionDetail:
+    draft = repo.get_draft(s, action.id)
+    deployed = (repo.get_version(s, action.id, action.deployed_number)
+                if action.deployed_number is not None else None)
+    return ActionDetail(action, draft, draft_differs=not _same_content(draft, deployed))
 
 
 def save_draft(

@@ -9,9 +9,10 @@ Settings (workspace settings, overridden by the environment variables of deps/se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from actions_studio import deps
+from actions_studio.execution import Environments, EnvironmentRefused, RunSource
 from actions_studio.services.errors import InvalidInputError, ServiceError
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
@@ -105,30 +106,15 @@ def editor_paths(ws: Workspace, dependencies: Sequence[str]) -> list[Path]:
     return [found.path] if found is not None else []
 
 
-def prepare_sources(ws: Workspace, trigger_id: str, sources: list[dict[str, Any]]
-                    ) -> tuple[list[dict[str, Any]], Any]:
-    """Before a run: each source's environment, built if missing, as `sys_path` (the runtime's
-    ActionSource fields). When one cannot be built, the run does not start and an `error`
-    ExecutionResult names the action and the package instead: (sources, None) or ([], result)."""
-    ready = []
-    for index, src in enumerate(sources):
-        fields = {k: v for k, v in src.items() if k != "dependencies"}
+def environments_for(ws: Workspace) -> Environments:
+    """The run pipeline's environments (execution.execute) in the studio and the CLI: each
+    action's environment, built if missing, from the workspace's source settings. One that cannot
+    be built is refused, so the run does not start and its result names the action and package."""
+    def environment(source: RunSource) -> tuple[str, ...]:
         try:
-            env = ensure_environment(ws, src.get("dependencies") or ())
+            env = ensure_environment(ws, source.dependencies)
         except ServiceError as exc:
-            return [], _refused(trigger_id, sources, index, str(exc))
-        fields["sys_path"] = (str(deps.sandbox_path(env.path)),) if env is not None else ()
-        ready.append(fields)
-    return ready, None
+            raise EnvironmentRefused(str(exc)) from None
+        return (str(deps.sandbox_path(env.path)),) if env is not None else ()
 
-
-def _refused(trigger_id: str, sources: list[dict[str, Any]], index: int, message: str) -> Any:
-    from actions_studio.runtime import ActionError, ActionResult, ExecutionResult
-
-    results = [ActionResult(name=src["name"], version=src.get("version"),
-                            status="error" if i == index else "skipped",
-                            error=ActionError(type="DependencyError",
-                                              message=f"the dependencies of {src['name']} cannot be installed: {message}")
-                            if i == index else None)
-               for i, src in enumerate(sources)]
-    return ExecutionResult(trigger=trigger_id, status="error", actions=results)
+    return environment

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from actions_studio.analysis.effects import EffectReport, analyze_effects
-from actions_studio.services import flows
+from actions_studio.services import flows, runs
 from actions_studio.services.catalog import get_trigger
-from actions_studio.services.errors import InvalidInputError, NotFoundError, ServiceError
+from actions_studio.services.errors import InvalidInputError, NotFoundError
+from actions_studio.services.runs import RunReport
 from actions_studio.services.secrets import action_key
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
@@ -162,61 +163,31 @@ def apply_design(ws: Workspace, design: FlowDesign) -> tuple[str, ...]:
 
 
 def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixture_name: str, *,
-               drafts: bool = False):
-    """Runs the flow as drawn against a fixture; returns a `runs.RunReport` (not stored: a canvas
-    run tries an arrangement, it is not a test run of one action).
+               drafts: bool = False) -> RunReport:
+    """Runs the flow as drawn against a fixture (not stored: a canvas run tries an arrangement,
+    it is not a test run of one action), through the same pipeline as a fixture run.
 
     `drafts=False` runs each action's deployed version, as the tenant would; `drafts=True` runs
     each draft, to try pending code changes before deploying them.
     """
-    from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
     from actions_studio.services.fixtures import fixture_secret_values
-    from actions_studio.services.runs import RunReport, _redact, _values_for
 
     trigger = get_trigger(trigger_id)
     if not action_ids:
         raise InvalidInputError(f"the {trigger.id} flow is empty: drag actions onto it first")
     with ws.db.read() as s:
-        fixture = repo.find_fixture(s, fixture_name)
-        if fixture is None:
-            raise NotFoundError(f"no fixture named {fixture_name!r}")
+        fixture = runs.require_fixture(s, fixture_name)
         if fixture.trigger_id != trigger.id:
             raise InvalidInputError(f"fixture {fixture.name} is for {fixture.trigger_id}, not {trigger.id}")
         fixture_secrets = fixture_secret_values(ws, fixture)
-        sources = []
+        records = []
         for action_id in action_ids:
             action = repo.get_action(s, action_id)
             if action is None:
                 raise NotFoundError("an action of this flow no longer exists (deleted elsewhere?)")
-            if drafts:
-                draft = repo.get_draft(s, action.id)
-                code, names, number = draft.code, draft.secret_names, None
-                dependencies = draft.dependencies
-            else:
-                if action.deployed_number is None:
-                    raise InvalidInputError(
-                        f"{action.name} has never been deployed; deploy it or run with drafts")
-                version = repo.get_version(s, action.id, action.deployed_number)
-                assert version is not None, "deployed_number names a stored version"
-                code, names, number = version.code, version.secret_names, version.number
-                dependencies = version.dependencies
-            secrets = {**_values_for(ws, action.id, names, fixture_secrets), **fixture_secrets}
-            sources.append({"name": action.name, "code": code, "version": number, "secrets": secrets,
-                            "dependencies": dependencies})
-    from actions_studio.services.dependencies import prepare_sources
-
-    try:
-        ready, refused = prepare_sources(ws, trigger.id, sources)  # environments built before the run
-        result_model = refused or ws.sandbox().run_flow(
-            trigger.id, [ActionSource(**src) for src in ready], fixture.event)
-    except EventTooLargeError as exc:
-        raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
-    except SandboxError as exc:
-        raise ServiceError(f"the sandbox failed while running {fixture.name}: {exc}") from None
-    except ValueError as exc:  # more than 20 actions: the runtime refuses like Auth0
-        raise InvalidInputError(str(exc)) from None
-    result = _redact(result_model.model_dump(mode="json"),
-                     [v for src in sources for v in src["secrets"].values()])
+            records.append(action)
+        sources = runs.resolve_sources(ws, s, records, "draft" if drafts else "deployed", fixture_secrets)
+    result = runs.redacted(runs.run_sources(ws, fixture, sources), sources)
     label = f"{trigger.id} flow ({'drafts' if drafts else 'deployed versions'}, as drawn)"
-    return RunReport(fixture=fixture.name, target=label, status=str(result.get("status")),
+    return RunReport(fixture=fixture.name, target=label, status=result.status,
                      passed=None, mismatch=None, result=result, run_id="")

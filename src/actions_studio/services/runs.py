@@ -1,18 +1,24 @@
 """Running a draft, a version or a flow against a fixture in the sandbox; storing the result and
-judging the expectation."""
+judging the expectation. The workspace's side of the one run pipeline (execution/): which code,
+which secrets (`resolve_sources`), the refusals worded for the studio's user (`run_sources`), and
+what is kept (`redacted`); the canvas's runs (flow_design.run_design) go through the same."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Literal, Optional, Union
 
+from actions_studio.execution import RunSource, execute
+from actions_studio.runtime import ExecutionResult
+from actions_studio.services.dependencies import environments_for
 from actions_studio.services.errors import InvalidInputError, NotFoundError, ServiceError
 from actions_studio.services.expectations import first_mismatch
 from actions_studio.services.fixtures import fixture_secret_values
 from actions_studio.services.secrets import action_secret_values
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
-from actions_studio.store.records import FixtureRecord, RunRecord
+from actions_studio.store.records import ActionRecord, DraftRecord, FixtureRecord, RunRecord, VersionRecord
 
 DEFAULT_RUNS_KEPT = 50
 REDACTED = "[REDACTED]"
@@ -25,7 +31,7 @@ class RunReport:
     status: str
     passed: Optional[bool]  # None: the fixture has no expectation
     mismatch: Optional[str]
-    result: dict[str, Any]  # the ExecutionResult wire JSON (secrets redacted)
+    result: Optional[ExecutionResult]  # secrets redacted; None when the fixture could not run
     run_id: str
 
 
@@ -52,95 +58,117 @@ def run_fixture(
     """Runs the fixture: `action`'s draft (or its `version`), else the fixture's own action's
     draft, else the trigger's flow of deployed versions."""
     with ws.db.read() as s:
-        fixture = repo.find_fixture(s, fixture_name)
-        if fixture is None:
-            raise NotFoundError(f"no fixture named {fixture_name!r}")
+        fixture = require_fixture(s, fixture_name)
         action_name = action or fixture.action_name
         fixture_secrets = fixture_secret_values(ws, fixture)
         if action_name is not None:
-            sources, action_id, target, target_label = _one_action(
-                ws, s, fixture, action_name, version, fixture_secrets)
+            record = repo.find_action(s, action_name)
+            if record is None:
+                raise NotFoundError(f"fixture {fixture.name}: no action named {action_name!r}")
+            if record.trigger_id != fixture.trigger_id:
+                raise InvalidInputError(
+                    f"{action_name} is a {record.trigger_id} action; fixture {fixture.name} is for "
+                    f"{fixture.trigger_id}")
+            sources = resolve_sources(ws, s, [record], "draft" if version is None else version,
+                                      fixture_secrets)
+            action_id, target = record.id, "draft" if version is None else "version"
+            target_label = f"draft of {record.name}" if version is None else f"{record.name} v{version}"
         else:
             if version is not None:
                 raise InvalidInputError("--version needs an action: the fixture runs a whole flow")
-            sources, target_label = _flow(ws, s, fixture, fixture_secrets)
-            action_id, target = None, "flow"
-    from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
+            flow = repo.get_flow(s, fixture.trigger_id)
+            if not flow:
+                raise InvalidInputError(
+                    f"fixture {fixture.name} runs the {fixture.trigger_id} flow, which is empty; "
+                    "add deployed actions with `flows set`")
+            sources = resolve_sources(ws, s, flow, "deployed", fixture_secrets)
+            action_id, target, target_label = None, "flow", f"{fixture.trigger_id} flow"
+    result = run_sources(ws, fixture, sources)
+    mismatch = (first_mismatch(fixture.expect, result.model_dump(mode="json"))
+                if fixture.expect is not None else None)
+    passed = None if fixture.expect is None else mismatch is None
+    stored = redacted(result, sources)
+    mismatch_text = _redact(str(mismatch), _secret_values(sources)) if mismatch is not None else None
+    keep = runs_kept(ws)
+    with ws.db.write() as s:
+        run = repo.insert_run(
+            s, fixture_id=fixture.id, action_id=action_id, target=target,
+            version_number=version, status=result.status, passed=passed,
+            mismatch=mismatch_text, result=stored.model_dump(mode="json"), keep=keep,
+        )
+    return RunReport(fixture=fixture.name, target=target_label, status=run.status,
+                     passed=passed, mismatch=mismatch_text, result=stored, run_id=run.id)
 
-    from actions_studio.services.dependencies import prepare_sources
+
+def require_fixture(s, fixture_name: str) -> FixtureRecord:
+    fixture = repo.find_fixture(s, fixture_name)
+    if fixture is None:
+        raise NotFoundError(f"no fixture named {fixture_name!r}")
+    return fixture
+
+
+# Which code of each action a run takes: the draft, the deployed version, or version N.
+Code = Union[Literal["draft", "deployed"], int]
+
+
+def resolve_sources(ws: Workspace, s, actions: Sequence[ActionRecord], code: Code,
+                    fixture_secrets: dict[str, str]) -> list[RunSource]:
+    """The workspace's one way to turn actions into what a run executes: the chosen code, its
+    dependencies and runtime, and each action's own secrets (a secret the fixture supplies wins
+    over the vault's, and need not be in the vault at all: a test may stub it)."""
+    sources = []
+    for action in actions:
+        picked: Union[DraftRecord, VersionRecord, None]
+        if code == "draft":
+            picked, number = repo.get_draft(s, action.id), None
+        else:
+            number = action.deployed_number if code == "deployed" else int(code)
+            if number is None:
+                raise InvalidInputError(
+                    f"{action.name} has never been deployed; deploy it or run with drafts")
+            picked = repo.get_version(s, action.id, number)
+            if picked is None:
+                raise NotFoundError(f"{action.name} has no version {number}")
+        secrets = {**_values_for(ws, action.id, picked.secret_names, fixture_secrets), **fixture_secrets}
+        sources.append(RunSource(name=action.name, code=picked.code, version=number, secrets=secrets,
+                                 dependencies=tuple(picked.dependencies), runtime=picked.runtime))
+    return sources
+
+
+def _values_for(ws, action_id: str, names, fixture_secrets: dict[str, str]) -> dict[str, str]:
+    return action_secret_values(ws, action_id, [n for n in names if n not in fixture_secrets])
+
+
+def run_sources(ws: Workspace, fixture: FixtureRecord, sources: Sequence[RunSource]) -> ExecutionResult:
+    """Runs `sources` against the fixture's event through the one pipeline (environments built
+    first, from the workspace's dependency settings). The result is NOT redacted: the expectation
+    is judged on what the actions really produced; `redacted` is for what is kept or shown."""
+    from actions_studio.runtime import EventTooLargeError, SandboxError
 
     try:
-        # Environments are built here, before the run; one that cannot be built is an error result.
-        ready, refused = prepare_sources(ws, fixture.trigger_id, sources)
-        result_model = refused or ws.sandbox().run_flow(
-            fixture.trigger_id, [ActionSource(**src) for src in ready], fixture.event)
+        return execute(fixture.trigger_id, sources, fixture.event, sandbox=ws.sandbox,
+                       environments=environments_for(ws))
     except EventTooLargeError as exc:
         raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
     except SandboxError as exc:
         # Not the action's fault and not a verdict: say so rather than store a fake result.
         raise ServiceError(f"the sandbox failed while running {fixture.name}: {exc}") from None
-    result = result_model.model_dump(mode="json")
-    mismatch = first_mismatch(fixture.expect, result) if fixture.expect is not None else None
-    passed = None if fixture.expect is None else mismatch is None
-    secret_values = [v for src in sources for v in src["secrets"].values()]
-    stored = _redact(result, secret_values)
-    mismatch_text = _redact(str(mismatch), secret_values) if mismatch is not None else None
-    keep = runs_kept(ws)
-    with ws.db.write() as s:
-        record = repo.insert_run(
-            s, fixture_id=fixture.id, action_id=action_id, target=target,
-            version_number=version, status=str(result.get("status")), passed=passed,
-            mismatch=mismatch_text, result=stored, keep=keep,
-        )
-    return RunReport(fixture=fixture.name, target=target_label, status=record.status,
-                     passed=passed, mismatch=mismatch_text, result=stored, run_id=record.id)
+    except ValueError as exc:  # more than 20 actions: the runtime refuses like Auth0
+        raise InvalidInputError(str(exc)) from None
 
 
-def _one_action(ws, s, fixture: FixtureRecord, action_name: str, version: Optional[int],
-                fixture_secrets: dict[str, str]):
-    action = repo.find_action(s, action_name)
-    if action is None:
-        raise NotFoundError(f"fixture {fixture.name}: no action named {action_name!r}")
-    if action.trigger_id != fixture.trigger_id:
-        raise InvalidInputError(
-            f"{action_name} is a {action.trigger_id} action; fixture {fixture.name} is for "
-            f"{fixture.trigger_id}")
-    if version is None:
-        draft = repo.get_draft(s, action.id)
-        code, names, label, target = draft.code, draft.secret_names, f"draft of {action.name}", "draft"
-        dependencies = draft.dependencies
-    else:
-        found = repo.get_version(s, action.id, version)
-        if found is None:
-            raise NotFoundError(f"{action.name} has no version {version}")
-        code, names, label, target = found.code, found.secret_names, f"{action.name} v{version}", "version"
-        dependencies = found.dependencies
-    secrets = {**_values_for(ws, action.id, names, fixture_secrets), **fixture_secrets}
-    source = {"name": action.name, "code": code, "version": version, "secrets": secrets,
-              "dependencies": dependencies}
-    return [source], action.id, target, label
+def redacted(result: ExecutionResult, sources: Sequence[RunSource]) -> ExecutionResult:
+    """The result with the run's secret values replaced (what is stored and shown)."""
+    data = _redact(result.model_dump(mode="json"), _secret_values(sources))
+    # Statuses are the runtime's own words, never action output: a short secret must not shred them.
+    data["status"] = result.status
+    for action, original in zip(data["actions"], result.actions):
+        action["status"] = original.status
+    return ExecutionResult.model_validate(data)
 
 
-def _values_for(ws, action_id: str, names, fixture_secrets: dict[str, str]) -> dict[str, str]:
-    # A secret the fixture supplies need not be in the vault (a test may stub it).
-    return action_secret_values(ws, action_id, [n for n in names if n not in fixture_secrets])
-
-
-def _flow(ws, s, fixture: FixtureRecord, fixture_secrets: dict[str, str]):
-    actions = repo.get_flow(s, fixture.trigger_id)
-    if not actions:
-        raise InvalidInputError(
-            f"fixture {fixture.name} runs the {fixture.trigger_id} flow, which is empty; "
-            "add deployed actions with `flows set`")
-    sources = []
-    for action in actions:
-        version = repo.get_version(s, action.id, action.deployed_number)
-        assert version is not None, "a flow holds deployed actions only"
-        secrets = {**_values_for(ws, action.id, version.secret_names, fixture_secrets),
-                   **fixture_secrets}
-        sources.append({"name": action.name, "code": version.code, "version": version.number,
-                        "secrets": secrets, "dependencies": version.dependencies})
-    return sources, f"{fixture.trigger_id} flow"
+def _secret_values(sources: Sequence[RunSource]) -> list[str]:
+    return [v for src in sources for v in src.secrets.values()]
 
 
 def _redact(value: Any, secrets: list[str]) -> Any:
@@ -164,21 +192,34 @@ def _redact(value: Any, secrets: list[str]) -> Any:
 
 
 def run_tests(ws: Workspace) -> list[RunReport]:
-    """Every fixture with an expectation, in name order (the CLI's `test`).
-
-    A fixture that cannot run (its action was deleted, a secret has no value) is a failed test
-    with the reason as its mismatch; the others still run.
-    """
+    """Every fixture with an expectation, in name order (the CLI's `test`)."""
     with ws.db.read() as s:
         names = [f.name for f in repo.list_fixtures(s) if f.expect is not None]
-    reports = []
-    for name in names:
+    return list(run_many(ws, names))
+
+
+def run_many(ws: Workspace, fixture_names: Sequence[str], *, action: Optional[str] = None,
+             superseded: Callable[[], bool] = lambda: False,
+             catch: tuple[type[Exception], ...] = (ServiceError,)) -> Iterator[RunReport]:
+    """Runs the fixtures one after another (the CLI's `test`, the Test panel's Run all).
+
+    A fixture that cannot run (its action was deleted, a secret has no value) is a failed test
+    with the reason as its mismatch; the others still run. `superseded` is asked before each
+    fixture: once it says True nobody reads the answers, so no more sandbox time is spent.
+    """
+    for name in fixture_names:
+        if superseded():
+            return
         try:
-            reports.append(run_fixture(ws, name))
-        except ServiceError as exc:
-            reports.append(RunReport(fixture=name, target="-", status="not run", passed=False,
-                                     mismatch=str(exc), result={}, run_id=""))
-    return reports
+            yield run_fixture(ws, name, action=action)
+        except catch as exc:
+            yield not_run(name, str(exc))
+
+
+def not_run(fixture_name: str, reason: str) -> RunReport:
+    """The report of a fixture that could not run: a failed test with the reason as mismatch."""
+    return RunReport(fixture=fixture_name, target="-", status="not run", passed=False,
+                     mismatch=reason, result=None, run_id="")
 
 
 def list_runs(ws: Workspace, fixture_name: str, limit: Optional[int] = None) -> list[RunRecord]:

@@ -14,14 +14,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
-from urllib.parse import urlparse
 
 import platformdirs
 
 from actions_studio.services import locations
 from actions_studio.services import tenants as tenant_profiles
+# Tenant profiles live in services/tenants.py; these names stay importable from here.
+from actions_studio.services.tenants import (  # noqa: F401
+    ACTIVE_SETTING,
+    LOCAL_TENANT,
+    LOCAL_URL,
+    active_tenant_name,
+    add_profile,
+    ensure_local_profile,
+    find_tenant,
+    get_profile,
+    is_local,
+    list_profiles,
+    normalise_url,
+    remove_profile,
+    set_active_tenant,
+    update_profile,
+)
 from actions_studio.services.catalog import get_trigger
-from actions_studio.services.errors import ConflictError, InvalidInputError, NotFoundError, ServiceError
+from actions_studio.services.errors import ServiceError
 from actions_studio.services.secrets import action_key
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
@@ -45,11 +61,6 @@ from actions_studio.sync.model import (
 from actions_studio.sync.plan import Plan
 from actions_studio.sync.planner import PlanOptions, plan as make_plan
 
-LOCAL_TENANT = "Local tenant"
-# The Local tenant's profile stores no URL of its own: the port is chosen at each start.
-LOCAL_URL = "bundled://local-tenant"
-ACTIVE_SETTING = "sync.active_tenant"
-
 
 class MissingSecretsError(ServiceError):
     """Secrets the pushed versions need have no value in the vault; nothing was applied."""
@@ -70,91 +81,6 @@ def default_local_tenant_dir() -> Path:
     if home:
         return Path(home) / "local-tenant"
     return Path(platformdirs.user_data_dir(locations.APP_NAME, appauthor=False)) / "local-tenant"
-
-
-# -- profiles ------------------------------------------------------------------------------------
-
-def is_local(tenant: TenantProfileRecord) -> bool:
-    return tenant.base_url == LOCAL_URL
-
-
-def ensure_local_profile(ws: Workspace) -> TenantProfileRecord:
-    with ws.db.write() as s:
-        for t in repo.list_tenants(s):
-            if t.name == LOCAL_TENANT:
-                return t
-        return repo.insert_tenant(s, name=LOCAL_TENANT, base_url=LOCAL_URL, client_id="(bundled)")
-
-
-def list_profiles(ws: Workspace) -> list[TenantProfileRecord]:
-    ensure_local_profile(ws)
-    return tenant_profiles.list_tenants(ws)
-
-
-def get_profile(ws: Workspace, name: Optional[str] = None) -> TenantProfileRecord:
-    """The named profile, or the active one (the Local tenant until another is chosen)."""
-    ensure_local_profile(ws)
-    return tenant_profiles.get_tenant(ws, name or active_tenant_name(ws))
-
-
-def active_tenant_name(ws: Workspace) -> str:
-    with ws.db.read() as s:
-        name = repo.get_setting(s, ACTIVE_SETTING)
-        if name and any(t.name == name for t in repo.list_tenants(s)):
-            return name
-    return LOCAL_TENANT
-
-
-def set_active_tenant(ws: Workspace, name: str) -> TenantProfileRecord:
-    tenant = get_profile(ws, name)
-    with ws.db.write() as s:
-        repo.set_setting(s, ACTIVE_SETTING, tenant.name)
-    return tenant
-
-
-def normalise_url(base_url_or_domain: str) -> str:
-    """Accepts an Auth0 domain (`acme.eu.auth0.com`) as well as a URL."""
-    text = base_url_or_domain.strip().rstrip("/")
-    if "://" not in text:
-        text = f"https://{text}"
-    parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InvalidInputError(f"not a tenant URL or domain: {base_url_or_domain!r}")
-    return text
-
-
-def add_profile(ws: Workspace, name: str, base_url_or_domain: str, client_id: str,
-                client_secret: str, *, audience: Optional[str] = None) -> TenantProfileRecord:
-    return tenant_profiles.add_tenant(ws, name, normalise_url(base_url_or_domain), client_id,
-                                      client_secret, audience=audience)
-
-
-def update_profile(ws: Workspace, name: str, *, base_url_or_domain: str, client_id: str,
-                   client_secret: Optional[str] = None, audience: Optional[str] = None
-                   ) -> TenantProfileRecord:
-    tenant = get_profile(ws, name)
-    if is_local(tenant):
-        raise InvalidInputError("the Local tenant is built in; its address is chosen at each start")
-    if not client_id:
-        raise InvalidInputError(f"tenant {name}: the client id is empty")
-    url = normalise_url(base_url_or_domain)
-    with ws.db.write() as s:
-        record = store.update_tenant(s, tenant.id, base_url=url, client_id=client_id, audience=audience)
-        if client_secret:
-            ws.vault.set(ws.id, f"tenant:{tenant.id}:client_secret", client_secret)
-    return record
-
-
-def remove_profile(ws: Workspace, name: str) -> None:
-    tenant = get_profile(ws, name)
-    if is_local(tenant):
-        raise ConflictError("the Local tenant is built in and cannot be removed")
-    with ws.db.write() as s:
-        store.delete_tenant(s, tenant.id)
-    try:
-        ws.vault.delete(ws.id, f"tenant:{tenant.id}:client_secret")
-    except ServiceError:
-        pass  # the profile is gone; an orphan secret is unreachable
 
 
 # -- the workspace side --------------------------------------------------------------------------
@@ -387,11 +313,3 @@ class SyncSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def find_tenant(ws: Workspace, name: str) -> TenantProfileRecord:
-    try:
-        return get_profile(ws, name)
-    except NotFoundError:
-        names = ", ".join(t.name for t in list_profiles(ws))
-        raise NotFoundError(f"no tenant named {name!r} (tenants: {names})") from None

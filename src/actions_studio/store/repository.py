@@ -405,8 +405,3 @@ def _sync(row: SyncStateRow) -> SyncStateRecord:
                            local_id=row.local_id, remote_id=row.remote_id,
                            base=json.loads(row.base) if row.base is not None else None,
                            synced_at=row.synced_at)
-
-
-def list_sync_states(s: Session, tenant_id: str) -> list[SyncStateRecord]:
-    return [_sync(r) for r in s.exec(
-        select(SyncStateRow).where(SyncStateRow.tenant_id == tenant_id))]

@@ -8,10 +8,10 @@ on an error it stays open with the reason (the list is saved either way: nothing
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from typing import Optional
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,31 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services import actions
 from actions_studio.services import dependencies as deps_service
 from actions_studio.services.dependencies import CancelToken
 from actions_studio.services.errors import ServiceError
+from actions_studio.ui.background import Job
 from actions_studio.ui.session import StudioSession
+from actions_studio.ui.worker_bridge import WorkerBridge
 
 ERROR_STYLE = "color: #cf222e;"
 
 
-class _InstallJob(QObject):
-    """Carries a background install's news to the GUI thread (queued signals)."""
+@dataclass(frozen=True)
+class Pinned:
+    """Progress of an install: bare names were pinned to these lines (to be saved)."""
 
-    sig_progressed = Signal(str)
-    """pip or the builder said something: one line."""
-    sig_saved = Signal(list)
-    """Bare names were pinned and the list saved: the pinned lines."""
-    sig_finished = Signal(bool, str)
-    """The install ended: (ok, one-line summary or error)."""
-
-    def tell(self, signal_name: str, *args: object) -> None:
-        """Emits from the install thread; once the studio is gone there is nobody left to tell."""
-        try:
-            getattr(self, signal_name).emit(*args)
-        except RuntimeError:
-            pass
+    lines: list[str]
 
 
 class DependenciesDialog(QDialog):
@@ -56,8 +46,11 @@ class DependenciesDialog(QDialog):
         self._session = session
         self._action_id = action_id
         self._token: Optional[CancelToken] = None
-        self._thread: Optional[threading.Thread] = None
-        self._job: Optional[_InstallJob] = None
+        self._installing = False
+        self._bridge = WorkerBridge(name="dependency-install", parent=self)
+        self._bridge.sig_progressed.connect(self.on_bridge_progressed)
+        self._bridge.sig_finished.connect(lambda _c, _r, summary: self.on_install_finished(True, summary))
+        self._bridge.sig_failed.connect(lambda _c, _r, message: self.on_install_finished(False, message))
         detail = session.detail(action_id)
         self._action_name = detail.action.name if detail else ""
         self.setWindowTitle(f"Dependencies — {self._action_name}")
@@ -94,7 +87,7 @@ class DependenciesDialog(QDialog):
         return [line.strip() for line in self.editor.toPlainText().splitlines() if line.strip()]
 
     def installing(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._installing
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
@@ -132,38 +125,25 @@ class DependenciesDialog(QDialog):
     # -------------------------------------------------------------------------- background install
 
     def _start_install(self, lines: list[str], presaved: bool) -> None:
-        ws, name = self._session.ws, self._action_name
+        session = self._session
         token = self._token = CancelToken()
-        job = self._job = _InstallJob()  # no parent: it outlives a dialog closed mid-install
-        job.sig_progressed.connect(self.on_job_progressed)
-        job.sig_saved.connect(self.on_job_saved)
-        job.sig_finished.connect(self.on_job_finished)
         # A dialog destroyed with its window stops pip rather than leaving it running.
         self.destroyed.connect(lambda *_: token.cancel())
 
-        def say(line: str) -> None:
-            job.tell("sig_progressed", line)
+        def work(job: Job) -> str:
+            say = job.progress
+            pinned = lines
+            if not presaved:
+                pinned = session.pin_dependencies(lines, cancel=token, progress=say)
+                say(Pinned(pinned))  # saved through the session, on the GUI thread
+            env = session.build_environment(pinned, cancel=token, progress=say)
+            return ("No dependencies." if env is None else
+                    f"Installed {len(env.packages)} package(s): {', '.join(env.packages)}")
 
-        def work() -> None:
-            try:
-                pinned = lines
-                if not presaved:
-                    pinned = deps_service.pin(ws, lines, cancel=token, progress=say)
-                    actions.save_draft(ws, name, dependencies=pinned)
-                    job.tell("sig_saved", pinned)
-                env = deps_service.ensure_environment(ws, pinned, cancel=token, progress=say)
-                summary = ("No dependencies." if env is None else
-                           f"Installed {len(env.packages)} package(s): {', '.join(env.packages)}")
-                job.tell("sig_finished", True, summary)
-            except ServiceError as exc:
-                job.tell("sig_finished", False, str(exc))
-            except Exception as exc:  # noqa: BLE001 - a bug reaches the user as a message
-                job.tell("sig_finished", False, f"unexpected {type(exc).__name__}: {exc}")
-
+        self._installing = True
         self._set_busy(True)
         self._say("Installing…")
-        self._thread = threading.Thread(target=work, name="dependency-install", daemon=True)
-        self._thread.start()
+        self._bridge.submit("install", work)
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -171,20 +151,18 @@ class DependenciesDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel install" if busy else "Close")
 
-    def on_job_progressed(self, line: str) -> None:
-        self._say(line)
+    def on_bridge_progressed(self, _channel: str, _request_id: int, item: object) -> None:
+        if isinstance(item, Pinned):
+            self.editor.setPlainText("\n".join(item.lines))
+            self._session.set_dependencies(self._action_id, list(item.lines))
+        else:
+            self._say(str(item))
 
-    def on_job_saved(self, pinned: list) -> None:
-        self.editor.setPlainText("\n".join(pinned))
-        self._session.sig_action_changed.emit(self._action_id)
-
-    def on_job_finished(self, ok: bool, text: str) -> None:
-        if self._thread is not None:
-            self._thread.join(5)
-        self._thread = None
+    def on_install_finished(self, ok: bool, text: str) -> None:
+        self._installing = False
         self._set_busy(False)
         cancelled = self._token is not None and self._token.cancelled
-        self._session.sig_action_changed.emit(self._action_id)  # editors pick up the environment
+        self._session.note_environment_built(self._action_id)  # editors pick up the environment
         if ok:
             self._say(text)
             self.accept()

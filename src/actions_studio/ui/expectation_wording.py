@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from actions_studio.runtime import ExecutionResult
 
-def expectation_of(result: dict[str, Any]) -> dict[str, Any]:
-    expect: dict[str, Any] = {"status": result.get("status")}
-    outcome = {k: v for k, v in (result.get("outcome") or {}).items() if k != "set_by"}
+
+def expectation_of(result: ExecutionResult) -> dict[str, Any]:
+    expect: dict[str, Any] = {"status": result.status}
+    outcome = {k: v for k, v in result.outcome.items() if k != "set_by"}
     if outcome:
         expect["outcome"] = outcome
     return expect

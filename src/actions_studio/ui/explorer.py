@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services.errors import ServiceError
 from actions_studio.ui.session import StudioSession
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -111,7 +110,6 @@ class Explorer(QWidget):
 
     def refresh(self) -> None:
         """Re-reads every action from the workspace (ids keep the selection)."""
-        from actions_studio.services import actions as actions_service
         from actions_studio.triggers import TRIGGERS
 
         selected = self.current_action_id()
@@ -136,10 +134,8 @@ class Explorer(QWidget):
             group = groups.get(record.trigger_id)
             if group is None:
                 continue
-            try:
-                differs = actions_service.open_action(self._session.ws, record.name).draft_differs
-            except ServiceError:
-                differs = True
+            detail = self._session.detail(record.id)
+            differs = detail is None or detail.draft_differs
             state = "never" if record.deployed_number is None else ("changed" if differs else "deployed")
             version = f"v{record.deployed_number}" if record.deployed_number else ""
             item = QTreeWidgetItem([record.name, version])

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -64,7 +66,7 @@ class MainWindow(QMainWindow):
         self.active_dialog: Optional[QWidget] = None
         self._panel_action: Optional[str] = None
         self._shown_once = False
-        self.setWindowTitle(f"Actions Studio — {session.ws.path.name}")
+        self.setWindowTitle(f"Actions Studio — {session.name}")
         self.setObjectName("studioMainWindow")
         icon = _app_icon()
         if icon is not None:
@@ -73,7 +75,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
-        install_sync(self)  # Sync menu (Ctrl+Shift+S), tenant switcher, status-bar state (issue 7)
+        self.sync_ui = install_sync(self)  # Sync menu, tenant switcher, status-bar state (issue 7)
         self.theme_choice = settings.string("appearance/theme", "system")
         self.apply_theme()
         QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
@@ -118,8 +120,12 @@ class MainWindow(QMainWindow):
         editor_layout.setSpacing(0)
         editor_layout.addWidget(self.banner)
         editor_layout.addWidget(self.tabs, 1)
+        # The editor area, and the Flows view beside it (issue 5): the modes share this space.
+        self.center_stack = QStackedWidget()
+        self.center_stack.setObjectName("centerStack")
+        self.center_stack.addWidget(editor_area)
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.center_splitter.addWidget(editor_area)
+        self.center_splitter.addWidget(self.center_stack)
         self.center_splitter.addWidget(self.bottom)
         self.center_splitter.setStretchFactor(0, 3)
         self.center_splitter.setStretchFactor(1, 2)
@@ -289,6 +295,23 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
+
+    # -- what the Flows mode needs of the window (flows/window_mode.FlowsWindow) -----------------
+
+    def add_mode_toolbar(self, toolbar: QToolBar) -> None:
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+    def center_sizes(self) -> list[int]:
+        return self.center_splitter.sizes()
+
+    def set_center_sizes(self, sizes: list[int]) -> None:
+        self.center_splitter.setSizes(sizes)
+
+    def show_report(self, report) -> None:
+        """A result the Test panel did not ask for (a canvas run): shown there, brought to the
+        front but not resized — the lit cards are what the user is looking at."""
+        self.test_panel.show_report(report)
+        self.bottom.setCurrentWidget(self.test_panel)
 
     # -- commands --------------------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any, Optional
 
+from actions_studio.runtime import ExecutionResult
+from actions_studio.triggers.outcome_entries import outcome_entries
 from actions_studio.ui.colours import StudioColours
 
 # The runtime names the action's module "<action:NAME>" in tracebacks (runtime/child.py).
@@ -26,10 +28,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def headline(result: dict[str, Any]) -> tuple[str, str, str]:
+def headline(result: ExecutionResult) -> tuple[str, str, str]:
     """(kind, title, detail) where kind is allowed | denied | suspended | error."""
-    status = result.get("status")
-    outcome = result.get("outcome") or {}
+    status = result.status
+    outcome = result.outcome
     if status == "denied":
         denied = outcome.get("denied") or {}
         invalid = outcome.get("validation_error") or {}
@@ -44,50 +46,52 @@ def headline(result: dict[str, Any]) -> tuple[str, str, str]:
         redirect = outcome.get("redirect") or {}
         return "suspended", "Suspended for redirect", str(redirect.get("url") or "")
     if status in ("error", "timeout"):
-        failing = next((a for a in result.get("actions", []) if a.get("error")), None)
+        failing = next((a for a in result.actions if a.error), None)
         if status == "timeout":
             return "error", "Timed out", "the action ran past its time budget"
-        if failing:
-            err = failing["error"]
-            where = f" (line {err['line']})" if err.get("line") else ""
-            return "error", "Error", f"{err.get('type')}: {err.get('message')}{where}"
+        if failing is not None and failing.error is not None:
+            err = failing.error
+            where = f" (line {err.line})" if err.line else ""
+            return "error", "Error", f"{err.type}: {err.message}{where}"
         return "error", "Error", ""
     if "denied" in outcome:
         return "allowed", "Allowed", ""
     return "allowed", "Completed", "this trigger does not decide access; see calls and console"
 
 
+# The card's order: what the tokens and the user carry first, the redirect last (the deny and
+# the validation error are the headline, not rows).
+_CARD_ORDER = {"claim": 0, "scope_added": 0, "scope_removed": 0, "app_metadata": 1, "user_metadata": 1,
+               "transaction_metadata": 2, "multifactor": 3, "challenge": 4, "enrollment": 5, "redirect": 6}
+_TOKEN_LABEL = {"access_token": "Access token", "id_token": "ID token"}
+
+
 def _outcome_rows(outcome: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    for token, label in (("access_token", "Access token"), ("id_token", "ID token")):
-        section = outcome.get(token) or {}
-        for claim, value in (section.get("claims") or {}).items():
-            rows.append((f"{label} claim", f"<b>{_e(claim)}</b> = <code>{_e(_json(value))}</code>"))
-        for scope in section.get("scopes_added") or []:
-            rows.append((f"{label} scope", f"+ {_e(scope)}"))
-        for scope in section.get("scopes_removed") or []:
-            rows.append((f"{label} scope", f"− {_e(scope)}"))
-    user = outcome.get("user") or {}
-    for field, label in (("app_metadata", "app_metadata"), ("user_metadata", "user_metadata")):
-        for key, value in (user.get(field) or {}).items():
+    entries = [e for e in outcome_entries(outcome) if e.kind in _CARD_ORDER]
+    for entry in sorted(entries, key=lambda e: _CARD_ORDER[e.kind]):  # stable: access, then ID token
+        kind, value = entry.kind, entry.value
+        if kind == "claim":
+            rows.append((f"{_TOKEN_LABEL[entry.token]} claim",
+                         f"<b>{_e(entry.key)}</b> = <code>{_e(_json(value))}</code>"))
+        elif kind in ("scope_added", "scope_removed"):
+            sign = "+" if kind == "scope_added" else "−"
+            rows.append((f"{_TOKEN_LABEL[entry.token]} scope", f"{sign} {_e(entry.key)}"))
+        elif kind in ("app_metadata", "user_metadata"):
             shown = "<i>deleted</i>" if value is None else f"<code>{_e(_json(value))}</code>"
-            rows.append((f"user.{label}", f"<b>{_e(key)}</b> = {shown}"))
-    for key, value in (outcome.get("transaction_metadata") or {}).items():
-        rows.append(("transaction metadata", f"<b>{_e(key)}</b> = <code>{_e(_json(value))}</code>"))
-    mfa = outcome.get("multifactor")
-    if mfa:
-        remember = ", remember browser" if mfa.get("allow_remember_browser") else ""
-        rows.append(("MFA", f"required ({_e(mfa.get('provider'))}{remember})"))
-    auth = outcome.get("authentication") or {}
-    for item in auth.get("challenges") or []:
-        rows.append(("MFA challenge", _e(", ".join(map(str, item.get("factors") or [])) or "any factor")))
-    for item in auth.get("enrollments") or []:
-        rows.append(("MFA enrolment", _e(", ".join(map(str, item.get("factors") or [])) or "any factor")))
-    redirect = outcome.get("redirect")
-    if redirect:
-        query = redirect.get("query") or {}
-        qs = ("?" + "&".join(f"{k}={v}" for k, v in query.items())) if query else ""
-        rows.append(("Redirect to", f"<code>{_e(str(redirect.get('url')) + qs)}</code>"))
+            rows.append((f"user.{kind}", f"<b>{_e(entry.key)}</b> = {shown}"))
+        elif kind == "transaction_metadata":
+            rows.append(("transaction metadata", f"<b>{_e(entry.key)}</b> = <code>{_e(_json(value))}</code>"))
+        elif kind == "multifactor":
+            remember = ", remember browser" if value.get("allow_remember_browser") else ""
+            rows.append(("MFA", f"required ({_e(value.get('provider'))}{remember})"))
+        elif kind in ("challenge", "enrollment"):
+            label = "MFA challenge" if kind == "challenge" else "MFA enrolment"
+            rows.append((label, _e(", ".join(map(str, value.get("factors") or [])) or "any factor")))
+        elif kind == "redirect":
+            query = value.get("query") or {}
+            qs = ("?" + "&".join(f"{k}={v}" for k, v in query.items())) if query else ""
+            rows.append(("Redirect to", f"<code>{_e(str(value.get('url')) + qs)}</code>"))
     return rows
 
 
@@ -114,22 +118,22 @@ def _section(title: str, c: StudioColours) -> str:
             f"{_e(title.upper())}</p>")
 
 
-def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", target: str = "",
+def render(result: ExecutionResult, c: StudioColours, *, fixture: str = "", target: str = "",
            passed: Optional[bool] = None, mismatch: Optional[str] = None) -> str:
     kind, title, detail = headline(result)
     fg = {"allowed": c.allowed, "denied": c.denied, "suspended": c.suspended, "error": c.error}[kind]
     bg = {"allowed": c.allowed_bg, "denied": c.denied_bg, "suspended": c.suspended_bg,
           "error": c.error_bg}[kind]
     out = [f'<html><body style="color:{c.text};">']
-    rows = _outcome_rows(result.get("outcome") or {})
+    rows = _outcome_rows(result.outcome)
     card = [f'<table width="100%" cellspacing="0" cellpadding="10" '
             f'style="background-color:{bg}; border:1px solid {fg};"><tr><td>',
             f'<span style="font-size:15pt; font-weight:700; color:{fg};">{_e(title)}</span>']
     if detail:
         card.append(f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(detail)}</span>')
-    stats = result.get("stats") or {}
+    stats = result.stats
     # Non-breaking spaces: a wrapped card must not split "18.6" from its unit.
-    cost = f"{stats.get('duration_ms', 0):.1f}&nbsp;ms · {(stats.get('max_rss_kb') or 0) / 1024:.1f}&nbsp;MiB"
+    cost = f"{stats.duration_ms:.1f}&nbsp;ms · {(stats.max_rss_kb or 0) / 1024:.1f}&nbsp;MiB"
     sub = " · ".join(x for x in (fixture and f"fixture <b>{_e(fixture)}</b>", _e(target), cost) if x)
     if passed is not None:
         verdict = (f'<span style="color:{c.allowed}; font-weight:600;">✓ matches the expectation</span>'
@@ -145,13 +149,13 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
             card.append(f'<tr><td style="color:{c.muted}; padding-right:14px;">{_e(label)}</td>'
                         f"<td>{value}</td></tr>")
         card.append("</table>")
-    elif kind == "allowed" and "denied" in (result.get("outcome") or {}):
+    elif kind == "allowed" and "denied" in result.outcome:
         card.append(f'<br><span style="color:{c.muted};">No claims, metadata or MFA changes.</span>')
     card.append("</td></tr></table>")
     out += card
 
-    actions = result.get("actions") or []
-    calls = [(a.get("name"), call) for a in actions for call in a.get("calls") or []]
+    actions = result.actions
+    calls = [(a.name, call) for a in actions for call in a.calls]
     out.append(_section(f"API calls ({len(calls)})", c))
     if calls:
         out.append("<ol style='margin-top:0px;'>")
@@ -162,12 +166,12 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
     else:
         out.append(f'<p style="color:{c.muted}; margin-top:0px;">The action made no api calls.</p>')
 
-    warnings = [w for a in actions for w in a.get("warnings") or []]
+    warnings = [w for a in actions for w in a.warnings]
     if warnings:
         out.append(_section("Warnings", c))
         out += [f'<p style="color:{c.suspended}; margin:0px;">⚠ {_e(w)}</p>' for w in warnings]
 
-    logs = "".join(a.get("logs") or "" for a in actions)
+    logs = "".join(a.logs for a in actions)
     out.append(_section("Console output", c))
     if logs:
         out.append(f'<pre style="background-color:{c.code_bg}; margin-top:0px;">{_e(logs.rstrip())}</pre>')
@@ -175,19 +179,19 @@ def render(result: dict[str, Any], c: StudioColours, *, fixture: str = "", targe
         out.append(f'<p style="color:{c.muted}; margin-top:0px;">Nothing printed.</p>')
 
     for action in actions:
-        err = action.get("error")
+        err = action.error
         if not err:
             continue
-        out.append(_section(f"Error in {action.get('name')}", c))
-        out.append(f'<p style="color:{c.error}; margin-top:0px;"><b>{_e(err.get("type"))}</b>: '
-                   f'{_e(err.get("message"))}</p>')
-        if err.get("traceback"):
+        out.append(_section(f"Error in {action.name}", c))
+        out.append(f'<p style="color:{c.error}; margin-top:0px;"><b>{_e(err.type)}</b>: '
+                   f'{_e(err.message)}</p>')
+        if err.traceback:
             out.append(f'<p style="font-family:monospace; background-color:{c.code_bg};">'
-                       f'{_traceback_html(err["traceback"], c)}</p>')
+                       f'{_traceback_html(err.traceback, c)}</p>')
 
-    rss = stats.get("max_rss_kb") or 0
-    out.append(f'<p style="margin-top:14px; color:{c.muted};">Duration {stats.get("duration_ms", 0):.1f} ms'
-               f' · memory {rss / 1024:.1f} MiB · status <code>{_e(result.get("status"))}</code></p>')
+    rss = stats.max_rss_kb or 0
+    out.append(f'<p style="margin-top:14px; color:{c.muted};">Duration {stats.duration_ms:.1f} ms'
+               f' · memory {rss / 1024:.1f} MiB · status <code>{_e(result.status)}</code></p>')
     out.append("</body></html>")
     return "".join(out)
 

@@ -1,9 +1,9 @@
-"""Runs fixtures off the GUI thread and hands the reports back by signal.
+"""Runs fixtures off the GUI thread and hands the reports back by signal, through the worker bridge.
 
-Every request gets an increasing id; the panel that asked remembers the newest id per channel
-(one channel per action) and `is_newest` lets it drop an answer that a later request superseded
-(DESIGN.md: every asynchronous answer carries a request id). The sandbox and the store are safe to
-use from pool threads (runtime's Sandbox is thread-safe; the store opens a session per call).
+One channel per action: a run or a Run all supersedes the earlier ones of its channel, and only
+the newest one's answers reach the signals (DESIGN.md: every asynchronous answer carries a request
+id). The sandbox and the store are safe to use from worker threads (runtime's Sandbox is
+thread-safe; the store opens a session per call).
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
-from actions_studio.requests import LatestRequests
 from actions_studio.services import runs
-from actions_studio.services.errors import ServiceError
 from actions_studio.services.workspace import Workspace
+from actions_studio.ui.background import Job
+from actions_studio.ui.worker_bridge import WorkerBridge
 
 log = logging.getLogger(__name__)
+WARM_UP = "sandbox warm-up"
 
 
 class RunDispatcher(QObject):
@@ -27,74 +28,79 @@ class RunDispatcher(QObject):
     sig_run_failed = Signal(str, int, str)
     """A run could not start or crashed: (channel, request id, one-line message)."""
     sig_batch_progressed = Signal(str, int, int, int, object)
-    """Run-all moved on: (channel, request id, done, total, RunReport or None)."""
+    """Run-all moved on: (channel, request id, done, total, RunReport)."""
     sig_batch_finished = Signal(str, int, object)
     """Run-all ended: (channel, request id, list of RunReport)."""
 
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._ws = workspace
-        self._requests = LatestRequests()
-        # A private pool: waiting for it at shutdown must not wait for other users of the global one.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        self._batches: set[int] = set()  # request ids of Run all (GUI thread only)
+        self._bridge = WorkerBridge(threads=2, name="test-runs", parent=self)
+        self._bridge.sig_finished.connect(self.on_bridge_finished)
+        self._bridge.sig_failed.connect(self.on_bridge_failed)
+        self._bridge.sig_progressed.connect(self.on_bridge_progressed)
 
     def _ensure_sandbox(self) -> None:
         # Workspace.sandbox() starts the zygote once, under its own lock; starting it here, inside
-        # the try of each job, turns a sandbox that cannot start into that run's message.
+        # each job, turns a sandbox that cannot start into that run's message.
         self._ws.sandbox()
 
     def warm_sandbox(self) -> None:
         """Starts the sandbox's zygote in the background so the first F5 does not pay for it."""
-        def work() -> None:
-            try:
-                self._ensure_sandbox()
-            except Exception:  # the first run will report it to the user, with its message
-                log.exception("the sandbox did not start")
-
-        self._pool.start(work)
+        self._bridge.submit(WARM_UP, lambda _job: self._ensure_sandbox())
 
     def is_newest(self, channel: str, request_id: int) -> bool:
-        return self._requests.is_newest(channel, request_id)
+        return self._bridge.is_newest(channel, request_id)
 
     def run(self, channel: str, fixture_name: str, action_name: str) -> int:
-        request_id = self._requests.begin(channel)
+        def work(_job: Job) -> Any:
+            self._ensure_sandbox()
+            return runs.run_fixture(self._ws, fixture_name, action=action_name)
 
-        def work() -> None:
-            try:
-                self._ensure_sandbox()
-                report = runs.run_fixture(self._ws, fixture_name, action=action_name)
-            except ServiceError as exc:
-                self.sig_run_failed.emit(channel, request_id, str(exc))
-            except Exception as exc:  # a bug must reach the user as a message, not kill the thread
-                self.sig_run_failed.emit(channel, request_id, f"unexpected {type(exc).__name__}: {exc}")
-            else:
-                self.sig_run_finished.emit(channel, request_id, report)
-
-        self._pool.start(work)
-        return request_id
+        return self._bridge.submit(channel, work)
 
     def run_all(self, channel: str, fixture_names: list[str], action_name: str) -> int:
-        request_id = self._requests.begin(channel)
+        total = len(fixture_names)
 
-        def work() -> None:
-            reports: list[Any] = []
-            total = len(fixture_names)
-            for done, name in enumerate(fixture_names, start=1):
-                if not self.is_newest(channel, request_id):
-                    return  # superseded: stop spending sandbox time on an answer nobody reads
-                try:
-                    self._ensure_sandbox()
-                    report = runs.run_fixture(self._ws, name, action=action_name)
-                except Exception as exc:
-                    report = runs.RunReport(fixture=name, target="-", status="not run", passed=False,
-                                            mismatch=str(exc), result={}, run_id="")
+        def work(job: Job) -> list[Any]:
+            try:
+                self._ensure_sandbox()
+            except Exception as exc:  # each fixture's report says why it did not run
+                batch: Any = (runs.not_run(name, str(exc)) for name in fixture_names)
+            else:
+                # Stops early once superseded: no sandbox time for an answer nobody reads.
+                batch = runs.run_many(self._ws, fixture_names, action=action_name, catch=(Exception,),
+                                      superseded=job.superseded)
+            reports = []
+            for done, report in enumerate(batch, start=1):
                 reports.append(report)
-                self.sig_batch_progressed.emit(channel, request_id, done, total, report)
-            self.sig_batch_finished.emit(channel, request_id, reports)
+                job.progress((done, total, report))
+            return reports
 
-        self._pool.start(work)
+        request_id = self._bridge.submit(channel, work)
+        self._batches.add(request_id)
         return request_id
 
+    def on_bridge_finished(self, channel: str, request_id: int, answer: Any) -> None:
+        if channel == WARM_UP:
+            return
+        if request_id in self._batches:
+            self._batches.discard(request_id)
+            self.sig_batch_finished.emit(channel, request_id, answer)
+        else:
+            self.sig_run_finished.emit(channel, request_id, answer)
+
+    def on_bridge_failed(self, channel: str, request_id: int, message: str) -> None:
+        if channel == WARM_UP:
+            log.error("the sandbox did not start: %s", message)  # the first run reports it too
+            return
+        self._batches.discard(request_id)
+        self.sig_run_failed.emit(channel, request_id, message)
+
+    def on_bridge_progressed(self, channel: str, request_id: int, item: Any) -> None:
+        done, total, report = item
+        self.sig_batch_progressed.emit(channel, request_id, done, total, report)
+
     def wait(self, timeout_ms: int = 30000) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        return self._bridge.wait(timeout_ms / 1000)

@@ -1,19 +1,29 @@
 """`StudioSession`: the window's one door to the workspace.
 
 It holds no state of its own besides the open `Workspace`: every method calls a use case in
-services/ and returns the records it got. Its signals tell panels *that* something changed, by id,
-so each panel re-reads what it shows (the UI never holds the truth, DESIGN.md).
+services/ and returns the records it got. Every write the window makes goes through here, so its
+signals tell panels *that* something changed, by id, and each panel re-reads what it shows (the UI
+never holds the truth, DESIGN.md). Workers off the GUI thread (ui/worker_bridge.py) call services
+themselves and the answer's receiver on the GUI thread tells the session (`note_*`).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Sequence
+from typing import Any, Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from actions_studio.services import actions, dependencies, fixtures, runs, secrets
+from actions_studio.services import actions, dependencies, fixtures, flow_design, runs, secrets
+from actions_studio.services import tenants
 from actions_studio.services.workspace import Workspace
-from actions_studio.store.records import ActionRecord, FixtureRecord, VersionRecord, VersionSummary
+from actions_studio.store.records import (
+    ActionRecord,
+    FixtureRecord,
+    TenantProfileRecord,
+    VersionRecord,
+    VersionSummary,
+)
 
 
 class StudioSession(QObject):
@@ -23,8 +33,10 @@ class StudioSession(QObject):
     """One action's draft, versions or secrets changed (action id)."""
     sig_fixtures_changed = Signal(str)
     """A fixture of this trigger was saved or deleted (trigger id)."""
-    sig_runs_changed = Signal(str)
-    """A run of this fixture was stored (fixture name)."""
+    sig_flows_changed = Signal(str)
+    """A trigger's flow was applied (trigger id)."""
+    sig_tenants_changed = Signal()
+    """A tenant profile was added, edited or removed, or another one became the active one."""
 
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -35,12 +47,16 @@ class StudioSession(QObject):
     def list_actions(self) -> list[ActionRecord]:
         return actions.list_actions(self.ws)
 
+    @property
+    def name(self) -> str:
+        """The workspace file's name, for the window title."""
+        return self.ws.path.name
+
     def action(self, action_id: str) -> Optional[ActionRecord]:
-        return next((a for a in actions.list_actions(self.ws) if a.id == action_id), None)
+        return actions.get_action(self.ws, action_id)
 
     def detail(self, action_id: str) -> Optional[actions.ActionDetail]:
-        record = self.action(action_id)
-        return actions.open_action(self.ws, record.name) if record is not None else None
+        return actions.open_action_by_id(self.ws, action_id)
 
     def create_action(self, name: str, trigger_id: str) -> ActionRecord:
         detail = actions.create_action(self.ws, name, trigger_id)
@@ -64,6 +80,18 @@ class StudioSession(QObject):
 
     def set_dependencies(self, action_id: str, dependencies: list[str]) -> None:
         actions.save_draft(self.ws, self._require(action_id).name, dependencies=dependencies)
+        self.sig_action_changed.emit(action_id)
+
+    def pin_dependencies(self, lines: Sequence[str], **options: Any) -> list[str]:
+        """`name==version` lines (a bare name gets the newest version: network); worker-safe."""
+        return dependencies.pin(self.ws, lines, **options)
+
+    def build_environment(self, pinned: Sequence[str], **options: Any) -> Any:
+        """Builds (or finds) the environment of `pinned`; worker-safe, writes nothing of ours."""
+        return dependencies.ensure_environment(self.ws, pinned, **options)
+
+    def note_environment_built(self, action_id: str) -> None:
+        """The action's environment was built: editors complete from it now."""
         self.sig_action_changed.emit(action_id)
 
     def dependency_paths(self, action_id: str) -> list[str]:
@@ -121,8 +149,59 @@ class StudioSession(QObject):
         fixtures.delete_fixture(self.ws, name)
         self.sig_fixtures_changed.emit(trigger_id)
 
+    def fixture_names(self, trigger_id: str) -> list[str]:
+        return [f.name for f in fixtures.list_fixtures(self.ws, trigger_id)]
+
     def run_history(self, fixture_name: str, limit: int = 30):
         return runs.list_runs(self.ws, fixture_name, limit)
+
+    # -- flows -------------------------------------------------------------------------------------
+
+    def cards(self) -> dict[str, flow_design.ActionCard]:
+        return flow_design.load_cards(self.ws)
+
+    def flow_design(self, trigger_id: str) -> flow_design.FlowDesign:
+        return flow_design.FlowDesign.load(self.ws, trigger_id)
+
+    def apply_flow(self, design: flow_design.FlowDesign) -> tuple[str, ...]:
+        applied = flow_design.apply_design(self.ws, design)
+        self.sig_flows_changed.emit(design.trigger_id)
+        return applied
+
+    # -- sync: tenant profiles and what a sync wrote ------------------------------------------------
+
+    def tenant_profiles(self) -> list[TenantProfileRecord]:
+        return tenants.list_profiles(self.ws)
+
+    def tenant_profile(self, name: str) -> TenantProfileRecord:
+        return tenants.get_profile(self.ws, name)
+
+    def add_tenant(self, name: str, base_url_or_domain: str, client_id: str, client_secret: str, *,
+                   audience: Optional[str] = None) -> TenantProfileRecord:
+        record = tenants.add_profile(self.ws, name, base_url_or_domain, client_id, client_secret,
+                                          audience=audience)
+        self.sig_tenants_changed.emit()
+        return record
+
+    def update_tenant(self, name: str, **changes: Any) -> TenantProfileRecord:
+        record = tenants.update_profile(self.ws, name, **changes)
+        self.sig_tenants_changed.emit()
+        return record
+
+    def remove_tenant(self, name: str) -> None:
+        tenants.remove_profile(self.ws, name)
+        self.sig_tenants_changed.emit()
+
+    def active_tenant(self) -> str:
+        return tenants.active_tenant_name(self.ws)
+
+    def set_active_tenant(self, name: str) -> None:
+        tenants.set_active_tenant(self.ws, name)
+        self.sig_tenants_changed.emit()
+
+    def note_workspace_changed(self) -> None:
+        """Another writer (a sync pull) changed actions, versions or flows: every panel re-reads."""
+        self.sig_actions_changed.emit()
 
     def _require(self, action_id: str) -> ActionRecord:
         record = self.action(action_id)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
@@ -416,21 +417,21 @@ class TestPanel(QWidget):
         self.sig_status_message.emit(text)
 
     def on_dispatcher_run_finished(self, channel: str, request_id: int, report: Any) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
-            return  # another action's run, or one superseded by a newer request
+        if channel != self._channel():
+            return  # another action's run (superseded ones never arrive)
         self._last_report = report
         self._shown = ("report", report)
         self._rerender()
         self.expect_button.setEnabled(True)
         self._reload_runs()
-        logs = "".join(a.get("logs") or "" for a in report.result.get("actions", []))
+        logs = "".join(a.logs for a in report.result.actions)
         self.sig_console_output.emit(f"{report.fixture} — {report.target} — {report.status}", logs)
         self.sig_status_message.emit(f"{report.fixture}: {report.status}"
                                      + ("" if report.passed is None else
                                         " · passed" if report.passed else " · FAILED"))
 
     def on_dispatcher_run_failed(self, channel: str, request_id: int, message: str) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+        if channel != self._channel():
             return
         self._shown = ("failure", message)
         self._rerender()
@@ -439,11 +440,11 @@ class TestPanel(QWidget):
 
     def on_dispatcher_batch_progressed(self, channel: str, request_id: int, done: int, total: int,
                                        _report: Any) -> None:
-        if channel == self._channel() and self._dispatcher.is_newest(channel, request_id):
+        if channel == self._channel():
             self.sig_status_message.emit(f"Ran {done} of {total} fixtures…")
 
     def on_dispatcher_batch_finished(self, channel: str, request_id: int, reports: list) -> None:
-        if channel != self._channel() or not self._dispatcher.is_newest(channel, request_id):
+        if channel != self._channel():
             return
         self._shown = ("batch", reports)
         self._rerender()
@@ -470,7 +471,7 @@ class TestPanel(QWidget):
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "record":
             self.result_view.setHtml(result_html.render(
-                payload.result, c, fixture=self.current_fixture_name() or "",
+                ExecutionResult.model_validate(payload.result), c, fixture=self.current_fixture_name() or "",
                 target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "failure":

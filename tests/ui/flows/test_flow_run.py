@@ -91,7 +91,7 @@ def test_a_newer_run_supersedes_an_older_one(qtbot, analysis_worker, tmp_path):
         view.runner.wait()
         qtbot.wait(50)  # deliver anything still queued
         assert len(reports) == 1  # the first answer was dropped: it describes an older drawing
-        assert [a["name"] for a in reports[0].result["actions"]] == ["block-banned", "add-roles"]
+        assert [a.name for a in reports[0].result.actions] == ["block-banned", "add-roles"]
         assert view.light_of(ids["add-roles"]).status == "skipped"
     finally:
         close_flows(studio)

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Query, Response
 from sqlalchemy.engine import Connection
 
-from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
+from actions_studio.execution import RunSource, execute
+from actions_studio.runtime import EventTooLargeError, SandboxError
 from actions_studio.triggers import EventValidationError, TRIGGERS, UnknownTriggerError
 
 from ..build import build_errors, environment_ready, start_dependency_build, sys_path_for
@@ -250,11 +251,12 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
         raise ApiError(400, f"action '{action['name']}' does not build: "
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
-    source = ActionSource(name=action["name"], code=action["code"], version=None,
-                          secrets={s["name"]: s["value"] for s in action["secrets"]},
-                          sys_path=sys_path_for(action["dependencies"]))
+    source = RunSource(name=action["name"], code=action["code"], version=None,
+                       secrets={s["name"]: s["value"] for s in action["secrets"]}, runtime=action["runtime"])
     try:
-        result = ctx.sandbox.run_action(trigger_id, source, body.payload)
+        # A built draft's environment exists: it is looked up, never built, as for a login.
+        result = execute(trigger_id, [source], body.payload, sandbox=lambda: ctx.sandbox, single=True,
+                         environments=lambda _source: sys_path_for(action["dependencies"]))
     except EventValidationError as exc:
         paths = "; ".join(f"payload.{e.path or '(event)'}: {e.message}" for e in exc.errors[:5])
         raise bad_request(f"invalid {trigger_id} event: {paths}", "invalid_payload") from None

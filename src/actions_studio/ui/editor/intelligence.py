@@ -1,10 +1,11 @@
 """Completions, call tips, hover docs and debounced diagnostics for one editor view.
 
 Nothing here runs jedi or pyflakes on the GUI thread: every question goes to the AnalysisWorker
-on a channel of this editor, and answers come back through the reply relay. Each question
-remembers what would make its answer wrong (Thonny's habit, STYLE.md): an edit before the word
-being completed, the caret leaving that line, any edit at all for hover and diagnostics. Such an
-answer is dropped; the worker already drops answers superseded by a newer question.
+on a channel of this editor, and answers come back through the GUI relay (ui/worker_bridge.py).
+Each question remembers what would make its answer wrong (Thonny's habit, STYLE.md): an edit
+before the word being completed, the caret leaving that line, any edit at all for hover and
+diagnostics. Such an answer is dropped; the worker already drops answers superseded by a newer
+question.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from actions_studio.analysis.diagnostics import diagnose
 from actions_studio.analysis.model import Completion, Diagnostic, HoverDoc, SignatureHelp
 from actions_studio.analysis.worker import AnalysisWorker
 from actions_studio.ui.editor.completion_filter import is_identifier_text, rank
-from actions_studio.ui.editor.reply_relay import reply_relay
+from actions_studio.ui.worker_bridge import gui_relay
 from actions_studio.ui.editor.scintilla_view import ScintillaView
 from actions_studio.ui.editor.tips import hover_tip, signature_tip
 
@@ -57,7 +58,7 @@ class EditorIntelligence(QObject):
         self._trigger_id = trigger_id
         self._secret_names = None if secret_names is None else tuple(secret_names)
         self._channel = f"editor:{next(_editor_numbers)}"
-        relay = reply_relay()
+        relay = gui_relay()
         self._reply_completion = relay.reply_to(self.on_worker_completed)
         self._reply_signature = relay.reply_to(self.on_worker_signature_found)
         self._reply_hover = relay.reply_to(self.on_worker_hover_found)

@@ -332,10 +332,6 @@ class ScintillaView(QWidget):
     def theme(self) -> EditorTheme:
         return self._theme
 
-    def set_font_size(self, points: int) -> None:
-        self._font_size = points
-        self.apply_theme(self._theme)
-
     def set_caret_blinking(self, blinking: bool) -> None:
         """A steady caret (False) makes rendered pictures reproducible."""
         self._sci.setCaretPeriod(500 if blinking else 0)
@@ -467,10 +463,6 @@ class ScintillaView(QWidget):
     def selected_text(self) -> str:
         start, end = self.selection()
         return self.text_range(start, end)
-
-    def insert_text(self, text: str) -> None:
-        """Replace the selection (or insert at the caret) as the user would by typing."""
-        self._sci.replaceSel(text)
 
     def location_of(self, pos: int) -> Position:
         """jedi's position of a byte position: 1-based line, code-point column."""
@@ -656,12 +648,6 @@ class ScintillaView(QWidget):
     def completion_items(self) -> list[str]:
         """Names in the completion list on screen, in order ([] when none is shown)."""
         return list(self._shown_completions) if self._sci.autoCActive() else []
-
-    def completion_current(self) -> str:
-        """The row the completion list has selected ('' when none is shown)."""
-        if not self._sci.autoCActive():
-            return ""
-        return bytes(self._sci.autoCCurrentText()).decode("utf-8", errors="replace")
 
     def cancel_completion(self) -> None:
         self._sci.autoCCancel()
@@ -857,9 +843,6 @@ class ScintillaView(QWidget):
 
     def margin_widths(self) -> tuple[int, int, int]:
         return tuple(self._sci.marginWidthN(m) for m in (MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD))
-
-    def fold_all(self, expand: bool) -> None:
-        self._sci.foldAll(Scintilla.FoldAction.Expand if expand else Scintilla.FoldAction.Contract)
 
     def fold_level_is_header(self, line: int) -> bool:
         return bool(self._sci.foldLevel(line) & Scintilla.FoldLevel.HeaderFlag)

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from actions_studio.analysis.effects import KIND_LABELS
 from actions_studio.services.flow_design import ActionCard
 from actions_studio.services.flow_validation import FlowProblem
 
@@ -102,7 +101,3 @@ def palette_tooltip(card: ActionCard, in_flow: bool) -> Optional[str]:
     if in_flow:
         return f"{card.name} is already in this flow (an action appears once).\n{detail}{draft}"
     return f"{card.name} v{card.deployed_number} — drag it onto the flow.\n{detail}{draft}"
-
-
-def effect_label(kind: str) -> str:
-    return KIND_LABELS[kind]

@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services import fixtures
 from actions_studio.services.errors import ServiceError
-from actions_studio.services.flow_design import ActionCard, FlowDesign, apply_design, load_cards
+from actions_studio.services.flow_design import ActionCard, FlowDesign
 from actions_studio.services.flow_validation import FlowProblem, validate_design
 from actions_studio.triggers import TRIGGERS
 from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
@@ -64,7 +63,6 @@ class FlowsView(QWidget):
         # wide even in Code mode. Narrower than that, Flows mode clips its toolbar instead.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.session = session
-        self.ws = session.ws
         self.prompts = prompts
         self.colours: StudioColours = LIGHT_COLOURS
         self.trigger_ids = list(TRIGGERS)
@@ -79,7 +77,7 @@ class FlowsView(QWidget):
         # Read the workspace when the view is first shown, not at start-up (the window opens in
         # Code mode, and every draft save would otherwise re-analyse every action).
         self._stale = True
-        self.runner = FlowRunner(self.ws, self)
+        self.runner = FlowRunner(session.ws, self)  # runs only: a canvas run is not stored
         # The undo stacks' parent, made before any widget: Qt deletes children in creation order,
         # and a stack's destructor still emits canUndoChanged, which must not reach dead buttons.
         self._stack_owner = QObject(self)
@@ -202,7 +200,7 @@ class FlowsView(QWidget):
     def design(self, trigger_id: Optional[str] = None) -> FlowDesign:
         trigger_id = trigger_id or self.trigger_id
         if trigger_id not in self.designs:
-            self.designs[trigger_id] = FlowDesign.load(self.ws, trigger_id)
+            self.designs[trigger_id] = self.session.flow_design(trigger_id)
         return self.designs[trigger_id]
 
     def stack(self, trigger_id: Optional[str] = None) -> QUndoStack:
@@ -230,10 +228,10 @@ class FlowsView(QWidget):
         """Re-reads the actions (an edit, deploy, rename or delete elsewhere) and the applied flows
         of triggers without pending changes (the CLI or an import may have changed them)."""
         self._stale = False
-        self.cards = load_cards(self.ws)
+        self.cards = self.session.cards()
         for trigger_id, design in list(self.designs.items()):
             if not design.is_pending:
-                fresh = FlowDesign.load(self.ws, trigger_id)
+                fresh = self.session.flow_design(trigger_id)
                 if fresh.applied != design.applied:
                     self.designs[trigger_id] = fresh
                     self.stack(trigger_id).clear()
@@ -294,7 +292,7 @@ class FlowsView(QWidget):
             self.sig_status_message.emit(f"Not applied: {blocking[0].message}")
             return False
         try:
-            apply_design(self.ws, design)
+            self.session.apply_flow(design)
         except ServiceError as exc:
             self.sig_status_message.emit(f"Not applied: {exc}")
             self._refresh()
@@ -445,7 +443,7 @@ class FlowsView(QWidget):
     def _reload_fixtures(self) -> None:
         current = self.fixture_combo.currentText()
         self.fixture_combo.clear()
-        names = [f.name for f in fixtures.list_fixtures(self.ws, self.trigger_id)]
+        names = self.session.fixture_names(self.trigger_id)
         self.fixture_combo.addItems(names)
         if current in names:
             self.fixture_combo.setCurrentText(current)
@@ -476,10 +474,10 @@ class FlowsView(QWidget):
         design = self.design(trigger_id)
         by_name = {self.cards[a].name: a for a in design.pending if a in self.cards}
         lights: dict[str, RunLight] = {a: RunLight("not run") for a in design.pending}
-        for entry in report.result.get("actions", []):
-            action_id = by_name.get(entry.get("name"))
+        for entry in report.result.actions:
+            action_id = by_name.get(entry.name)
             if action_id is not None:
-                lights[action_id] = RunLight(entry.get("status", "error"), entry.get("duration_ms"))
+                lights[action_id] = RunLight(entry.status, entry.duration_ms)
         self.lights[trigger_id] = lights
         if trigger_id == self.trigger_id:
             self._refresh()

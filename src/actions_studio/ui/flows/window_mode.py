@@ -1,8 +1,9 @@
 """Puts the Flows view into the studio window as a second mode beside Code (issue 5).
 
 Kept here rather than in main_window.py so the window gains a few calls, not a feature: the
-editor area and the Flows view share the space above the bottom panels (a QStackedWidget), so a
-canvas run's full result opens in the Test panel right under the canvas. A mode toolbar with
+editor area and the Flows view share the space above the bottom panels (the window's
+`center_stack`), so a canvas run's full result opens in the Test panel right under the canvas.
+What the mode needs of the window is declared as `FlowsWindow`. A mode toolbar with
 "Code" / "Flows" (Ctrl+1 / Ctrl+2) switches between them. Pending flow changes survive a mode
 switch (nothing is lost, and double-clicking a card to read its code must not force a decision);
 the view asks Apply/Discard when the user switches trigger or closes the window.
@@ -10,29 +11,43 @@ the view asks Apply/Discard when the user switches trigger or closes the window.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolBar
 
 from actions_studio.ui.flows.flows_view import FlowsView
+from actions_studio.ui.prompts import Prompts
+from actions_studio.ui.session import StudioSession
 
 CODE, FLOWS = "code", "flows"
 
 
+class FlowsWindow(Protocol):
+    """What the Flows mode needs of the studio window. The window owns its widgets; the mode
+    adds its view and toolbar through these and reads nothing else of it."""
+
+    session: StudioSession
+    prompts: Prompts
+    center_stack: QStackedWidget  # the space above the bottom panels; the editor area is page 0
+
+    def add_mode_toolbar(self, toolbar: QToolBar) -> None: ...
+    def center_sizes(self) -> list[int]: ...
+    def set_center_sizes(self, sizes: list[int]) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def open_action(self, action_id: str) -> None: ...
+    def show_report(self, report: Any) -> None: ...
+    def settle_editor(self, action_id: str) -> bool: ...
+
+
 class FlowsMode(QObject):
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: FlowsWindow) -> None:
+        super().__init__()
         self.window = window
         self.view = FlowsView(window.session, window.prompts)
         self._sizes: dict[str, list[int]] = {}
-        splitter = window.center_splitter
-        editor_area = splitter.widget(0)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("centerStack")
-        splitter.replaceWidget(0, self.stack)
-        self.stack.addWidget(editor_area)
+        self.stack = window.center_stack
         self.stack.addWidget(self.view)
 
         self.toolbar = QToolBar("Mode")
@@ -42,10 +57,10 @@ class FlowsMode(QObject):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         group = QActionGroup(self)
         group.setExclusive(True)
-        self.code_action = QAction("Code", window)
+        self.code_action = QAction("Code", self.toolbar)
         self.code_action.setShortcut(QKeySequence("Ctrl+1"))
         self.code_action.setToolTip("Write and test actions (Ctrl+1)")
-        self.flows_action = QAction("Flows", window)
+        self.flows_action = QAction("Flows", self.toolbar)
         self.flows_action.setShortcut(QKeySequence("Ctrl+2"))
         self.flows_action.setToolTip("Arrange deployed actions into each trigger's flow (Ctrl+2)")
         for action, mode in ((self.code_action, CODE), (self.flows_action, FLOWS)):
@@ -54,10 +69,10 @@ class FlowsMode(QObject):
             action.triggered.connect(lambda _checked=False, m=mode: self.set_mode(m))
             self.toolbar.addAction(action)
         self.code_action.setChecked(True)
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        window.add_mode_toolbar(self.toolbar)
 
         self.view.sig_open_requested.connect(self.on_view_open_requested)
-        self.view.sig_run_finished.connect(self.on_view_run_finished)
+        self.view.sig_run_finished.connect(window.show_report)
         self.view.sig_status_message.connect(window.show_message)
         self.view.sig_pending_changed.connect(self.on_view_pending_changed)
         self.view.sig_drafts_run_requested.connect(self.on_view_drafts_run_requested)
@@ -73,8 +88,7 @@ class FlowsMode(QObject):
             return
         # Each mode keeps its own split: the canvas wants height, the editor shares it with the
         # Test panel. At 1366×768 the default flows split still shows four cards at 100 %.
-        splitter = self.window.center_splitter
-        self._sizes[self.mode()] = splitter.sizes()
+        self._sizes[self.mode()] = self.window.center_sizes()
         if mode == FLOWS:
             self.view.reload()
             self.stack.setCurrentWidget(self.view)
@@ -83,21 +97,16 @@ class FlowsMode(QObject):
         else:
             self.stack.setCurrentIndex(0)
             self.code_action.setChecked(True)
-        total = sum(splitter.sizes())
+        total = sum(self.window.center_sizes())
         sizes = self._sizes.get(mode)
         if sizes is None and mode == FLOWS:
             sizes = [total - total // 4, total // 4]
         if sizes:
-            splitter.setSizes(sizes)
+            self.window.set_center_sizes(sizes)
 
     def on_view_open_requested(self, action_id: str) -> None:
         self.set_mode(CODE)
         self.window.open_action(action_id)
-
-    def on_view_run_finished(self, report: Any) -> None:
-        self.window.test_panel.show_report(report)
-        # Only brought to the front, not resized: the lit cards are what the user is looking at.
-        self.window.bottom.setCurrentWidget(self.window.test_panel)
 
     def on_view_drafts_run_requested(self, action_ids: list) -> None:
         for action_id in action_ids:

@@ -1,15 +1,17 @@
 """Adds sync to the studio window: a Sync menu (Sync… Ctrl+Shift+S, a tenant switcher, the
 profile editor) and a status-bar button showing the active tenant and whether the workspace is
-in sync. The main window calls `install` once; everything else lives here."""
+in sync. The main window calls `install` once and keeps the `SyncUi` it returns; everything else
+lives here. What sync needs of the window is declared as `SyncWindow`."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QPushButton, QStatusBar, QWidget
 
+from actions_studio.ui.session import StudioSession
 from actions_studio.ui.sync.controller import SyncController
 from actions_studio.ui.sync.dialog import SyncDialog
 from actions_studio.ui.sync.tenants_dialog import TenantsDialog
@@ -26,23 +28,33 @@ class StatusButton(QPushButton):
         return QSize(24, super().minimumSizeHint().height())
 
 
-class SyncUi:
-    """The window's sync pieces; `window.sync_ui` after `install(window)`."""
+class SyncWindow(Protocol):
+    """What sync needs of the studio window (Qt's own methods of a main window)."""
 
-    def __init__(self, window: QMainWindow, controller: SyncController) -> None:
-        self.window = window
+    session: StudioSession
+
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's names
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+    def window(self) -> QWidget: ...  # the parent of the sync menu and dialogs
+
+
+class SyncUi:
+    """The window's sync pieces, as `install(window)` returns them."""
+
+    def __init__(self, window: SyncWindow, controller: SyncController) -> None:
+        self.window = window.window()
         self.controller = controller
         self.dialog: Optional[SyncDialog] = None
         self.tenants_dialog: Optional[TenantsDialog] = None
-        self.menu = QMenu("S&ync", window)
-        self.sync_action = QAction("&Sync with tenant…", window)
+        self.menu = QMenu("S&ync", self.window)
+        self.sync_action = QAction("&Sync with tenant…", self.window)
         self.sync_action.setShortcut(QKeySequence(SYNC_SHORTCUT))
         self.sync_action.setStatusTip("Review the plan and apply it: push, pull, resolve conflicts")
         self.sync_action.triggered.connect(self.open_sync)
         self.menu.addAction(self.sync_action)
         self.switch_menu = self.menu.addMenu("&Active tenant")
         self.switch_menu.aboutToShow.connect(self.fill_switcher)
-        self.tenants_action = QAction("&Tenants…", window)
+        self.tenants_action = QAction("&Tenants…", self.window)
         self.tenants_action.triggered.connect(self.open_tenants)
         self.menu.addAction(self.tenants_action)
         bar = window.menuBar()
@@ -95,16 +107,13 @@ class SyncUi:
         self.controller.shutdown()
 
 
-def install(window: Any, **controller_options: Any) -> SyncUi:
+def install(window: SyncWindow, **controller_options: Any) -> SyncUi:
     session = window.session
-    controller = SyncController(session.ws, parent=window, **controller_options)
+    controller = SyncController(session, parent=window.window(), **controller_options)
     ui = SyncUi(window, controller)
     session.sig_action_changed.connect(lambda _id: controller.mark_local_change())
     session.sig_actions_changed.connect(controller.mark_local_change)
-    # Pulled actions and versions: every panel re-reads what it shows.
-    controller.sig_workspace_changed.connect(session.sig_actions_changed.emit)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(controller.shutdown)  # the bundled tenant never outlives the studio
-    window.sync_ui = ui
     return ui

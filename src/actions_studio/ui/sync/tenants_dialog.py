@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.services import sync as sync_service
+from actions_studio.services import tenants
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui.sync.controller import SyncController
 
@@ -28,7 +28,7 @@ class TenantsDialog(QDialog):
     def __init__(self, controller: SyncController, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.ws = controller.ws
+        self.session = controller.session
         self.setWindowTitle("Tenants")
         self.list = QListWidget()
         self.list.currentTextChanged.connect(self.on_list_current_text_changed)
@@ -77,7 +77,7 @@ class TenantsDialog(QDialog):
 
     def reload(self, select: Optional[str] = None) -> None:
         self.list.clear()
-        for t in sync_service.list_profiles(self.ws):
+        for t in self.session.tenant_profiles():
             self.list.addItem(t.name)
         for i in range(self.list.count()):
             if self.list.item(i).text() == select:
@@ -86,8 +86,8 @@ class TenantsDialog(QDialog):
     def on_list_current_text_changed(self, name: str) -> None:
         if not name:
             return
-        tenant = sync_service.get_profile(self.ws, name)
-        local = sync_service.is_local(tenant)
+        tenant = self.session.tenant_profile(name)
+        local = tenants.is_local(tenant)
         self._editing = name
         self.name_edit.setText(tenant.name)
         self.name_edit.setEnabled(False)  # names are fixed once made: `--tenant NAME` refers to them
@@ -122,12 +122,12 @@ class TenantsDialog(QDialog):
         try:
             audience = self.audience_edit.text().strip() or None
             if self._editing is None:
-                record = sync_service.add_profile(
-                    self.ws, self.name_edit.text().strip(), self.url_edit.text(),
+                record = self.session.add_tenant(
+                    self.name_edit.text().strip(), self.url_edit.text(),
                     self.client_id_edit.text().strip(), self.secret_edit.text(), audience=audience)
             else:
-                record = sync_service.update_profile(
-                    self.ws, self._editing, base_url_or_domain=self.url_edit.text(),
+                record = self.session.update_tenant(
+                    self._editing, base_url_or_domain=self.url_edit.text(),
                     client_id=self.client_id_edit.text().strip(),
                     client_secret=self.secret_edit.text() or None, audience=audience)
         except ServiceError as exc:
@@ -140,13 +140,13 @@ class TenantsDialog(QDialog):
         if self._editing is None:
             return
         try:
-            sync_service.remove_profile(self.ws, self._editing)
+            self.session.remove_tenant(self._editing)
         except ServiceError as exc:
             self.note.setText(str(exc))
             return
         if self.controller.tenant == self._editing:
-            self.controller.set_tenant(sync_service.LOCAL_TENANT)
-        self.reload(select=sync_service.LOCAL_TENANT)
+            self.controller.set_tenant(tenants.LOCAL_TENANT)
+        self.reload(select=tenants.LOCAL_TENANT)
 
     def use(self) -> None:
         if self._editing is not None:

@@ -43,10 +43,10 @@ def root(
 
 
 def _register_subcommands() -> None:
-    from actions_studio import cli_run, cli_stubs
-    from actions_studio import cli_workspace
-    from actions_studio import cli_sync
-    from actions_studio import cli_tenant
+    from actions_studio.cli import run as cli_run, stubs as cli_stubs
+    from actions_studio.cli import workspace as cli_workspace
+    from actions_studio.cli import sync as cli_sync
+    from actions_studio.cli import tenant as cli_tenant
 
     cli_run.register(app)
     cli_stubs.register(app)

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from actions_studio.cli.common import fail
+
 tenant_app = typer.Typer(help="The bundled tenant server (Management API + auth endpoints).",
                          no_args_is_help=True)
 
@@ -38,10 +40,8 @@ def serve_command(
     try:
         check(options)
     except ServeRefused as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(exc))
     try:
         serve(options)
     except RuntimeError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(exc))

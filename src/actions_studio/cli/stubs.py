@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from actions_studio.cli.common import fail
+
 
 def register(app: typer.Typer) -> None:
     @app.command("stubs")
@@ -18,8 +20,7 @@ def register(app: typer.Typer) -> None:
         try:
             written = write_stubs(out)
         except OSError as exc:
-            typer.echo(f"error: cannot write stubs to {out}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2) from None
+            fail(f"cannot write stubs to {out}: {exc.strerror or exc}")
         for path in written:
             typer.echo(str(path))
         typer.echo(

@@ -11,20 +11,17 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-EXIT_OK, EXIT_ACTION_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from actions_studio.cli.common import EXIT_ERROR, fail
+
+EXIT_OK, EXIT_ACTION_FAILED, EXIT_BAD_INPUT = 0, 1, EXIT_ERROR
 
 
 class BadInput(Exception):
-    """Input the user can fix; reported as one line, exit 2."""
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+    """Input the user can fix; reported through `fail` (one line, exit 2)."""
 
 
 def _load_trigger(trigger_id: str) -> Any:
@@ -111,7 +108,8 @@ def execute(
     timeout: Optional[float],
     as_json: bool,
 ) -> int:
-    from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
+    from actions_studio.execution import RunSource, execute as run_pipeline
+    from actions_studio.runtime import Sandbox, SandboxLimits
 
     try:
         trigger = _load_trigger(trigger_id)
@@ -122,25 +120,25 @@ def execute(
         actions = []
         for path in files:
             name, code = _load_action(path, trigger)
-            actions.append(ActionSource(name=name, code=code, version=None, secrets=dict(secrets)))
+            actions.append(RunSource(name=name, code=code, version=None, secrets=dict(secrets)))
         names = [a.name for a in actions]
         duplicate = next((n for n in names if names.count(n) > 1), None)
         if duplicate:
             raise BadInput(f"two action files are named {duplicate!r}; rename one")
     except BadInput as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     limits = SandboxLimits() if timeout is None else SandboxLimits(wall_time_s=timeout)
     try:
         with Sandbox(limits) as sandbox:
-            result = sandbox.run_flow(trigger.id, actions, payload)
+            result = run_pipeline(trigger.id, actions, payload, sandbox=lambda: sandbox)
     except ValueError as exc:  # e.g. more actions than a flow may hold, oversize event
-        _fail(str(exc))
+        fail(str(exc))
 
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
-        from actions_studio.cli_summary import print_summary
+        from actions_studio.cli.summary import print_summary
 
         print_summary(result)
     return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK

@@ -7,20 +7,21 @@ Every list command takes `--json` (a JSON array or object on stdout, nothing els
 
 from __future__ import annotations
 
-import functools
 import getpass
 import json
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, Optional, TypeVar
+from typing import Any, Optional
 
 import typer
 
+# The commands' one error path and workspace (cli/common.py), under this module's old local names.
+from actions_studio.cli.common import fail as _fail
+from actions_studio.cli.common import guarded
+from actions_studio.cli.common import open_workspace as _workspace
+
 EXIT_TEST_FAILED, EXIT_ERROR = 1, 2
-F = TypeVar("F", bound=Callable[..., Any])
 
 actions_app = typer.Typer(help="Create, edit, deploy and inspect actions.", no_args_is_help=True)
 secrets_app = typer.Typer(help="Action secrets (values live in the vault, never in the workspace).",
@@ -44,46 +45,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- plumbing ------------------------------------------------------------------------------------
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def guarded(func: F) -> F:
-    """Turns every failure into one line on stderr and exit 2 (issue 3: never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from actions_studio.services.errors import ServiceError
-        from actions_studio.store.errors import StoreError
-
-        try:
-            return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except (ServiceError, StoreError) as exc:
-            _fail(_one_line(exc))
-        except OSError as exc:
-            _fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
-        except Exception as exc:  # a bug: still one line, with the type to report it by
-            _fail(f"unexpected {type(exc).__name__}: {_one_line(exc)}")
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def _workspace(ctx: typer.Context) -> Iterator[Any]:
-    from actions_studio.services.workspace import Workspace
-
-    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    with Workspace.open(obj.get("workspace")) as ws:
-        yield ws
 
 
 def _print_json(data: Any) -> None:

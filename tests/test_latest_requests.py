@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from actions_studio.requests import LatestRequests
+from actions_studio.latest_requests import LatestRequests
 
 
 def test_a_newer_request_makes_older_ones_stale_only_in_its_channel() -> None:

@@ -16,7 +16,8 @@ from typing import Any, Optional
 
 import typer
 
-from actions_studio.cli_workspace import _workspace, guarded
+from actions_studio.cli.common import guarded
+from actions_studio.cli.common import open_workspace as _workspace
 
 EXIT_ERROR, EXIT_PENDING, EXIT_CONFLICT = 2, 3, 4
 

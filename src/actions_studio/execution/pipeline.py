@@ -1,0 +1,74 @@
+"""`execute`: environments first, then the sandbox; one `ExecutionResult` back."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
+
+from actions_studio.runtime import ActionError, ActionResult, ExecutionResult, Sandbox
+
+from .sources import RunSource
+
+# Where an action's dependencies are importable from: its sys_path entries, or EnvironmentRefused.
+# The studio builds a missing environment (services/dependencies.py); the tenant only looks one
+# up, since a login must never wait for pip (tenant/build.py).
+Environments = Callable[[RunSource], tuple[str, ...]]
+
+
+class EnvironmentRefused(Exception):
+    """An action's dependencies cannot be installed; the message says why (one line)."""
+
+
+def no_environments(source: RunSource) -> tuple[str, ...]:
+    """For callers without dependency environments (`actions-studio run` reads bare files)."""
+    if source.dependencies:
+        raise EnvironmentRefused("dependencies cannot be installed here")
+    return ()
+
+
+def execute(
+    trigger_id: str,
+    sources: Sequence[RunSource],
+    payload: dict[str, Any],
+    *,
+    sandbox: Callable[[], Sandbox],
+    environments: Environments = no_environments,
+    single: bool = False,
+    timeout_s: Optional[float] = None,
+    cancel: Optional[threading.Event] = None,
+) -> ExecutionResult:
+    """Runs `sources` as one flow execution of `trigger_id` against the event `payload`.
+
+    Each action's environment is prepared first, in order; when one is refused nothing runs and
+    the result is an `error` naming that action (the others `skipped`) — the sandbox is not even
+    started (`sandbox` is called only when something will run). `single=True` runs the one
+    source as `Sandbox.run_action` (the tenant's `/test`), otherwise `Sandbox.run_flow`.
+
+    Raised as the sandbox raises them, for each caller to word for its user: `SandboxError`,
+    `EventTooLargeError`, `EventValidationError`, `UnknownTriggerError`, `ValueError` (more than
+    20 actions). `cancel` is carried for Stop: the sandbox will take it with its runs.
+    """
+    del cancel  # accepted now so that every caller already passes it where it has one
+    ready = []
+    for index, source in enumerate(sources):
+        try:
+            sys_path = environments(source)
+        except EnvironmentRefused as exc:
+            return _refused(trigger_id, sources, index, str(exc))
+        ready.append(source.for_sandbox(sys_path))
+    if single:
+        if len(ready) != 1:
+            raise ValueError("a single-action run takes exactly one action")
+        return sandbox().run_action(trigger_id, ready[0], payload, timeout_s=timeout_s)
+    return sandbox().run_flow(trigger_id, ready, payload, timeout_s=timeout_s)
+
+
+def _refused(trigger_id: str, sources: Sequence[RunSource], index: int, message: str) -> ExecutionResult:
+    results = [ActionResult(name=src.name, version=src.version,
+                            status="error" if i == index else "skipped",
+                            error=ActionError(type="DependencyError",
+                                              message=f"the dependencies of {src.name} cannot be installed: {message}")
+                            if i == index else None)
+               for i, src in enumerate(sources)]
+    return ExecutionResult(trigger=trigger_id, status="error", actions=results)
