@@ -215,8 +215,15 @@ class WorkspaceAdapter:
 
     def save_flow_base(self, trigger_id: str, local_ids: tuple[str, ...]) -> None:
         with self.ws.db.write() as s:
-            repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="flow", local_id=trigger_id,
-                                remote_id=trigger_id, base={"actions": list(local_ids)})
+            self._put_flow_base(s, trigger_id, local_ids)
+
+    def _put_flow_base(self, s, trigger_id: str, local_ids: tuple[str, ...]) -> None:
+        repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="flow", local_id=trigger_id,
+                            remote_id=trigger_id, base={"actions": list(local_ids)})
+
+    def _put_base(self, s, local_id: str, base: ActionBase) -> None:
+        repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="action", local_id=local_id,
+                            remote_id=base.remote_id, base=base.to_doc())
 
     def import_action(self, remote: RemoteAction, versions: list[RemoteVersion]
                       ) -> tuple[str, ActionBase]:
@@ -231,8 +238,11 @@ class WorkspaceAdapter:
                                         runtime=d.runtime, code=d.code, dependencies=d.dependencies,
                                         secret_names=d.secret_names)
             mapping = self._insert_versions(s, action.id, 0, versions, remote)
-        return action.id, ActionBase(remote.id, remote.name, remote.draft, mapping,
-                                     remote.deployed_number or 0)
+            base = ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            # With the action, in its transaction: an import whose base was lost would be
+            # linked again by name, but a pull whose base was lost would look like a conflict.
+            self._put_base(s, action.id, base)
+        return action.id, base
 
     @staticmethod
     def _insert_versions(s, action_id: str, last_number: int, versions: list[RemoteVersion],
@@ -270,11 +280,21 @@ class WorkspaceAdapter:
                 taken = repo.find_action(s, remote.name)
                 if taken is None:
                     repo.rename_action(s, local_id, remote.name)
-        return ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            base = ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            # The pulled versions and the base that maps them commit together (issue 13, item
+            # 14): versions without their mapping would be pushed back as new ones, or conflict.
+            self._put_base(s, local_id, base)
+        return base
 
-    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...]) -> None:
+    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...], *, record_base: bool = False) -> None:
         with self.ws.db.write() as s:
+            missing = [i for i in local_ids if repo.get_action(s, i) is None]
+            if missing:  # the planner never asks this; a clear stop beats a foreign-key error
+                raise SyncError(f"the {trigger_id} flow names an action the workspace no longer "
+                                "has; run sync again")
             repo.set_flow(s, trigger_id, list(local_ids))
+            if record_base:
+                self._put_flow_base(s, trigger_id, local_ids)
 
     def delete_action(self, local_id: str) -> None:
         from actions_studio.services import actions
@@ -317,11 +337,13 @@ class SyncSession:
 
     def __init__(self, ws: Workspace, tenant: TenantProfileRecord, *,
                  local_host: Optional[LocalTenantHost] = None,
-                 connection: Optional[Connection] = None) -> None:
+                 connection: Optional[Connection] = None,
+                 transport: Optional[object] = None) -> None:
         self.ws = ws
         self.tenant = tenant
         self._local_host = local_host
         self._connection = connection
+        self._transport = transport  # TenantClient's httpx transport (None: httpx's own)
         self._client: Optional[TenantClient] = None
 
     @classmethod
@@ -348,7 +370,7 @@ class SyncSession:
     @property
     def client(self) -> TenantClient:
         if self._client is None:
-            self._client = TenantClient(self.connection())
+            self._client = TenantClient(self.connection(), transport=self._transport)
         return self._client
 
     def reconnect(self) -> None:

@@ -178,7 +178,7 @@ class Database:
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True, upgrade: bool = True,
-             backup: bool = True) -> "Database":
+             backup: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "Database":
         """Opens the workspace at `path`, creating it when absent (and `create`).
 
         `backup`: take the rolling backups (before a migration; the first open of a day).
@@ -193,7 +193,7 @@ class Database:
         if not created:
             _check_file(path)
             _make_private(path)
-        db = cls(path)
+        db = cls(path, busy_timeout_ms=busy_timeout_ms)
         try:
             db._prepare(upgrade=upgrade, backup=backup)
             if backup and not created:

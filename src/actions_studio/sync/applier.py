@@ -27,11 +27,14 @@ class WorkspaceSide(Protocol):
     def secret_values(self, local_id: str, names: tuple[str, ...]) -> dict[str, str]: ...
     def save_base(self, local_id: str, base: Optional[ActionBase]) -> None: ...
     def save_flow_base(self, trigger_id: str, local_ids: tuple[str, ...]) -> None: ...
+    # import_action and pull_action write the returned base in the same transaction as the
+    # workspace change (a base lost between the two would make the next plan a conflict).
     def import_action(self, remote: RemoteAction, versions: list[RemoteVersion]
                       ) -> tuple[str, ActionBase]: ...
     def pull_action(self, local_id: str, remote: RemoteAction, versions: list[RemoteVersion],
                     base: Optional[ActionBase], drop_local_numbers: tuple[int, ...]) -> ActionBase: ...
-    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...]) -> None: ...
+    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...], *,
+                 record_base: bool = False) -> None: ...
     def delete_action(self, local_id: str) -> None: ...
 
 
@@ -112,6 +115,10 @@ class Applier:
 
     def _save(self, local_id: str, base: Optional[ActionBase]) -> None:
         self.ws.save_base(local_id, base)
+        self._remember(local_id, base)
+
+    def _remember(self, local_id: str, base: Optional[ActionBase]) -> None:
+        """The in-memory bases only: for the steps that wrote theirs with the workspace change."""
         if base is None:
             self.bases.pop(local_id, None)
         else:
@@ -170,14 +177,18 @@ class Applier:
     def _set_flow(self, step: Step) -> None:
         assert step.trigger_id is not None
         remote_ids = []
-        for local_id in step.flow:
-            base = self.bases.get(local_id)
+        for entry in step.flow:
+            if entry.startswith(UNKNOWN):  # a binding the tenant keeps (an action only it has)
+                remote_ids.append(entry[len(UNKNOWN):])
+                continue
+            base = self.bases.get(entry)
             if base is None or base.remote_id is None:
                 raise SyncError(f"the {step.trigger_id} flow needs an action that is not on the "
                                 "tenant yet; run sync again")
             remote_ids.append(base.remote_id)
         self.client.set_flow(step.trigger_id, remote_ids)
-        self.ws.save_flow_base(step.trigger_id, step.flow)
+        self.ws.save_flow_base(step.trigger_id,
+                               step.base_flow if step.base_flow is not None else step.flow)
 
     def _delete(self, step: Step) -> None:
         assert step.remote_id is not None
@@ -194,13 +205,13 @@ class Applier:
         versions = [v for v in self.client.versions(rid) if v.number > step.after_remote_number]
         base = self.ws.pull_action(step.local_id, remote, versions, self.bases.get(step.local_id),
                                    step.drop_local_numbers)
-        self._save(step.local_id, base)
+        self._remember(step.local_id, base)  # written in the pull's own transaction
 
     def _import_action(self, step: Step) -> None:
         rid = self._remote_id(step)
         remote = self.client.get_action(rid)
         local_id, base = self.ws.import_action(remote, self.client.versions(rid))
-        self._save(local_id, base)
+        self._remember(local_id, base)  # written in the import's own transaction
         if step.local_id and step.local_id != local_id and not step.local_id.startswith("remote:"):
             self.ws.save_base(step.local_id, None)  # "import it back": the old id's base is moot
 
@@ -216,8 +227,9 @@ class Applier:
                 ids.append(local_id)
             else:
                 ids.append(entry)
-        self.ws.set_flow(step.trigger_id, tuple(ids))
-        self.ws.save_flow_base(step.trigger_id, tuple(ids))
+        # One transaction for the flow and its base: a stop between them would make the next
+        # plan see a change nobody made.
+        self.ws.set_flow(step.trigger_id, tuple(ids), record_base=True)
 
     # -- bookkeeping only --------------------------------------------------------------------------
 
