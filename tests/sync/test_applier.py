@@ -9,6 +9,7 @@ import pytest
 from actions_studio.services import actions, flows, secrets
 from actions_studio.services.sync import MissingSecretsError, SyncSession, ensure_local_profile, local_snapshot
 from actions_studio.sync.client import Connection
+from actions_studio.sync.errors import TenantAuthError, TenantRefusedError, TenantUnreachableError
 from actions_studio.sync.planner import PlanOptions
 from .conftest import open_workspace
 from .fake_tenant import FakeTenant
@@ -129,3 +130,20 @@ def test_a_secret_dropped_in_the_workspace_is_left_on_the_tenant_and_reported(ws
     rid = next(iter(fake.actions))
     assert "OLD_KEY" in fake.actions[rid].draft.secret_names  # not deleted
     assert s.plan().in_sync
+
+
+@pytest.mark.parametrize("failure, cause", [
+    (TenantUnreachableError("cannot reach http://fake (ConnectError)"), "unreachable"),
+    (TenantAuthError("the tenant refused the client credentials (401: revoked)", 401), "credentials"),
+    (TenantRefusedError("the tenant answered 500: oops", 500), "other"),
+])
+def test_a_stopped_apply_says_why_for_the_exit_code(ws, failure, cause) -> None:
+    from actions_studio.cli_sync import _stopped_exit_code
+
+    fake = FakeTenant()
+    seed(ws, count=1)
+    fake.fail_after, fake.failure = 1, failure
+    s = session(ws, fake)
+    report = s.apply(s.plan())
+    assert not report.ok and report.cause == cause
+    assert _stopped_exit_code(report) == {"unreachable": 5, "credentials": 6, "other": 2}[cause]

@@ -29,7 +29,7 @@ from actions_studio.store import sync_state as store
 from actions_studio.store.records import TenantProfileRecord
 from actions_studio.sync.applier import Applier, ApplyReport, Progress
 from actions_studio.sync.client import Connection, TenantClient
-from actions_studio.sync.errors import SyncError
+from actions_studio.sync.errors import SyncError, TenantAuthError, TenantUnreachableError
 from actions_studio.sync.local_tenant import LocalTenant
 from actions_studio.sync.model import (
     ActionBase,
@@ -63,6 +63,24 @@ class MissingSecretsError(ServiceError):
 
 class SyncFailedError(ServiceError):
     """Wraps a sync-layer failure (unreachable tenant, refused request) as a one-line refusal."""
+
+
+class TenantDownError(SyncFailedError):
+    """No answer from the tenant: it is down or the network is (a rerun later may just work)."""
+
+
+class CredentialsRefusedError(SyncFailedError):
+    """The tenant answered and refused the client credentials or the token's permissions: the
+    profile is misconfigured, and rerunning will not help (issue 13, item 15)."""
+
+
+def sync_failure(message: str, exc: BaseException) -> SyncFailedError:
+    """The service error for a sync-layer failure, keeping "down" apart from "misconfigured"."""
+    if isinstance(exc, TenantUnreachableError):
+        return TenantDownError(message)
+    if isinstance(exc, TenantAuthError):
+        return CredentialsRefusedError(message)
+    return SyncFailedError(message)
 
 
 def default_local_tenant_dir() -> Path:
@@ -382,7 +400,7 @@ class SyncSession:
         try:
             remote = self.client.snapshot()
         except SyncError as exc:
-            raise SyncFailedError(f"tenant {self.tenant.name}: {exc}") from None
+            raise sync_failure(f"tenant {self.tenant.name}: {exc}", exc) from None
         return make_plan(local_snapshot(self.ws), remote, base_snapshot(self.ws, self.tenant.id), options)
 
     def apply(self, plan: Plan, progress: Optional[Callable[[Progress], None]] = None) -> ApplyReport:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Optional, Protocol
 
 from actions_studio.sync.client import TenantClient
-from actions_studio.sync.errors import SyncError
+from actions_studio.sync.errors import SyncError, TenantAuthError, TenantUnreachableError
 from actions_studio.sync.model import ActionBase, Content, RemoteAction, RemoteVersion
 from actions_studio.sync.plan import Plan, Step
 from actions_studio.sync.planner import UNKNOWN
@@ -53,6 +53,9 @@ class ApplyReport:
     not_applied: list[Step] = field(default_factory=list)
     failed: Optional[Step] = None
     error: Optional[str] = None
+    # Why it stopped, for exit codes: "unreachable" (tenant down: rerun later), "credentials"
+    # (refused: fix the profile), "other" (the message says).
+    cause: Optional[Literal["unreachable", "credentials", "other"]] = None
 
     @property
     def ok(self) -> bool:
@@ -91,8 +94,11 @@ class Applier:
             try:
                 getattr(self, f"_{step.op}")(step)
             except SyncError as exc:
+                report.cause = ("unreachable" if isinstance(exc, TenantUnreachableError) else
+                                "credentials" if isinstance(exc, TenantAuthError) else "other")
                 return self._stop(report, steps, n, step, str(exc))
             except Exception as exc:  # a bug or a store error: still a report, never a half-told story
+                report.cause = "other"
                 return self._stop(report, steps, n, step, f"{type(exc).__name__}: {exc}")
             report.applied.append(step)
             self.progress(Progress(n, len(steps), step, "done"))
