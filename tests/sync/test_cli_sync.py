@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from actions_studio.cli import app
 from actions_studio.services import actions
 from actions_studio.services.workspace import Workspace
+from actions_studio.sync.client import TenantClient
 from actions_studio.sync.local_tenant import LocalTenant
 
 pytestmark = pytest.mark.slow
@@ -76,12 +79,21 @@ def test_tenants_list_add_remove(cli) -> None:
     cli("sync", "--tenant", "nowhere", "--dry-run", code=2)
 
 
-def _tenant_client(tmp_path: Path):
-    """A client of the CLI's own Local tenant (its data dir under the test's home)."""
-    from actions_studio.sync.client import TenantClient
-
+@contextmanager
+def tenant_of_the_cli(tmp_path: Path) -> Iterator[TenantClient]:
+    """A client of the CLI's own Local tenant (its data dir under the test's home), for the
+    changes another tool makes; the tenant is stopped again after."""
     tenant = LocalTenant(tmp_path / "home" / "local-tenant")
-    return tenant, TenantClient(tenant.start())
+    try:
+        with TenantClient(tenant.start()) as client:
+            yield client
+    finally:
+        tenant.stop()
+
+
+def assert_tenant_empty(tmp_path: Path) -> None:
+    with tenant_of_the_cli(tmp_path) as client:
+        assert client.list_actions() == [] and client.flow("post-login") == ()
 
 
 def test_a_local_delete_of_an_action_bound_on_the_tenant_syncs_with_delete(cli, tmp_path: Path) -> None:
@@ -92,13 +104,8 @@ def test_a_local_delete_of_an_action_bound_on_the_tenant_syncs_with_delete(cli, 
     cli("actions", "new", "tag roles", "--trigger", "post-login", "--code", str(code))
     cli("actions", "deploy", "tag roles")
     cli("sync", "--yes")
-    tenant, client = _tenant_client(tmp_path)
-    try:
-        rid = client.list_actions()[0].id
-        client.set_flow("post-login", [rid])
-    finally:
-        client.close()
-        tenant.stop()
+    with tenant_of_the_cli(tmp_path) as client:
+        client.set_flow("post-login", [client.list_actions()[0].id])
     cli("actions", "delete", "tag roles")
 
     assert "in sync" in cli("sync", "--yes").stdout  # without --delete: nothing to do ...
@@ -112,34 +119,20 @@ def test_a_local_delete_of_an_action_bound_on_the_tenant_syncs_with_delete(cli, 
     assert "unbind tag roles on the tenant before deleting it" in done.stdout
     assert "done: applied 2 step(s)" in done.stdout
     assert "in sync" in cli("sync", "--dry-run", "--delete").stdout
-    tenant, client = _tenant_client(tmp_path)
-    try:
-        assert client.list_actions() == [] and client.flow("post-login") == ()
-    finally:
-        client.close()
-        tenant.stop()
+    assert_tenant_empty(tmp_path)
 
 
 def test_delete_of_a_tenant_only_bound_action_unbinds_it_first(cli, tmp_path: Path) -> None:
     from actions_studio.sync.model import Content
 
-    tenant, client = _tenant_client(tmp_path)
-    try:
+    with tenant_of_the_cli(tmp_path) as client:
         made = client.create("theirs", "post-login", "v3", Content(CODE.format(n=5), "python3"), {})
         client.wait_built(made.id, made.name)
         client.deploy(made.id, made.name)
         client.set_flow("post-login", [made.id])
-    finally:
-        client.close()
-        tenant.stop()
     done = cli("sync", "--yes", "--delete")  # the tenant used to answer 409 here
     assert "done: applied 2 step(s)" in done.stdout
-    tenant, client = _tenant_client(tmp_path)
-    try:
-        assert client.list_actions() == [] and client.flow("post-login") == ()
-    finally:
-        client.close()
-        tenant.stop()
+    assert_tenant_empty(tmp_path)
 
 
 def test_an_unreachable_tenant_and_refused_credentials_have_distinct_exit_codes(cli, tmp_path: Path) -> None:
