@@ -86,3 +86,34 @@ def test_without_a_backup_the_dialog_only_explains_and_nothing_is_created(qtbot,
     assert seen and [b for b in seen[0]["buttons"] if not b.startswith("Show")] == ["Quit"]
     assert "no backup of it exists" in seen[0]["informative"]
     assert path.stat().st_size == 0
+
+
+def test_a_vault_key_readable_by_others_is_said_in_the_window(qtbot, home) -> None:
+    import os
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    path = home / "workspace.sqlite"
+    with Workspace.open(path, vault=FileVault(home / "config")) as ws:
+        actions.create_action(ws, "tag roles", "post-login")
+        ws.vault.set(ws.id, "k", "value-1234")
+    os.chmod(home / "config" / "vault.key", 0o644)
+    shown: list[tuple[str, bool]] = []
+
+    class WatchBoxes(QObject):  # sees each box as it is shown, before the window quits on idle
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+            if isinstance(watched, QMessageBox) and event.type() == QEvent.Type.Show:
+                shown.append((watched.text(), watched.isModal()))
+            return False
+
+    watcher = WatchBoxes()
+    QApplication.instance().installEventFilter(watcher)
+    try:
+        assert gui.main(path) == 0
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    assert len(shown) == 1
+    text, modal = shown[0]
+    assert "vault.key was readable by other users" in text and "mode 0644" in text
+    assert not modal  # the window stays usable behind it
