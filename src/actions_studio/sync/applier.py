@@ -193,8 +193,10 @@ class Applier:
                                 "tenant yet; run sync again")
             remote_ids.append(base.remote_id)
         self.client.set_flow(step.trigger_id, remote_ids)
-        self.ws.save_flow_base(step.trigger_id,
-                               step.base_flow if step.base_flow is not None else step.flow)
+        if step.base_flow is not None:
+            self.ws.save_flow_base(step.trigger_id, self._workspace_ids(step.trigger_id, step.base_flow))
+        else:
+            self.ws.save_flow_base(step.trigger_id, step.flow)
 
     def _delete(self, step: Step) -> None:
         assert step.remote_id is not None
@@ -223,19 +225,25 @@ class Applier:
 
     def _pull_flow(self, step: Step) -> None:
         assert step.trigger_id is not None
+        ids = self._workspace_ids(step.trigger_id, step.flow)
+        # One transaction for the flow and its base: a stop between them would make the next
+        # plan see a change nobody made.
+        self.ws.set_flow(step.trigger_id, ids, record_base=True)
+
+    def _workspace_ids(self, trigger_id: str, entries: tuple[str, ...]) -> tuple[str, ...]:
+        """Workspace ids for a planned flow: tenant-only entries resolved through this run's
+        imports (the planner cannot know the ids an import will give)."""
         ids = []
-        for entry in step.flow:
+        for entry in entries:
             if entry.startswith(UNKNOWN):
                 local_id = self.remote_to_local.get(entry[len(UNKNOWN):])
                 if local_id is None:
-                    raise SyncError(f"the tenant's {step.trigger_id} flow has an action the "
+                    raise SyncError(f"the tenant's {trigger_id} flow has an action the "
                                     "workspace does not have; pull it first")
                 ids.append(local_id)
             else:
                 ids.append(entry)
-        # One transaction for the flow and its base: a stop between them would make the next
-        # plan see a change nobody made.
-        self.ws.set_flow(step.trigger_id, tuple(ids), record_base=True)
+        return tuple(ids)
 
     # -- bookkeeping only --------------------------------------------------------------------------
 
