@@ -129,7 +129,7 @@ def test_secrets_come_from_stdin_and_never_show(env: dict[str, str], tmp_path: P
     assert done.returncode == 0, done.stderr
     assert canary not in done.stdout + done.stderr
     listed = _real(env, "secrets", "list", "a", "--json")
-    assert json.loads(listed.stdout) == ["API_KEY"]
+    assert json.loads(listed.stdout) == [{"name": "API_KEY", "has_value": True}]
     assert canary not in listed.stdout
     too_long = _real(env, "secrets", "set", "a", "BIG", input="x" * 5000)
     assert too_long.returncode == 2

@@ -2,7 +2,9 @@
 so the headless commands never load PySide6).
 
 A new workspace (its file did not exist) is a first run: it is filled with one example action
-per trigger and the window opens on the Getting started page.
+per trigger and the window opens on the Getting started page. A workspace that cannot be opened
+(empty, damaged, from a newer studio) is said in a dialog that offers its newest backup, never
+papered over with a new one (issue 13, item 12).
 """
 
 from __future__ import annotations
@@ -88,14 +90,21 @@ def main(workspace_path: Optional[Path] = None) -> int:
 
     path = Path(workspace_path) if workspace_path is not None else locations.default_workspace_path()
     first_run = not path.exists()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ws = Workspace.open(path)
-        if first_run:
-            seed_examples(ws)
-    except (ServiceError, StoreError, OSError) as exc:
-        QMessageBox.critical(None, "Actions Studio", f"Cannot open the workspace {path}:\n{exc}")
-        return 2
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ws = Workspace.open(path)
+            if first_run:
+                try:
+                    seed_examples(ws)
+                except BaseException:
+                    ws.close()
+                    raise
+            break
+        except (ServiceError, StoreError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)  # for a studio started from a shell
+            if not offer_restore(path, exc):
+                return 2
     exit_when_idle = bool(os.environ.get(EXIT_WHEN_IDLE_ENV))
     # jedi's owner thread starts now but warms up only once the window is idle: warming it costs
     # ~1.5 s of CPU, and a thread doing that while the window is built competes for the GIL and
@@ -115,8 +124,44 @@ def main(workspace_path: Optional[Path] = None) -> int:
     window.sig_idle.connect(on_idle)
     _close_on_terminate(window)
     window.show()
+    if ws.notices:  # a loosened vault key, a failed backup: shown, not in the way
+        notices = QMessageBox(QMessageBox.Icon.Warning, "Actions Studio", "\n\n".join(ws.notices),
+                              QMessageBox.StandardButton.Ok, window)
+        notices.setModal(False)
+        notices.show()
     try:
         return app.exec()
     finally:
         worker.stop(timeout=2.0)
         ws.close()
+
+
+def offer_restore(path: Path, error: BaseException) -> bool:
+    """Says why the workspace cannot open; True once the user restored a backup to retry with."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from actions_studio.services.workspace import restore_backup
+
+    found = tuple(getattr(error, "backups", ()))
+    box = QMessageBox(QMessageBox.Icon.Critical, "Actions Studio",
+                      f"Cannot open the workspace {path}")
+    box.setInformativeText(str(error))
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    restore_button = None
+    if found:
+        box.setDetailedText("Backups, newest first:\n" + "\n".join(
+            f"{i}. {b.describe()}" for i, b in enumerate(found, 1))
+            + "\n\nAny of them: actions-studio workspace restore N")
+        restore_button = box.addButton(f"Restore {found[0].name}", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(restore_button)
+    else:
+        box.setDefaultButton(quit_button)
+    box.exec()
+    if restore_button is None or box.clickedButton() is not restore_button:
+        return False
+    try:
+        restore_backup(found[0].name, path)
+    except Exception as exc:  # a store refusal or an OSError: said, and the studio does not open
+        QMessageBox.critical(None, "Actions Studio", f"The backup was not restored: {exc}")
+        return False
+    return True

@@ -60,12 +60,44 @@ def test_file_vault_round_trip_encrypted_with_a_private_key(tmp_path: Path) -> N
     assert vault.get("ws", "k") is None
 
 
-def test_a_loosened_key_file_is_made_private_again(tmp_path: Path) -> None:
+def test_a_loosened_key_file_is_made_private_again_and_the_user_is_told(tmp_path: Path) -> None:
     vault = FileVault(tmp_path)
     vault.set("ws", "k", VALUE)
+    assert vault.notices == []
     os.chmod(tmp_path / "vault.key", 0o644)
     assert vault.get("ws", "k") == VALUE
     assert stat.S_IMODE((tmp_path / "vault.key").stat().st_mode) == 0o600
+    assert len(vault.notices) == 1
+    notice = vault.notices[0]
+    assert "vault.key was readable by other users" in notice and "mode 0644" in notice
+    assert "change the secret values" in notice and "\n" not in notice
+    vault.get("ws", "k")
+    assert len(vault.notices) == 1  # said once, and the mode stays fixed
+
+
+def test_opening_a_workspace_checks_the_key_at_once(tmp_path: Path) -> None:
+    from actions_studio.services.workspace import Workspace
+
+    FileVault(tmp_path / "config").set("ws", "k", VALUE)
+    os.chmod(tmp_path / "config" / "vault.key", 0o640)
+    with Workspace.open(tmp_path / "w.sqlite", vault=FileVault(tmp_path / "config")) as ws:
+        assert any("mode 0640" in n for n in ws.notices)  # before any secret was read
+    assert stat.S_IMODE((tmp_path / "config" / "vault.key").stat().st_mode) == 0o600
+
+
+def test_a_deleted_key_beside_a_vault_is_refused_never_replaced(tmp_path: Path) -> None:
+    vault = FileVault(tmp_path)
+    vault.set("ws", "k", VALUE)
+    before = (tmp_path / "vault.bin").read_bytes()
+    (tmp_path / "vault.key").unlink()
+    for attempt in (lambda: vault.get("ws", "k"), lambda: vault.set("ws", "other", "v"),
+                    lambda: vault.delete("ws", "k")):
+        with pytest.raises(VaultError, match="vault key .*vault.key is missing while the vault .*"
+                                             "vault.bin exists.*no new key was made"):
+            attempt()
+    assert not (tmp_path / "vault.key").exists()
+    assert (tmp_path / "vault.bin").read_bytes() == before  # never overwritten
+    assert stat.S_IMODE((tmp_path / "vault.lock").stat().st_mode) == 0o600
 
 
 def test_a_wrong_key_is_a_clear_error_not_garbage(tmp_path: Path) -> None:

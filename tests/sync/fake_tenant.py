@@ -19,11 +19,12 @@ class FakeTenant:
         self.secret_values: dict[tuple[str, str], str] = {}
         self.ids = (f"act_{n}" for n in itertools.count(1))
         self.fail_after: Optional[int] = None  # writes allowed before the tenant "goes down"
+        self.failure: Exception = TenantUnreachableError("cannot reach http://fake (ConnectError)")
         self.writes = 0
 
     def _write(self) -> None:
         if self.fail_after is not None and self.writes >= self.fail_after:
-            raise TenantUnreachableError("cannot reach http://fake (ConnectError)")
+            raise self.failure
         self.writes += 1
 
     # reads

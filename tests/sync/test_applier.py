@@ -9,6 +9,7 @@ import pytest
 from actions_studio.services import actions, flows, secrets
 from actions_studio.services.sync import MissingSecretsError, SyncSession, ensure_local_profile, local_snapshot
 from actions_studio.sync.client import Connection
+from actions_studio.sync.errors import TenantAuthError, TenantRefusedError, TenantUnreachableError
 from actions_studio.sync.planner import PlanOptions
 from .conftest import open_workspace
 from .fake_tenant import FakeTenant
@@ -129,3 +130,50 @@ def test_a_secret_dropped_in_the_workspace_is_left_on_the_tenant_and_reported(ws
     rid = next(iter(fake.actions))
     assert "OLD_KEY" in fake.actions[rid].draft.secret_names  # not deleted
     assert s.plan().in_sync
+
+
+@pytest.mark.parametrize("failure, cause", [
+    (TenantUnreachableError("cannot reach http://fake (ConnectError)"), "unreachable"),
+    (TenantAuthError("the tenant refused the client credentials (401: revoked)", 401), "credentials"),
+    (TenantRefusedError("the tenant answered 500: oops", 500), "other"),
+])
+def test_a_stopped_apply_says_why_for_the_exit_code(ws, failure, cause) -> None:
+    from actions_studio.cli.sync import _stopped_exit_code
+
+    fake = FakeTenant()
+    seed(ws, count=1)
+    fake.fail_after, fake.failure = 1, failure
+    s = session(ws, fake)
+    report = s.apply(s.plan())
+    assert not report.ok and report.cause == cause
+    assert _stopped_exit_code(report) == {"unreachable": 5, "credentials": 6, "other": 2}[cause]
+
+
+def test_taking_the_tenants_order_while_unbinding_a_deleted_action_records_workspace_ids(ws) -> None:
+    from actions_studio.services.sync import base_snapshot
+    from actions_studio.sync.model import Content
+
+    fake = FakeTenant()
+    seed(ws, count=2, versions=1)
+    s = session(ws, fake)
+    assert s.apply(s.plan()).ok
+    flows.set_flow(ws, "post-login", ["act0"])
+    assert s.apply(s.plan()).ok
+    actions.delete(ws, "act1")
+    rid = {a.name: a.id for a in fake.actions.values()}
+    theirs = fake.create("theirs", "post-login", "v3", Content(CODE.format(n=7), "python3"), {})
+    fake.deploy(theirs.id, theirs.name)
+    fake.set_flow("post-login", (rid["act0"], theirs.id, rid["act1"]))  # another tool bound both
+
+    options = PlanOptions(delete=True, import_remote=True)
+    plan = s.plan(options)
+    assert [st.op for st in plan.steps()] == ["import_action", "pull_flow", "set_flow", "delete"]
+    report = s.apply(plan)
+    assert report.ok, report.describe()
+    assert fake.flows["post-login"] == (rid["act0"], theirs.id) and rid["act1"] not in fake.actions
+    mine = [a.id for a in flows.get_flow(ws, "post-login")]
+    assert [a.name for a in flows.get_flow(ws, "post-login")] == ["act0", "theirs"]
+    recorded = base_snapshot(ws, ensure_local_profile(ws).id).flows["post-login"].action_ids
+    assert recorded == tuple(mine)  # workspace ids, not the tenant's
+    again = s.plan(options)
+    assert again.in_sync and not again.steps()

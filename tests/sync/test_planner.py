@@ -206,3 +206,57 @@ def test_steps_run_in_the_safe_order() -> None:
     unbind_only = plan(LocalSnapshot(acts_l[:1], {}), RemoteSnapshot((remote(),), {"post-login": ("R1",)}),
                        BaseSnapshot(bases, {"post-login": FlowBase("post-login", ("L1",))}))
     assert [s.phase for s in unbind_only.steps()] == [2]
+
+
+# -- bindings of deleted actions (issue 13, item 14) -----------------------------------------------
+
+def deleted_here(r_flow, b_flow, **opts):
+    """L1 was synced and then deleted in the workspace; the tenant binds it in `r_flow`."""
+    acts_l = (local(id="L2", name="b"),)
+    acts_r = (remote(id="R1", name="a"), remote(id="R2", name="b"))
+    bases = {"L1": base(), "L2": replace(base(name="b"), remote_id="R2")}
+    p = plan(LocalSnapshot(acts_l, {}), RemoteSnapshot(acts_r, {"post-login": r_flow}),
+             BaseSnapshot(bases, {"post-login": FlowBase("post-login", b_flow)} if b_flow is not None else {}),
+             PlanOptions(**opts))
+    return p.item(flow_key("post-login")), p.item("L1"), p
+
+
+def test_a_tenant_binding_of_a_deleted_action_never_reaches_the_workspace() -> None:
+    flow, action, p = deleted_here(("R1",), None)
+    assert flow.change == "nothing" and flow.steps == ()
+    assert any("deleted in the workspace: left bound there" in n for n in flow.notes)
+    assert action.change == "nothing"
+    assert all(st.op != "pull_flow" or "L1" not in st.flow for st in p.steps())
+
+
+def test_delete_unbinds_on_the_tenant_first_and_keeps_the_rest_of_its_order() -> None:
+    flow, action, p = deleted_here(("R2", "R1"), None, delete=True)
+    assert [(st.op, st.phase) for st in flow.steps] == [("pull_flow", 1), ("set_flow", 2)]
+    pull, unbind = flow.steps
+    assert pull.flow == ("L2",) and unbind.flow == ("L2",) and unbind.base_flow == ("L2",)
+    assert "unbind a on the tenant before deleting it" in flow.summary
+    assert [st.op for st in p.steps()] == ["pull_flow", "set_flow", "delete"]
+
+
+def test_a_tenant_only_bound_action_is_unbound_before_its_delete() -> None:
+    acts_r = (remote(id="R9", name="old"),)
+    p = plan(LocalSnapshot((), {}), RemoteSnapshot(acts_r, {"post-login": ("R9",)}),
+             BaseSnapshot({}, {}), PlanOptions(delete=True))
+    assert [(st.op, st.flow) for st in p.steps()] == [("set_flow", ()), ("delete", ())]
+
+
+def test_a_delete_waits_while_its_flow_is_in_a_conflict() -> None:
+    # The workspace reordered, the tenant bound the deleted action: unresolved flow conflict.
+    acts_l = (local(id="L2", name="b"), local(id="L3", name="c"))
+    acts_r = (remote(id="R1", name="a"), remote(id="R2", name="b"), remote(id="R3", name="c"))
+    bases = {"L1": base(), "L2": replace(base(name="b"), remote_id="R2"),
+             "L3": replace(base(name="c"), remote_id="R3")}
+    p = plan(LocalSnapshot(acts_l, {"post-login": ("L3", "L2")}),
+             RemoteSnapshot(acts_r, {"post-login": ("R2", "R3", "R1")}),
+             BaseSnapshot(bases, {"post-login": FlowBase("post-login", ("L2", "L3"))}),
+             PlanOptions(delete=True))
+    assert p.item(flow_key("post-login")).change == "conflict"
+    held = p.item("L1")
+    assert held.change == "nothing" and not held.steps
+    assert "still bound in the tenant's post-login flow" in held.summary
+    assert p.steps() == []

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, Optional, TypeVar
 
 import typer
 
@@ -49,11 +50,19 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def workspace_path(ctx: typer.Context) -> Optional[Path]:
+    """The file the root `--workspace` option chose; None: the user's default workspace."""
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    return obj.get("workspace")
+
+
 @contextmanager
 def open_workspace(ctx: typer.Context) -> Iterator[Any]:
-    """The workspace the root `--workspace` option chose (default: the user's)."""
+    """The workspace the root `--workspace` option chose (default: the user's). What opening it
+    noticed (a loosened vault key, a failed backup) is said on stderr, never fatal."""
     from actions_studio.services.workspace import Workspace
 
-    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    with Workspace.open(obj.get("workspace")) as ws:
+    with Workspace.open(workspace_path(ctx)) as ws:
+        for notice in ws.notices:
+            typer.echo(f"warning: {notice}", err=True)
         yield ws

@@ -2,7 +2,9 @@
 
 Exit codes: 0 done / in sync; 2 an error (one line on stderr) or an apply that stopped (its
 report says what was and was not applied); 3 `--dry-run` with changes pending (CI drift check);
-4 a conflict not resolved by `--prefer local|remote`.
+4 a conflict not resolved by `--prefer local|remote`; 5 the tenant did not answer (down or
+unreachable: retry later); 6 the tenant refused the client credentials or their permissions
+(misconfigured: fix the profile). 5 and 6 hold for a plan and for an apply that stopped on them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from actions_studio.cli.common import guarded
 from actions_studio.cli.common import open_workspace as _workspace
 
 EXIT_ERROR, EXIT_PENDING, EXIT_CONFLICT = 2, 3, 4
+EXIT_TENANT_UNREACHABLE, EXIT_CREDENTIALS_REFUSED = 5, 6
 
 tenants_app = typer.Typer(help="Sync targets: the built-in Local tenant and your own tenants.",
                           no_args_is_help=True)
@@ -45,9 +48,30 @@ def _session(ctx: typer.Context, tenant: Optional[str]) -> Iterator[Any]:
         with _workspace(ctx) as ws:
             profile = sync.find_tenant(ws, tenant) if tenant else sync.get_profile(ws)
             with sync.SyncSession(ws, profile, local_host=host) as session:
-                yield session
+                with _tenant_exit_codes():
+                    yield session
     finally:
         host.stop()  # the bundled tenant lives as long as the command
+
+
+@contextmanager
+def _tenant_exit_codes() -> Iterator[None]:
+    """"Down" and "misconfigured" get their own exit codes, so CI can tell them apart."""
+    from actions_studio.services.sync import CredentialsRefusedError, TenantDownError
+
+    try:
+        yield
+    except TenantDownError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_TENANT_UNREACHABLE)
+    except CredentialsRefusedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_CREDENTIALS_REFUSED)
+
+
+def _stopped_exit_code(report: Any) -> int:
+    return {"unreachable": EXIT_TENANT_UNREACHABLE,
+            "credentials": EXIT_CREDENTIALS_REFUSED}.get(report.cause, EXIT_ERROR)
 
 
 def _console(err: bool = False) -> Any:
@@ -92,7 +116,7 @@ def _apply(session: Any, plan: Any) -> None:
         report = session.apply(plan, on_progress)
     if not report.ok:
         typer.echo(report.describe(), err=True)
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(_stopped_exit_code(report))
     _console().print(f"done: {report.describe()}")
 
 
@@ -141,10 +165,22 @@ def pull_command(
         print_plan(plan, session.tenant.name)
         if plan.steps():
             _apply(session, plan)
+        _say_secrets_without_value(session.ws)
         if plan.conflicts:
             typer.echo(f"{len(plan.conflicts)} conflict(s) were left alone: resolve them with "
                        "`sync --prefer local|remote` or in the studio", err=True)
             raise typer.Exit(EXIT_CONFLICT)
+
+
+def _say_secrets_without_value(ws: Any) -> None:
+    """A tenant never gives a secret's value back: after a pull, say which ones to set here."""
+    from actions_studio.services.secrets import names_without_value
+
+    missing = names_without_value(ws)
+    if missing:
+        listed = ", ".join(f"{action}: {name}" for action, name in missing)
+        typer.echo(f"secrets with no value in this workspace (the tenant keeps values to itself): "
+                   f"{listed}; set each with `secrets set ACTION NAME`")
 
 
 # -- tenants -------------------------------------------------------------------------------------

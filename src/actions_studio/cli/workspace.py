@@ -1,5 +1,5 @@
 """The workspace commands of `actions-studio` (issue 3, section 5): actions, secrets, fixtures,
-flows, test, export, import.
+flows, test, export, import; `workspace restore` (issue 13: the workspace's backups).
 
 Errors are one line on stderr and exit 2, never a traceback; `test` exits 1 when a test fails.
 Every list command takes `--json` (a JSON array or object on stdout, nothing else).
@@ -20,6 +20,7 @@ import typer
 from actions_studio.cli.common import fail as _fail
 from actions_studio.cli.common import guarded
 from actions_studio.cli.common import open_workspace as _workspace
+from actions_studio.cli.common import workspace_path as _workspace_path
 
 EXIT_TEST_FAILED, EXIT_ERROR = 1, 2
 
@@ -29,6 +30,7 @@ secrets_app = typer.Typer(help="Action secrets (values live in the vault, never 
 fixtures_app = typer.Typer(help="Named test events, optionally with an expectation.",
                            no_args_is_help=True)
 flows_app = typer.Typer(help="The ordered deployed actions of each trigger.", no_args_is_help=True)
+workspace_app = typer.Typer(help="The workspace file itself: its backups.", no_args_is_help=True)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -38,6 +40,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(secrets_app, name="secrets")
     app.add_typer(fixtures_app, name="fixtures")
     app.add_typer(flows_app, name="flows")
+    app.add_typer(workspace_app, name="workspace")
     app.command("test", help="Run every fixture that has an expectation; exit 1 on any failure.")(
         test_command)
     app.command("export", help="Write the workspace as git-friendly files into DIR.")(export_command)
@@ -269,17 +272,26 @@ def secrets_set(ctx: typer.Context, action: str, name: str) -> None:
 @secrets_app.command("list")
 @guarded
 def secrets_list(ctx: typer.Context, action: str, as_json: bool = JSON_OPTION) -> None:
-    """List an action's secret names (values are never shown)."""
+    """List an action's secret names and whether this workspace has a value (never the value)."""
     from actions_studio.services import secrets
 
     with _workspace(ctx) as ws:
         names = secrets.list_secret_names(ws, action)
+        missing = {name for _a, name in secrets.names_without_value(ws, action)}
     if as_json:
-        _print_json(names)
+        _print_json([{"name": n, "has_value": n not in missing} for n in names])
     elif not names:
         typer.echo(f"{action} has no secrets")
     else:
-        typer.echo("\n".join(names))
+        for name in names:
+            typer.echo(name if name not in missing else
+                       f"{name}  (no value in this workspace: `secrets set {_quoted(action)} {name}`)")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 @secrets_app.command("delete")
@@ -449,3 +461,52 @@ def import_command(
     for label, items in (("created", report.created), ("changed", report.changed),
                          ("unchanged", report.unchanged)):
         typer.echo(f"{label} ({len(items)}): {', '.join(items) if items else '-'}")
+
+
+# -- workspace -----------------------------------------------------------------------------------
+
+
+@workspace_app.command("restore")
+@guarded
+def workspace_restore(
+    ctx: typer.Context,
+    backup: Optional[str] = typer.Argument(
+        None, metavar="[NAME_OR_INDEX]", help="The backup to restore (1 = newest); none: list them."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List the workspace's backups, or restore one (the current file is kept aside first)."""
+    # Works on the file, never through Workspace.open: it is the way out when that refuses.
+    from actions_studio.services import workspace as workspace_files
+
+    path = _workspace_path(ctx)
+    if backup is None:
+        items = workspace_files.list_backups(path)
+        if as_json:
+            _print_json([_backup_json(i, b) for i, b in enumerate(items, 1)])
+        elif not items:
+            typer.echo("no backups yet: one is taken at the first open of each day and before "
+                       "every upgrade of the workspace")
+        else:
+            _table(["#", "BACKUP", "TAKEN", "SIZE", "KIND"],
+                   [[i, b.name, f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}",
+                     _size(b.size), b.kind] for i, b in enumerate(items, 1)])
+        return
+    restored, aside = workspace_files.restore_backup(backup, path)
+    if as_json:
+        _print_json({"restored": _backup_json(None, restored),
+                     "kept_aside": _backup_json(None, aside) if aside is not None else None})
+        return
+    typer.echo(f"restored the workspace from {restored.name}"
+               + (f"; the file it replaced is kept as {aside.path}" if aside is not None else ""))
+
+
+def _backup_json(index: Optional[int], backup: Any) -> dict[str, Any]:
+    doc = {"name": backup.name, "path": str(backup.path), "kind": backup.kind,
+           "taken_at": backup.taken_at.isoformat(), "size": backup.size}
+    return {"index": index, **doc} if index is not None else doc
+
+
+def _size(size: int) -> str:
+    from actions_studio.store.backups import human_size
+
+    return human_size(size)

@@ -7,6 +7,7 @@ at most 30 per action. A value never appears in a message, the workspace file or
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Optional
 
 from actions_studio.services.errors import InvalidInputError, NotFoundError, VaultError
 from actions_studio.services.names import check_secret_name
@@ -69,6 +70,25 @@ def list_secret_names(ws: Workspace, action_name: str) -> list[str]:
         if action is None:
             raise NotFoundError(f"no action named {action_name!r}")
         return list(repo.get_draft(s, action.id).secret_names)
+
+
+def names_without_value(ws: Workspace, action_name: Optional[str] = None) -> list[tuple[str, str]]:
+    """(action, secret name) for each secret name with no value in this workspace's vault.
+
+    What a pull leaves behind (a tenant never gives a secret value back, issue 13 item 15), and
+    what an export/import or a lost vault does; `action_name` limits it to one action.
+    """
+    with ws.db.read() as s:
+        if action_name is not None:
+            action = repo.find_action(s, action_name)
+            if action is None:
+                raise NotFoundError(f"no action named {action_name!r}")
+            actions = [action]
+        else:
+            actions = repo.list_actions(s)
+        wanted = [(a, repo.get_draft(s, a.id).secret_names) for a in actions]
+    return [(a.name, name) for a, names in wanted for name in names
+            if ws.vault.get(ws.id, action_key(a.id, name)) is None]
 
 
 def delete_secret(ws: Workspace, action_name: str, name: str) -> None:

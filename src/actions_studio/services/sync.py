@@ -45,7 +45,7 @@ from actions_studio.store import sync_state as store
 from actions_studio.store.records import TenantProfileRecord
 from actions_studio.sync.applier import Applier, ApplyReport, Progress
 from actions_studio.sync.client import Connection, TenantClient
-from actions_studio.sync.errors import SyncError
+from actions_studio.sync.errors import SyncError, TenantAuthError, TenantUnreachableError
 from actions_studio.sync.local_tenant import LocalTenant
 from actions_studio.sync.model import (
     ActionBase,
@@ -74,6 +74,24 @@ class MissingSecretsError(ServiceError):
 
 class SyncFailedError(ServiceError):
     """Wraps a sync-layer failure (unreachable tenant, refused request) as a one-line refusal."""
+
+
+class TenantDownError(SyncFailedError):
+    """No answer from the tenant: it is down or the network is (a rerun later may just work)."""
+
+
+class CredentialsRefusedError(SyncFailedError):
+    """The tenant answered and refused the client credentials or the token's permissions: the
+    profile is misconfigured, and rerunning will not help (issue 13, item 15)."""
+
+
+def sync_failure(message: str, exc: BaseException) -> SyncFailedError:
+    """The service error for a sync-layer failure, keeping "down" apart from "misconfigured"."""
+    if isinstance(exc, TenantUnreachableError):
+        return TenantDownError(message)
+    if isinstance(exc, TenantAuthError):
+        return CredentialsRefusedError(message)
+    return SyncFailedError(message)
 
 
 def default_local_tenant_dir() -> Path:
@@ -141,8 +159,15 @@ class WorkspaceAdapter:
 
     def save_flow_base(self, trigger_id: str, local_ids: tuple[str, ...]) -> None:
         with self.ws.db.write() as s:
-            repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="flow", local_id=trigger_id,
-                                remote_id=trigger_id, base={"actions": list(local_ids)})
+            self._put_flow_base(s, trigger_id, local_ids)
+
+    def _put_flow_base(self, s, trigger_id: str, local_ids: tuple[str, ...]) -> None:
+        repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="flow", local_id=trigger_id,
+                            remote_id=trigger_id, base={"actions": list(local_ids)})
+
+    def _put_base(self, s, local_id: str, base: ActionBase) -> None:
+        repo.put_sync_state(s, tenant_id=self.tenant_id, entity_kind="action", local_id=local_id,
+                            remote_id=base.remote_id, base=base.to_doc())
 
     def import_action(self, remote: RemoteAction, versions: list[RemoteVersion]
                       ) -> tuple[str, ActionBase]:
@@ -157,8 +182,11 @@ class WorkspaceAdapter:
                                         runtime=d.runtime, code=d.code, dependencies=d.dependencies,
                                         secret_names=d.secret_names)
             mapping = self._insert_versions(s, action.id, 0, versions, remote)
-        return action.id, ActionBase(remote.id, remote.name, remote.draft, mapping,
-                                     remote.deployed_number or 0)
+            base = ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            # With the action, in its transaction: an import whose base was lost would be
+            # linked again by name, but a pull whose base was lost would look like a conflict.
+            self._put_base(s, action.id, base)
+        return action.id, base
 
     @staticmethod
     def _insert_versions(s, action_id: str, last_number: int, versions: list[RemoteVersion],
@@ -196,11 +224,21 @@ class WorkspaceAdapter:
                 taken = repo.find_action(s, remote.name)
                 if taken is None:
                     repo.rename_action(s, local_id, remote.name)
-        return ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            base = ActionBase(remote.id, remote.name, remote.draft, mapping, remote.deployed_number or 0)
+            # The pulled versions and the base that maps them commit together (issue 13, item
+            # 14): versions without their mapping would be pushed back as new ones, or conflict.
+            self._put_base(s, local_id, base)
+        return base
 
-    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...]) -> None:
+    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...], *, record_base: bool = False) -> None:
         with self.ws.db.write() as s:
+            missing = [i for i in local_ids if repo.get_action(s, i) is None]
+            if missing:  # the planner never asks this; a clear stop beats a foreign-key error
+                raise SyncError(f"the {trigger_id} flow names an action the workspace no longer "
+                                "has; run sync again")
             repo.set_flow(s, trigger_id, list(local_ids))
+            if record_base:
+                self._put_flow_base(s, trigger_id, local_ids)
 
     def delete_action(self, local_id: str) -> None:
         from actions_studio.services import actions
@@ -243,11 +281,13 @@ class SyncSession:
 
     def __init__(self, ws: Workspace, tenant: TenantProfileRecord, *,
                  local_host: Optional[LocalTenantHost] = None,
-                 connection: Optional[Connection] = None) -> None:
+                 connection: Optional[Connection] = None,
+                 transport: Optional[object] = None) -> None:
         self.ws = ws
         self.tenant = tenant
         self._local_host = local_host
         self._connection = connection
+        self._transport = transport  # TenantClient's httpx transport (None: httpx's own)
         self._client: Optional[TenantClient] = None
 
     @classmethod
@@ -274,7 +314,7 @@ class SyncSession:
     @property
     def client(self) -> TenantClient:
         if self._client is None:
-            self._client = TenantClient(self.connection())
+            self._client = TenantClient(self.connection(), transport=self._transport)
         return self._client
 
     def reconnect(self) -> None:
@@ -286,7 +326,7 @@ class SyncSession:
         try:
             remote = self.client.snapshot()
         except SyncError as exc:
-            raise SyncFailedError(f"tenant {self.tenant.name}: {exc}") from None
+            raise sync_failure(f"tenant {self.tenant.name}: {exc}", exc) from None
         return make_plan(local_snapshot(self.ws), remote, base_snapshot(self.ws, self.tenant.id), options)
 
     def apply(self, plan: Plan, progress: Optional[Callable[[Progress], None]] = None) -> ApplyReport:

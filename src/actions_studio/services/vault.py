@@ -8,12 +8,18 @@ Two backends behind one small interface:
 
 Values are addressed by (namespace, key): the namespace is the workspace id, so two workspaces
 never see each other's values; the key says what owns the value (`action:<id>:<NAME>`).
+
+The file vault never repairs in silence (issue 13, item 13): a key found readable by others is
+made private again *and* reported in `notices` (whoever read it can decrypt the vault); a missing
+key beside an existing vault is an error, never a new key — a new key cannot decrypt the old
+vault, and the next write would replace every stored value with an empty vault.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +37,7 @@ LOCK_FILE = "vault.lock"
 
 class Vault(Protocol):
     kind: str
+    notices: list[str]  # one-line warnings for the user (the CLI prints them, the window shows them)
 
     def get(self, namespace: str, key: str) -> Optional[str]: ...
 
@@ -46,9 +53,30 @@ class FileVault:
 
     def __init__(self, config_dir: Path) -> None:
         self.dir = Path(config_dir)
+        self.notices: list[str] = []
 
     def location(self) -> str:
         return str(self.dir / DATA_FILE)
+
+    def check(self) -> None:
+        """Makes the key and the vault private again if someone loosened them, and says so."""
+        if os.name != "posix":
+            return
+        for name in (KEY_FILE, DATA_FILE):
+            path = self.dir / name
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except FileNotFoundError:
+                continue
+            if not mode & 0o077:
+                continue
+            os.chmod(path, 0o600)
+            notice = (f"{path} was readable by other users of this machine (mode {mode:04o}); it "
+                      "is 0600 again, but whoever read "
+                      + ("it can decrypt the vault: change the secret values it holds"
+                         if name == KEY_FILE else "it holds the encrypted secret values"))
+            if notice not in self.notices:
+                self.notices.append(notice)
 
     # -- interface -----------------------------------------------------------------------------
 
@@ -78,12 +106,17 @@ class FileVault:
 
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self.dir / KEY_FILE
+        if not path.exists() and (self.dir / DATA_FILE).exists():
+            raise VaultError(
+                f"the vault key {path} is missing while the vault {self.dir / DATA_FILE} exists: "
+                "its secret values cannot be decrypted without that key, so no new key was made; "
+                "put the key file back (from a backup of that folder), or, to start over, move "
+                f"{DATA_FILE} away and set the secrets again with `secrets set`")
         try:
             # O_EXCL: two processes creating the key at once must not end up with two keys.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            if os.name == "posix" and path.stat().st_mode & 0o077:
-                os.chmod(path, 0o600)  # someone loosened it; a readable key is no key
+            self.check()  # someone loosened it? a readable key is no key: fix it and say so
             key = path.read_bytes().strip()
         else:
             key = Fernet.generate_key()
@@ -133,7 +166,9 @@ class FileVault:
         except ImportError:  # Windows: the keyring backend is the normal path there
             yield
             return
-        with open(self.dir / LOCK_FILE, "a+") as lock:
+        lock_path = self.dir / LOCK_FILE
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -147,6 +182,7 @@ class KeyringVault:
     def __init__(self, backend: object | None = None) -> None:
         import keyring
 
+        self.notices: list[str] = []
         self._keyring = backend if backend is not None else keyring.get_keyring()
 
     def location(self) -> str:

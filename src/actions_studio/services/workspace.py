@@ -2,6 +2,11 @@
 
 It bundles the open store, the secrets vault and, lazily, one sandbox for runs. The studio window
 opens one per project; the CLI one per command; tests one per tmp_path.
+
+Opening never repairs silently: an empty or damaged file is refused with its backups named
+(store.backups), and what the user should hear that did not stop the open (a vault key that was
+readable by others, a daily backup that failed) is in `notices`, which the CLI prints and the
+window shows.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any, Optional
 
 from actions_studio.services import locations
 from actions_studio.services.vault import Vault, open_vault
-from actions_studio.store import Database
+from actions_studio.store import Database, backups
 from actions_studio.store import repository as repo
 
 
@@ -35,11 +40,19 @@ class Workspace:
         path = Path(path) if path is not None else locations.default_workspace_path()
         db = Database.open(path, create=create)
         try:
-            return cls(db, vault if vault is not None else open_vault(config_dir),
-                       sandbox_limits=sandbox_limits)
+            vault = vault if vault is not None else open_vault(config_dir)
+            check = getattr(vault, "check", None)
+            if check is not None:
+                check()  # the key's mode now, not at the first secret a command happens to read
+            return cls(db, vault, sandbox_limits=sandbox_limits)
         except BaseException:
             db.close()
             raise
+
+    @property
+    def notices(self) -> list[str]:
+        """One-line warnings from opening the workspace and its vault (shown, never fatal)."""
+        return [*self.db.notices, *getattr(self.vault, "notices", ())]
 
     @property
     def path(self) -> Path:
@@ -69,3 +82,18 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# -- backups (issue 13, item 12): they work on the file, so a workspace that cannot open has them --
+
+
+def list_backups(path: Optional[Path] = None) -> list[backups.Backup]:
+    """The backups of the workspace at `path` (default location), newest first."""
+    return backups.list_backups(Path(path) if path is not None else locations.default_workspace_path())
+
+
+def restore_backup(which: str, path: Optional[Path] = None
+                   ) -> tuple[backups.Backup, Optional[backups.Backup]]:
+    """Restores backup `which` (1 = newest, or a file name); returns (restored, kept aside)."""
+    return backups.restore(Path(path) if path is not None else locations.default_workspace_path(),
+                           which)

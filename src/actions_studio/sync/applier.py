@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Optional, Protocol
 
 from actions_studio.sync.client import TenantClient
-from actions_studio.sync.errors import SyncError
+from actions_studio.sync.errors import SyncError, TenantAuthError, TenantUnreachableError
 from actions_studio.sync.model import ActionBase, Content, RemoteAction, RemoteVersion
 from actions_studio.sync.plan import Plan, Step
 from actions_studio.sync.planner import UNKNOWN
@@ -27,11 +27,14 @@ class WorkspaceSide(Protocol):
     def secret_values(self, local_id: str, names: tuple[str, ...]) -> dict[str, str]: ...
     def save_base(self, local_id: str, base: Optional[ActionBase]) -> None: ...
     def save_flow_base(self, trigger_id: str, local_ids: tuple[str, ...]) -> None: ...
+    # import_action and pull_action write the returned base in the same transaction as the
+    # workspace change (a base lost between the two would make the next plan a conflict).
     def import_action(self, remote: RemoteAction, versions: list[RemoteVersion]
                       ) -> tuple[str, ActionBase]: ...
     def pull_action(self, local_id: str, remote: RemoteAction, versions: list[RemoteVersion],
                     base: Optional[ActionBase], drop_local_numbers: tuple[int, ...]) -> ActionBase: ...
-    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...]) -> None: ...
+    def set_flow(self, trigger_id: str, local_ids: tuple[str, ...], *,
+                 record_base: bool = False) -> None: ...
     def delete_action(self, local_id: str) -> None: ...
 
 
@@ -50,6 +53,9 @@ class ApplyReport:
     not_applied: list[Step] = field(default_factory=list)
     failed: Optional[Step] = None
     error: Optional[str] = None
+    # Why it stopped, for exit codes: "unreachable" (tenant down: rerun later), "credentials"
+    # (refused: fix the profile), "other" (the message says).
+    cause: Optional[Literal["unreachable", "credentials", "other"]] = None
 
     @property
     def ok(self) -> bool:
@@ -88,8 +94,11 @@ class Applier:
             try:
                 getattr(self, f"_{step.op}")(step)
             except SyncError as exc:
+                report.cause = ("unreachable" if isinstance(exc, TenantUnreachableError) else
+                                "credentials" if isinstance(exc, TenantAuthError) else "other")
                 return self._stop(report, steps, n, step, str(exc))
             except Exception as exc:  # a bug or a store error: still a report, never a half-told story
+                report.cause = "other"
                 return self._stop(report, steps, n, step, f"{type(exc).__name__}: {exc}")
             report.applied.append(step)
             self.progress(Progress(n, len(steps), step, "done"))
@@ -112,6 +121,10 @@ class Applier:
 
     def _save(self, local_id: str, base: Optional[ActionBase]) -> None:
         self.ws.save_base(local_id, base)
+        self._remember(local_id, base)
+
+    def _remember(self, local_id: str, base: Optional[ActionBase]) -> None:
+        """The in-memory bases only: for the steps that wrote theirs with the workspace change."""
         if base is None:
             self.bases.pop(local_id, None)
         else:
@@ -170,14 +183,20 @@ class Applier:
     def _set_flow(self, step: Step) -> None:
         assert step.trigger_id is not None
         remote_ids = []
-        for local_id in step.flow:
-            base = self.bases.get(local_id)
+        for entry in step.flow:
+            if entry.startswith(UNKNOWN):  # a binding the tenant keeps (an action only it has)
+                remote_ids.append(entry[len(UNKNOWN):])
+                continue
+            base = self.bases.get(entry)
             if base is None or base.remote_id is None:
                 raise SyncError(f"the {step.trigger_id} flow needs an action that is not on the "
                                 "tenant yet; run sync again")
             remote_ids.append(base.remote_id)
         self.client.set_flow(step.trigger_id, remote_ids)
-        self.ws.save_flow_base(step.trigger_id, step.flow)
+        if step.base_flow is not None:
+            self.ws.save_flow_base(step.trigger_id, self._workspace_ids(step.trigger_id, step.base_flow))
+        else:
+            self.ws.save_flow_base(step.trigger_id, step.flow)
 
     def _delete(self, step: Step) -> None:
         assert step.remote_id is not None
@@ -194,30 +213,37 @@ class Applier:
         versions = [v for v in self.client.versions(rid) if v.number > step.after_remote_number]
         base = self.ws.pull_action(step.local_id, remote, versions, self.bases.get(step.local_id),
                                    step.drop_local_numbers)
-        self._save(step.local_id, base)
+        self._remember(step.local_id, base)  # written in the pull's own transaction
 
     def _import_action(self, step: Step) -> None:
         rid = self._remote_id(step)
         remote = self.client.get_action(rid)
         local_id, base = self.ws.import_action(remote, self.client.versions(rid))
-        self._save(local_id, base)
+        self._remember(local_id, base)  # written in the import's own transaction
         if step.local_id and step.local_id != local_id and not step.local_id.startswith("remote:"):
             self.ws.save_base(step.local_id, None)  # "import it back": the old id's base is moot
 
     def _pull_flow(self, step: Step) -> None:
         assert step.trigger_id is not None
+        ids = self._workspace_ids(step.trigger_id, step.flow)
+        # One transaction for the flow and its base: a stop between them would make the next
+        # plan see a change nobody made.
+        self.ws.set_flow(step.trigger_id, ids, record_base=True)
+
+    def _workspace_ids(self, trigger_id: str, entries: tuple[str, ...]) -> tuple[str, ...]:
+        """Workspace ids for a planned flow: tenant-only entries resolved through this run's
+        imports (the planner cannot know the ids an import will give)."""
         ids = []
-        for entry in step.flow:
+        for entry in entries:
             if entry.startswith(UNKNOWN):
                 local_id = self.remote_to_local.get(entry[len(UNKNOWN):])
                 if local_id is None:
-                    raise SyncError(f"the tenant's {step.trigger_id} flow has an action the "
+                    raise SyncError(f"the tenant's {trigger_id} flow has an action the "
                                     "workspace does not have; pull it first")
                 ids.append(local_id)
             else:
                 ids.append(entry)
-        self.ws.set_flow(step.trigger_id, tuple(ids))
-        self.ws.save_flow_base(step.trigger_id, tuple(ids))
+        return tuple(ids)
 
     # -- bookkeeping only --------------------------------------------------------------------------
 

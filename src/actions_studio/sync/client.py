@@ -79,7 +79,10 @@ def _message(body: Any) -> str:
 
 
 class TenantClient:
-    def __init__(self, connection: Connection, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, connection: Connection, *, sleep: Callable[[float], None] = time.sleep,
+                 transport: Optional[Any] = None) -> None:
+        """`transport`: an httpx transport for the Management API requests (a proxy, or the
+        tests' tenant edge that fails chosen requests); None is httpx's own."""
         import httpx
         from auth0.management.client import Auth0
 
@@ -88,7 +91,7 @@ class TenantClient:
                                        connection.audience, timeout_s=connection.timeout_s)
         # Our own httpx client, so `close()` can release its pooled connections (the SDK never
         # closes the one it would make).
-        self._http = httpx.Client(timeout=connection.timeout_s)
+        self._http = httpx.Client(timeout=connection.timeout_s, transport=transport)
         self._sdk = Auth0(base_url=f"{self.base_url}/api/v2", token=self.token,
                           timeout=connection.timeout_s, max_retries=0, httpx_client=self._http)
         self._sleep = sleep
