@@ -79,6 +79,21 @@ def test_tenants_list_add_remove(cli) -> None:
     cli("sync", "--tenant", "nowhere", "--dry-run", code=2)
 
 
+def test_tenants_add_with_an_auth0_or_custom_domain(cli) -> None:
+    added = cli("tenants", "add", "prod", "--domain", "acme.eu.auth0.com", "--client-id", "abc",
+                "--client-secret", "s3cret-value").stdout
+    assert "https://acme.eu.auth0.com, audience https://acme.eu.auth0.com/api/v2/" in added
+    custom = cli("tenants", "add", "custom", "--domain", "login.acme.com", "--client-id", "abc",
+                 "--client-secret", "s3cret-value").stdout
+    assert "https://login.acme.com" in custom
+    both = cli("tenants", "add", "x", "--domain", "a.auth0.com", "--url", "http://127.0.0.1:1",
+               "--client-id", "abc", "--client-secret", "s", code=2)
+    assert "--domain" in both.stderr
+    bad = cli("tenants", "add", "y", "--domain", "https://a.auth0.com", "--client-id", "abc",
+              "--client-secret", "s", code=2)
+    assert "not a tenant domain" in bad.stderr and "y" not in cli("tenants", "list").stdout.split()
+
+
 @contextmanager
 def tenant_of_the_cli(tmp_path: Path) -> Iterator[TenantClient]:
     """A client of the CLI's own Local tenant (its data dir under the test's home), for the

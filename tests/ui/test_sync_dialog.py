@@ -114,6 +114,7 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     assert [editor.list.item(i).text() for i in range(editor.list.count())] == ["Local tenant", "staging"]
     assert editor.url_edit.text() == "https://acme-staging.eu.auth0.com"
     assert editor.secret_edit.text() == ""  # write-only: never read back
+    assert "audience https://acme-staging.eu.auth0.com/api/v2/" in editor.note.text()
     editor.show()
     assert editor.grab().save(str(SCREENSHOTS / "sync-tenants.png"))
     with qtbot.waitSignal(controller.sig_tenant_changed):

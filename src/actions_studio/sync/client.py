@@ -230,7 +230,9 @@ class TenantClient:
             yield from items
             seen += len(items)
             total = getattr(answer.response, "total", None)
-            if not items or len(items) < PER_PAGE or (total is not None and seen >= int(total)):
+            # With a total, it decides (a server may give fewer than asked per page); without
+            # one, a short page is the last.
+            if not items or (seen >= int(total) if total is not None else len(items) < PER_PAGE):
                 return
             page += 1
 

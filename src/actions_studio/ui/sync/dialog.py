@@ -236,7 +236,8 @@ class SyncDialog(QDialog):
             state = f"{self.controller.tenant}: in sync"
         else:
             state = (f"{self.controller.tenant}: {len(plan.changes)} change(s) in "
-                     f"{len(plan.steps())} step(s), {len(plan.conflicts)} conflict(s) to resolve")
+                     f"{len(plan.steps())} step(s), {len(plan.conflicts)} conflict(s) to resolve"
+                     + (f", {len(plan.refused)} refused (runtime)" if plan.refused else ""))
         self.state_label.setText(state)
         self.apply_button.setEnabled(bool(plan.steps()))
         self.message.setText("Conflicts wait for your choice; Apply runs everything else."
