@@ -260,3 +260,16 @@ def test_an_unknown_domain_is_a_tenant_that_does_not_answer(ws, server) -> None:
     with SyncSession(ws, profile, transport=server.transport()) as s:
         with pytest.raises(TenantDownError, match="elsewhere.eu.auth0.com"):
             s.plan()
+
+
+def test_a_node18_action_of_the_tenant_is_pulled_as_node22(ws, tenant, session) -> None:
+    doc = tenant.create({"name": "legacy", "supported_triggers": [{"id": "post-login", "version": "v3"}],
+                         "code": JS.format(n=1), "runtime": "node18"})
+    tenant.deploy(doc["id"])
+    _plan, report = session.pull()
+    assert report.ok, report.describe()
+    with ws.db.read() as s:
+        pulled = repo.find_action(s, "legacy")
+        assert pulled.runtime == "node22" and repo.get_draft(s, pulled.id).runtime == "node22"
+        assert repo.get_version(s, pulled.id, 1).runtime == "node22"
+    assert session.plan().in_sync  # node18 there and node22 here are the same runtime

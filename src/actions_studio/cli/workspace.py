@@ -86,15 +86,19 @@ def actions_new(
     ctx: typer.Context, name: str,
     trigger: str = typer.Option(..., "--trigger", help="Trigger id, e.g. post-login."),
     code: Optional[Path] = typer.Option(None, "--code", help="Start from this file instead of the template."),
+    runtime: Optional[str] = typer.Option(
+        None, "--runtime", help="python3 (default) or node22; a .js --code file means node22."),
 ) -> None:
     """Create an action (its draft starts from the trigger's template or --code)."""
     from actions_studio.services import actions
+    from actions_studio.services.names import runtime_of_file
 
     source = _read_code(code) if code is not None else None
+    chosen = runtime or (runtime_of_file(code.name) if code is not None else "python3")
     with _workspace(ctx) as ws:
-        detail = actions.create_action(ws, name, trigger, code=source)
+        detail = actions.create_action(ws, name, trigger, code=source, runtime=chosen)
     typer.echo(f"created {detail.action.name} ({detail.action.trigger_id} "
-               f"{detail.action.trigger_version}); the draft is not deployed yet")
+               f"{detail.action.trigger_version}, {detail.action.runtime}); the draft is not deployed yet")
 
 
 @actions_app.command("list")
@@ -154,12 +158,14 @@ def actions_update(
     ctx: typer.Context, name: str,
     code: Path = typer.Option(..., "--code", help="File holding the new draft code."),
 ) -> None:
-    """Save the draft from a file."""
+    """Save the draft from a file (a .js file makes the action node22, a .py file python3)."""
     from actions_studio.services import actions
+    from actions_studio.services.names import CODE_SUFFIX
 
     source = _read_code(code)
+    runtime = next((r for r, suffix in CODE_SUFFIX.items() if code.name.endswith(suffix)), None)
     with _workspace(ctx) as ws:
-        actions.save_draft(ws, name, code=source)
+        actions.save_draft(ws, name, code=source, runtime=runtime)
     typer.echo(f"saved the draft of {name}")
 
 

@@ -1,8 +1,9 @@
 """Export / import of a workspace as git-friendly files (issue 3, section 4).
 
     actions/<name>.json          trigger, runtime, dependencies, secret names, deployed version
-    actions/<name>/code.py       the draft
+    actions/<name>/code.py       the draft (code.js for a node22 action)
     actions/<name>/deployed.py   the deployed version's code, only when it differs from the draft
+                                 (deployed.js for node22)
     fixtures/<trigger>/<name>.json   the fixture format, secret values as null
     flows/flows.json             trigger -> ordered action names
 
@@ -27,6 +28,7 @@ from actions_studio.services.actions import check_compiles
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import InvalidInputError
 from actions_studio.services.names import (
+    CODE_SUFFIX,
     check_dependencies,
     check_entity_name,
     check_runtime,
@@ -74,9 +76,10 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
                 "secrets": list(draft.secret_names),
                 "deployed_version": action.deployed_number,
             })
-            files[f"actions/{action.name}/code.py"] = draft.code.encode("utf-8")
-            if deployed is not None and deployed.code != draft.code:
-                files[f"actions/{action.name}/deployed.py"] = deployed.code.encode("utf-8")
+            files[f"actions/{action.name}/code{CODE_SUFFIX[draft.runtime]}"] = draft.code.encode("utf-8")
+            if deployed is not None and (deployed.code, deployed.runtime) != (draft.code, draft.runtime):
+                files[f"actions/{action.name}/deployed{CODE_SUFFIX[deployed.runtime]}"] = \
+                    deployed.code.encode("utf-8")
         for fixture in repo.list_fixtures(s):
             files[f"fixtures/{fixture.trigger_id}/{fixture.name}.json"] = _json_bytes(
                 fixture_service.to_document(fixture))
@@ -111,7 +114,7 @@ def _layout_files(root: Path) -> set[str]:
         found |= {f"actions/{p.name}" for p in actions.glob("*.json") if p.is_file()}
         for sub in actions.iterdir():
             if sub.is_dir():
-                for leaf in ("code.py", "deployed.py"):
+                for leaf in ("code.py", "deployed.py", "code.js", "deployed.js"):
                     if (sub / leaf).is_file():
                         found.add(f"actions/{sub.name}/{leaf}")
     fixtures = root / "fixtures"
@@ -187,15 +190,20 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
             raise InvalidInputError("deployed_version must be a version number or null")
     except InvalidInputError as exc:
         raise InvalidInputError(f"{rel}: {exc}") from None
-    code_path = root / "actions" / name / "code.py"
+    suffix = CODE_SUFFIX[runtime]
+    code_rel = f"actions/{name}/code{suffix}"
+    code_path = root / code_rel
     if not code_path.is_file():
-        raise InvalidInputError(f"actions/{name}/code.py is missing (the draft of {name})")
-    code = _read_text(code_path, f"actions/{name}/code.py")
-    deployed_path = root / "actions" / name / "deployed.py"
-    deployed_code = _read_text(deployed_path, f"actions/{name}/deployed.py") if deployed_path.is_file() else code
-    if deployed is not None:
-        check_compiles(deployed_code, f"actions/{name}/deployed.py" if deployed_path.is_file()
-                       else f"actions/{name}/code.py")
+        other = [f"code{s}" for r, s in CODE_SUFFIX.items()
+                 if r != runtime and (root / "actions" / name / f"code{s}").is_file()]
+        hint = f" (found {other[0]}: set \"runtime\" in {rel} to match)" if other else ""
+        raise InvalidInputError(f"{code_rel} is missing (the draft of {name}, a {runtime} action){hint}")
+    code = _read_text(code_path, code_rel)
+    deployed_rel = f"actions/{name}/deployed{suffix}"
+    deployed_path = root / deployed_rel
+    deployed_code = _read_text(deployed_path, deployed_rel) if deployed_path.is_file() else code
+    if deployed is not None and runtime == "python3":
+        check_compiles(deployed_code, deployed_rel if deployed_path.is_file() else code_rel)
     return _ActionFile(name, trigger, runtime, tuple(deps), tuple(secrets), deployed, code,
                        deployed_code, deployed_path.is_file())
 

@@ -12,7 +12,18 @@ _ENTITY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}")
 _SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,128}")  # issue 3 / Auth0's limits
 _DEPENDENCY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(\[[A-Za-z0-9_,.\-]+\])?==[A-Za-z0-9][A-Za-z0-9.+!_\-]*")
 
-RUNTIMES = ("python3",)
+# python3: the studio's Python actions; node22: Auth0's JavaScript actions (CommonJS, the
+# `onExecutePostLogin` exports). A tenant's node18 is stored as node22 (sync/model.py).
+RUNTIMES = ("python3", "node22")
+CODE_SUFFIX = {"python3": ".py", "node22": ".js"}
+
+
+def runtime_of_file(filename: str, default: str = "python3") -> str:
+    """The runtime a code file's suffix implies: `.js` is node22, `.py` python3."""
+    for runtime, suffix in CODE_SUFFIX.items():
+        if filename.endswith(suffix):
+            return runtime
+    return default
 
 
 def check_entity_name(kind: str, name: str) -> str:

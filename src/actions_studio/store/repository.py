@@ -172,6 +172,8 @@ def update_draft(
         row.secret_names = _names(secret_names)
     if runtime is not None:
         row.runtime = runtime
+        # The action's runtime is its draft's (as Auth0 keeps one runtime per action).
+        s.exec(update(ActionRow).where(col(ActionRow.id) == action_id).values(runtime=runtime))
     row.updated_at = now_iso()
     s.add(row)
     _touch(s, action_id)
