@@ -43,8 +43,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(workspace_app, name="workspace")
     app.command("test", help="Run every fixture that has an expectation; exit 1 on any failure.")(
         test_command)
-    app.command("export", help="Write the workspace as git-friendly files into DIR.")(export_command)
-    app.command("import", help="Read files written by `export` from DIR (idempotent).")(import_command)
+    app.command("export", help="Write the workspace as git-friendly files into DIR (--format: the "
+                "studio's layout or the Auth0 Deploy CLI's).")(export_command)
+    app.command("import", help="Read files written by `export`, or a Deploy CLI tree, from DIR "
+                "(idempotent).")(import_command)
 
 
 # -- plumbing ------------------------------------------------------------------------------------
@@ -442,11 +444,20 @@ def _write_junit(path: Path, reports: list[Any]) -> None:
 
 
 @guarded
-def export_command(ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR")) -> None:
-    from actions_studio.services import exchange
+def export_command(
+    ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"),
+    fmt: str = typer.Option("studio", "--format", help="studio (the studio's own layout), "
+                            "deploy-cli-directory or deploy-cli-yaml (the Auth0 Deploy CLI's)."),
+) -> None:
+    from actions_studio.services import deploy_cli, exchange
 
+    if fmt not in ("studio", *deploy_cli.FORMATS):
+        _fail(f"unknown format {fmt!r}; one of studio, {', '.join(deploy_cli.FORMATS)}")
     with _workspace(ctx) as ws:
-        report = exchange.export_workspace(ws, directory)
+        report = (exchange.export_workspace(ws, directory) if fmt == "studio"
+                  else deploy_cli.export_tree(ws, directory, fmt))  # type: ignore[arg-type]
+    for line in getattr(report, "left_out", ()):
+        typer.echo(f"left out: {line}", err=True)
     typer.echo(f"exported to {directory}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
 
@@ -456,14 +467,22 @@ def import_command(
     ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    from actions_studio.services import exchange
+    """Reads the studio's own layout, or a Deploy CLI tree (directory or tenant.yaml format)."""
+    from actions_studio.services import deploy_cli, exchange
 
     with _workspace(ctx) as ws:
-        report = exchange.import_workspace(ws, directory)
+        fmt = deploy_cli.detect(directory)
+        report = (deploy_cli.import_tree(ws, directory, fmt) if fmt is not None
+                  else exchange.import_workspace(ws, directory))
+    left_out = list(getattr(report, "left_out", ()))
     if as_json:
-        _print_json({"created": report.created, "changed": report.changed,
-                     "unchanged": report.unchanged})
+        _print_json({"format": fmt or "studio", "created": report.created, "changed": report.changed,
+                     "unchanged": report.unchanged, "left_out": left_out})
         return
+    for line in left_out:
+        typer.echo(f"left out: {line}", err=True)
+    if fmt is not None:
+        typer.echo(f"read a Deploy CLI tree ({fmt.removeprefix('deploy-cli-')} format)")
     for label, items in (("created", report.created), ("changed", report.changed),
                          ("unchanged", report.unchanged)):
         typer.echo(f"{label} ({len(items)}): {', '.join(items) if items else '-'}")

@@ -57,7 +57,7 @@ def create_action(
 ) -> ActionDetail:
     check_entity_name("action", name)
     check_runtime(runtime)
-    deps = check_dependencies(tuple(dependencies))
+    deps = check_dependencies(tuple(dependencies), runtime)
     trigger = get_trigger(trigger_id)
     source = code if code is not None else templates.template_for(trigger.id, runtime)
     with ws.db.write() as s:
@@ -103,11 +103,12 @@ def save_draft(
     ws: Workspace, name: str, *, code: Optional[str] = None,
     dependencies: Optional[Sequence[str]] = None, runtime: Optional[str] = None,
 ) -> DraftRecord:
-    deps = check_dependencies(tuple(dependencies)) if dependencies is not None else None
     if runtime is not None:
         check_runtime(runtime)
     with ws.db.write() as s:
         action = _require(s, name)
+        deps = (check_dependencies(tuple(dependencies), runtime or action.runtime)
+                if dependencies is not None else None)
         return repo.update_draft(s, action.id, code=code, dependencies=deps, runtime=runtime)
 
 

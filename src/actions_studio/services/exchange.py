@@ -181,7 +181,7 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
         secrets = data.get("secrets", [])
         if not isinstance(deps, list) or not isinstance(secrets, list):
             raise InvalidInputError("dependencies and secrets must be lists")
-        check_dependencies(deps)
+        check_dependencies(deps, runtime)
         for secret in secrets:
             check_secret_name(secret)
         deployed = data.get("deployed_version")

@@ -43,11 +43,18 @@ def check_secret_name(name: str) -> str:
     return name
 
 
-def check_dependencies(dependencies: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+# npm packages of node22 actions: `name` or `@scope/name`, at a version as Auth0 takes it (a
+# pinned version, a range or `latest`; a Deploy CLI keyword marker such as `@@LODASH@@` too).
+_NPM_DEPENDENCY = re.compile(r"(@[A-Za-z0-9][A-Za-z0-9._~\-]*/)?[A-Za-z0-9._~][A-Za-z0-9._~\-]*==\S+")
+
+
+def check_dependencies(dependencies: list[str] | tuple[str, ...],
+                       runtime: str = "python3") -> tuple[str, ...]:
+    pattern = _NPM_DEPENDENCY if runtime == "node22" else _DEPENDENCY
     for dep in dependencies:
-        if not isinstance(dep, str) or not _DEPENDENCY.fullmatch(dep):
+        if not isinstance(dep, str) or not pattern.fullmatch(dep):
             raise InvalidInputError(f"invalid dependency {dep!r}: write it as name==version")
-    names = [d.split("==")[0].lower() for d in dependencies]
+    names = [d.split("==", 1)[0].lower() for d in dependencies]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InvalidInputError(f"dependency listed twice: {', '.join(dupes)}")
