@@ -27,7 +27,7 @@ REGENERATE = "run python -m actions_studio.triggers.ts_stubs"
 
 
 def test_the_package_layout() -> None:
-    expected = {f"{PACKAGE}/{name}" for name in ("package.json", "index.d.ts", "common.d.ts")}
+    expected = {f"{PACKAGE}/{name}" for name in ("package.json", "index.d.ts", "common.d.ts", "auth0-globals.d.ts")}
     expected |= {f"{PACKAGE}/{t}.d.ts" for t in TRIGGERS}
     assert set(RENDERED) == expected
     assert json.loads(RENDERED[f"{PACKAGE}/package.json"])["types"] == "index.d.ts"
@@ -52,7 +52,7 @@ def test_rendering_is_deterministic_in_a_fresh_interpreter() -> None:
 
 
 _MEMBER = re.compile(r"^  (?:readonly )?(?P<name>[A-Za-z_$][\w$]*|\"[^\"]+\")\??(?P<kind>[:(])")
-_DECLARATION = re.compile(r"^export (?:interface|type) (?P<name>\w+)")
+_DECLARATION = re.compile(r"^(?:export )?(?:interface|type) (?P<name>\w+)")
 
 
 def declarations(text: str) -> dict[str, list[str]]:
@@ -179,3 +179,10 @@ def test_cli_refuses_an_unknown_language(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.strip() == "error: --lang must be py or ts, not 'js'"
     assert not any(tmp_path.iterdir())
+
+
+def test_auth0s_global_api_names_alias_the_catalogs() -> None:
+    text = RENDERED[f"{PACKAGE}/auth0-globals.d.ts"]
+    assert 'type PostLoginAPI = import("./post-login").PostLoginApi;\n' in text
+    assert 'type CredentialsExchangeAPI = import("./credentials-exchange").CredentialsExchangeApi;\n' in text
+    assert "export " not in text  # a script: its names are global

@@ -44,6 +44,7 @@ from .javascript import (
 from .stubs import _models_reachable
 
 PACKAGE = "actions-types"
+AUTH0_GLOBALS = "auth0-globals.d.ts"
 WIDTH = 100
 INDENT = "  "
 # What `actions-studio stubs --lang ts` says after writing them.
@@ -245,6 +246,24 @@ def render_index() -> str:
     return "".join(lines)
 
 
+def render_auth0_globals() -> str:
+    """Global names Auth0's own editor and templates use (``@param {PostLoginAPI} api``), so code
+    written there type-checks here; ``Event`` is left to Node's global of that name."""
+    lines = [
+        _HEADER,
+        doc_comment(
+            "The global type names of Auth0's Actions editor, for code copied from it: each trigger's "
+            "`<Trigger>API`. Not a module: include the file (it is not imported)."
+        ),
+    ]
+    for trigger in TRIGGERS.values():
+        view = javascript_view(trigger.id)
+        name = view.api_type[: -len("Api")] + "API"
+        lines.append("\n" + doc_comment(f"Auth0's name of {view.api_type}: the api of the {trigger.id} trigger."))
+        lines.append(f'type {name} = import("./{module_name(trigger)}").{view.api_type};\n')
+    return "".join(lines)
+
+
 def render_package_json() -> str:
     manifest = {
         "name": PACKAGE,
@@ -262,6 +281,7 @@ def render_ts_stubs() -> dict[str, str]:
         f"{PACKAGE}/package.json": render_package_json(),
         f"{PACKAGE}/index.d.ts": render_index(),
         f"{PACKAGE}/common.d.ts": render_common(),
+        f"{PACKAGE}/{AUTH0_GLOBALS}": render_auth0_globals(),
     }
     for trigger in TRIGGERS.values():
         files[f"{PACKAGE}/{module_name(trigger)}.d.ts"] = render_trigger(trigger)
