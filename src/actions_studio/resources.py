@@ -1,4 +1,4 @@
-"""Where the shipped resources (stubs, templates, icons) are, in every way the studio is run.
+"""Where the shipped resources (stubs, templates, icons, Node scripts) are, in every way the studio is run.
 
 Three layouts, checked in this order:
 - a frozen bundle (PyInstaller): ``<bundle>/resources``;
@@ -47,3 +47,8 @@ def templates_dir() -> Path:
 
 def icons_dir() -> Path:
     return resources_dir() / "icons"
+
+
+def node_scripts_dir() -> Path:
+    """Small Node programs the studio runs (e.g. the JavaScript effect analysis)."""
+    return resources_dir() / "node"
