@@ -8,6 +8,10 @@ arrives is told to stop (`_superseded`: tsserver cancels it, jedi cannot), and a
 arrives after a newer request was made is not delivered. The caller (the editor, through a Qt
 signal in ui/) receives ``(request_id, answer)`` in its callback, on the owner's thread.
 
+A request's work may answer `DEFER` ("not yet": the TypeScript service's diagnostics while its
+semantic server loads): the same request goes back to the queue shortly, unless superseded, so
+other questions are answered meanwhile instead of waiting behind it.
+
 Per-asker paths (``set_extra_paths(owner, paths)``: an editor's action environment, issue 8)
 apply to the channels ``owner`` and ``owner:*``; one engine serves every editor, so they travel
 with each request.
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 
 Reply = Callable[[int, Any], None]
 E = TypeVar("E")
+DEFER = object()
+DEFER_DELAY_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,11 @@ class EngineOwner(Generic[E]):
                 finally:
                     with self._lock:
                         self._running = None
+                if answer is DEFER:
+                    timer = threading.Timer(DEFER_DELAY_S, self._queue.put, (request,))
+                    timer.daemon = True
+                    timer.start()
+                    continue
                 if self.is_newest(request.channel, request.request_id):
                     try:
                         request.reply(request.request_id, answer)

@@ -3,6 +3,7 @@ download during a run: tests/conftest.py points npm at a dead registry)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -24,9 +25,18 @@ def ts_install() -> TypeScriptInstall:
     return found
 
 
+def wait_for(predicate, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.005)
+
+
 @pytest.fixture(scope="module")
 def engine(ts_install: TypeScriptInstall) -> Iterator[TypeScriptEngine]:
+    """An engine whose semantic server has loaded Node's types (the tables ask about them)."""
     started = TypeScriptEngine(ts_install)
     started.start()
+    wait_for(started.semantic_ready)
     yield started
     started.stop()

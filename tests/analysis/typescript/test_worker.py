@@ -6,21 +6,17 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 
 import pytest
 
 from actions_studio.analysis.typescript.engine import MAX_RESTARTS, TypeScriptEngine
 from actions_studio.analysis.typescript.worker import TypeScriptWorker, document_of
 
+from .conftest import wait_for
+
 PLAIN = "exports.onExecutePostLogin = async (event, api) => {\n  "
 
 
-def wait_for(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.005)
 
 
 @pytest.fixture
@@ -127,7 +123,7 @@ def test_a_tsserver_that_keeps_dying_is_given_up_on_without_hanging(ts_install) 
         for _ in range(MAX_RESTARTS + 1):
             engine.start()
             os.kill(engine.server_pid, signal.SIGKILL)
-            wait_for(lambda: not engine._server.alive())
+            wait_for(lambda: not engine._servers.alive())
             engine.complete("doc", source, 2, len("  event.stats."), "post-login")
         assert engine.failed is not None and "JavaScript analysis is off" in engine.failed
         assert engine.complete("doc", source, 2, len("  event.stats."), "post-login") == []
@@ -144,5 +140,44 @@ def test_start_up_failure_is_a_state_not_a_crash(tmp_path) -> None:
     try:
         assert ask(worker.complete, "e:complete", PLAIN + "event.", 2, 8, "post-login") == []
         assert worker.state.startswith("failed")
+    finally:
+        worker.stop(timeout=10)
+
+
+def test_the_quick_server_answers_while_the_semantic_one_loads_nodes_types(ts_install) -> None:
+    from actions_studio import nodejs
+    from actions_studio.analysis.typescript.engine import compiler_options
+    from actions_studio.analysis.typescript.servers import TsServers
+    from actions_studio.triggers.ts_stubs import AUTH0_GLOBALS, PACKAGE, shipped_dir
+
+    servers = TsServers(ts_install, nodejs.find_node(), compiler_options(ts_install, shipped_dir()))
+    try:
+        servers.start([], [{"file": str(shipped_dir() / PACKAGE / AUTH0_GLOBALS), "scriptKindName": "TS"}])
+        # Loading Node's types takes the semantic server a second or more: not done yet.
+        quick = servers.quick
+        assert not servers.semantic_ready()
+        assert servers.for_question(semantic=False) is quick
+        assert servers.for_question(semantic=True) is servers.semantic
+        wait_for(servers.semantic_ready)
+        assert servers.for_question(semantic=False) is servers.semantic
+        assert servers.quick is None and not quick.alive()  # stopped once the semantic one is ready
+    finally:
+        servers.stop()
+
+
+def test_diagnostics_wait_for_node_types_without_holding_completions(ts_install) -> None:
+    engine = TypeScriptEngine(ts_install)
+    worker = TypeScriptWorker(lambda: engine, warm_up=False)
+    try:
+        source = PLAIN + 'const os = require("os");\n  os.nothing;\n};\n'
+        got: list = []
+        done = threading.Event()
+        worker.diagnostics("editor:9:diagnostics", source, "post-login", lambda i, a: (got.append(a), done.set()))
+        typing = PLAIN + "event.stats."
+        names = ask(worker.complete, "editor:10:complete", typing, 2, len("  event.stats."), "post-login")
+        assert {c.name for c in names} == {"logins_count"}
+        assert done.wait(120)
+        # From the semantic server: Node's `os` is known, and has no `nothing`.
+        assert [d.message for d in got[0]] == ["Property 'nothing' does not exist on type 'typeof import(\"os\")'."]
     finally:
         worker.stop(timeout=10)

@@ -11,6 +11,9 @@ source with the trigger's types injected (virtual.py), at a path chosen so ``req
 that action's ``node_modules`` when one is given. Only what changed since the last call is sent
 (one text change from the common prefix and suffix), so tsserver re-parses incrementally.
 
+Servers. A quick tsserver answers completions, signatures and hover while the semantic one
+loads Node's types (servers.py); diagnostics wait for the semantic one (`semantic_ready`).
+
 Restarts. When tsserver dies (a crash, out of memory, killed), the next call starts a new one,
 sends the configuration and every open document again, and retries once — VS Code's TypeScript
 client does the same. More than `MAX_RESTARTS` deaths within `RESTART_WINDOW_S` and the engine
@@ -44,6 +47,7 @@ from actions_studio.analysis.typescript.server import (
     TsServerDied,
     TsServerError,
 )
+from actions_studio.analysis.typescript.servers import TsServers
 from actions_studio.analysis.typescript.virtual import VirtualSource, inject_trigger_types
 from actions_studio.triggers.javascript import javascript_view
 from actions_studio.triggers.ts_stubs import AUTH0_GLOBALS, PACKAGE, shipped_dir
@@ -109,6 +113,7 @@ class TypeScriptEngine:
         node: nodejs.Node | None = None,
         *,
         progress: Callable[[str], None] | None = None,
+        quick: bool = True,
     ) -> None:
         self._install = install
         self._node = node
@@ -116,10 +121,11 @@ class TypeScriptEngine:
         self._stubs = shipped_dir()
         self._root = Path(tempfile.mkdtemp(prefix="actions-studio-js-"))
         self._documents: dict[str, _Document] = {}
-        self._server: TsServer | None = None
+        self._servers: TsServers | None = None
+        self._quick = quick
         self._deaths: list[float] = []
         self._in_flight_lock = threading.Lock()
-        self._in_flight: int | None = None
+        self._in_flight: tuple[TsServer, int] | None = None
         self._superseded = False
         self.failed: str | None = None  # why the engine gave up, once it has
         self.restarts = 0
@@ -129,8 +135,8 @@ class TypeScriptEngine:
 
     def start(self) -> None:
         """Install on first use (progress reported), then start tsserver; idempotent."""
-        if self._server is not None:
-            if self._server.alive():
+        if self._servers is not None:
+            if self._servers.alive():
                 return
             self._server_died()  # it died between two calls
         if self.failed:
@@ -147,27 +153,25 @@ class TypeScriptEngine:
             self.failed = f"TypeScript's tsserver is missing at {self._install.tsserver}; reinstall it"
             raise TsServerDied(self.failed)
         cache = Path(platformdirs.user_cache_dir("actions-studio", appauthor=False)) / "node-compile-cache"
-        server = TsServer(self._install, self._node, compile_cache=cache)
-        server.start()
-        self._server = server
-        server.request("configure", {
-            "hostInfo": "actions-studio",
-            "preferences": {"includeCompletionsWithInsertText": True, "quotePreference": "double"},
-        })
-        server.request("compilerOptionsForInferredProjects", {"options": compiler_options(self._install, self._stubs)})
-        opened = [{"file": str(self._stubs / PACKAGE / AUTH0_GLOBALS), "scriptKindName": "TS"}]
-        opened += [self._open_args(doc) for doc in self._documents.values()]
-        server.request("updateOpen", {"openFiles": opened})
+        servers = TsServers(self._install, self._node, compiler_options(self._install, self._stubs),
+                            compile_cache=cache, quick=self._quick)
+        self._servers = servers
+        servers.start([self._open_args(doc) for doc in self._documents.values()],
+                      [{"file": str(self._stubs / PACKAGE / AUTH0_GLOBALS), "scriptKindName": "TS"}])
+
+    def semantic_ready(self) -> bool:
+        """True once the semantic server (Node's types loaded) answers; diagnostics wait for it."""
+        return self._servers is not None and self._servers.semantic_ready()
 
     def warm_up(self) -> None:
-        """The first answer loads Node's types and the stubs (~1 s): pay it before anyone asks."""
+        """The first answer loads the stubs: pay it before anyone asks (the quick server)."""
         self.complete("warm-up", WARM_UP_SOURCE, 2, len("  event."), "post-login")
         self.close("warm-up")
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.stop()
+        servers, self._servers = self._servers, None
+        if servers is not None:
+            servers.stop()
         shutil.rmtree(self._root, ignore_errors=True)
 
     @property
@@ -176,13 +180,14 @@ class TypeScriptEngine:
 
     @property
     def server_pid(self) -> int | None:
-        return self._server.pid if self._server is not None else None
+        """The semantic server's process id."""
+        return self._servers.semantic.pid if self._servers is not None else None
 
     @property
     def in_flight(self) -> int | None:
         """The sequence number of the request tsserver is working on, if any."""
         with self._in_flight_lock:
-            return self._in_flight
+            return self._in_flight[1] if self._in_flight is not None else None
 
     def begin_question(self) -> None:
         """A new question starts (the owner's thread): nothing of it is cancelled yet."""
@@ -195,9 +200,9 @@ class TypeScriptEngine:
         Document updates still go out: tsserver's copy must stay the editor's."""
         with self._in_flight_lock:
             self._superseded = True
-            seq, server = self._in_flight, self._server
-        if seq is not None and server is not None:
-            server.cancel(seq)
+            in_flight = self._in_flight
+        if in_flight is not None:
+            in_flight[0].cancel(in_flight[1])
 
     # -- documents ------------------------------------------------------------------------------
 
@@ -226,57 +231,61 @@ class TypeScriptEngine:
             arguments = {"changedFiles": [{"fileName": path, "textChanges": [_text_change(old.virtual.text, virtual.text)]}]}
         self.start()  # a (re)start opens the documents it knows: this one must not be among them yet
         self._documents[key] = document
-        self._call("updateOpen", arguments, document_update=True)
+        try:
+            assert self._servers is not None
+            self._servers.send_all("updateOpen", arguments)
+        except TsServerDied:
+            self._server_died()
+            self.start()  # sends every document as it is now, this one included
         return document
 
     def close(self, key: str) -> None:
         """Forget a document (its editor closed)."""
         doc = self._documents.pop(key, None)
-        if doc is not None and self._server is not None and self._server.alive():
+        if doc is not None and self._servers is not None and self._servers.alive():
             try:
-                self._server.request("updateOpen", {"closedFiles": [doc.path]}, timeout=REQUEST_TIMEOUT_S)
+                self._servers.send_all("updateOpen", {"closedFiles": [doc.path]})
             except TsServerError:
                 log.debug("closing %s failed", key, exc_info=True)
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _call(self, command: str, arguments: dict[str, Any], *, document_update: bool = False) -> Any:
-        """One request, restarting a dead tsserver (open documents re-sent) and retrying once. A
-        document update is neither cancelled nor retried: a restart sends the documents as they are."""
+    def _call(self, command: str, arguments: dict[str, Any], *, semantic: bool = False) -> Any:
+        """One question, restarting a dead tsserver (open documents re-sent) and retrying once.
+        ``semantic`` questions go to the semantic server even while the quick one runs."""
         for attempt in (1, 2):
             try:
                 self.start()
-                server = self._server
-                assert server is not None
+                assert self._servers is not None
+                server = self._servers.for_question(semantic=semantic)
                 with self._in_flight_lock:
-                    if self._superseded and not document_update:
+                    if self._superseded:
                         raise TsRequestCancelled(f"{command} was superseded before it was sent")
                 try:
                     return server.request(command, arguments, timeout=REQUEST_TIMEOUT_S,
-                                          on_sent=None if document_update else self._sent)
+                                          on_sent=lambda seq: self._sent(server, seq))
                 finally:
                     with self._in_flight_lock:
                         self._in_flight = None
             except TsServerDied:
+                if self._servers is not None and self._servers.alive():
+                    raise  # the quick server died mid-answer: no answer this time, nothing to restart
                 self._server_died()
                 if attempt == 2 or self.failed:
                     raise
-                if document_update:
-                    self.start()
-                    return None
         raise AssertionError("unreachable")
 
-    def _sent(self, seq: int) -> None:
+    def _sent(self, server: TsServer, seq: int) -> None:
         with self._in_flight_lock:
-            self._in_flight = seq
-            superseded, server = self._superseded, self._server
-        if superseded and server is not None:
+            self._in_flight = (server, seq)
+            superseded = self._superseded
+        if superseded:
             server.cancel(seq)  # superseded between the check and the write
 
     def _server_died(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.stop(timeout=1.0)
+        servers, self._servers = self._servers, None
+        if servers is not None:
+            servers.stop(timeout=1.0)
         now = time.monotonic()
         self._deaths = [t for t in self._deaths if now - t < RESTART_WINDOW_S] + [now]
         if len(self._deaths) > MAX_RESTARTS:
@@ -377,7 +386,7 @@ class TypeScriptEngine:
             doc = self._sync(key, source, trigger_id, node_modules)
             found = []
             for command in ("syntacticDiagnosticsSync", "semanticDiagnosticsSync"):
-                for item in self._call(command, {"file": doc.path}) or ():
+                for item in self._call(command, {"file": doc.path}, semantic=True) or ():
                     diagnostic = _diagnostic(doc.virtual, item)
                     if diagnostic is not None:
                         found.append(diagnostic)

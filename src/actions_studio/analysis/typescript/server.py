@@ -74,6 +74,7 @@ class TsServer:
         self._compile_cache = compile_cache
         self._seq = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
+        self._watched: dict[int, _Pending] = {}
         self._lock = threading.Lock()  # guards _pending and the pipe
         self._cancel_dir = Path(tempfile.mkdtemp(prefix="actions-studio-tsserver-"))
         self._proc: subprocess.Popen[bytes] | None = None
@@ -132,11 +133,19 @@ class TsServer:
 
     # -- requests -------------------------------------------------------------------------------
 
-    def send(self, command: str, arguments: dict[str, Any] | None = None) -> int:
-        """Write a request without waiting for an answer; its sequence number."""
+    def send(self, command: str, arguments: dict[str, Any] | None = None, *, watch: bool = False) -> int:
+        """Write a request without waiting for an answer; its sequence number. With ``watch``,
+        `answered(seq)` tells later whether tsserver has answered it (successfully)."""
         seq = next(self._seq)
-        self._write(seq, command, arguments, None)
+        pending = _Pending() if watch else None
+        self._write(seq, command, arguments, pending)
+        if pending is not None:
+            self._watched[seq] = pending
         return seq
+
+    def answered(self, seq: int) -> bool:
+        pending = self._watched.get(seq)
+        return pending is not None and pending.done.is_set() and pending.message is not None
 
     def request(
         self,
@@ -215,7 +224,7 @@ class TsServer:
                     break
                 if message.get("type") == "response":
                     with self._lock:
-                        pending = self._pending.get(message.get("request_seq", -1))
+                        pending = self._pending.pop(message.get("request_seq", -1), None)
                     if pending is not None:
                         pending.message = message
                         pending.done.set()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from actions_studio.analysis.owner import EngineOwner, Reply, Request
+from actions_studio.analysis.owner import DEFER, EngineOwner, Reply, Request
 from actions_studio.analysis.typescript.engine import TypeScriptEngine
 from actions_studio.analysis.typescript.server import TsServerError
 
@@ -77,8 +77,17 @@ class TypeScriptWorker(EngineOwner[TypeScriptEngine]):
         return self.submit(channel, lambda e: e.hover(key, source, line, column, trigger_id, self._node_modules), reply)
 
     def diagnostics(self, channel: str, source: str, trigger_id: str | None, reply: Reply) -> int:
+        """Answered by the semantic server only: deferred (not blocking other questions) while it
+        loads Node's types."""
         key = document_of(channel)
-        return self.submit(channel, lambda e: e.diagnostics(key, source, trigger_id, self._node_modules), reply)
+
+        def work(engine: TypeScriptEngine):
+            if not engine.semantic_ready() and not engine.failed:
+                engine.start()
+                return DEFER
+            return engine.diagnostics(key, source, trigger_id, self._node_modules)
+
+        return self.submit(channel, work, reply)
 
     def close(self, document: str) -> None:
         """The document's editor closed: tsserver forgets its file."""
