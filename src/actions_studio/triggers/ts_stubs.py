@@ -41,7 +41,7 @@ from .javascript import (
     pascal,
     ts_type,
 )
-from .stubs import _models_reachable
+from .stubs import _models_reachable, write_rendered
 
 PACKAGE = "actions-types"
 AUTH0_GLOBALS = "auth0-globals.d.ts"
@@ -290,20 +290,7 @@ def render_ts_stubs() -> dict[str, str]:
 
 def write_ts_stubs(out_dir: str | Path) -> list[Path]:
     """Write the declarations under ``out_dir`` (stale ``.d.ts`` files of the package are removed)."""
-    out = Path(out_dir)
-    rendered = render_ts_stubs()
-    package = out / PACKAGE
-    if package.is_dir():
-        for stale in package.glob("*.d.ts"):
-            if stale.relative_to(out).as_posix() not in rendered:
-                stale.unlink()
-    written = []
-    for rel, text in rendered.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
-    return written
+    return write_rendered(out_dir, render_ts_stubs(), PACKAGE, "*.d.ts")
 
 
 def shipped_dir() -> Path:

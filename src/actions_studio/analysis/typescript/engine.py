@@ -368,14 +368,10 @@ class TypeScriptEngine:
 
     def _type_documentation(self, where: dict[str, Any]) -> str:
         for location in self._call("typeDefinition", where) or ():
-            start = location.get("contextStart") or location.get("start")
-            body = self._call("quickinfo", {"file": location["file"], "line": start["line"], "offset": start["offset"]})
-            if body and _documentation(body):
-                return _documentation(body)
-            # the context starts at the doc comment or `export`: ask at the declared name too
-            name = location.get("start")
-            if name and name != start:
-                body = self._call("quickinfo", {"file": location["file"], **name})
+            # The context starts at the doc comment or `export`, the span at the name: try both.
+            starts = [p for p in (location.get("contextStart"), location.get("start")) if p]
+            for start in [p for i, p in enumerate(starts) if p not in starts[:i]]:
+                body = self._call("quickinfo", {"file": location["file"], **start})
                 if body and _documentation(body):
                     return _documentation(body)
         return ""
