@@ -2,8 +2,9 @@
 them, cancellation files, and death noticed (VS Code's TypeScript client, STYLE.md).
 
 tsserver reads one JSON request per line on stdin and writes ``Content-Length: N`` framed JSON
-(responses carry ``request_seq``; events carry ``event``) on stdout. A reader thread matches
-responses to waiting requests; a response nobody waits for any more (a timed-out or abandoned
+(responses carry ``request_seq``; events carry ``event``) on stdout. A writer thread feeds stdin
+in order — tsserver does not read while it loads a program, and a large document must not hold
+the caller at a full pipe — and a reader thread matches responses to waiting requests; a response nobody waits for any more (a timed-out or abandoned
 request) is dropped. Cancellation is tsserver's own: started with ``--cancellationPipeName
 <dir>/cancel-*``, it checks for the file ``<dir>/cancel-<seq>`` while it works on request ``seq``
 and answers ``{"canceled": true}``.
@@ -18,6 +19,7 @@ import itertools
 import json
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -79,6 +81,7 @@ class TsServer:
         self._cancel_dir = Path(tempfile.mkdtemp(prefix="actions-studio-tsserver-"))
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self._dead = threading.Event()
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -106,6 +109,8 @@ class TsServer:
             raise TsServerDied(f"tsserver did not start: {exc}") from None
         self._reader = threading.Thread(target=self._read_loop, args=(self._proc,), name="tsserver-reader", daemon=True)
         self._reader.start()
+        threading.Thread(target=self._write_loop, args=(self._proc, self._outbox), name="tsserver-writer",
+                         daemon=True).start()
 
     @property
     def pid(self) -> int | None:
@@ -117,9 +122,8 @@ class TsServer:
     def stop(self, timeout: float = 5.0) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
+            self._outbox.put(None)  # the writer closes stdin after what it holds: tsserver exits at EOF
             try:
-                if proc.stdin:
-                    proc.stdin.close()  # tsserver exits at EOF
                 proc.wait(timeout)
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
@@ -200,17 +204,29 @@ class TsServer:
         line = json.dumps({"seq": seq, "type": "request", "command": command, "arguments": arguments},
                           ensure_ascii=False, separators=(",", ":"))
         with self._lock:
-            proc = self._proc
-            if proc is None or proc.stdin is None or self._dead.is_set():
+            if self._proc is None or self._dead.is_set():
                 raise TsServerDied("tsserver is not running")
             if pending is not None:
                 self._pending[seq] = pending
+            self._outbox.put(line.encode("utf-8") + b"\n")
+
+    def _write_loop(self, proc: subprocess.Popen[bytes], outbox: queue.Queue[bytes | None]) -> None:
+        stream = proc.stdin
+        assert stream is not None
+        try:
+            while (data := outbox.get()) is not None:
+                stream.write(data)
+                if outbox.empty():
+                    stream.flush()
+        except (OSError, ValueError):
+            log.debug("tsserver's input closed", exc_info=True)
+            self._dead.set()
+            self._fail_pending()
+        finally:
             try:
-                proc.stdin.write(line.encode("utf-8") + b"\n")
-                proc.stdin.flush()
-            except (BrokenPipeError, OSError, ValueError):
-                self._pending.pop(seq, None)
-                raise TsServerDied("tsserver's input closed") from None
+                stream.close()
+            except OSError:
+                pass
 
     # -- the reader thread ----------------------------------------------------------------------
 
