@@ -115,9 +115,9 @@ def test_the_table_of_differences_covers_every_optional_parameter() -> None:
         assert method in methods, f"_OPTION_OBJECTS names {method}, which the catalog lacks"
         for params in methods[method]:
             names = [p.name for p in params]
-            assert set(table.fields) <= set(names), f"{method}: {set(table.fields) - set(names)} are no parameters of it"
+            assert set(table) <= set(names), f"{method}: {set(table) - set(names)} are no parameters of it"
             optional = [p.name for p in params if p.default is not inspect.Parameter.empty]
-            assert set(optional) <= set(table.fields), f"{method}: optional {optional} must all be options"
+            assert set(optional) <= set(table), f"{method}: optional {optional} must all be options"
     for method, parameter in js._PARAMETER_TYPES:
         names = {p.name for params in methods.get(method, []) for p in params}
         assert parameter in names, f"_PARAMETER_TYPES: {method} has no {parameter}"

@@ -114,40 +114,35 @@ def is_optional(tp: Any) -> bool:
 # --- the table of Auth0's JavaScript signatures where they differ from the Python ones ---------
 
 
-@dataclass(frozen=True)
-class _OptionObject:
-    # catalog parameter -> (its name in Auth0's options object, what it means)
-    fields: dict[str, tuple[str, str]]
-
-
-_OPTION_OBJECTS: dict[str, _OptionObject] = {
-    "multifactor.enable": _OptionObject({
+# canonical method -> {catalog parameter: (its name in Auth0's options object, what it means)}
+_OPTION_OBJECTS: dict[str, dict[str, tuple[str, str]]] = {
+    "multifactor.enable": {
         "allow_remember_browser": (
             "allowRememberBrowser",
             "Let the user skip MFA on this browser for a while (Auth0's \"remember this device\").",
         ),
         "provider_options": ("providerOptions", "Provider settings, e.g. Duo's ikey, skey and host."),
-    }),
-    "authentication.challenge_with": _OptionObject({
+    },
+    "authentication.challenge_with": {
         "additional_factors": ("additionalFactors", "Other factors the user may choose instead of `factor`."),
-    }),
-    "redirect.send_user_to": _OptionObject({
+    },
+    "redirect.send_user_to": {
         "query": ("query", "Query-string parameters appended to the URL."),
-    }),
-    "redirect.encode_token": _OptionObject({
+    },
+    "redirect.encode_token": {
         "payload": ("payload", "The data for the redirect page (JSON); iat, exp and sub are added."),
         "secret": ("secret", "The HS256 signing secret shared with the redirect page; keep it in event.secrets."),
         "expires_in_seconds": ("expiresInSeconds", "Lifetime of the token in seconds."),
-    }),
-    "redirect.validate_token": _OptionObject({
+    },
+    "redirect.validate_token": {
         "secret": ("secret", "The HS256 secret the redirect page signed the token with."),
         "token_parameter_name": ("tokenParameterName", "The query or body parameter holding the token."),
-    }),
-    "cache.set": _OptionObject({
+    },
+    "cache.set": {
         # Auth0's CacheSetOptions keep the snake_case `expires_at` of the cache record.
         "ttl": ("ttl", "Lifetime in milliseconds (default {CACHE_DEFAULT_TTL_MS}, at most {CACHE_MAX_TTL_MS})."),
         "expires_at": ("expires_at", "Absolute expiry in epoch milliseconds; with `ttl` too, the earlier wins."),
-    }),
+    },
 }
 
 # (canonical method, catalog parameter) -> TypeScript type, where the catalog's constants say
@@ -358,7 +353,7 @@ def _method(namespace: str, cls: type[Namespace], name: str, api_type: str) -> J
     hints = typing.get_type_hints(func)
     params = [p for p in inspect.signature(func).parameters.values() if p.name != "self"]
     table = _OPTION_OBJECTS.get(canonical)
-    in_object = table.fields if table else {}
+    in_object = table or {}
 
     def param_type(p: inspect.Parameter) -> str:
         return _PARAMETER_TYPES.get((canonical, p.name)) or ts_type(hints[p.name])
