@@ -247,3 +247,37 @@ def test_no_python_words_are_left_in_the_javascript_docs(trigger_id: str) -> Non
         assert not PYTHON_WORDS.search(text), text
         for name in python_params - {"expires_at"}:  # expires_at is Auth0's own option name
             assert f"`{name}`" not in text, text
+
+
+# A catalog method's refusal, in the words a JavaScript action reads.
+JS_ERRORS = [
+    ("multifactor.enable", ["any", {"allowRememberBrowser": "yes"}],
+     "api.multifactor.enable: options.allowRememberBrowser must be a boolean, got string"),
+    ("multifactor.enable", ["sms"],
+     "api.multifactor.enable: unknown provider 'sms'; use one of: any, guardian, google-authenticator, duo, none"),
+    ("cache.set", ["k", 5], "api.cache.set: value must be a string (serialise other data, e.g. JSON.stringify), got number"),
+    ("redirect.encodeToken", [{"payload": {}}],
+     "api.redirect.encodeToken(options): missing a required argument: 'options.secret'"),
+    ("access.deny", [None], "api.access.deny: reason must be a string, got null"),
+    ("redirect.sendUserTo", ["https://x.example", {"query": []}],
+     "api.redirect.sendUserTo: options.query must be an object or null, got array"),
+]
+
+
+@pytest.mark.parametrize(("path", "arguments", "expected"), JS_ERRORS, ids=[e[0] for e in JS_ERRORS])
+def test_refusals_read_in_javascript_words(path, arguments, expected) -> None:
+    method = javascript_view("post-login").method(path)
+    args, kwargs = method.python_call(arguments)
+    namespace, name = method.canonical.split(".")
+    with pytest.raises(ApiUsageError) as caught:
+        getattr(getattr(make("post-login"), namespace), name)(*args, **kwargs)
+    assert method.javascript_message(str(caught.value)) == expected
+
+
+def test_module_entry_point_prints_the_json_description() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "actions_studio.triggers.javascript", "post-login"],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) == javascript_view("post-login").to_json()

@@ -25,6 +25,7 @@ say ("Returns a reference to the api object"), so calls may be chained.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import json
 import re
@@ -231,6 +232,23 @@ class JsMethod:
                     kwargs[option.parameter] = value[option.name]
         return args, kwargs
 
+    def javascript_message(self, message: str) -> str:
+        """A catalog ApiUsageError message in this method's JavaScript words, for the error a
+        JavaScript action sees: ``api.multifactor.enable: allow_remember_browser must be a bool,
+        got str`` → ``… options.allowRememberBrowser must be a boolean, got string``."""
+        text = message.replace(f"api.{self.canonical}", f"api.{self.path}")
+        # The recorder names the Python signature when a call does not bind.
+        text = re.sub(rf"api\.{re.escape(self.path)}\([^)]*\)",
+                      f"api.{self.path}({', '.join(p.name for p in self.parameters)})", text)
+        renames = {p.parameter: p.name for p in self.parameters if p.parameter}
+        renames.update({o.parameter: f"{p.name}.{o.name}" for p in self.parameters for o in p.options})
+        for python, javascript in renames.items():
+            if python != javascript:
+                text = re.sub(rf"(?<![\w.]){re.escape(python)}\b", javascript, text)
+        for pattern, replacement in _MESSAGE_WORDS:
+            text = pattern.sub(replacement, text)
+        return text
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -416,6 +434,20 @@ _METHOD_WORDS = (
     (re.compile(r"\bstr\b"), "string"),
     (re.compile(r"\bor bool\b"), "or boolean"),
 )
+# Python's type names in the catalog's error messages (`got {type(value).__name__}`).
+_MESSAGE_WORDS = (
+    (re.compile(r"\bNoneType None\b|\bNoneType\b|\bNone\b"), "null"),
+    (re.compile(r"\bbool\b"), "boolean"),
+    (re.compile(r"\bstr\b"), "string"),
+    (re.compile(r"\ba dict\b"), "an object"),
+    (re.compile(r"\bdict\b"), "object"),
+    (re.compile(r"\ba (list|tuple)\b"), "an array"),
+    (re.compile(r"\b(list|tuple)\b"), "array"),
+    (re.compile(r"\b(int|float)\b"), "number"),
+    (re.compile(r"\bjson\.dumps\b"), "JSON.stringify"),
+    (re.compile(r"\bTrue\b"), "true"),
+    (re.compile(r"\bFalse\b"), "false"),
+)
 _COMMON_WORDS = (
     (re.compile(r"\bTrue\b"), "`true`"),
     (re.compile(r"\bFalse\b"), "`false`"),
@@ -457,3 +489,20 @@ def js_prose(
     for pattern, replacement in _COMMON_WORDS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m actions_studio.triggers.javascript [TRIGGER]``: the JSON description of the
+    JavaScript api of one trigger, or of all (what the node runtime builds its ``api`` from)."""
+    parser = argparse.ArgumentParser(prog="python -m actions_studio.triggers.javascript", description=main.__doc__)
+    parser.add_argument("trigger", nargs="?", choices=list(TRIGGERS), help="one trigger (default: every trigger)")
+    args = parser.parse_args(argv)
+    if args.trigger:
+        print(json.dumps(javascript_view(args.trigger).to_json(), indent=2))
+    else:
+        print(json.dumps([view.to_json() for view in all_views().values()], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
