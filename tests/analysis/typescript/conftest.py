@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,14 @@ def engine(ts_install: TypeScriptInstall) -> Iterator[TypeScriptEngine]:
     wait_for(started.semantic_ready)
     yield started
     started.stop()
+
+
+def make_typed_package(env: Path) -> Path:
+    """``env/node_modules/tiny-greeter``: a tiny npm package that ships its own ``.d.ts``; the
+    ``node_modules`` folder is returned."""
+    package = env / "node_modules" / "tiny-greeter"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text('{"name": "tiny-greeter", "version": "1.0.0", "main": "index.js", "types": "index.d.ts"}')
+    (package / "index.js").write_text("exports.greet = (name) => `hello ${name}`;\n")
+    (package / "index.d.ts").write_text("/** Return a friendly greeting for `name`. */\nexport declare function greet(name: string): string;\n")
+    return env / "node_modules"

@@ -12,6 +12,8 @@ from actions_studio.analysis.typescript.engine import TypeScriptEngine
 from actions_studio.resources import templates_dir
 from actions_studio.triggers import TRIGGERS
 
+from .conftest import make_typed_package
+
 _keys = itertools.count()
 
 
@@ -238,13 +240,8 @@ def test_edits_reach_the_service_incrementally(engine: TypeScriptEngine) -> None
 
 
 def test_an_installed_dependency_completes_from_its_types(engine: TypeScriptEngine, tmp_path: Path) -> None:
-    package = tmp_path / "env" / "node_modules" / "tiny-greeter"
-    package.mkdir(parents=True)
-    (package / "package.json").write_text('{"name": "tiny-greeter", "version": "1.0.0", "main": "index.js", "types": "index.d.ts"}')
-    (package / "index.js").write_text("exports.greet = (name) => `hello ${name}`;\n")
-    (package / "index.d.ts").write_text("/** Return a friendly greeting for `name`. */\nexport declare function greet(name: string): string;\n")
+    node_modules = make_typed_package(tmp_path / "env")
     source = PLAIN + 'const greeter = require("tiny-greeter");\n  greeter.'
-    node_modules = tmp_path / "env" / "node_modules"
     name = key()
     items = {c.name: c for c in engine.complete(name, *at_end(source), "post-login", node_modules)}
     assert items["greet"].kind == "function"

@@ -12,7 +12,7 @@ import pytest
 from actions_studio.analysis.typescript.engine import MAX_RESTARTS, TypeScriptEngine
 from actions_studio.analysis.typescript.worker import TypeScriptWorker, document_of
 
-from .conftest import wait_for
+from .conftest import make_typed_package, wait_for
 
 PLAIN = "exports.onExecutePostLogin = async (event, api) => {\n  "
 
@@ -181,3 +181,13 @@ def test_diagnostics_wait_for_node_types_without_holding_completions(ts_install)
         assert [d.message for d in got[0]] == ["Property 'nothing' does not exist on type 'typeof import(\"os\")'."]
     finally:
         worker.stop(timeout=10)
+
+
+def test_an_editors_environment_reaches_its_requires(worker: TypeScriptWorker, tmp_path) -> None:
+    make_typed_package(tmp_path / "env")
+    worker.set_extra_paths("editor:11", [tmp_path / "env"])  # the environment's folder, as for jedi
+    source = PLAIN + 'const greeter = require("tiny-greeter");\n  greeter.'
+    answer = ask(worker.complete, "editor:11:complete", source, 3, len("  greeter."), "post-login")
+    assert "greet" in {c.name for c in answer}
+    other = ask(worker.complete, "editor:12:complete", source, 3, len("  greeter."), "post-login")
+    assert "greet" not in {c.name for c in other}  # another editor, no environment
