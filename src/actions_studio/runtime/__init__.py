@@ -5,8 +5,9 @@ flow execution, in turn); the flow executor on top gives TRIGGERS.md's semantics
 database.
 """
 
-from .client import EventTooLargeError, Sandbox, SandboxError
+from .client import Sandbox
 from .limits import SandboxLimits
+from .protocol import EventTooLargeError, SandboxError
 from .result import ActionError, ActionResult, ActionSource, Continuation, ExecutionResult, Stats
 
 __all__ = [

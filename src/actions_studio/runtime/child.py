@@ -31,7 +31,7 @@ from typing import Any, NoReturn, Optional
 
 from . import confine
 from .capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
-from .protocol import MAX_BODY_BYTES, REQUEST, recv_exact
+from .protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
 ACTION_ENV_TEMPLATE = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin"}
@@ -102,8 +102,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         else:
             result = run_action(request)
     except BaseException as exc:  # a failure of the sandbox itself, reported as such
-        result = {"error": _error("SandboxError", f"sandbox setup failed: {exc!r}"),
-                  "calls": [], "warnings": [], "cache": None}
+        result = error_result("SandboxError", f"sandbox setup failed: {exc!r}")
     try:
         CONSOLE.finish()
         if flow is not None:
@@ -121,9 +120,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         os._exit(0)  # no interpreter teardown: nothing of the zygote's state must run here
 
 
-_TOO_LARGE = {"error": {"type": "ResultTooLarge", "message": "the action's calls and cache exceed the "
-                        "sandbox's result size", "traceback": None, "line": None},
-              "calls": [], "warnings": [], "cache": None}
+_TOO_LARGE = error_result("ResultTooLarge", "the action's calls and cache exceed the sandbox's result size")
 
 
 def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> None:
@@ -213,15 +210,11 @@ def _warm_up(buf: mmap.mmap, layout: Layout, ctrl: socket.socket) -> None:
 # -------------------------------------------------------------------------------------- the action
 
 
-def _error(type_: str, message: str, tb: Optional[str] = None, line: Optional[int] = None) -> dict[str, Any]:
-    return {"type": type_, "message": message, "traceback": tb, "line": line}
-
-
 def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
     """Type, message, a traceback of the action's own frames only, and its innermost line."""
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         text = "".join(traceback.format_exception_only(type(exc), exc))
-        return _error("SyntaxError", exc.msg or str(exc), text, exc.lineno)
+        return error_info("SyntaxError", exc.msg or str(exc), text, exc.lineno)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     # StackSummary.format folds a deep recursion into "[Previous line repeated N more times]".
     lines = ["Traceback (most recent call last):\n", *traceback.StackSummary.from_list(frames).format()]
@@ -231,7 +224,7 @@ def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - an exception whose __str__ fails still gets reported
         message = f"<{type(exc).__qualname__} whose message could not be read>"
         lines.append(f"{type(exc).__qualname__}: {message}\n")
-    return _error(type(exc).__qualname__, message, "".join(lines), frames[-1].lineno if frames else None)
+    return error_info(type(exc).__qualname__, message, "".join(lines), frames[-1].lineno if frames else None)
 
 
 async def _await(awaitable: Any) -> Any:
@@ -262,7 +255,7 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
         event = trigger.parse_event(payload)
     except EventValidationError as exc:
         out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
-        out["error"] = _error("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
+        out["error"] = error_info("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
         return out
 
     sys.path[:0] = request.get("sys_path") or ()  # the action's dependencies, before its code exists
@@ -285,7 +278,7 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
         exec(code_obj, module.__dict__)
         handler = module.__dict__.get(handler_name) if handler_name else None
         if not callable(handler):
-            out["error"] = _error(
+            out["error"] = error_info(
                 "MissingHandler",
                 f"no {handler_name}(event, api) handler is defined" if handler_name
                 else f"trigger {trigger.id} has no {phase} handler",
@@ -349,8 +342,6 @@ class InProcess:
     def __call__(self, index: int, source: Any, payload: dict[str, Any], phase: str,
                  cache: dict[str, Any], remaining: float) -> Any:
         import copy
-
-        from .client import RawRun
 
         self.open_index = index
         self.recorder.append(REC_BEGIN, index, t=time.monotonic())
@@ -417,11 +408,11 @@ def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setu
 
     actions = [ActionSource(name=a["name"], code=a["code"], version=a.get("version"), secrets=a["secrets"],
                             sys_path=tuple(a.get("sys_path") or ())) for a in request.pop("actions")]
-    run = FlowRun(None, strategy.trigger_id, actions, request.pop("event"), timeout_s=timeout_ms / 1000,
-                  first_phase=request.get("first_phase", "execute"), cache=request.get("cache"),
-                  limits=SandboxLimits(**setup.limits), in_child=True)
+    run = FlowRun(strategy.trigger_id, actions, request.pop("event"), limits=SandboxLimits(**setup.limits),
+                  timeout_s=timeout_ms / 1000, first_phase=request.get("first_phase", "execute"),
+                  cache=request.get("cache"))
     del actions
     try:
-        run.run(strategy)
+        run.run(strategy, outcome=False)
     except EventValidationError:
         pass  # recorded with the first action's result: the client raises it

@@ -19,38 +19,21 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from .flow import FlowRun, Replay, check_request, merged_secrets, resumed_request
 from .limits import SandboxLimits
-from .protocol import ProtocolError, pack_request, recv_reply
+from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, error_result, pack_request, recv_reply
 from .result import ActionSource, Continuation, ExecutionResult
+
+__all__ = ["EventTooLargeError", "RawRun", "Sandbox", "SandboxError"]
 
 ZYGOTE_START_TIMEOUT_S = 60.0
 # After the deadline the zygote kills and reaps the child, then answers; this is its slack.
 REPLY_GRACE_S = 15.0
 # Children the zygote keeps forked and confined ahead of requests. A flow execution uses one.
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
-
-
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (zygote died, could not start): not the action's fault."""
-
-
-class EventTooLargeError(ValueError):
-    """The event payload exceeds SandboxLimits.event_bytes; nothing was run."""
-
-
-@dataclass
-class RawRun:
-    """One child execution as the zygote reported it, before redaction and interpretation."""
-
-    meta: dict[str, Any]
-    result: Optional[dict[str, Any]]
-    logs: bytes
-    wall_ms: float
-    records: bytes = b""  # a flow child's per-action records (capture.parse_records)
 
 
 def _zygote_env() -> dict[str, str]:
@@ -220,24 +203,34 @@ class Sandbox:
                    phase: str = "execute", cache: Optional[dict[str, Any]] = None,
                    timeout_s: Optional[float] = None) -> ExecutionResult:
         """One action as a flow of one. ``cache`` (if given) is read and updated in place."""
-        from .flow import FlowRun
-
-        return FlowRun(self, trigger_id, [source], event_payload, timeout_s=timeout_s,
-                       first_phase=phase, cache=cache).run()
+        run = self._flow_run(trigger_id, [source], event_payload, timeout_s=timeout_s, first_phase=phase,
+                             cache=cache)
+        return run.run(_ChildPerAction(self, run.trigger.id))
 
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
                  timeout_s: Optional[float] = None) -> ExecutionResult:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
-        from .flow import FlowRun
-
-        return FlowRun(self, trigger_id, list(actions), event_payload, timeout_s=timeout_s).run_in_one_child()
+        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s))
 
     def resume(self, continuation: Continuation, query: dict[str, Any]) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
         ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
-        from .flow import resume_flow
+        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)))
 
-        return resume_flow(self, continuation, query)
+    def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
+                  timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
+        check_request(trigger_id, actions, payload, first_phase=first_phase, timeout_s=timeout_s,
+                      limits=self.limits)
+        return FlowRun(trigger_id, actions, payload, limits=self.limits, timeout_s=timeout_s,
+                       first_phase=first_phase, secrets=merged_secrets(actions), **rest)
+
+    def _in_one_child(self, run: FlowRun) -> ExecutionResult:
+        """Every action of this execution in one forked, confined child (`flow.Replay`)."""
+        def fetch(timeout_s: float) -> RawRun:
+            return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
+                                     run.cache, timeout_s)
+
+        return run.run(Replay(run, fetch))
 
     def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
                     cache: dict[str, Any], timeout_s: float) -> RawRun:
@@ -254,9 +247,8 @@ class Sandbox:
             try:
                 parsed = json.loads(result)
             except ValueError:
-                parsed = {"error": {"type": "SandboxError", "message": "the action's result was unreadable "
-                                    "(its shared buffer was overwritten)", "traceback": None, "line": None},
-                          "calls": [], "warnings": [], "cache": None}
+                parsed = error_result("SandboxError", "the action's result was unreadable "
+                                      "(its shared buffer was overwritten)")
         return RawRun(meta, parsed, logs, wall_ms)
 
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
@@ -306,3 +298,20 @@ class Sandbox:
                 sock.close()
         wall_ms = (time.perf_counter() - started) * 1000
         return json.loads(meta), result, logs, wall_ms
+
+
+class _ChildPerAction:
+    """One child per action, over RPC: what `Sandbox.run_action` (a flow of one) uses."""
+
+    needs_payload = True
+
+    def __init__(self, sandbox: Sandbox, trigger_id: str) -> None:
+        self.sandbox = sandbox
+        self.trigger_id = trigger_id
+
+    def remaining(self, index: int, deadline: float) -> float:
+        return deadline - time.monotonic()
+
+    def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
+                 cache: dict[str, Any], remaining: float) -> RawRun:
+        return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining)
