@@ -59,7 +59,7 @@ class _Zygote:
         self.broken = False  # set by a call that lost its connection: restart before the next one
         config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir})
         self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.zygote",
+            [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote",
              "--socket", self.path, "--config", config],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_zygote_env(), cwd="/",
             close_fds=True, start_new_session=True,  # a Ctrl-C in the terminal is the studio's to handle

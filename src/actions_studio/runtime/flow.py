@@ -16,7 +16,7 @@
 Strategies (`Strategy`; one loop, `FlowRun.run`, decides everything):
 - one child per action over RPC (the client's `Sandbox.run_action`, a flow of one);
 - `Replay` (`run_flow`, `resume`): the whole flow execution in ONE forked, confined child. The
-  child runs this very loop with an in-process strategy (`child.InProcess`) that appends each
+  child runs this very loop with an in-process strategy (`python.child.InProcess`) that appends each
   action's raw result to the shared buffer as it completes; the client then replays the loop over
   those records, so both sides take the same decisions from the same data. A crash or timeout in
   action k leaves the records of the actions before k: k gets the error, later ones are skipped.

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from actions_studio.ui.colours import StudioColours
 
-# The runtime names the action's module "<action:NAME>" in tracebacks (runtime/child.py).
+# The runtime names the action's module "<action:NAME>" in tracebacks (runtime/python/child.py).
 _FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')
 
 

@@ -29,9 +29,9 @@ import types
 from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
-from . import confine
-from .capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
-from .protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
+from .. import confine
+from ..capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
+from ..protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
 ACTION_ENV_TEMPLATE = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin"}
@@ -402,9 +402,9 @@ def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setu
     """Every action of the request, with the flow executor's own loop (`FlowRun.run`)."""
     from actions_studio.triggers import EventValidationError
 
-    from .flow import FlowRun
-    from .limits import SandboxLimits
-    from .result import ActionSource
+    from ..flow import FlowRun
+    from ..limits import SandboxLimits
+    from ..result import ActionSource
 
     actions = [ActionSource(name=a["name"], code=a["code"], version=a.get("version"), secrets=a["secrets"],
                             sys_path=tuple(a.get("sys_path") or ())) for a in request.pop("actions")]

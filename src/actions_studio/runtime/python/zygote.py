@@ -1,7 +1,7 @@
 """The zygote: a warm, single-threaded interpreter that forks one child per execution (one action,
 or every action of one flow execution).
 
-Started once per `Sandbox` as ``python -m actions_studio.runtime.zygote --socket PATH --config JSON``
+Started once per `Sandbox` as ``python -m actions_studio.runtime.python.zygote --socket PATH --config JSON``
 with a scrubbed environment. It pre-imports pydantic and the trigger catalog (and warms them) so a
 child starts with everything loaded; it never runs threads, so forking it is safe (PITFALLS.md).
 
@@ -61,7 +61,7 @@ def _preimport() -> None:
         event = trigger.parse_event(trigger.sample_event())
         trigger.make_api(event, ExecutionContext())
     compile("def f():\n    return 1\n", "<warm-up>", "exec")
-    from . import flow  # noqa: F401 - the flow executor also runs inside flow children
+    from .. import flow  # noqa: F401 - the flow executor also runs inside flow children
     from .child import _warm_up_event
 
     _warm_up_event()
@@ -86,11 +86,11 @@ class Proc:
 
 class Zygote:
     def __init__(self, socket_path: str, config: dict[str, Any]) -> None:
-        from . import confine
-        from .capture import Layout
+        from .. import confine
+        from ..capture import Layout
         from .child import ChildSetup, prepare_zygote
         from .forker import start_forker
-        from .probe import probe
+        from ..probe import probe
 
         prepare_zygote()
         self.limits = config["limits"]
@@ -216,7 +216,7 @@ class Zygote:
                 conn.close()
 
     def _start(self, conn: socket.socket) -> None:
-        from .protocol import REQUEST, REQUEST_MAGIC, recv_exact
+        from ..protocol import REQUEST, REQUEST_MAGIC, recv_exact
 
         # Only the process that started the zygote may ask for executions: an action that finds
         # the socket path must not be able to get itself more children through it.
@@ -282,8 +282,8 @@ class Zygote:
             self._exited(message)
 
     def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
-        from .capture import read_back
-        from .protocol import pack_reply
+        from ..capture import read_back
+        from ..protocol import pack_reply
 
         logs, dropped, truncated, result = read_back(proc.buf, self.layout)
         meta.update(dropped=dropped, truncated=truncated, pid=proc.pid,
@@ -298,7 +298,7 @@ class Zygote:
         proc.conn = None
 
     def _notified(self, pid: int) -> None:
-        from .capture import FLAG_RESULT, HEADER
+        from ..capture import FLAG_RESULT, HEADER
 
         proc = self.procs[pid]
         assert proc.notify is not None
@@ -351,7 +351,7 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="actions_studio.runtime.zygote")
+    parser = argparse.ArgumentParser(prog="actions_studio.runtime.python.zygote")
     parser.add_argument("--socket", required=True)
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)

@@ -25,8 +25,8 @@ import socket
 import sys
 from typing import Any, Optional
 
-from . import confine
-from .capture import Layout
+from .. import confine
+from ..capture import Layout
 from .child import ChildSetup, spare_main
 
 
