@@ -7,7 +7,9 @@ child reads the body itself.
 zygote → client:  one REPLY frame: the zygote's own meta JSON (exit status, rusage, timeout) plus
 the child's result JSON and its raw console bytes, both read from the child's shared buffer. It is
 sent as soon as the child has flagged its result complete (without waiting for its exit), or, if
-the child dies first (crash, os._exit, the SIGKILL at its deadline), once it has been reaped. The
+the child dies first (crash, os._exit, the SIGKILL at its deadline), once it has been reaped. A
+child whose reply was sent is SIGKILLed at once: the flag is the child's to write, so nothing it
+writes may keep it alive past its reply or its deadline, whichever comes first. The
 zygote is the only writer on the connection, so an action cannot forge or garble the frame; the
 child closes its copy before any action code runs.
 

@@ -81,7 +81,7 @@ class Proc:
     conn: Optional[socket.socket] = None
     deadline: float = 0.0
     started: float = 0.0
-    killed: bool = False
+    killed: Optional[str] = None  # why it was SIGKILLed: "deadline", "replied", "retired"
 
 
 class Zygote:
@@ -197,11 +197,7 @@ class Zygote:
         now = time.monotonic()
         for proc in self.procs.values():
             if proc.conn is not None and not proc.killed and now >= proc.deadline:
-                proc.killed = True
-                try:
-                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
-                except OSError:
-                    pass
+                self._kill(proc, "deadline")
 
     def _accept_all(self) -> None:
         while True:
@@ -245,10 +241,7 @@ class Zygote:
                 proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                                               array.array("i", [conn.fileno()]))])
             except OSError:  # a spare that died while waiting (killed from outside): skip it
-                try:
-                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
-                except OSError:
-                    pass
+                self._kill(proc, "retired")
                 continue
             self.waiting.popleft()
             proc.ctrl.close()
@@ -311,6 +304,17 @@ class Zygote:
         if proc.conn is not None and not proc.killed and HEADER.unpack_from(proc.buf, 0)[3] & FLAG_RESULT:
             # The result is complete: answer without waiting for the process teardown (~1 ms).
             self._reply(proc, {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0})
+            # The flag and the pipe are the child's to write, so an action can raise them itself
+            # (and then keep running): a child whose reply is sent dies now, whatever it wrote.
+            # A well-behaved one is already in os._exit; the helper reaps either.
+            self._kill(proc, "replied")
+
+    def _kill(self, proc: Proc, why: str) -> None:
+        proc.killed = proc.killed or why
+        try:
+            signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
+        except OSError:
+            pass
 
     def _exited(self, report: dict[str, Any]) -> None:
         proc = self.procs.pop(report["exit"], None)
@@ -325,7 +329,7 @@ class Zygote:
             proc.ctrl.close()
         if proc.conn is not None:
             self._reply(proc, {"exit_code": report["exit_code"], "signal": report["signal"],
-                               "timed_out": proc.killed, "maxrss_kb": report["maxrss_kb"]})
+                               "timed_out": proc.killed == "deadline", "maxrss_kb": report["maxrss_kb"]})
         os.close(proc.pidfd)
         proc.buf.close()
 
