@@ -81,3 +81,85 @@ def test_five_forged_complete_results_leave_no_process_behind(sandbox: Sandbox, 
         pids.append(_pid_of(result.actions[0].logs))
     # The child was killed when its reply went out, whatever it claimed; the helper reaped it.
     assert [pid for pid in pids if not _wait_gone(pid)] == []
+
+
+LATER = ActionSource("later", "def on_execute_post_login(event, api):\n    print('ran')\n")
+
+MALFORMED = {
+    "a list": [1, 2, 3],
+    "calls not a list": {"calls": "x"},
+    "a call without a method": {"calls": [{"args": []}]},
+    "args not a list": {"calls": [{"method": "access.deny", "args": "no"}]},
+    "a bad error record": {"calls": [], "error": {"type": 1}},
+    "a bad cache": {"calls": [], "cache": {"k": "v"}},
+    "negative duration": {"calls": [], "duration_ms": -1},
+}
+
+
+@pytest.mark.parametrize("shape", list(MALFORMED))
+@pytest.mark.parametrize("how", ["run_action", "run_flow"])
+def test_a_malformed_result_is_an_error_that_blames_the_action(sandbox: Sandbox, event, shape: str,
+                                                               how: str) -> None:
+    source = ActionSource("evil", forger(MALFORMED[shape]))
+    if how == "run_flow":
+        result = sandbox.run_flow("post-login", [source, LATER], event)
+    else:
+        result = sandbox.run_action("post-login", source, event)
+    assert result.status == "error"
+    evil = result.actions[0]
+    assert evil.status == "error" and evil.error.type == "InvalidResult", evil.error
+    assert "malformed result" in evil.error.message and evil.calls == []
+    assert [a.status for a in result.actions[1:]] == (["skipped"] if how == "run_flow" else [])
+    assert result.outcome["access_token"]["claims"] == {}
+
+
+# Raw bytes that are not a JSON object a parser survives: written the same way, as the result.
+RAW_FORGER = FORGER.replace("data = json.dumps(PAYLOAD).encode()", "data = DATA")
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe not utf-8", b"[" * 200_000 + b"]" * 200_000,
+                                  b'{"calls": [], "duration_ms": NaN}', b'{"calls": [' + b"9" * 5000 + b"]}"],
+                         ids=["bad-utf8", "deep-nesting", "nan", "long-int"])
+def test_unparseable_result_bytes_are_an_error_that_blames_the_action(sandbox: Sandbox, event, data: bytes) -> None:
+    result = sandbox.run_flow("post-login", [ActionSource("evil", RAW_FORGER.replace("DATA", repr(data))), LATER],
+                              event)
+    assert [a.status for a in result.actions] == ["error", "skipped"]
+    assert result.actions[0].error.type == "InvalidResult"
+
+
+def test_calls_appended_by_hand_that_cannot_be_interpreted_blame_the_action(sandbox: Sandbox, event) -> None:
+    # Shapes are right, values are not what any api method records: a claim named by a list.
+    code = ("def on_execute_post_login(event, api):\n"
+            "    api.calls.append({'method': 'access_token.set_custom_claim', 'args': [['k'], 1], 'kwargs': {}})\n")
+    result = sandbox.run_flow("post-login", [ActionSource("evil", code), LATER], event)
+    assert [a.status for a in result.actions] == ["error", "skipped"]
+    assert result.actions[0].error.type == "InvalidResult"
+    assert "cannot be interpreted" in result.actions[0].error.message
+
+
+def test_a_forged_flow_record_for_an_action_that_does_not_exist_blames_the_action(sandbox: Sandbox, event) -> None:
+    # An END record for index 7 of a flow of two: not a record of the child's loop.
+    code = FORGER.replace("struct.pack_into('<IIdQQQ', buf, pos, kind, 0,", "struct.pack_into('<IIdQQQ', buf, pos, kind, 7 if kind == 2 else 0,")
+    result = sandbox.run_flow("post-login", [ActionSource("evil", forger_code(code)), LATER], event)
+    # The child claimed to be done without a result for "evil": the action is to blame, not the sandbox.
+    assert [a.status for a in result.actions] == ["error", "skipped"]
+    assert result.actions[0].error.type == "InvalidResult" and "without a record" in result.actions[0].error.message
+
+
+def forger_code(template: str) -> str:
+    return template.replace("PAYLOAD", repr(FORGED_CLAIM))
+
+
+def test_the_cli_reports_a_malformed_result_as_the_actions_error_without_a_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    action = tmp_path / "evil.py"
+    action.write_text(forger([1, 2, 3]), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONS_STUDIO")}
+    for command in ("run", "flow"):
+        proc = subprocess.run([sys.executable, "-m", "actions_studio", command, str(action), "--trigger", "post-login",
+                               "--timeout", "5"], capture_output=True, text=True, timeout=120, env=env)
+        assert proc.returncode == 1, (proc.stdout, proc.stderr)  # the action failed; bad input would be 2
+        assert "Traceback" not in proc.stdout + proc.stderr
+        assert "InvalidResult" in proc.stdout and "malformed result" in proc.stdout

@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from .flow import FlowRun, Replay, check_request, merged_secrets, resumed_request
 from .limits import SandboxLimits
-from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, error_result, pack_request, recv_reply
+from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
 from .result import ActionSource, Continuation, ExecutionResult
 
 __all__ = ["EventTooLargeError", "RawRun", "Sandbox", "SandboxError"]
@@ -242,14 +242,7 @@ class Sandbox:
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
         meta, result, logs, wall_ms = self._roundtrip(body, timeout_s)
-        parsed: Optional[dict[str, Any]] = None
-        if result:
-            try:
-                parsed = json.loads(result)
-            except ValueError:
-                parsed = error_result("SandboxError", "the action's result was unreadable "
-                                      "(its shared buffer was overwritten)")
-        return RawRun(meta, parsed, logs, wall_ms)
+        return RawRun(meta, result_of(result) if result else None, logs, wall_ms)
 
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
                      first_phase: str, cache: dict[str, Any], timeout_s: float) -> RawRun:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from actions_studio.triggers import EventValidationError, FieldError, get_trigge
 from actions_studio.triggers.limits import MAX_ACTIONS_PER_FLOW
 
 from .limits import SandboxLimits
-from .protocol import EventTooLargeError, RawRun, error_result
+from .protocol import EventTooLargeError, MalformedResult, RawRun, malformed_result, result_of
 from .report import build_action_result
 from .result import ActionError, ActionResult, ActionSource, Continuation, ExecutionResult, Stats
 
@@ -209,13 +210,6 @@ def resumed_request(continuation: Continuation, query: dict[str, Any]) -> dict[s
 # ------------------------------------------------------------------------------------ the replay
 
 
-def _loads(data: bytes) -> dict[str, Any]:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return error_result("SandboxError", "the action's result was unreadable (its shared buffer was overwritten)")
-
-
 class Replay:
     """The client's strategy for a flow execution run in one child: one request (``fetch``, given
     the seconds left), then a replay of the child's per-action records.
@@ -246,7 +240,10 @@ class Replay:
         raw = self.fetch(max(deadline - time.monotonic(), 0.001))
         self.raw, self.received = raw, time.monotonic()
         done, last_end = False, None
+        count = len(flow.actions) - flow.start
         for kind, rel, t, data, logs, dropped in parse_records(raw.records):
+            if not 0 <= rel < count:
+                continue  # written by the action, not by the child's loop: no such action
             index = flow.start + rel
             if kind == REC_BEGIN:
                 self.begins[index] = t
@@ -278,14 +275,18 @@ class Replay:
                 data, logs, dropped = rec
                 meta.update(dropped=dropped, truncated=dropped > 0)
                 if meta.get("timed_out"):  # a result that slipped in before the kill: still a timeout
-                    result = _loads(data)
+                    result = result_of(data)
             began = self.begins.get(index)
             wall = (self.received - began) * 1000 if began is not None else raw.wall_ms
+            # The begin time is the child's word: keep it within what the client measured.
+            wall = min(max(wall, 0.0), raw.wall_ms) if math.isfinite(wall) else raw.wall_ms
             return RawRun(meta, result, logs, wall)
         if rec is None:
-            return RawRun({}, error_result("SandboxError", "the flow's sandbox process did not report this action"),
-                          b"", 0.0)
+            # The child's own loop writes an END record for every action it began before it
+            # writes DONE: a DONE without one was written by an action.
+            return RawRun({}, malformed_result(MalformedResult("the flow was reported done without a record "
+                                                               "of this action")), b"", 0.0)
         data, logs, dropped = rec
-        result = _loads(data)
+        result = result_of(data)
         meta = {"dropped": dropped, "truncated": dropped > 0, "maxrss_kb": raw.meta.get("maxrss_kb") or 0}
         return RawRun(meta, result, logs, float(result.get("duration_ms") or 0.0))

@@ -52,6 +52,20 @@ def crash_error(meta: dict[str, Any], budget_s: float) -> tuple[str, ActionError
     )
 
 
+def _uninterpretable(trigger: Any, name: str, calls: list[dict[str, Any]]) -> Optional[ActionError]:
+    """An error blaming the action when its calls cannot be interpreted (the shapes were checked,
+    `protocol.parse_result`, but the values are the child's word: a call appended to api.calls by
+    hand skips the api's own checks); None when they can."""
+    try:
+        trigger.aggregate_outcome([(name, calls)])
+        trigger.redirect_of(calls)
+        trigger.apply_calls({}, calls)
+    except Exception as exc:  # noqa: BLE001 - whatever the garbage, the caller must not crash
+        return ActionError(type="InvalidResult", message=f"the action's calls cannot be interpreted "
+                           f"({type(exc).__name__}: {str(exc)[:200]}); record effects with the api methods")
+    return None
+
+
 def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: dict[str, str],
                         budget_s: float, output_limit: int) -> tuple[ActionResult, list[dict[str, Any]],
                                                                       Optional[dict[str, Any]]]:
@@ -77,7 +91,10 @@ def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: d
         warnings = [redact(w, secrets) for w in res.get("warnings") or []]
         cache = res.get("cache")
         duration = float(res.get("duration_ms", duration))
-        if res.get("error"):
+        uninterpretable = None if res.get("error") else _uninterpretable(trigger, source.name, calls)
+        if uninterpretable is not None:
+            status, error, cache = "error", uninterpretable, None
+        elif res.get("error"):
             e = res["error"]
             status = "error"
             error = ActionError(
