@@ -163,3 +163,28 @@ def test_the_cli_reports_a_malformed_result_as_the_actions_error_without_a_trace
         assert proc.returncode == 1, (proc.stdout, proc.stderr)  # the action failed; bad input would be 2
         assert "Traceback" not in proc.stdout + proc.stderr
         assert "InvalidResult" in proc.stdout and "malformed result" in proc.stdout
+
+
+def test_a_claim_too_long_to_send_as_json_is_the_actions_api_usage_error(sandbox: Sandbox, event) -> None:
+    # Issue 13 item 6: it was reported as "SandboxError: sandbox setup failed".
+    code = ("def on_execute_post_login(event, api):\n"
+            "    api.access_token.set_custom_claim('https://acme.example/n', 10 ** 100_000)\n")
+    for result in (sandbox.run_action("post-login", ActionSource("big", code), event),
+                   sandbox.run_flow("post-login", [ActionSource("big", code), LATER], event)):
+        error = result.actions[0].error
+        assert result.actions[0].status == "error" and error.type == "ApiUsageError", error
+        assert "https://acme.example/n" in error.message and "digits" in error.message
+        assert error.line == 2
+        assert [a.status for a in result.actions[1:]] in ([], ["skipped"])
+
+
+def test_a_result_that_cannot_be_encoded_is_the_actions_error(sandbox: Sandbox, event) -> None:
+    # Past the api's own checks (appended by hand): the child cannot encode it, and says whose fault it is.
+    code = ("def on_execute_post_login(event, api):\n"
+            "    api.calls.append({'method': 'access_token.set_custom_claim', 'args': ['k', 10 ** 100_000],\n"
+            "                      'kwargs': {}})\n")
+    for result in (sandbox.run_action("post-login", ActionSource("big", code), event),
+                   sandbox.run_flow("post-login", [ActionSource("big", code), LATER], event)):
+        error = result.actions[0].error
+        assert result.actions[0].status == "error" and error.type == "ApiUsageError", error
+        assert "cannot be sent as JSON" in error.message

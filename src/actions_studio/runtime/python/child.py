@@ -112,7 +112,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         else:
             assert result is not None
             result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            data = json.dumps(result, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+            data = encode_result(result)
             if not write_result(buf, setup.layout, data):
                 write_result(buf, setup.layout, json.dumps(_TOO_LARGE).encode())
         os.write(notify_fd, b"R")  # the zygote answers now, without waiting for this process to exit
@@ -121,6 +121,17 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
 
 
 _TOO_LARGE = error_result("ResultTooLarge", "the action's calls and cache exceed the sandbox's result size")
+
+
+def encode_result(out: dict[str, Any]) -> bytes:
+    """The result record as JSON. What the api recorded is JSON data already; what an action put
+    past it by hand (api.calls.append) may not encode at all: that is the action's error."""
+    try:
+        return json.dumps(out, separators=(",", ":"), ensure_ascii=False, default=repr).encode("utf-8", "surrogatepass")
+    except (ValueError, TypeError, RecursionError) as exc:
+        return json.dumps(error_result("ApiUsageError", f"the action's calls cannot be sent as JSON "
+                                       f"({type(exc).__name__}: {str(exc)[:200]}); record effects with the "
+                                       "api methods")).encode()
 
 
 def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> None:
@@ -382,7 +393,7 @@ class InProcess:
         out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         CONSOLE.finish()
         logs, dropped = CONSOLE.console()
-        data = json.dumps(out, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+        data = encode_result(out)
         if len(data) + len(logs) > self.recorder.room():
             data = json.dumps(_TOO_LARGE).encode()
             if len(data) + len(logs) > self.recorder.room():
