@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from .flow import FlowRun, Replay, check_request, merged_secrets, resumed_request
+from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
 from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
+from .redaction import merge_secrets
 from .result import ActionSource, Continuation, ExecutionResult
 
 __all__ = ["EventTooLargeError", "RawRun", "Sandbox", "SandboxError"]
@@ -222,7 +223,8 @@ class Sandbox:
         check_request(trigger_id, actions, payload, first_phase=first_phase, timeout_s=timeout_s,
                       limits=self.limits)
         return FlowRun(trigger_id, actions, payload, limits=self.limits, timeout_s=timeout_s,
-                       first_phase=first_phase, secrets=merged_secrets(actions), **rest)
+                       first_phase=first_phase,
+                       secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
 
     def _in_one_child(self, run: FlowRun) -> ExecutionResult:
         """Every action of this execution in one forked, confined child (`flow.Replay`)."""

@@ -40,6 +40,7 @@ from actions_studio.triggers.limits import MAX_ACTIONS_PER_FLOW
 
 from .limits import SandboxLimits
 from .protocol import EventTooLargeError, MalformedResult, RawRun, malformed_result, result_of
+from .redaction import NO_SECRETS, Redactor
 from .report import build_action_result
 from .result import ActionError, ActionResult, ActionSource, Continuation, ExecutionResult, Stats
 
@@ -85,20 +86,12 @@ def check_request(trigger_id: str, actions: list[ActionSource], payload: dict[st
         trigger.parse_event(payload)  # otherwise each child validates its event
 
 
-def merged_secrets(actions: list[ActionSource]) -> dict[str, str]:
-    """Every secret of the flow, for redaction (a leak between actions is hidden too); a name two
-    actions use for different values is told apart as ``ACTION.NAME``."""
-    secrets: dict[str, str] = {}
-    for action in actions:
-        secrets.update({f"{action.name}.{k}" if k in secrets else k: v for k, v in action.secrets.items()})
-    return secrets
-
-
 class FlowRun:
     """One flow execution (or the rest of one, from ``start``): the same construction on both sides.
 
-    ``secrets`` are what results are redacted with: the client's merged secrets of the flow; the
-    child passes none (redaction is the client's; the child keeps no merged copy of secrets).
+    ``secrets`` are what results are redacted with (`redaction.merge_secrets` of the flow): the
+    client's; the child passes none (it keeps no merged copy of secrets; its results only drive
+    its own decisions).
     """
 
     def __init__(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
@@ -116,7 +109,7 @@ class FlowRun:
         self.start = start
         self.cache = cache if cache is not None else {}
         self.records = list(prior_records)
-        self.secrets = secrets if secrets is not None else {}
+        self.redactor = Redactor(secrets) if secrets else NO_SECRETS
 
     def run(self, strategy: Strategy, *, outcome: bool = True) -> ExecutionResult:
         """Run the loop over ``strategy``. ``outcome=False`` (a flow child, whose result only
@@ -149,7 +142,7 @@ class FlowRun:
                 # The caller's own event is invalid: bad input, raised before any action code ran.
                 raise EventValidationError(self.trigger.id, [
                     FieldError(e["path"], e["message"]) for e in raw.result["event_errors"]])
-            result, calls, new_cache = build_action_result(raw, source, self.trigger, self.secrets,
+            result, calls, new_cache = build_action_result(raw, source, self.trigger, self.redactor,
                                                            self.budget_s, limit)
             max_rss = max(max_rss, int(raw.meta.get("maxrss_kb") or 0),
                           int((raw.result or {}).get("maxrss_kb") or 0))

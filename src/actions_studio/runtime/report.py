@@ -9,7 +9,8 @@ from __future__ import annotations
 import signal
 from typing import Any, Optional
 
-from .capture import finish_logs, redact
+from .capture import finish_logs
+from .redaction import Redactor
 from .result import ActionError, ActionResult, ActionSource
 
 _SIGNAL_HINTS = {
@@ -66,13 +67,13 @@ def _uninterpretable(trigger: Any, name: str, calls: list[dict[str, Any]]) -> Op
     return None
 
 
-def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: dict[str, str],
+def build_action_result(raw: Any, source: ActionSource, trigger: Any, redactor: Redactor,
                         budget_s: float, output_limit: int) -> tuple[ActionResult, list[dict[str, Any]],
                                                                       Optional[dict[str, Any]]]:
     """(result, calls, new cache or None)."""
     meta = raw.meta
     logs = finish_logs(raw.logs, int(meta.get("dropped", 0)), bool(meta.get("truncated")), output_limit,
-                       secrets)
+                       redactor)
     res = raw.result
     calls: list[dict[str, Any]] = []
     warnings: list[str] = []
@@ -88,7 +89,7 @@ def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: d
         status, error = crash_error(meta, budget_s)
     else:
         calls = list(res.get("calls") or [])
-        warnings = [redact(w, secrets) for w in res.get("warnings") or []]
+        warnings = [redactor.text(w) for w in res.get("warnings") or []]
         cache = res.get("cache")
         duration = float(res.get("duration_ms", duration))
         uninterpretable = None if res.get("error") else _uninterpretable(trigger, source.name, calls)
@@ -99,8 +100,8 @@ def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: d
             status = "error"
             error = ActionError(
                 type=e["type"],
-                message=redact(e.get("message") or "", secrets),
-                traceback=redact(e["traceback"], secrets) if e.get("traceback") else None,
+                message=redactor.text(e.get("message") or ""),
+                traceback=redactor.text(e["traceback"]) if e.get("traceback") else None,
                 line=e.get("line"),
             )
         else:

@@ -171,7 +171,8 @@ def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixtur
     """
     from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
     from actions_studio.services.fixtures import fixture_secret_values
-    from actions_studio.services.runs import RunReport, _redact, _values_for
+    from actions_studio.runtime.redaction import Redactor, merge_secrets
+    from actions_studio.services.runs import RunReport, _values_for
 
     trigger = get_trigger(trigger_id)
     if not action_ids:
@@ -215,8 +216,8 @@ def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixtur
         raise ServiceError(f"the sandbox failed while running {fixture.name}: {exc}") from None
     except ValueError as exc:  # more than 20 actions: the runtime refuses like Auth0
         raise InvalidInputError(str(exc)) from None
-    result = _redact(result_model.model_dump(mode="json"),
-                     [v for src in sources for v in src["secrets"].values()])
+    result = Redactor(merge_secrets((src["name"], src["secrets"]) for src in sources)).json(
+        result_model.model_dump(mode="json"))
     label = f"{trigger.id} flow ({'drafts' if drafts else 'deployed versions'}, as drawn)"
     return RunReport(fixture=fixture.name, target=label, status=str(result.get("status")),
                      passed=None, mismatch=None, result=result, run_id="")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from actions_studio.runtime.redaction import Redactor, merge_secrets
 from actions_studio.services.errors import InvalidInputError, NotFoundError, ServiceError
 from actions_studio.services.expectations import first_mismatch
 from actions_studio.services.fixtures import fixture_secret_values
@@ -15,7 +16,6 @@ from actions_studio.store import repository as repo
 from actions_studio.store.records import FixtureRecord, RunRecord
 
 DEFAULT_RUNS_KEPT = 50
-REDACTED = "[REDACTED]"
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,10 @@ def run_fixture(
     result = result_model.model_dump(mode="json")
     mismatch = first_mismatch(fixture.expect, result) if fixture.expect is not None else None
     passed = None if fixture.expect is None else mismatch is None
-    secret_values = [v for src in sources for v in src["secrets"].values()]
-    stored = _redact(result, secret_values)
-    mismatch_text = _redact(str(mismatch), secret_values) if mismatch is not None else None
+    # Secret values never reach the workspace file, even if an action put one in a claim.
+    redactor = Redactor(merge_secrets((src["name"], src["secrets"]) for src in sources))
+    stored = redactor.json(result)
+    mismatch_text = redactor.text(str(mismatch)) if mismatch is not None else None
     keep = runs_kept(ws)
     with ws.db.write() as s:
         record = repo.insert_run(
@@ -141,26 +142,6 @@ def _flow(ws, s, fixture: FixtureRecord, fixture_secrets: dict[str, str]):
         sources.append({"name": action.name, "code": version.code, "version": version.number,
                         "secrets": secrets, "dependencies": version.dependencies})
     return sources, f"{fixture.trigger_id} flow"
-
-
-def _redact(value: Any, secrets: list[str]) -> Any:
-    """Secret values never reach the workspace file, even if an action put one in a claim."""
-    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-    if not secrets:
-        return value
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            for secret in secrets:
-                item = item.replace(secret, REDACTED)
-            return item
-        if isinstance(item, dict):
-            return {walk(k): walk(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [walk(v) for v in item]
-        return item
-
-    return walk(value)
 
 
 def run_tests(ws: Workspace) -> list[RunReport]:
