@@ -212,7 +212,11 @@ def on_execute_post_login(event, api):
     wanted = TARGET.encode()
     found, readable = [], []
     me = os.getpid()
-    for name in os.listdir('/proc'):
+    try:
+        names = os.listdir('/proc')
+    except PermissionError:  # Landlock: only its own /proc entry; try every pid the test saw
+        names = [str(pid) for pid in PIDS]
+    for name in names:
         if not name.isdigit() or int(name) == me:
             continue
         for part in ('environ', 'cmdline'):
@@ -242,7 +246,20 @@ def on_execute_post_login(event, api):
 """
 
 
-def test_an_action_cannot_read_another_executions_secrets_or_environment(sandbox: Sandbox, event) -> None:
+@pytest.fixture(params=["all layers", "without landlock"])
+def snoop_sandbox(request, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch):
+    """The suite's sandbox, and one without Landlock: the uid and prctl layers hold on their own."""
+    if request.param == "all layers":
+        yield sandbox
+        return
+    monkeypatch.setenv("ACTIONS_STUDIO_SANDBOX_WITHOUT", "landlock")
+    with Sandbox(SandboxLimits(wall_time_s=5)) as box:
+        assert not box.capabilities()["layers"]["landlock"]
+        yield box
+
+
+def test_an_action_cannot_read_another_executions_secrets_or_environment(snoop_sandbox: Sandbox, event) -> None:
+    sandbox = snoop_sandbox
     other_secret = "tok_B_" + os.urandom(8).hex()
     my_secret = "tok_A_" + os.urandom(8).hex()
     os.environ["ACTIONS_STUDIO_TEST_PARENT_ONLY"] = other_secret  # the studio's own environment
@@ -256,7 +273,9 @@ def test_an_action_cannot_read_another_executions_secrets_or_environment(sandbox
         thread = threading.Thread(target=holder)
         thread.start()
         time.sleep(0.4)  # B is alive, its secret in its memory, while A snoops
-        code = SNOOP.replace("TARGET", repr(other_secret)).replace("OWN", repr(my_secret))
+        pids = sorted(int(n) for n in os.listdir("/proc") if n.isdigit())
+        code = (SNOOP.replace("TARGET", repr(other_secret)).replace("OWN", repr(my_secret))
+                .replace("PIDS", repr(pids)))
         snoop = sandbox.run_action("post-login", ActionSource("snoop", code, secrets={"TOKEN": my_secret}),
                                    event, timeout_s=20)
         thread.join()

@@ -50,6 +50,13 @@ def _zygote_env() -> dict[str, str]:
     }
 
 
+def _layers_off() -> list[str]:
+    """Layers the studio's environment turns off (`probe.OFF_ENV`, for diagnosis and tests)."""
+    from .probe import OFF_ENV
+
+    return [name.strip() for name in os.environ.get(OFF_ENV, "").split(",") if name.strip()]
+
+
 class _Zygote:
     def __init__(self, limits: SandboxLimits) -> None:
         self.dir = tempfile.mkdtemp(prefix="actions-studio-zygote-")
@@ -58,7 +65,8 @@ class _Zygote:
         os.chmod(self.dir, 0o711)
         self.path = os.path.join(self.dir, "zygote.sock")
         self.broken = False  # set by a call that lost its connection: restart before the next one
-        config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir})
+        config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir,
+                             "layers_off": _layers_off()})
         self.proc = subprocess.Popen(
             [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote",
              "--socket", self.path, "--config", config],

@@ -26,10 +26,10 @@ import tempfile
 import time
 import traceback
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Optional
 
-from .. import confine
+from .. import confine, landlock
 from ..capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
 from ..protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
@@ -60,6 +60,8 @@ class ChildSetup:
     layers: dict[str, bool]
     seccomp_template: Optional[bytes]
     workbase: str
+    landlock_rules: list[tuple[str, int]] = field(default_factory=list)  # landlock.rules_for, resolved once
+    landlock_abi: int = 0
 
 
 def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: ChildSetup,
@@ -95,6 +97,11 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
             flow = InProcess(FlowRecorder(buf, setup.layout), str(request.get("trigger")))
         if setup_error is not None:
             raise setup_error
+        if _RULES:  # the last Landlock rules (the request's dependency environments), then restrict
+            rules = _RULES.pop()
+            for action in request.get("actions") or [request]:
+                rules.allow_all(action.get("sys_path") or (), landlock.READ)
+            rules.restrict()
         cpu_s = max(1, math.ceil(timeout_ms / 1000)) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # a backstop under the zygote's SIGKILL
         if flow is not None:
@@ -157,6 +164,9 @@ def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> N
         confine.drop_privileges(uid)
     confine.harden_process(setup.zygote_pid, dumpable_off=layers.get("dumpable_off", False),
                            no_new_privs=layers.get("no_new_privs", False))
+    if layers.get("landlock"):
+        # Built now, applied once the request names the action's dependencies (spare_main).
+        _RULES.append(landlock.execution_ruleset(setup.landlock_abi, setup.landlock_rules, workdir))
     if layers.get("seccomp") and setup.seccomp_template is not None:
         confine.load_seccomp(confine.patch_seccomp(setup.seccomp_template, pid))
 
@@ -168,6 +178,9 @@ def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> N
     if layers.get("audit_hook"):
         confine.install_audit_hook(pid)
 
+
+# This spare's Landlock ruleset, between confinement and the request.
+_RULES: list[landlock.Ruleset] = []
 
 _WARM_UP_CODE = "def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim('https://w/u', 1)\n"
 

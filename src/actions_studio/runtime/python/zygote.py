@@ -69,6 +69,15 @@ def _preimport() -> None:
     asyncio.run(asyncio.sleep(0))
 
 
+def import_roots() -> list[str]:
+    """What an execution must be able to read to import anything: the interpreter's prefixes and
+    every entry of the import path (the standard library, site-packages, the studio's package)."""
+    from .. import mounts
+
+    return mounts.outermost([sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                             *(p for p in sys.path if os.path.isabs(p))])
+
+
 @dataclass
 class Proc:
     """A child: a spare waiting for a request, or an execution in progress."""
@@ -86,11 +95,11 @@ class Proc:
 
 class Zygote:
     def __init__(self, socket_path: str, config: dict[str, Any]) -> None:
-        from .. import confine
+        from .. import confine, landlock, mounts
         from ..capture import Layout
+        from ..probe import OFF_ENV, SWITCHABLE, ProbeInput, probe
         from .child import ChildSetup, prepare_zygote
         from .forker import start_forker
-        from ..probe import probe
 
         prepare_zygote()
         self.limits = config["limits"]
@@ -105,6 +114,22 @@ class Zygote:
         self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
         os.chmod(self.workbase, 0o711)  # children find their own dir by name but cannot list others
 
+        off = frozenset(config.get("layers_off") or ()) & SWITCHABLE
+        read_roots = import_roots()
+        exposed_note = ""
+        if os.geteuid() == 0:
+            # Executions get uids of their own: they must be able to read the interpreter.
+            try:
+                plan = mounts.expose(read_roots, writable=[os.path.dirname(self.workbase)])
+                exposed_note = "; ".join(
+                    f"{covered} is covered in the sandbox's mount namespace by an empty tmpfs, with only "
+                    f"{', '.join(under)} bound back read-only" for covered, under in plan.items())
+            except OSError as exc:
+                exposed_note = f"the interpreter could not be made readable to other uids: {exc}"
+        landlock_abi, landlock_note = 0, f"turned off ({OFF_ENV})"
+        if "landlock" not in off:
+            landlock_abi = landlock.abi_version()
+            landlock_note = "" if landlock_abi else "the kernel has no Landlock (Linux >= 5.13, enabled at boot)"
         template, seccomp_note = None, ""
         try:
             template = confine.build_seccomp_template()
@@ -117,7 +142,11 @@ class Zygote:
             probe_slot = self.cgroups.acquire()
         except Exception as exc:  # noqa: BLE001 - read-only cgroupfs, v2 without delegation, ...
             cgroup_note = f"unavailable: {exc}"
-        verdict = probe(template, seccomp_note, probe_slot, cgroup_note)
+        verdict = probe(ProbeInput(
+            zygote_pid=os.getpid(), workbase=self.workbase, read_roots=read_roots,
+            seccomp_template=None if "seccomp" in off else template, seccomp_note=seccomp_note,
+            cgroup_slot=probe_slot, cgroup_note=cgroup_note, landlock_abi=landlock_abi,
+            landlock_note=landlock_note, exposed_note=exposed_note, off=off))
         if self.cgroups is not None:
             if probe_slot is not None:
                 self.cgroups.release(probe_slot)
@@ -128,6 +157,7 @@ class Zygote:
         self.setup = ChildSetup(
             zygote_pid=os.getpid(), layout=self.layout, limits=self.limits,
             layers=verdict["layers"], seccomp_template=template, workbase=self.workbase,
+            landlock_rules=landlock.rules_for(read_roots), landlock_abi=landlock_abi,
         )
         self.parent_pid = os.getppid()
         # The objects that exist now are never freed: keep the collector (and with it, copy-on-
@@ -359,6 +389,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--socket", required=True)
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)
+    from ..confine import make_undumpable
+
+    make_undumpable()  # its helper inherits it: neither is readable through /proc by the same user
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     _preimport()
