@@ -15,6 +15,7 @@ STATUS_STYLE = {
     "suspended": "cyan",
     "error": "red",
     "timeout": "red",
+    "stopped": "magenta",
     "skipped": "dim",
 }
 

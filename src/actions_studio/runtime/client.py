@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -35,6 +36,8 @@ ZYGOTE_START_TIMEOUT_S = 60.0
 REPLY_GRACE_S = 15.0
 # Children the zygote keeps forked and confined ahead of requests. A flow execution uses one.
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
+# How often a call with a ``cancel`` event looks at it while it waits for the reply.
+CANCEL_POLL_MS = 10
 
 
 def _zygote_env() -> dict[str, str]:
@@ -208,23 +211,30 @@ class Sandbox:
 
     # ---------------------------------------------------------------------------- executions
 
+    # ``cancel`` (every execution call): setting it stops the execution at once — its child is
+    # killed and reaped, the action it was in gets status "stopped" (error type "Stopped"), later
+    # ones "skipped", and the call returns an ExecutionResult with status "stopped". Distinct
+    # from a timeout (the budget ran out) and from an error (the action failed).
+
     def run_action(self, trigger_id: str, source: ActionSource, event_payload: dict[str, Any], *,
                    phase: str = "execute", cache: Optional[dict[str, Any]] = None,
-                   timeout_s: Optional[float] = None) -> ExecutionResult:
+                   timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """One action as a flow of one. ``cache`` (if given) is read and updated in place."""
         run = self._flow_run(trigger_id, [source], event_payload, timeout_s=timeout_s, first_phase=phase,
                              cache=cache)
-        return run.run(_ChildPerAction(self, run.trigger.id))
+        return run.run(_ChildPerAction(self, run.trigger.id, cancel))
 
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
-                 timeout_s: Optional[float] = None) -> ExecutionResult:
+                 timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
-        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s))
+        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s),
+                                  cancel)
 
-    def resume(self, continuation: Continuation, query: dict[str, Any]) -> ExecutionResult:
+    def resume(self, continuation: Continuation, query: dict[str, Any], *,
+               cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
         ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
-        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)))
+        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)), cancel)
 
     def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
                   timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
@@ -234,16 +244,16 @@ class Sandbox:
                        first_phase=first_phase,
                        secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
 
-    def _in_one_child(self, run: FlowRun) -> ExecutionResult:
+    def _in_one_child(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
         """Every action of this execution in one forked, confined child (`flow.Replay`)."""
         def fetch(timeout_s: float) -> RawRun:
             return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
-                                     run.cache, timeout_s)
+                                     run.cache, timeout_s, cancel)
 
         return run.run(Replay(run, fetch))
 
     def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
-                    cache: dict[str, Any], timeout_s: float) -> RawRun:
+                    cache: dict[str, Any], timeout_s: float, cancel: Optional[threading.Event] = None) -> RawRun:
         """One child execution of one action (`run_action`): send the request, wait for the reply."""
         body = json.dumps(
             {"trigger": trigger_id, "name": source.name, "code": source.code, "phase": phase,
@@ -251,11 +261,12 @@ class Sandbox:
              "sys_path": list(source.sys_path)},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        meta, result, logs, wall_ms = self._roundtrip(body, timeout_s)
+        meta, result, logs, wall_ms = self._roundtrip(body, timeout_s, cancel)
         return RawRun(meta, result_of(result) if result else None, logs, wall_ms)
 
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
-                     first_phase: str, cache: dict[str, Any], timeout_s: float) -> RawRun:
+                     first_phase: str, cache: dict[str, Any], timeout_s: float,
+                     cancel: Optional[threading.Event] = None) -> RawRun:
         """Every action of one flow execution in one child (used by the flow executor): the reply
         carries the child's per-action records (``records``) and the console of the action it was
         in when it stopped (``logs``)."""
@@ -265,12 +276,15 @@ class Sandbox:
                           "sys_path": list(a.sys_path)} for a in actions]},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s)
+        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s, cancel)
         return RawRun(meta, None, logs, wall_ms, records)
 
-    def _roundtrip(self, body: bytes, timeout_s: float) -> tuple[dict[str, Any], bytes, bytes, float]:
-        """Send one request to the zygote, wait for its one reply frame."""
+    def _roundtrip(self, body: bytes, timeout_s: float,
+                   cancel: Optional[threading.Event] = None) -> tuple[dict[str, Any], bytes, bytes, float]:
+        """Send one request to the zygote, wait for its one reply frame (or stop it: ``cancel``)."""
         started = time.perf_counter()
+        if cancel is not None and cancel.is_set():
+            return {"stopped": True}, b"", b"", 0.0  # stopped before it was sent: nothing ran
         for attempt in (1, 2):
             zygote = self._live()
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -286,6 +300,8 @@ class Sandbox:
                         continue
                     raise
                 sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
+                if cancel is not None:
+                    _wait_or_stop(sock, cancel, timeout_s + REPLY_GRACE_S)
                 meta, result, logs = recv_reply(sock)
                 break
             except (OSError, EOFError, ProtocolError) as exc:
@@ -303,18 +319,33 @@ class Sandbox:
         return json.loads(meta), result, logs, wall_ms
 
 
+def _wait_or_stop(sock: socket.socket, cancel: threading.Event, limit_s: float) -> None:
+    """Until the reply starts arriving; if ``cancel`` is set first, half-close the connection:
+    the zygote takes that as "stop", kills the child at once and answers with what it had."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    deadline = time.monotonic() + limit_s
+    while not poller.poll(CANCEL_POLL_MS):
+        if cancel.is_set():
+            sock.shutdown(socket.SHUT_WR)
+            return
+        if time.monotonic() > deadline:
+            raise socket.timeout()
+
+
 class _ChildPerAction:
     """One child per action, over RPC: what `Sandbox.run_action` (a flow of one) uses."""
 
     needs_payload = True
 
-    def __init__(self, sandbox: Sandbox, trigger_id: str) -> None:
+    def __init__(self, sandbox: Sandbox, trigger_id: str, cancel: Optional[threading.Event]) -> None:
         self.sandbox = sandbox
         self.trigger_id = trigger_id
+        self.cancel = cancel
 
     def remaining(self, index: int, deadline: float) -> float:
         return deadline - time.monotonic()
 
     def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
                  cache: dict[str, Any], remaining: float) -> RawRun:
-        return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining)
+        return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)

@@ -146,7 +146,7 @@ class FlowRun:
                                                            self.budget_s, limit)
             max_rss = max(max_rss, int(raw.meta.get("maxrss_kb") or 0),
                           int((raw.result or {}).get("maxrss_kb") or 0))
-            if result.status in ("error", "timeout"):
+            if result.status in ("error", "timeout", "stopped"):
                 status = result.status
                 results.append(result)
                 continue
@@ -247,7 +247,7 @@ class Replay:
                 self.not_started.add(index)
             elif kind == REC_DONE:
                 done = True
-        if (not done or raw.meta.get("timed_out")) and not self.not_started:
+        if (not done or raw.meta.get("timed_out") or raw.meta.get("stopped")) and not self.not_started:
             open_ = sorted(i for i in self.begins if i not in self.ends)
             self.blame = open_[0] if open_ else (last_end if last_end is not None else flow.start)
 
@@ -267,7 +267,7 @@ class Replay:
             if rec is not None:
                 data, logs, dropped = rec
                 meta.update(dropped=dropped, truncated=dropped > 0)
-                if meta.get("timed_out"):  # a result that slipped in before the kill: still a timeout
+                if meta.get("timed_out") or meta.get("stopped"):  # slipped in before the kill: still so
                     result = result_of(data)
             began = self.begins.get(index)
             wall = (self.received - began) * 1000 if began is not None else raw.wall_ms

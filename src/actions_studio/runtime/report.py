@@ -32,6 +32,9 @@ def _signal_name(num: int) -> str:
 
 def crash_error(meta: dict[str, Any], budget_s: float) -> tuple[str, ActionError]:
     """(status, error) for a child that produced no result."""
+    if meta.get("stopped"):
+        return "stopped", ActionError(type="Stopped", message="stopped before it finished (the run was "
+                                                              "stopped; its process was killed)")
     if meta.get("timed_out"):
         return "timeout", ActionError(
             type="Timeout",
@@ -80,8 +83,9 @@ def build_action_result(raw: Any, source: ActionSource, trigger: Any, redactor: 
     cache = None
     error: Optional[ActionError] = None
     duration = raw.wall_ms
-    if meta.get("timed_out"):
-        # Even if a result slipped in just before the kill, the budget is what the user must see.
+    if meta.get("timed_out") or meta.get("stopped"):
+        # Even if a result slipped in just before the kill, the budget (or the stop) is what the
+        # user must see.
         status, error = crash_error(meta, budget_s)
         if res:
             calls = list(res.get("calls") or [])

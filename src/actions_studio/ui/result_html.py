@@ -43,6 +43,8 @@ def headline(result: dict[str, Any]) -> tuple[str, str, str]:
     if status == "suspended":
         redirect = outcome.get("redirect") or {}
         return "suspended", "Suspended for redirect", str(redirect.get("url") or "")
+    if status == "stopped":
+        return "error", "Stopped", "the run was stopped before it finished"
     if status in ("error", "timeout"):
         failing = next((a for a in result.get("actions", []) if a.get("error")), None)
         if status == "timeout":

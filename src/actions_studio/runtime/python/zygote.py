@@ -25,7 +25,7 @@ import gc
 import json
 import mmap
 import os
-import selectors
+import select
 import shutil
 import signal
 import socket
@@ -36,6 +36,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Optional
+
+from ..protocol import pack_reply
 
 
 def _preimport() -> None:
@@ -69,6 +71,36 @@ def _preimport() -> None:
     asyncio.run(asyncio.sleep(0))
 
 
+class _Poller:
+    """epoll with a payload per fd (selectors cannot ask for EPOLLRDHUP alone)."""
+
+    def __init__(self) -> None:
+        self.epoll = select.epoll()
+        self.data: dict[int, tuple[str, int]] = {}
+
+    def register(self, fd: int, events: int, data: tuple[str, int]) -> None:
+        self.epoll.register(fd, events)
+        self.data[fd] = data
+
+    def unregister(self, fd: int) -> None:
+        if self.data.pop(fd, None) is not None:
+            self.epoll.unregister(fd)
+
+    def poll(self, timeout: Optional[float]) -> list[tuple[tuple[str, int], int]]:
+        events = self.epoll.poll(-1 if timeout is None else timeout)
+        return [(self.data[fd], ev) for fd, ev in events if fd in self.data]
+
+
+def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes) -> None:
+    sel.unregister(conn.fileno())
+    try:
+        conn.settimeout(10.0)
+        conn.sendall(frame)
+    except OSError:
+        pass  # the caller gave up; nothing to tell
+    conn.close()
+
+
 def import_roots() -> list[str]:
     """What an execution must be able to read to import anything: the interpreter's prefixes and
     every entry of the import path (the standard library, site-packages, the studio's package)."""
@@ -90,7 +122,7 @@ class Proc:
     conn: Optional[socket.socket] = None
     deadline: float = 0.0
     started: float = 0.0
-    killed: Optional[str] = None  # why it was SIGKILLed: "deadline", "replied", "retired"
+    killed: Optional[str] = None  # why it was SIGKILLed: "deadline", "replied", "stopped", "retired"
 
 
 class Zygote:
@@ -174,10 +206,10 @@ class Zygote:
         self.listener.bind(socket_path)
         self.listener.listen(512)
         self.listener.setblocking(False)
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(self.listener, selectors.EVENT_READ, ("accept", 0))
-        self.sel.register(0, selectors.EVENT_READ, ("parent", 0))
-        self.sel.register(self.forker, selectors.EVENT_READ, ("forker", 0))
+        self.sel = _Poller()
+        self.sel.register(self.listener.fileno(), select.EPOLLIN, ("accept", 0))
+        self.sel.register(0, select.EPOLLIN, ("parent", 0))
+        self.sel.register(self.forker.fileno(), select.EPOLLIN, ("forker", 0))
         self._replenish()
 
     # -------------------------------------------------------------------------------- main loop
@@ -186,8 +218,7 @@ class Zygote:
         while True:
             pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
-            for key, _ in self.sel.select(timeout):
-                kind, pid = key.data
+            for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
                     self._accept_all()
                 elif kind == "forker":
@@ -195,6 +226,8 @@ class Zygote:
                 elif kind == "parent":
                     if not os.read(0, 4096):
                         return  # the studio is gone
+                elif kind == "hangup":
+                    self._hung_up(pid)
                 elif pid in self.procs:
                     self._guarded(self._notified, pid)
             self._kill_overdue()
@@ -258,6 +291,9 @@ class Zygote:
             conn.close()
             return
         self.waiting.append((conn, header, timeout_ms))
+        # The client closes (or half-closes) its end to stop this execution (Sandbox's cancel).
+        # Only the hang-up is watched, never the data: the child reads the body itself.
+        self.sel.register(conn.fileno(), select.EPOLLRDHUP, ("hangup", conn.fileno()))
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -298,7 +334,7 @@ class Zygote:
             os.close(memfd)
             pid = message["spare"]
             self.procs[pid] = Proc(pid, pidfd, buf, socket.socket(fileno=ctrl_fd), notify)
-            self.sel.register(notify, selectors.EVENT_READ, ("notify", pid))
+            self.sel.register(notify, select.EPOLLIN, ("notify", pid))
             self.requested = max(0, self.requested - 1)
             self.spares.append(pid)
         else:
@@ -306,18 +342,11 @@ class Zygote:
 
     def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
         from ..capture import read_back
-        from ..protocol import pack_reply
-
         logs, dropped, truncated, result = read_back(proc.buf, self.layout)
         meta.update(dropped=dropped, truncated=truncated, pid=proc.pid,
                     wall_ms=(time.monotonic() - proc.started) * 1000)
         assert proc.conn is not None
-        try:
-            proc.conn.settimeout(10.0)
-            proc.conn.sendall(pack_reply(json.dumps(meta).encode(), result, logs))
-        except OSError:
-            pass  # the caller gave up; nothing to tell
-        proc.conn.close()
+        _send_reply(self.sel, proc.conn, pack_reply(json.dumps(meta).encode(), result, logs))
         proc.conn = None
 
     def _notified(self, pid: int) -> None:
@@ -339,6 +368,22 @@ class Zygote:
             # A well-behaved one is already in os._exit; the helper reaps either.
             self._kill(proc, "replied")
 
+    def _hung_up(self, fd: int) -> None:
+        """The client stopped waiting for this execution: kill its child now (the reply, with
+        what the child had written, follows once it is reaped) or drop the request."""
+        self.sel.unregister(fd)  # level-triggered: it would fire again and again
+        for i, (conn, _, _) in enumerate(self.waiting):
+            if conn.fileno() == fd:
+                del self.waiting[i]
+                meta = {"exit_code": None, "signal": None, "timed_out": False, "stopped": True, "maxrss_kb": 0,
+                        "dropped": 0, "truncated": False, "pid": None, "wall_ms": 0.0}
+                _send_reply(self.sel, conn, pack_reply(json.dumps(meta).encode(), b"", b""))
+                return
+        for proc in self.procs.values():
+            if proc.conn is not None and proc.conn.fileno() == fd:
+                self._kill(proc, "stopped")
+                return
+
     def _kill(self, proc: Proc, why: str) -> None:
         proc.killed = proc.killed or why
         try:
@@ -359,7 +404,8 @@ class Zygote:
             proc.ctrl.close()
         if proc.conn is not None:
             self._reply(proc, {"exit_code": report["exit_code"], "signal": report["signal"],
-                               "timed_out": proc.killed == "deadline", "maxrss_kb": report["maxrss_kb"]})
+                               "timed_out": proc.killed == "deadline", "stopped": proc.killed == "stopped",
+                               "maxrss_kb": report["maxrss_kb"]})
         os.close(proc.pidfd)
         proc.buf.close()
 
