@@ -15,6 +15,8 @@ import pytest
 
 from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
 
+from .processes import descendants
+
 OK = "def on_execute_post_login(event, api):\n    print('still fine')\n"
 
 
@@ -86,7 +88,7 @@ def test_fork_bombs_are_refused(sandbox: Sandbox, event, name: str) -> None:
     assert error.type == "PermissionError" and "not allowed in an action" in error.message
     # Under the zygote there is its forking helper and the helper's children (spares, executions),
     # nothing deeper: no execution managed to make a process of its own.
-    depths = _descendants(sandbox.zygote_pid)
+    depths = descendants(sandbox.zygote_pid)
     assert depths and max(depths.values()) <= 2, depths
     assert_still_works(sandbox, event)
 
@@ -319,26 +321,6 @@ def test_a_killed_zygote_fails_calls_in_flight_clearly_and_restarts(event) -> No
         assert box.zygote_pid != first
     # Nothing of the killed zygote is left behind once the Sandbox is closed.
     assert not os.path.exists(f"/sys/fs/cgroup/pids/actions-studio-{first}")
-
-
-def _descendants(root: int) -> dict[int, int]:
-    """pid -> depth below ``root`` (1 = child) for every live descendant."""
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
-                    parents[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found = {}
-    for pid in parents:
-        depth, ancestor = 1, parents.get(pid)
-        while ancestor and ancestor != root:
-            depth, ancestor = depth + 1, parents.get(ancestor)
-        if ancestor == root:
-            found[pid] = depth
-    return found
 
 
 def test_the_cgroup_bounds_tasks_of_one_execution(sandbox: Sandbox, event) -> None:

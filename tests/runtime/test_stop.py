@@ -14,13 +14,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
+
+from .processes import descendants, gone
 
 FIRST = ActionSource("first", "def on_execute_post_login(event, api):\n    print('first ran')\n"
                               "    api.access_token.set_custom_claim('https://x/first', 1)\n")
@@ -52,15 +53,6 @@ def _running_pid(server: socket.socket) -> int:
     conn, _ = server.accept()
     with conn:
         return int(json.loads(conn.makefile().readline())["pid"])
-
-
-def _gone(pid: int, within_s: float = 10.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if not os.path.exists(f"/proc/{pid}"):
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def _in_thread(fn) -> tuple[threading.Thread, dict[str, Any]]:
@@ -99,7 +91,7 @@ def test_stop_kills_the_running_action_of_a_flow_and_skips_the_rest(long_budget:
     assert stopped.logs == "running\n"  # its console so far is kept
     assert result.actions[0].logs == "first ran\n"
     assert result.outcome["access_token"]["claims"] == {"https://x/first": 1}  # what completed counts
-    assert _gone(pid)
+    assert gone(pid)
     # The sandbox goes on.
     assert long_budget.run_flow("post-login", [FIRST], event, cancel=threading.Event()).status == "success"
 
@@ -114,7 +106,7 @@ def test_stop_works_for_run_action_and_resume(long_budget: Sandbox, event, liste
     result = box["result"]
     assert (result.status, result.actions[0].status, result.actions[0].error.type) == ("stopped", "stopped",
                                                                                         "Stopped")
-    assert _gone(pid)
+    assert gone(pid)
 
     redirect = ActionSource("redirect", "def on_execute_post_login(event, api):\n"
                                         "    api.redirect.send_user_to('https://x.example/mfa')\n"
@@ -128,7 +120,7 @@ def test_stop_works_for_run_action_and_resume(long_budget: Sandbox, event, liste
     cancel.set()
     thread.join(60)
     assert [a.status for a in box["result"].actions] == ["success", "stopped"]
-    assert _gone(pid)
+    assert gone(pid)
 
 
 def test_a_run_stopped_before_it_starts_runs_nothing(long_budget: Sandbox, event, listener) -> None:
@@ -149,25 +141,6 @@ def test_stopped_is_not_a_timeout(event, listener) -> None:
     assert result.status == "timeout" and result.actions[0].error.type == "Timeout"
 
 
-def _descendants(root: int) -> set[int]:
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
-                    parents[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found = set()
-    for pid in parents:
-        ancestor = parents.get(pid)
-        while ancestor and ancestor != root:
-            ancestor = parents.get(ancestor)
-        if ancestor == root:
-            found.add(pid)
-    return found
-
-
 @pytest.mark.parametrize("command", ["run", "flow"])
 def test_ctrl_c_on_the_cli_leaves_no_process_behind(tmp_path, listener, command: str) -> None:
     action = tmp_path / "runaway.py"
@@ -177,7 +150,7 @@ def test_ctrl_c_on_the_cli_leaves_no_process_behind(tmp_path, listener, command:
                             "--timeout", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         pid = _running_pid(listener)
-        tree = _descendants(cli.pid)  # zygote, its helper, spares, the running child
+        tree = set(descendants(cli.pid))  # zygote, its helper, spares, the running child
         assert pid in tree and len(tree) >= 3
         cli.send_signal(signal.SIGINT)  # what Ctrl+C in its terminal sends
         out, err = cli.communicate(timeout=60)
@@ -186,4 +159,4 @@ def test_ctrl_c_on_the_cli_leaves_no_process_behind(tmp_path, listener, command:
             cli.kill()
     assert cli.returncode != 0
     assert "Traceback" not in err, err
-    assert [p for p in tree if not _gone(p)] == []
+    assert [p for p in tree if not gone(p)] == []

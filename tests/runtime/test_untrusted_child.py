@@ -9,12 +9,13 @@ error result that blames the action, never an exception in the caller.
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
 import pytest
 
 from actions_studio.runtime import ActionSource, Sandbox
+
+from .processes import gone
 
 # Writes a result record (single-action child) or an END + DONE record pair (flow child) into the
 # shared buffer, sets the "complete" flag, pokes every pipe it holds, then never returns.
@@ -61,15 +62,6 @@ def _pid_of(logs: str) -> int:
     return int(logs.split()[1])
 
 
-def _wait_gone(pid: int, within_s: float = 10.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if not os.path.exists(f"/proc/{pid}"):
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def test_five_forged_complete_results_leave_no_process_behind(sandbox: Sandbox, event) -> None:
     pids = []
     for i in range(5):
@@ -80,7 +72,7 @@ def test_five_forged_complete_results_leave_no_process_behind(sandbox: Sandbox, 
             result = sandbox.run_action("post-login", source, event)
         pids.append(_pid_of(result.actions[0].logs))
     # The child was killed when its reply went out, whatever it claimed; the helper reaped it.
-    assert [pid for pid in pids if not _wait_gone(pid)] == []
+    assert [pid for pid in pids if not gone(pid)] == []
 
 
 LATER = ActionSource("later", "def on_execute_post_login(event, api):\n    print('ran')\n")
