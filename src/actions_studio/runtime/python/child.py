@@ -2,8 +2,10 @@
 or, for a flow execution, every action of the flow one after the other (`run_flow`).
 
 Runs in a process forked from the zygote and never returns into it (every path ends in os._exit).
-The order matters: everything that needs root or ctypes (cgroup, work dir, uid, prctl, seccomp)
-happens before the audit hook is installed and before any action code exists in the process.
+The order matters: everything that needs root or ctypes (cgroup, work dir, uid, prctl, seccomp,
+the Landlock ruleset) happens before the audit hook is installed and before any action code exists
+in the process; the ruleset is applied once the request has named the action's dependencies (a
+call of an already-loaded libc function, which the audit hook does not refuse).
 """
 
 from __future__ import annotations
@@ -68,9 +70,9 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
                cgroup_slot: Optional[str]) -> NoReturn:
     """A pre-forked child: confine and warm up first, then wait for one request.
 
-    Everything that does not depend on the request (cgroup, work dir, uid, prctl, seccomp, audit
-    hook, capture, and the copy-on-write page faults of a first execution) happens here, before the
-    request exists, so none of it is on the caller's critical path.
+    Everything that does not depend on the request (cgroup, work dir, uid, prctl, the Landlock
+    ruleset, seccomp, audit hook, capture, and the copy-on-write page faults of a first execution)
+    happens here, before the request exists, so none of it is on the caller's critical path.
     """
     setup_error: Optional[BaseException] = None
     try:

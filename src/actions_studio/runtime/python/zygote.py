@@ -102,12 +102,13 @@ def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes) -> None:
 
 
 def import_roots() -> list[str]:
-    """What an execution must be able to read to import anything: the interpreter's prefixes and
-    every entry of the import path (the standard library, site-packages, the studio's package)."""
+    """What an execution must be able to read to import anything: the interpreter's own directory
+    (in a frozen bundle that is the bundle, which its loader looks for), its prefixes and every
+    entry of the import path (the standard library, site-packages, the studio's package)."""
     from .. import mounts
 
-    return mounts.outermost([sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                             *(p for p in sys.path if os.path.isabs(p))])
+    return mounts.outermost([os.path.dirname(os.path.realpath(sys.executable)), sys.prefix, sys.base_prefix,
+                             sys.exec_prefix, sys.base_exec_prefix, *(p for p in sys.path if os.path.isabs(p))])
 
 
 @dataclass
