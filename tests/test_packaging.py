@@ -55,14 +55,14 @@ def load_entry():
     ("argv", "expected"),
     [
         # exactly what runtime/client.py runs as the zygote's command line
-        (["-P", "-s", "-B", "-m", "actions_studio.runtime.zygote", "--socket", "/s", "--config", "{}"],
-         ("actions_studio.runtime.zygote", ["--socket", "/s", "--config", "{}"])),
-        (["-m", "actions_studio.runtime.zygote"], ("actions_studio.runtime.zygote", [])),
+        (["-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote", "--socket", "/s", "--config", "{}"],
+         ("actions_studio.runtime.python.zygote", ["--socket", "/s", "--config", "{}"])),
+        (["-m", "actions_studio.runtime.python.zygote"], ("actions_studio.runtime.python.zygote", [])),
         # the CLI's own command lines are left to the CLI
         ([], None),
         (["--version"], None),
         (["tenant", "serve", "--help"], None),
-        (["run", "-m", "actions_studio.runtime.zygote"], None),
+        (["run", "-m", "actions_studio.runtime.python.zygote"], None),
         # exactly what deps/pip_runner.py runs to install an action's dependencies
         (["-m", "pip", "--isolated", "install", "x==1"], ("pip", ["--isolated", "install", "x==1"])),
         # the bundle is not a general interpreter: no other module, no -c
@@ -101,7 +101,7 @@ def test_entry_recognises_the_command_line_the_sandbox_really_uses(monkeypatch: 
     shutil.rmtree(os.path.dirname(argv[argv.index("--socket") + 1]), ignore_errors=True)
     assert argv[0] == sys.executable
     target = load_entry().module_to_run(argv[1:])
-    assert target is not None and target[0] == "actions_studio.runtime.zygote"
+    assert target is not None and target[0] == "actions_studio.runtime.python.zygote"
 
 
 # -- Linux desktop integration (fast) -----------------------------------------------------------
