@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Query, Response
@@ -18,7 +18,7 @@ from ..security import require
 from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
-from .params import Page, paging
+from .params import Page, QueryBool, paging
 from .shapes import action_json, page_of, version_json
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
@@ -109,10 +109,12 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
         "created_at": stamp, "updated_at": stamp, "built_at": stamp,
     }
     conn.execute(sa.insert(V).values(**version))
-    conn.execute(sa.update(A).where(A.c.id == action["id"]).values(
-        last_number=number, deployed_version_id=version["id"], updated_at=stamp,
-        all_changes_deployed=source is None or snap["code"] == action["code"]))
-    action.update(last_number=number, deployed_version_id=version["id"], updated_at=stamp)
+    # The caller renders `action` from this dict: every column written here is updated in it too, so
+    # a response says what a GET right after would (issue 13, item 11).
+    changes = {"last_number": number, "deployed_version_id": version["id"], "updated_at": stamp,
+               "all_changes_deployed": source is None or snap["code"] == action["code"]}
+    conn.execute(sa.update(A).where(A.c.id == action["id"]).values(**changes))
+    action.update(changes)
     return version
 
 
@@ -120,8 +122,8 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
 def list_actions(
     trigger_id: Optional[str] = Query(None, alias="triggerId", max_length=64),
     action_name: Optional[str] = Query(None, alias="actionName", max_length=128),
-    deployed: Optional[bool] = Query(None),
-    installed: Optional[bool] = Query(None, description="marketplace actions: none on this tenant"),
+    deployed: Optional[QueryBool] = Query(None),
+    installed: Optional[QueryBool] = Query(None, description="marketplace actions: none on this tenant"),
     page: Page = Depends(paging), ctx: TenantContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     if installed is True:
@@ -214,7 +216,7 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
 
 @router.delete("/actions/{id}", status_code=204, response_class=Response,
                dependencies=[Depends(require("delete:actions"))])
-def delete_action(id: str, force: bool = Query(False), ctx: TenantContext = Depends(get_ctx)) -> Response:
+def delete_action(id: str, force: Annotated[QueryBool, Query()] = False, ctx: TenantContext = Depends(get_ctx)) -> Response:
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
         bound = q.bindings_of_action(conn, id)
@@ -238,7 +240,6 @@ def deploy_action(id: str, ctx: TenantContext = Depends(get_ctx)) -> dict[str, A
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
         version = deploy_draft(conn, action, stamp)
-        action["all_changes_deployed"] = True
         return version_json(version, action)
 
 
@@ -308,7 +309,6 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
             conn.execute(sa.update(A).where(A.c.id == actionId).values(**draft, updated_at=stamp))
             action.update(draft)
         version = deploy_draft(conn, action, stamp, source=chosen)
-        action["all_changes_deployed"] = chosen["code"] == action["code"]
         rendered = version_json(version, action)
     if update_draft and action["status"] == "building":
         start_dependency_build(ctx, actionId, action["dependencies"], now_iso)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -53,7 +53,8 @@ class ActionFields(_Body):
 class ActionCreate(ActionFields):
     name: str = Field(min_length=1, max_length=128)
     supported_triggers: list[TriggerRef] = Field(min_length=1, max_length=1)
-    deploy: Optional[bool] = None
+    # StrictBool: pydantic's lax mode would take "yes", "1", 1 and "on" as true (issue 13, item 11).
+    deploy: Optional[StrictBool] = None
 
     _name = field_validator("name")(_printable)
 
@@ -66,7 +67,7 @@ class ActionUpdate(ActionFields):
 
 
 class RollbackBody(_Body):
-    update_draft: Optional[bool] = False
+    update_draft: Optional[StrictBool] = False
 
 
 class TestBody(_Body):

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from .. import async_flows
 from ..context import TenantContext, get_ctx
@@ -21,7 +21,7 @@ from ..security import require
 from ..store import now_iso, schema
 from ..store.directory import get_connection, get_user, list_users, users_by_email
 from ..users import PROFILE_FIELDS, apply_metadata, event_user, user_json
-from .params import Page, paging
+from .params import Page, QueryBool, paging
 
 router = APIRouter(prefix="/api/v2", tags=["users"])
 U = schema.user
@@ -43,9 +43,9 @@ class _UserFields(BaseModel):
     phone_number: Optional[str] = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{3,31}$")
     user_metadata: Optional[dict[str, Any]] = None
     app_metadata: Optional[dict[str, Any]] = None
-    blocked: Optional[bool] = None
-    email_verified: Optional[bool] = None
-    phone_verified: Optional[bool] = None
+    blocked: Optional[StrictBool] = None
+    email_verified: Optional[StrictBool] = None
+    phone_verified: Optional[StrictBool] = None
     given_name: Optional[str] = Field(default=None, max_length=150)
     family_name: Optional[str] = Field(default=None, max_length=150)
     name: Optional[str] = Field(default=None, max_length=300)
@@ -55,7 +55,7 @@ class _UserFields(BaseModel):
                                     pattern=r"^[A-Za-z0-9_+\-.!#$^`~@']+$")
     password: Optional[str] = Field(default=None, max_length=1024)
     connection: Optional[str] = Field(default=None, max_length=128)
-    verify_email: Optional[bool] = None
+    verify_email: Optional[StrictBool] = None
 
     _email = field_validator("email")(normal_email)
 
@@ -97,11 +97,11 @@ def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Option
 
 
 @router.get("/users", dependencies=[Depends(require("read:users"))])
-def get_users(page: Page = Depends(paging), include_totals: Optional[bool] = Query(None),
+def get_users(page: Page = Depends(paging), include_totals: Optional[QueryBool] = Query(None),
               connection: Optional[str] = Query(None, max_length=128),
               q: Optional[str] = Query(None, max_length=1024), sort: Optional[str] = Query(None, max_length=64),
               fields: Optional[str] = Query(None, max_length=1024),
-              include_fields: Optional[bool] = Query(None),
+              include_fields: Optional[QueryBool] = Query(None),
               search_engine: Optional[str] = Query(None, max_length=8),
               ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     with ctx.db.read() as conn:
@@ -207,7 +207,7 @@ def delete_user(id: str, ctx: TenantContext = Depends(get_ctx)) -> Response:
 @router.get("/users-by-email", dependencies=[Depends(require("read:users"))])
 def by_email(email: str = Query(..., min_length=1, max_length=320),
              fields: Optional[str] = Query(None, max_length=1024),
-             include_fields: Optional[bool] = Query(None),
+             include_fields: Optional[QueryBool] = Query(None),
              ctx: TenantContext = Depends(get_ctx)) -> list[dict[str, Any]]:
     with ctx.db.read() as conn:
         return [user_json(r) for r in users_by_email(conn, email)]
