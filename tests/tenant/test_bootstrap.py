@@ -65,3 +65,12 @@ def test_credentials_json_is_valid_json_with_secrets_only_there(tenant) -> None:
     store = (tenant.data_dir / "tenant.sqlite").read_bytes()
     assert creds["management"]["client_secret"].encode() not in store
     assert creds["demo_user"]["password"].encode() not in store
+
+
+def test_an_app_on_a_folder_a_running_tenant_serves_is_refused(tenant, sandbox) -> None:
+    from actions_studio.tenant.folder_lock import DataFolderBusy
+
+    before = (tenant.data_dir / "credentials.json").read_bytes()
+    with pytest.raises(DataFolderBusy, match=f"already served by the tenant at {tenant.base_url}"):
+        open_context(TenantConfig(data_dir=tenant.data_dir, base_url="http://127.0.0.1:1"), sandbox=sandbox)
+    assert (tenant.data_dir / "credentials.json").read_bytes() == before

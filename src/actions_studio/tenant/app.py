@@ -20,6 +20,7 @@ from .bootstrap import ensure_tenant
 from .config import TenantConfig
 from .context import TenantContext
 from .errors import install_handlers
+from .folder_lock import DataFolderLock
 from .management import actions, executions, logs, triggers, users
 from .passwords import Passwords
 from .ratelimit import RateLimiter
@@ -28,10 +29,22 @@ from .store import Database, schema, sqlite_url
 log = logging.getLogger("actions_studio.tenant")
 
 
-def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> TenantContext:
-    if not config.data_dir.exists():
-        # The store holds the signing key and secret values: only the owner may read it.
-        config.data_dir.mkdir(parents=True, mode=0o700)
+def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None,
+                 folder_lock: Optional[DataFolderLock] = None) -> TenantContext:
+    """`folder_lock`: the data folder's lock when the caller took it (`serve` does, to refuse a second
+    server before binding); otherwise it is taken here and released by `TenantContext.close`."""
+    owned = folder_lock is None
+    lock = DataFolderLock.acquire(config.data_dir, config.base_url) if folder_lock is None else folder_lock
+    try:
+        return _open(config, sandbox, lock if owned else None)
+    except BaseException:
+        if owned:
+            lock.release()
+        raise
+
+
+def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional[DataFolderLock]
+          ) -> TenantContext:
     db = Database(config.database_url or sqlite_url(config.data_dir))
     passwords = Passwords(ttl_s=config.password_memo_ttl_s, memory_kib=config.argon2_memory_kib,
                           time_cost=config.argon2_time_cost)
@@ -49,11 +62,13 @@ def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> Ten
                          limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
                          auth_limiter=RateLimiter(config.auth_rate_limit_per_s,
                                                   config.auth_rate_limit_burst),
-                         credentials=credentials, tenant_id=str(tenant_id))
+                         credentials=credentials, tenant_id=str(tenant_id), folder_lock=owned_lock)
 
 
-def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastAPI:
-    """`sandbox`: an existing one to share (tests); otherwise the app starts and stops its own."""
+def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
+               folder_lock: Optional[DataFolderLock] = None) -> FastAPI:
+    """`sandbox`: an existing one to share (tests); otherwise the app starts and stops its own.
+    `folder_lock`: the data folder's lock, already held by the caller (see `open_context`)."""
     owns_sandbox = sandbox is None
 
     @asynccontextmanager
@@ -61,7 +76,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
         # Flows block a worker thread for their whole duration; the default 40 would cap
         # concurrent logins below the issue's 50.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
-        ctx = await anyio.to_thread.run_sync(open_context, config, sandbox)
+        ctx = await anyio.to_thread.run_sync(open_context, config, sandbox, folder_lock)
         app.state.ctx = ctx
         log.info("tenant ready at %s (data: %s)", config.base_url, config.data_dir)
         try:
@@ -69,7 +84,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
         finally:
             if owns_sandbox:
                 await anyio.to_thread.run_sync(ctx.sandbox.close)
-            ctx.db.close()
+            ctx.close()
 
     app = FastAPI(title="Actions Studio tenant",
                   description="Auth0 Management API v2 (Actions, users, logs) and the authentication "

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from fastapi import Request
 
 from actions_studio.runtime import Sandbox
 
 from .config import TenantConfig
+from .folder_lock import DataFolderLock
 from .keys import SigningKey
 from .passwords import Passwords
 from .pending import Pending
@@ -29,6 +31,13 @@ class TenantContext:
     tenant_id: str
     # Pending logins, suspended flows, codes (pending.py says why they live in memory only).
     pending: Pending = field(default_factory=Pending)
+    # The data folder's lock when this context took it (folder_lock.py); released on close.
+    folder_lock: Optional[DataFolderLock] = None
+
+    def close(self) -> None:
+        self.db.close()
+        if self.folder_lock is not None:
+            self.folder_lock.release()
 
 
 async def get_ctx(request: Request) -> TenantContext:
