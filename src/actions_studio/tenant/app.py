@@ -21,7 +21,7 @@ from .config import TenantConfig
 from .context import TenantContext
 from .errors import install_handlers
 from .folder_lock import DataFolderLock
-from .management import actions, executions, logs, triggers, users
+from .management import actions, clients, executions, logs, triggers, users
 from .passwords import Passwords
 from .ratelimit import RateLimiter
 from .store import Database, schema, sqlite_url
@@ -91,7 +91,8 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                               "endpoints that run the bound flows.",
                   version="1", lifespan=lifespan)
     install_handlers(app)
-    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users, logs):
+    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users,
+                   clients, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
     _document_bearer_auth(app)

@@ -2,7 +2,8 @@
 `/continue?state=…` → authorization code → `/oauth/token` (grant_type=authorization_code).
 
 This is the only login where `api.redirect.send_user_to` can work (TRIGGERS.md: the password grants
-cannot redirect). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
+cannot redirect). `redirect_uri` must match one of the application's Allowed Callback URLs
+(callbacks.py). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from .. import callbacks
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
 from ..flows import FlowRun, resume_flow, store_execution
+from ..logs import write_log
 from ..store.directory import find_login, get_client, get_connection, get_resource_server
 from .common import event_request, read_params, text
 from .login import LoginTransaction, check_password, finish, log_wrong_password, run_login
@@ -50,14 +53,23 @@ def authorize(
     connection: str = Query("Username-Password-Authentication", max_length=128),
     ctx: TenantContext = Depends(get_ctx),
 ) -> HTMLResponse:
-    if response_type != "code":
-        raise OAuthError(400, "unsupported_response_type", "only response_type=code is supported")
-    if urlsplit(redirect_uri).scheme not in ("http", "https"):
-        raise OAuthError(400, "invalid_request", "redirect_uri must be an http(s) URL")
     with ctx.db.read() as conn:
         client = get_client(conn, client_id)
+        # Until the client and its redirect_uri are known good, nothing may redirect (RFC 6749
+        # §4.1.2.1): these two refusals are pages for the user.
         if client is None or "authorization_code" not in client["grant_types"]:
-            raise OAuthError(400, "unauthorized_client", "unknown client or code flow not allowed")
+            return error_page("unauthorized_client", f"Unknown client: {client_id}, or it may not use "
+                              "the authorization code flow.")
+        if not callbacks.matches(redirect_uri, client["callbacks"]):
+            mismatch = f"{redirect_uri} is not in the list of allowed callback URLs."
+            with ctx.db.write() as log_conn:
+                write_log(log_conn, "f", description=f"Callback URL mismatch. {mismatch}",
+                          client_id=client["client_id"], client_name=client["name"])
+            return error_page("invalid_request", f"Callback URL mismatch. {mismatch} Please go to the "
+                              "Application Settings page and make sure you are sending a valid callback "
+                              "url from your application (PATCH /api/v2/clients/{id} with callbacks).")
+        if response_type != "code":
+            raise OAuthError(400, "unsupported_response_type", "only response_type=code is supported")
         if get_connection(conn, connection) is None:
             raise OAuthError(400, "invalid_request", f"unknown connection: {connection}")
         if audience and get_resource_server(conn, audience) is None:
@@ -73,6 +85,15 @@ def authorize(
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Continue</button></form></body></html>"""
     return HTMLResponse(page)
+
+
+def error_page(error: str, description: str) -> HTMLResponse:
+    """Auth0's error page for a request that cannot be sent back to the application: 400, the
+    OAuth error code and what to fix (every value escaped: the request is attacker-controlled)."""
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Error</title></head>
+<body><h1>Oops!, something went wrong</h1><p><code>{html.escape(error)}</code></p>
+<p>{html.escape(description)}</p></body></html>"""
+    return HTMLResponse(page, status_code=400)
 
 
 def _redirect_result(ctx: TenantContext, tx: LoginTransaction, pending: dict[str, Any],
