@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from actions_studio.runtime import Sandbox
 
 from . import keys
+from .attack_protection import AttackProtection
 from .authn import authorize, discovery, oauth, passwordless, signup
 from .bodylimit import BodyLimit
 from .bootstrap import ensure_tenant
@@ -21,7 +22,7 @@ from .config import TenantConfig
 from .context import TenantContext
 from .errors import install_handlers
 from .folder_lock import DataFolderLock
-from .management import actions, clients, executions, logs, triggers, users
+from .management import actions, clients, executions, logs, triggers, user_blocks, users
 from .passwords import Passwords
 from .ratelimit import RateLimiter
 from .store import Database, schema, sqlite_url
@@ -62,7 +63,8 @@ def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional
                          limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
                          auth_limiter=RateLimiter(config.auth_rate_limit_per_s,
                                                   config.auth_rate_limit_burst),
-                         credentials=credentials, tenant_id=str(tenant_id), folder_lock=owned_lock)
+                         credentials=credentials, tenant_id=str(tenant_id),
+                         protection=AttackProtection(config.attack_protection), folder_lock=owned_lock)
 
 
 def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
@@ -92,7 +94,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                   version="1", lifespan=lifespan)
     install_handlers(app)
     for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users,
-                   clients, logs):
+                   user_blocks, clients, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
     _document_bearer_auth(app)

@@ -9,6 +9,7 @@ from fastapi import Request
 
 from actions_studio.runtime import Sandbox
 
+from .attack_protection import AttackProtection
 from .config import TenantConfig
 from .folder_lock import DataFolderLock
 from .keys import SigningKey
@@ -29,6 +30,7 @@ class TenantContext:
     auth_limiter: RateLimiter       # authentication endpoints, per client
     credentials: dict[str, Any]
     tenant_id: str
+    protection: AttackProtection    # brute-force counters and IP throttling, in the store
     # Pending logins, suspended flows, codes (pending.py says why they live in memory only).
     pending: Pending = field(default_factory=Pending)
     # The data folder's lock when this context took it (folder_lock.py); released on close.

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import callbacks
+from ..attack_protection import Attempt
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
 from ..flows import FlowRun, resume_flow, store_execution
@@ -136,15 +137,22 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
     pending = _pop(ctx, f"authz:{login_id}")
     if pending is None:
         raise OAuthError(400, "invalid_request", "this login has expired; start again at /authorize")
+    req = event_request(request, params)
+    attempt = Attempt(pending["connection"], username or "", req["ip"])
     with ctx.db.read() as conn:
         client = get_client(conn, pending["client_id"])
         connection = get_connection(conn, pending["connection"])
-        user = find_login(conn, pending["connection"], username)
+        verdict = ctx.protection.check(conn, attempt)
+        user = find_login(conn, pending["connection"], username) if verdict.refusal is None else None
         server = get_resource_server(conn, pending["audience"]) if pending["audience"] else None
     assert client is not None and connection is not None
-    req = event_request(request, params)
+    if verdict.refusal is not None:  # before any password check: known or not, the same answer
+        return RedirectResponse(_with_query(pending["redirect_uri"], {
+            "error": verdict.refusal.error, "error_description": verdict.refusal.description,
+            "state": pending["state"]}), status_code=302)
     if not check_password(ctx, user, password) or user is None:
-        log_wrong_password(ctx, client, username, connection["name"], req, user["user_id"] if user else None)
+        log_wrong_password(ctx, client, username, connection["name"], req,
+                           user["user_id"] if user else None, attempt)
         return RedirectResponse(_with_query(pending["redirect_uri"], {
             "error": "access_denied", "error_description": "Wrong email or password.",
             "state": pending["state"]}), status_code=302)
@@ -152,7 +160,7 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
                           protocol="oidc-basic-profile", scopes=pending["scope"].split(),
                           audience=pending["audience"],
                           resource_scopes=list(server["scopes"]) if server else [],
-                          nonce=pending["nonce"],
+                          nonce=pending["nonce"], attempt=attempt if verdict.prior_failures else None,
                           extra_transaction={"redirect_uri": pending["redirect_uri"],
                                              "state": pending["state"], "response_type": ["code"],
                                              "response_mode": "query"})

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..attack_protection import Attempt
 from ..bootstrap import MANAGEMENT_AUDIENCE_KEY, PASSWORD_GRANTS
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
@@ -139,10 +140,14 @@ def _password(ctx: TenantContext, request: Request, params: dict[str, Any], clie
             if server is None:
                 raise OAuthError(403, "access_denied", f"Service not found: {audience}")
             resource_scopes = list(server["scopes"])
-        user = find_login(conn, connection["name"], username)
+        attempt = Attempt(connection["name"], username, req["ip"])
+        verdict = ctx.protection.check(conn, attempt)
+        user = find_login(conn, connection["name"], username) if verdict.refusal is None else None
+    if verdict.refusal is not None:  # before any password check: known or not, the same answer
+        raise verdict.refusal
     if not check_password(ctx, user, password):
         log_wrong_password(ctx, client, username, connection["name"], req,
-                           user["user_id"] if user else None)
+                           user["user_id"] if user else None, attempt)
         raise OAuthError(403, "invalid_grant", "Wrong email or password.")
     assert user is not None
     if user["blocked"]:
@@ -151,7 +156,8 @@ def _password(ctx: TenantContext, request: Request, params: dict[str, Any], clie
     tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
                           protocol="oauth2-password" if grant_type == "password" else "oauth2-resource-owner",
                           scopes=(scope or "openid profile email").split(), audience=audience,
-                          resource_scopes=resource_scopes)
+                          resource_scopes=resource_scopes,
+                          attempt=attempt if verdict.prior_failures else None)
     run = run_login(ctx, tx)
     if run.status == "suspended":
         # TRIGGERS.md: redirect.can_redirect() is False for the password grants.

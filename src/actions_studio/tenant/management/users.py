@@ -177,6 +177,10 @@ def update_user(id: str, body: UserUpdate, background: BackgroundTasks,
                 values[key] = apply_metadata(row[key], given[key] or {})
         if new_hash is not None:
             values.update(password_hash=new_hash, last_password_reset=stamp)
+            # Auth0: a password change lifts the user's brute-force blocks.
+            ctx.protection.unblock(conn, [row["email"] or "", row["username"] or "",
+                                          values.get("email") or "", values.get("username") or ""],
+                                   connection=row["connection"])
         conn.execute(sa.update(U).where(U.c.user_id == id).values(**values))
         row.update(values)
         connection = get_connection(conn, row["connection"])
