@@ -61,3 +61,14 @@ def test_valid_callbacks_are_kept_verbatim(url) -> None:
 def test_invalid_callbacks_are_refused_naming_the_rule(url, rule) -> None:
     with pytest.raises(InvalidCallback, match=rule.replace("*", r"\*").replace("(", r"\(")):
         validate(url)
+
+
+def test_the_grammar_is_one_regex_the_server_and_the_document_share() -> None:
+    import re
+
+    from actions_studio.tenant.callbacks import PATTERN
+
+    for url in ("https://app.example.com/cb", "https://pre-*-suf.example.com:8443/cb?a=1"):
+        assert re.fullmatch(PATTERN, url)
+    with pytest.raises(InvalidCallback):
+        validate("https://app.example.com/cb\n")     # Python's `$` alone would let this through

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Optional
+from typing import Any, Optional
 
 import anyio.to_thread
 import sqlalchemy as sa
@@ -13,11 +13,11 @@ from fastapi import FastAPI
 
 from actions_studio.runtime import Sandbox
 
-from . import keys
+from . import callbacks, keys, openapi
 from .attack_protection import AttackProtection
 from .authn import authorize, discovery, oauth, passwordless, signup
 from .bodylimit import BodyLimit
-from .bootstrap import ensure_tenant
+from .bootstrap import DB_CONNECTION, DEMO_CALLBACKS, SMS_CONNECTION, ensure_tenant
 from .config import TenantConfig
 from .context import TenantContext
 from .errors import install_handlers
@@ -97,27 +97,28 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                    user_blocks, clients, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
-    _document_bearer_auth(app)
+    openapi.install(app, lambda: _tenant_values(app),
+                    {**_by_strategy([(DB_CONNECTION, "auth0"), (SMS_CONNECTION, "sms")]),
+                     "redirect_uris": callbacks.any_of(DEMO_CALLBACKS)})
     return app
 
 
-def _document_bearer_auth(app: FastAPI) -> None:
-    """The Management API's bearer tokens in /openapi.json (checked by `security.require`, which
-    FastAPI cannot see through)."""
-    plain = app.openapi
+def _tenant_values(app: FastAPI) -> Optional[dict[str, Any]]:
+    """What /openapi.json says of `connection`/`realm` fields and of `redirect_uri` (openapi.py)."""
+    ctx = getattr(app.state, "ctx", None)
+    if ctx is None:
+        return None
+    with ctx.db.read() as conn:
+        connections = conn.execute(sa.select(schema.connection.c.name, schema.connection.c.strategy)
+                                   .order_by(schema.connection.c.name)).all()
+        clients = conn.execute(sa.select(schema.client.c.grant_types, schema.client.c.callbacks)).all()
+    registered = [cb for c in clients if "authorization_code" in c.grant_types for cb in c.callbacks]
+    return {**_by_strategy([(r.name, r.strategy) for r in connections]),
+            "redirect_uris": callbacks.any_of(registered)}
 
-    def openapi() -> dict:
-        if app.openapi_schema is None:
-            schema = plain()
-            schema.setdefault("components", {})["securitySchemes"] = {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                               "description": "access token from POST /oauth/token "
-                                              "(client_credentials, audience <base>/api/v2/)"}}
-            for path, operations in schema.get("paths", {}).items():
-                if path.startswith("/api/v2/"):
-                    for operation in operations.values():
-                        operation["security"] = [{"bearerAuth": []}]
-            app.openapi_schema = schema
-        return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+def _by_strategy(connections: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"connections": [n for n, _ in connections],
+            "database_connections": [n for n, s in connections if s == "auth0"],
+            "other_connections": [n for n, s in connections if s != "auth0"],
+            "sms_connections": [n for n, s in connections if s == "sms"]}

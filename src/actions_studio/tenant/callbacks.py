@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import re
 from typing import Iterable
-from urllib.parse import urlsplit
 
 MAX_CALLBACKS = 100
 MAX_LENGTH = 2048
-# What a URL's characters may be here: printable ASCII without spaces (a browser sends it encoded).
-_URL_CHARS = re.compile(r"^[!-~]+$")
-_LABEL = re.compile(r"^[A-Za-z0-9-]*\*[A-Za-z0-9-]*$")
+# The whole grammar as one regex, which is also what /openapi.json states (so the document and the
+# server agree to the character). ASCII printable without space, '#' or '*', then:
+#   an exact URL:    http(s)://NETLOC[/ or ? REST]
+#   a wildcard URL:  http(s)://LABEL*LABEL.LABEL.LABEL…[:PORT][/ or ? REST]
+_REST = r'[!-"$-)+-~]'      # printable ASCII but space, '#' and '*'
+_NETLOC = r'[!-"$-)+-.0->@-~]'  # ... and neither '/' nor '?'
+_LABEL = r"[A-Za-z0-9-]"
+PATTERN = (rf"^https?://(?:{_NETLOC}+|{_LABEL}*\*{_LABEL}*(?:\.{_LABEL}+){{2,}}(?::[0-9]*)?)"
+           rf"(?:[/?]{_REST}*)?$")
+_GRAMMAR = re.compile(PATTERN)
 _WILDCARD_LABEL = "[A-Za-z0-9-]+"  # one host label: no dot, so one subdomain level only
 
 
@@ -29,27 +35,31 @@ class InvalidCallback(ValueError):
 
 def validate(url: str) -> str:
     """The URL unchanged (matching is exact), or InvalidCallback naming the rule it breaks."""
-    if not isinstance(url, str) or not url or len(url) > MAX_LENGTH or not _URL_CHARS.match(url):
-        raise InvalidCallback(f"must be a URL of at most {MAX_LENGTH} printable characters without spaces")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not url.startswith(f"{parts.scheme}://") or not parts.netloc:
-        raise InvalidCallback("must be an absolute http:// or https:// URL")
-    if "#" in url:
-        raise InvalidCallback("must not have a fragment (#…)")
-    if "*" not in url:
+    # fullmatch: Python's `$` would also accept a trailing newline, which JSON Schema's does not.
+    if isinstance(url, str) and len(url) <= MAX_LENGTH and _GRAMMAR.fullmatch(url):
         return url
-    host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if "]" not in parts.netloc else ""
-    labels = host.split(".")
+    raise InvalidCallback(_broken_rule(url))
+
+
+def _broken_rule(url: object) -> str:
+    if not isinstance(url, str) or not url or len(url) > MAX_LENGTH or not re.fullmatch(r"[!-~]+", url):
+        return f"must be a URL of at most {MAX_LENGTH} printable characters without spaces"
+    if not re.match(r"https?://[^/?#]", url):
+        return "must be an absolute http:// or https:// URL"
+    if "#" in url:
+        return "must not have a fragment (#…)"
     if url.count("*") > 1:
-        raise InvalidCallback("may hold one wildcard (*) only")
-    if "@" in parts.netloc or "*" not in host:
-        raise InvalidCallback("may hold a wildcard (*) only in the host name's subdomain")
-    if not _LABEL.match(labels[0]) or "*" in ".".join(labels[1:]):
-        raise InvalidCallback("may hold a wildcard (*) only in the left-most label of the host name")
-    if len(labels) < 3 or not all(labels[1:]):
-        raise InvalidCallback("may hold a wildcard (*) only in a subdomain (https://*.example.com, "
-                              "not https://*.com)")
-    return url
+        return "may hold one wildcard (*) only"
+    netloc = re.split(r"[/?]", url.split("://", 1)[1], maxsplit=1)[0]
+    if "*" not in netloc or "@" in netloc:
+        return "may hold a wildcard (*) only in the host name's subdomain"
+    labels = netloc.rsplit(":", 1)[0].split(".")
+    if "*" not in labels[0]:
+        return "may hold a wildcard (*) only in the left-most label of the host name"
+    if len(labels) < 3:
+        return "may hold a wildcard (*) only in a subdomain (https://*.example.com, not https://*.com)"
+    return ("may hold a wildcard (*) only in a host name of letters, digits and '-' "
+            "(https://pr-*.example.com/callback)")
 
 
 def matches(redirect_uri: str, callbacks: Iterable[str]) -> bool:
@@ -62,3 +72,18 @@ def matches(redirect_uri: str, callbacks: Iterable[str]) -> bool:
         if re.fullmatch(re.escape(before) + _WILDCARD_LABEL + re.escape(after), redirect_uri):
             return True
     return False
+
+
+def any_of(registered: Iterable[str]) -> str:
+    """A regex that exactly the redirect URIs `matches` accepts for these callbacks fulfil (what
+    /openapi.json states for `redirect_uri`); "" when there are none."""
+    alternatives = []
+    for callback in sorted(set(registered)):
+        before, star, after = callback.partition("*")
+        alternatives.append(_escape(before) + (_WILDCARD_LABEL + _escape(after) if star else ""))
+    return f"^(?:{'|'.join(alternatives)})$" if alternatives else ""
+
+
+def _escape(text: str) -> str:
+    # Only the metacharacters: re.escape's `\:` or `\/` are not valid in every regex dialect.
+    return re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\1", text)

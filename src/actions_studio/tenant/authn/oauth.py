@@ -17,18 +17,19 @@ from ..logs import log_failed_actions, write_log
 from ..store.directory import get_connection, get_grant, get_resource_server, find_login
 from ..tokens import access_token
 from . import authorize, passwordless
-from .common import client_event, client_of, event_request, form_or_json, read_params, text
+from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
 from .login import (LoginTransaction, check_password, finish, log_wrong_password, persist,
                     run_login)
 
 router = APIRouter(tags=["authentication"])
 
+GRANT_TYPES = ["client_credentials", *PASSWORD_GRANTS, "authorization_code",
+               "http://auth0.com/oauth/grant-type/passwordless/otp"]
 TOKEN_BODY = form_or_json({
-    "grant_type": {"type": "string"}, "client_id": {"type": "string"},
-    "client_secret": {"type": "string"}, "audience": {"type": "string"},
-    "scope": {"type": "string"}, "username": {"type": "string"}, "password": {"type": "string"},
-    "realm": {"type": "string"}, "code": {"type": "string"}, "redirect_uri": {"type": "string"},
-    "otp": {"type": "string"},
+    "grant_type": {"type": "string", "enum": GRANT_TYPES}, "client_id": string(128, 1),
+    "client_secret": string(256), "audience": string(512), "scope": string(2048),
+    "username": string(320), "password": string(1024), "realm": string(128), "code": string(128),
+    "redirect_uri": string(2048), "otp": string(16),
 }, ["grant_type"])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
 from ..store.directory import find_phone, get_connection, get_resource_server
 from ..users import event_user
-from .common import client_event, client_of, event_request, form_or_json, read_params, text
+from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
 from .login import LoginTransaction, finish, log_wrong_password, run_login
 
 router = APIRouter(tags=["authentication"])
@@ -29,17 +30,19 @@ OTP_GRANT = "http://auth0.com/oauth/grant-type/passwordless/otp"
 CODE_TTL_S = 300        # Auth0's default OTP lifetime
 MAX_ATTEMPTS = 3
 
+# E.164: '+' and 3 to 15 digits (ASCII: `str.isdigit` would take any script's digits).
+PHONE_PATTERN = r"^\+[0-9]{3,15}$"
+_PHONE = re.compile(PHONE_PATTERN)
 START_BODY = form_or_json({
-    "client_id": {"type": "string"}, "client_secret": {"type": "string"},
-    "connection": {"type": "string", "enum": ["sms", "email"]}, "phone_number": {"type": "string"},
-    "email": {"type": "string"}, "send": {"type": "string"}}, ["client_id", "connection"])
+    "client_id": string(128, 1), "client_secret": string(256),
+    "connection": {"type": "string", "x-tenant-enum": "sms_connections"},
+    "phone_number": string(32, pattern=PHONE_PATTERN)}, ["client_id", "connection", "phone_number"])
 
 
 def _phone(value: str) -> str:
-    phone = value.replace(" ", "")
-    if not phone.startswith("+") or not phone[1:].isdigit() or not 4 <= len(phone) <= 16:
+    if not _PHONE.fullmatch(value):
         raise OAuthError(400, "bad.phone_number", "phone_number: E.164 format, e.g. +4915112345678")
-    return phone
+    return value
 
 
 def _digest(code: str) -> bytes:

@@ -57,11 +57,14 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
     out, seen = [], set()
     for i, secret in enumerate(incoming):
         if secret.name in seen:
-            raise bad_request(f"secrets[{i}].name: '{secret.name}' is given twice")
+            # 409, not 400: JSON Schema cannot say "unique by name", and /openapi.json states every
+            # rule that makes a body 400 (issue 13, item 10).
+            raise ApiError(409, f"secrets[{i}].name: '{secret.name}' is given twice", "secret_conflict")
         seen.add(secret.name)
         if secret.value is None:
             if secret.name not in old:
-                raise bad_request(f"secrets[{i}].value: a new secret '{secret.name}' needs a value")
+                raise ApiError(409, f"secrets[{i}].value: the action has no secret '{secret.name}' yet: "
+                               "a new secret needs a value", "secret_conflict")
             out.append(old[secret.name])
         else:
             out.append({"name": secret.name, "value": secret.value, "updated_at": stamp})
@@ -93,11 +96,12 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
     if source is None and action["status"] == "building":
-        raise ApiError(400, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
-                       "still being installed (status building); deploy once it is built", "action_not_built")
+        raise ApiError(409, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
+                       "still being installed (status building); deploy once it is built (an action must be in the "
+                       "'built' state to deploy)", "action_not_built")
     if source is None and action["status"] != "built":
         detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
-        raise ApiError(400, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
+        raise ApiError(409, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
                        f"{detail}", "action_not_built")
     number = action["last_number"] + 1
     version = {
@@ -154,7 +158,7 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
         if q.get_action_by_name(conn, body.name) is not None:
             raise ApiError(409, f"an action named '{body.name}' already exists", "action_conflict")
         if conn.execute(sa.select(sa.func.count()).select_from(A)).scalar_one() >= 100:
-            raise ApiError(400, "this tenant already has 100 actions (the limit)", "too_many_actions")
+            raise ApiError(409, "this tenant already has 100 actions (the limit)", "too_many_actions")
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
             deploy_draft(conn, row, stamp)
@@ -248,7 +252,7 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
     with ctx.db.read() as conn:
         action = _require_action(conn, id)
     if action["status"] != "built":
-        raise ApiError(400, f"action '{action['name']}' does not build: "
+        raise ApiError(409, f"action '{action['name']}' does not build: "
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
     source = ActionSource(name=action["name"], code=action["code"], version=None,
@@ -258,7 +262,8 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
         result = ctx.sandbox.run_action(trigger_id, source, body.payload)
     except EventValidationError as exc:
         paths = "; ".join(f"payload.{e.path or '(event)'}: {e.message}" for e in exc.errors[:5])
-        raise bad_request(f"invalid {trigger_id} event: {paths}", "invalid_payload") from None
+        # 409: the payload is valid JSON, but not an event of *this* action's trigger.
+        raise ApiError(409, f"invalid {trigger_id} event for this action: {paths}", "invalid_payload") from None
     except EventTooLargeError as exc:
         raise ApiError(413, f"payload: {exc}", "payload_too_large") from None
     except UnknownTriggerError as exc:  # pragma: no cover - triggers are checked on write

@@ -16,20 +16,21 @@ from ..errors import not_found
 from ..security import require
 from ..store import schema
 from ..store.directory import get_client
-from .models import _printable
+from .models import _printable, name_field
 from .params import Page, QueryBool, paging
 
 router = APIRouter(prefix="/api/v2", tags=["clients"])
 C = schema.client
 
-CallbackURL = Annotated[str, Field(min_length=1, max_length=callbacks.MAX_LENGTH),
+CallbackURL = Annotated[str, Field(min_length=1, max_length=callbacks.MAX_LENGTH,
+                                   json_schema_extra={"pattern": callbacks.PATTERN}),
                         AfterValidator(callbacks.validate)]
 
 
 class ClientUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Only the fields given are changed (`model_fields_set`); null is not a value for either.
-    name: str = Field("", min_length=1, max_length=128)
+    name: str = name_field("")
     callbacks: list[CallbackURL] = Field(default_factory=list, max_length=callbacks.MAX_CALLBACKS)
 
     _name = field_validator("name")(_printable)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from .. import async_flows
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, bad_request, not_found
-from ..passwords import PasswordPolicyError, check_policy
+from ..passwords import MIN_PASSWORD_LENGTH, PasswordPolicyError, check_policy
 from ..security import require
 from ..store import now_iso, schema
 from ..store.directory import get_connection, get_user, list_users, users_by_email
@@ -25,21 +25,39 @@ from .params import Page, QueryBool, paging
 
 router = APIRouter(prefix="/api/v2", tags=["users"])
 U = schema.user
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+# A local part, '@', and a domain of two or more dot-separated labels; no spaces or control
+# characters anywhere. The same regex is the `pattern` of every email in /openapi.json.
+EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]{1,64}@[^@.\x00-\x20\x7f]+(\.[^@.\x00-\x20\x7f]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def normal_email(value: Optional[str]) -> Optional[str]:
+    """Lowercased (emails are matched case-insensitively); anything else is refused, not repaired."""
     if value is None:
         return None
-    value = value.strip().lower()
-    if not EMAIL.match(value) or "." not in value.split("@")[1]:
+    if not _EMAIL.fullmatch(value):
         raise ValueError("is not a valid email address")
-    return value
+    return value.lower()
+
+
+def _user_create_schema(schema: dict[str, Any]) -> None:
+    # What create_user checks against the tenant's connections (enums filled in by openapi.py).
+    schema["oneOf"] = [
+        {"properties": {"connection": {"x-tenant-enum": "database_connections"},
+                        "email": {"type": "string"},
+                        "password": {"type": "string", "minLength": MIN_PASSWORD_LENGTH}},
+         "required": ["connection", "email", "password"]},
+        {"properties": {"connection": {"x-tenant-enum": "other_connections"}}, "required": ["connection"]}]
+
+
+def _policy_schema(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # "" only marks the field as not given
+    schema["minLength"] = MIN_PASSWORD_LENGTH
 
 
 class _UserFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: Optional[str] = Field(default=None, max_length=320)
+    email: Optional[str] = Field(default=None, max_length=320, json_schema_extra={"pattern": EMAIL_PATTERN})
     phone_number: Optional[str] = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{3,31}$")
     user_metadata: Optional[dict[str, Any]] = None
     app_metadata: Optional[dict[str, Any]] = None
@@ -61,12 +79,15 @@ class _UserFields(BaseModel):
 
 
 class UserCreate(_UserFields):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_user_create_schema)
     connection: str = Field(min_length=1, max_length=128)
     user_id: Optional[str] = Field(default=None, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class UserUpdate(_UserFields):
     client_id: Optional[str] = Field(default=None, max_length=128)
+    # Not nullable here: a password set through PATCH meets the policy (check_policy says why not).
+    password: str = Field("", max_length=1024, json_schema_extra=_policy_schema)
 
 
 def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Optional[str],
