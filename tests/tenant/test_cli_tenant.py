@@ -27,21 +27,9 @@ def test_serve_refuses_a_public_host_without_tls(tmp_path) -> None:
 
 def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
     port, data = free_port(), tmp_path / "data"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=env)
+    proc = _serve(port, data)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        _wait_until_serving(proc, port)
         creds_path = data / "credentials.json"
         assert stat.S_IMODE(creds_path.stat().st_mode) == 0o600
         creds = json.loads(creds_path.read_text())
@@ -52,10 +40,7 @@ def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
             "client_secret": m["client_secret"], "audience": m["audience"]}).json()
         assert "create:actions" in token["scope"].split()
     finally:
-        proc.terminate()
-        proc.wait(20)
-        if proc.stdout:
-            proc.stdout.close()
+        _stop(proc)
 
 
 def _serve(port: int, data) -> subprocess.Popen:
