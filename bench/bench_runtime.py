@@ -4,7 +4,8 @@ Prints p50/p95 of one sandboxed execution of a small post-login action and of a 
 to a baseline measured in the same run: a fresh ``python -c`` interpreter per execution doing the
 same work (import the catalog, validate the event, run the handler, print the calls as JSON) —
 what a naive runner does. Targets on the project's 2-core machine: single p50 <= 5 ms and >= 20x
-faster than the baseline; 3-action flow p50 <= 12 ms.
+faster than the baseline; 3-action flow p50 <= 12 ms. Also the latency of Stop (issue 12): from
+``cancel.set()`` while an action spins to the call returning "stopped", p95 < 100 ms.
 
     .venv/bin/python bench/bench_runtime.py [--runs 200] [--rounds 3] [--baseline-runs 10]
 
@@ -52,6 +53,7 @@ print(json.dumps({"calls": api.calls, "outcome": trigger.aggregate_outcome([("a"
 TARGET_SINGLE_P50_MS = 5.0
 TARGET_FLOW_P50_MS = 12.0
 TARGET_RATIO = 20.0
+TARGET_STOP_MS = 100.0
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -78,6 +80,43 @@ def measure(fn: Callable[[], object], runs: int, rounds: int, warmup: int = 10) 
 
 def best(rounds: list[list[float]]) -> tuple[float, float]:
     return min((percentiles(r) for r in rounds), key=lambda p: p[0])
+
+
+RUNAWAY = """
+import socket
+
+def on_execute_post_login(event, api):
+    socket.create_connection(("127.0.0.1", PORT)).close()  # tells the benchmark it is running
+    while True:
+        pass
+"""
+
+
+def measure_stop(sandbox: Sandbox, event: dict, runs: int, rounds: int) -> list[list[float]]:
+    """ms from cancel.set() (the action is known to be running) to run_flow returning."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(30)
+    action = ActionSource("runaway", RUNAWAY.replace("PORT", str(server.getsockname()[1])))
+    all_rounds = []
+    for _ in range(rounds):
+        samples = []
+        for _ in range(runs):
+            cancel, done = threading.Event(), []
+            thread = threading.Thread(target=lambda: done.append(
+                sandbox.run_flow("post-login", [action], event, timeout_s=60, cancel=cancel)))
+            thread.start()
+            server.accept()[0].close()
+            start = time.perf_counter()
+            cancel.set()
+            thread.join()
+            samples.append((time.perf_counter() - start) * 1000)
+            assert done[0].status == "stopped"
+        all_rounds.append(samples)
+    server.close()
+    return all_rounds
 
 
 def main() -> int:
@@ -112,6 +151,7 @@ def main() -> int:
 
         single_ms = measure(single, args.runs, args.rounds)
         flow_ms = measure(three, max(30, args.runs // 3), args.rounds)
+        stop_ms = measure_stop(sandbox, event, max(10, args.runs // 10), args.rounds)
     base_single_ms = measure(baseline_once, args.baseline_runs, args.rounds, warmup=2)
     base_flow_ms = measure(baseline_flow, max(3, args.baseline_runs // 3), args.rounds, warmup=1)
 
@@ -134,10 +174,17 @@ def main() -> int:
         goal = f"p50 <= {target:g} ms" + (f", >= {TARGET_RATIO:g}x" if name == "single execution" else "")
         print(f"{name:<18} {p50:>9.2f} ms {p95:>6.2f} ms {b50:>10.1f} ms {b95:>6.1f} ms {ratio:>7.1f}x  "
               f"{goal}: {'met' if met else 'NOT met'}")
+    stop50, stop95 = best(stop_ms)
+    single50 = best(single_ms)[0]
+    print(f"{'stop (cancel set)':<18} {stop50:>9.2f} ms {stop95:>6.2f} ms {'':>13} {'':>9} {'':>8}  "
+          f"p95 < {TARGET_STOP_MS:g} ms (one single execution: {single50:.2f} ms): "
+          f"{'met' if stop95 < TARGET_STOP_MS else 'NOT met'}")
+    ok &= stop95 < TARGET_STOP_MS
     print()
+    print("stop: from cancel.set() while a runaway action spins until run_flow returns \"stopped\"")
     print("baseline: a fresh `python -c` interpreter per execution (3 for the flow) doing the same work")
     print(f"{args.rounds} rounds each; the table shows the round with the lowest p50. p50 of every round:")
-    for label, rounds in (("single", single_ms), ("flow", flow_ms), ("baseline single", base_single_ms),
+    for label, rounds in (("single", single_ms), ("flow", flow_ms), ("stop", stop_ms), ("baseline single", base_single_ms),
                           ("baseline flow", base_flow_ms)):
         print(f"  {label:<16} " + "  ".join(f"{statistics.median(r):.2f}" for r in rounds) + " ms")
     return 0 if ok else 1

@@ -4,7 +4,7 @@ In a PyInstaller bundle `sys.executable` is this program, not a Python interpret
 of the studio start `sys.executable -m MODULE`:
 
 - the sandbox (runtime/client.py) starts its zygote as ``[sys.executable, "-P", "-s", "-B", "-m",
-  "actions_studio.runtime.zygote", "--socket", ..., "--config", ...]``;
+  "actions_studio.runtime.python.zygote", "--socket", ..., "--config", ...]``;
 - action dependencies (deps/pip_runner.py) are resolved and installed with
   ``[sys.executable, "-m", "pip", "--isolated", ...]``, so wheels match the interpreter that
   imports them, which in a bundle is the bundle's own.
@@ -24,7 +24,7 @@ import sys
 _INTERPRETER_FLAGS = frozenset({"-P", "-s", "-B", "-E", "-I", "-u"})
 # `-m NAME` → the module whose main(argv) runs it (what NAME's `__main__` calls).
 _RUNNABLE_MODULES = {
-    "actions_studio.runtime.zygote": "actions_studio.runtime.zygote",
+    "actions_studio.runtime.python.zygote": "actions_studio.runtime.python.zygote",
     "pip": "pip._internal.cli.main",
 }
 

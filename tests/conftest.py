@@ -15,6 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # fixture runs. Tests that need their own home or index settings monkeypatch over these.
 os.environ.setdefault("ACTIONS_STUDIO_HOME", tempfile.mkdtemp(prefix="actions-studio-test-home-"))
 os.environ.setdefault("ACTIONS_STUDIO_NO_INDEX", "1")
+# Nor an npm registry: an install a test did not mean to make fails at once instead of downloading
+# (the TypeScript service comes from the setup step's install, analysis/typescript/install.py).
+os.environ.setdefault("ACTIONS_STUDIO_NPM_REGISTRY", "http://127.0.0.1:9/")
 
 REPO = Path(__file__).resolve().parent.parent
 

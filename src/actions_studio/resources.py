@@ -1,4 +1,4 @@
-"""Where the shipped resources (stubs, templates, icons) are, in every way the studio is run.
+"""Where the shipped resources (stubs, templates, icons, Node scripts) are, in every way the studio is run.
 
 Three layouts, checked in this order:
 - a frozen bundle (PyInstaller): ``<bundle>/resources``;
@@ -43,3 +43,8 @@ def stubs_dir() -> Path:
 
 def templates_dir() -> Path:
     return resources_dir() / "templates"
+
+
+def node_scripts_dir() -> Path:
+    """Small Node programs the studio runs (e.g. the JavaScript effect analysis)."""
+    return resources_dir() / "node"

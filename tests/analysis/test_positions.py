@@ -59,3 +59,41 @@ def test_column_far_past_the_line_end_clamps() -> None:
 def test_per_line_columns(line: str, byte_col: int, col: int) -> None:
     assert line_byte_column_to_column(line, byte_col) == col
     assert column_to_line_byte_column(line, col) == byte_col
+
+
+# tsserver counts columns in UTF-16 code units (JavaScript strings): é and 日 are one unit, an
+# emoji outside the Basic Multilingual Plane is two.
+@pytest.mark.parametrize(
+    ("line_text", "column", "units"),
+    [
+        ("event.user.", 11, 11),
+        ("const s = 'é'; event.", 21, 21),
+        ("// 日本語 api.", 11, 11),
+        ("s = '🙂'; api.", 13, 14),
+        ("🙂🙂x", 2, 4),
+        ("short", 1000, 5),  # past the end clamps
+        ("", 0, 0),
+    ],
+)
+def test_code_point_columns_and_utf16_offsets(line_text: str, column: int, units: int) -> None:
+    from actions_studio.analysis.positions import column_to_utf16, utf16_to_column
+
+    assert column_to_utf16(line_text, column) == units
+    assert utf16_to_column(line_text, units) == min(column, len(line_text))
+
+
+def test_a_utf16_offset_inside_a_surrogate_pair_snaps_back_to_its_character() -> None:
+    from actions_studio.analysis.positions import utf16_to_column
+
+    assert utf16_to_column("a🙂b", 2) == 1  # between the two halves of 🙂
+    assert utf16_to_column("a🙂b", 3) == 2
+    assert utf16_to_column("a🙂b", 99) == 3
+
+
+def test_every_character_of_a_mixed_line_round_trips_through_utf16() -> None:
+    from actions_studio.analysis.positions import column_to_utf16, utf16_to_column
+
+    line = "x = 'é日🙂'; api.\u0301𝄞"
+    for column in range(len(line) + 1):
+        assert utf16_to_column(line, column_to_utf16(line, column)) == column
+    assert column_to_utf16(line, len(line)) == len(line.encode("utf-16-le")) // 2

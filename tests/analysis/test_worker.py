@@ -78,3 +78,40 @@ def test_a_raising_reply_callback_does_not_kill_the_jedi_thread() -> None:
         assert done.wait(10)
     finally:
         worker.stop()
+
+
+def test_a_deferred_request_comes_back_with_its_id_and_lets_others_pass() -> None:
+    from actions_studio.analysis.owner import DEFER
+
+    worker = AnalysisWorker(warm_up=False)
+    tries: list[int] = []
+    order: list[str] = []
+    done = threading.Event()
+
+    def not_yet(_engine):
+        tries.append(1)
+        return DEFER if len(tries) < 3 else "at last"
+
+    try:
+        rid = worker.submit("diagnostics", not_yet, lambda i, a: (order.append(f"{i}:{a}"), done.set()))
+        worker.submit("complete", lambda e: "quick", lambda i, a: order.append(a))
+        assert done.wait(10)
+        assert order == ["quick", f"{rid}:at last"] and len(tries) == 3
+    finally:
+        worker.stop()
+
+
+def test_a_deferred_request_superseded_meanwhile_is_dropped() -> None:
+    from actions_studio.analysis.owner import DEFER
+
+    worker = AnalysisWorker(warm_up=False)
+    delivered: list[str] = []
+    done = threading.Event()
+    try:
+        worker.submit("diagnostics", lambda e: DEFER, lambda i, a: delivered.append("old"))
+        worker.submit("diagnostics", lambda e: "new", lambda i, a: (delivered.append(a), done.set()))
+        assert done.wait(10)
+        worker.stop()
+        assert delivered == ["new"]
+    finally:
+        worker.stop()

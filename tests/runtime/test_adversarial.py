@@ -15,6 +15,8 @@ import pytest
 
 from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
 
+from .processes import descendants
+
 OK = "def on_execute_post_login(event, api):\n    print('still fine')\n"
 
 
@@ -86,7 +88,7 @@ def test_fork_bombs_are_refused(sandbox: Sandbox, event, name: str) -> None:
     assert error.type == "PermissionError" and "not allowed in an action" in error.message
     # Under the zygote there is its forking helper and the helper's children (spares, executions),
     # nothing deeper: no execution managed to make a process of its own.
-    depths = _descendants(sandbox.zygote_pid)
+    depths = descendants(sandbox.zygote_pid)
     assert depths and max(depths.values()) <= 2, depths
     assert_still_works(sandbox, event)
 
@@ -212,7 +214,11 @@ def on_execute_post_login(event, api):
     wanted = TARGET.encode()
     found, readable = [], []
     me = os.getpid()
-    for name in os.listdir('/proc'):
+    try:
+        names = os.listdir('/proc')
+    except PermissionError:  # Landlock: only its own /proc entry; try every pid the test saw
+        names = [str(pid) for pid in PIDS]
+    for name in names:
         if not name.isdigit() or int(name) == me:
             continue
         for part in ('environ', 'cmdline'):
@@ -242,7 +248,20 @@ def on_execute_post_login(event, api):
 """
 
 
-def test_an_action_cannot_read_another_executions_secrets_or_environment(sandbox: Sandbox, event) -> None:
+@pytest.fixture(params=["all layers", "without landlock"])
+def snoop_sandbox(request, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch):
+    """The suite's sandbox, and one without Landlock: the uid and prctl layers hold on their own."""
+    if request.param == "all layers":
+        yield sandbox
+        return
+    monkeypatch.setenv("ACTIONS_STUDIO_SANDBOX_WITHOUT", "landlock")
+    with Sandbox(SandboxLimits(wall_time_s=5)) as box:
+        assert not box.capabilities()["layers"]["landlock"]
+        yield box
+
+
+def test_an_action_cannot_read_another_executions_secrets_or_environment(snoop_sandbox: Sandbox, event) -> None:
+    sandbox = snoop_sandbox
     other_secret = "tok_B_" + os.urandom(8).hex()
     my_secret = "tok_A_" + os.urandom(8).hex()
     os.environ["ACTIONS_STUDIO_TEST_PARENT_ONLY"] = other_secret  # the studio's own environment
@@ -256,7 +275,9 @@ def test_an_action_cannot_read_another_executions_secrets_or_environment(sandbox
         thread = threading.Thread(target=holder)
         thread.start()
         time.sleep(0.4)  # B is alive, its secret in its memory, while A snoops
-        code = SNOOP.replace("TARGET", repr(other_secret)).replace("OWN", repr(my_secret))
+        pids = sorted(int(n) for n in os.listdir("/proc") if n.isdigit())
+        code = (SNOOP.replace("TARGET", repr(other_secret)).replace("OWN", repr(my_secret))
+                .replace("PIDS", repr(pids)))
         snoop = sandbox.run_action("post-login", ActionSource("snoop", code, secrets={"TOKEN": my_secret}),
                                    event, timeout_s=20)
         thread.join()
@@ -300,26 +321,6 @@ def test_a_killed_zygote_fails_calls_in_flight_clearly_and_restarts(event) -> No
         assert box.zygote_pid != first
     # Nothing of the killed zygote is left behind once the Sandbox is closed.
     assert not os.path.exists(f"/sys/fs/cgroup/pids/actions-studio-{first}")
-
-
-def _descendants(root: int) -> dict[int, int]:
-    """pid -> depth below ``root`` (1 = child) for every live descendant."""
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
-                    parents[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found = {}
-    for pid in parents:
-        depth, ancestor = 1, parents.get(pid)
-        while ancestor and ancestor != root:
-            depth, ancestor = depth + 1, parents.get(ancestor)
-        if ancestor == root:
-            found[pid] = depth
-    return found
 
 
 def test_the_cgroup_bounds_tasks_of_one_execution(sandbox: Sandbox, event) -> None:

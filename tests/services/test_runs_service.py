@@ -118,6 +118,22 @@ def test_a_secret_value_is_never_written_in_plain_text(ws: Workspace, tmp_path: 
                                                    "API_KEY")) == value
 
 
+def test_a_stored_run_with_one_and_three_character_secrets_keeps_its_keys(ws: Workspace) -> None:
+    # Issue 13 item 7: a one-character secret "s" turned the stored {"status": ...} into
+    # {"[REDACTED]tatu[REDACTED]": ...}. One rule (runtime/redaction.py), values only.
+    actions.create_action(ws, "short", "post-login", code=(
+        "def on_execute_post_login(event, api):\n"
+        "    print('keys', event.secrets['S'], event.secrets['PIN'], 'status')\n"
+        "    api.access_token.set_custom_claim('https://acme/pin', event.secrets['PIN'])\n"))
+    _fixture(ws, "f", "short", secrets={"S": "s", "PIN": "a1b"})
+    report = runs.run_fixture(ws, "f")
+    stored = runs.list_runs(ws, "f")[0].result
+    for result in (report.result.model_dump(mode="json"), stored):
+        assert result["status"] == "success" and set(result["actions"][0]) >= {"status", "logs", "calls"}
+        assert result["actions"][0]["logs"] == "keys [redacted secret S] [redacted secret PIN] status\n"
+        assert result["outcome"]["access_token"]["claims"] == {"https://acme/pin": "[redacted secret PIN]"}
+
+
 def test_an_event_over_the_sandbox_limit_is_a_clear_refusal(tmp_path: Path) -> None:
     from actions_studio.runtime import SandboxLimits
     from actions_studio.services.vault import FileVault

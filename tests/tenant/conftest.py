@@ -20,6 +20,7 @@ from auth0.management.client import Auth0
 
 from actions_studio.runtime import Sandbox, SandboxLimits
 from actions_studio.tenant.app import create_app
+from actions_studio.tenant.attack_protection import Settings
 from actions_studio.tenant.config import TenantConfig
 
 
@@ -94,8 +95,11 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="session")
 def tenant(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox) -> Iterator[RunningTenant]:
+    # Every test speaks from 127.0.0.1: their wrong passwords together must not fill that IP's
+    # failure budget (suspicious IP throttling is tested on a tenant of its own).
     running = start_tenant(tmp_path_factory.mktemp("tenant") / "data", sandbox,
-                           rate_limit_per_s=10_000, rate_limit_burst=100_000)
+                           rate_limit_per_s=10_000, rate_limit_burst=100_000,
+                           attack_protection=Settings(ip_max_failures=100_000))
     yield running
     running.stop()
 

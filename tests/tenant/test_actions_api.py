@@ -60,11 +60,12 @@ def test_binding_refusals_name_the_entry(http, unique) -> None:
                                      "deploy": True}).json()
     url = "/api/v2/actions/triggers/post-login/bindings"
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": draft_only["id"]}}]})
-    assert resp.status_code == 400 and "bindings[0].ref" in resp.json()["message"] and "deploy" in resp.json()["message"]
+    # What the tenant's state refuses is 409, a ref to nothing 404 (400 is a malformed body).
+    assert resp.status_code == 409 and "bindings[0].ref" in resp.json()["message"] and "deploy" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": other["id"]}}]})
-    assert resp.status_code == 400 and "credentials-exchange" in resp.json()["message"]
+    assert resp.status_code == 409 and "credentials-exchange" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_name", "value": "no such"}}]})
-    assert resp.status_code == 400
+    assert resp.status_code == 404
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "name", "value": "x"}}]})
     assert resp.status_code == 400 and "bindings[0].ref.type" in resp.json()["message"]
     assert http.get("/api/v2/actions/triggers/not-a-trigger/bindings").status_code == 404
@@ -85,7 +86,7 @@ def test_changing_the_trigger_of_a_bound_action_is_409(http, unique) -> None:
 def test_test_endpoint_refuses_an_invalid_event_naming_the_field(http, unique) -> None:
     made = _create(http, unique("tested"))
     resp = http.post(f"{ACTIONS}/{made['id']}/test", json={"payload": {"user": {"user_id": 5}}})
-    assert resp.status_code == 400 and "payload.user" in resp.json()["message"]
+    assert resp.status_code == 409 and "payload.user" in resp.json()["message"]   # not a post-login event
     resp = http.post(f"{ACTIONS}/{made['id']}/test", json={"payload": "nope"})
     assert resp.status_code == 400 and "payload" in resp.json()["message"]
     http.delete(f"{ACTIONS}/{made['id']}")
@@ -118,3 +119,47 @@ def test_users_endpoints(http, unique, tenant) -> None:
     assert http.get("/api/v2/users", params={"page": 500}).json()["users"] == []
     assert http.delete(f"/api/v2/users/{user['user_id']}").status_code == 204
     assert http.get(f"/api/v2/users/{user['user_id']}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["yes", "1", 1, "on", "true", 0, "null"],
+                         ids=["yes", "str-1", "int-1", "on", "str-true", "int-0", "str-null"])
+def test_deploy_must_be_a_json_boolean(http, unique, value) -> None:
+    name = unique("strict")
+    resp = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": "post-login"}], "code": CODE,
+                                    "deploy": value})
+    assert resp.status_code == 400, resp.text
+    assert "deploy" in resp.json()["message"] and "boolean" in resp.json()["message"]
+    assert http.get(ACTIONS, params={"actionName": name}).json()["total"] == 0   # nothing was created
+
+
+def test_booleans_elsewhere_are_booleans_too(http, unique, tenant) -> None:
+    made = _create(http, unique("strict-elsewhere"), deploy=True)
+    for value in ("1", "yes", "on", "True", "0", "off"):
+        for params in ({"deployed": value}, {"installed": value}):
+            resp = http.get(ACTIONS, params=params)
+            assert resp.status_code == 400 and "must be true or false" in resp.json()["message"], (params, resp.text)
+        resp = http.delete(f"{ACTIONS}/{made['id']}", params={"force": value})
+        assert resp.status_code == 400 and "force" in resp.json()["message"]
+        for path in ("/api/v2/logs", "/api/v2/users"):
+            assert http.get(path, params={"include_totals": value}).status_code == 400
+    version = http.get(f"{ACTIONS}/{made['id']}/versions").json()["versions"][0]
+    resp = http.post(f"{ACTIONS}/{made['id']}/versions/{version['id']}/deploy", json={"update_draft": "yes"})
+    assert resp.status_code == 400 and "update_draft" in resp.json()["message"]
+    user = http.post("/api/v2/users", json={"connection": tenant.creds["connection"],
+                                            "email": f"{unique('b')}@example.com", "password": "a fine password"}).json()
+    for field in ("blocked", "email_verified", "phone_verified", "verify_email"):
+        resp = http.patch(f"/api/v2/users/{user['user_id']}", json={field: 1})
+        assert resp.status_code == 400 and field in resp.json()["message"], resp.text
+    assert http.get(f"/api/v2/users/{user['user_id']}").json()["blocked"] is False
+    # The words themselves still work.
+    assert http.get(ACTIONS, params={"deployed": "true", "actionName": made["name"]}).json()["total"] == 1
+    assert http.get(ACTIONS, params={"deployed": "false", "actionName": made["name"]}).json()["total"] == 0
+    assert http.delete(f"{ACTIONS}/{made['id']}", params={"force": "true"}).status_code == 204
+    http.delete(f"/api/v2/users/{user['user_id']}")
+
+
+def test_create_with_deploy_answers_what_a_get_right_after_shows(http, unique) -> None:
+    made = _create(http, unique("deployed-at-once"), deploy=True)
+    assert made["all_changes_deployed"] is True and made["deployed_version"]["number"] == 1
+    assert made == http.get(f"{ACTIONS}/{made['id']}").json()
+    http.delete(f"{ACTIONS}/{made['id']}")

@@ -185,7 +185,7 @@ def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://r/after", True)
 ''')])
     c = tenant.creds
-    callback = "http://127.0.0.1:9/callback"
+    callback = c["application"]["callbacks"][0]
     with httpx.Client(base_url=tenant.base_url, follow_redirects=False) as http:
         page = http.get("/authorize", params={"client_id": c["application"]["client_id"],
                                               "redirect_uri": callback, "response_type": "code",
@@ -211,7 +211,7 @@ def on_execute_post_login(event, api):
         ident = jwt.decode(tokens["id_token"], options={"verify_signature": False})
         assert access["https://r/answer"] == "yes" and ident["https://r/after"] is True
         again = http.get("/continue", params={"state": query["state"][0]})
-        assert again.status_code == 400
+        assert again.status_code == 404    # single use: that state is gone
     clear_flow(mgmt, "post-login")
 
 
@@ -227,3 +227,51 @@ def on_execute_post_login(event, api):
     execution = mgmt.actions.executions.get(log.details["actions"]["executions"][0])
     assert execution.status == "canceled"
     clear_flow(mgmt, "post-login")
+
+
+def _authorize(http, tenant, redirect_uri, client_id=None):
+    return http.get("/authorize", params={"client_id": client_id or tenant.creds["application"]["client_id"],
+                                          "redirect_uri": redirect_uri, "response_type": "code",
+                                          "scope": "openid", "state": "s"})
+
+
+def test_authorize_refuses_a_redirect_uri_that_is_not_a_callback(tenant, mgmt) -> None:
+    """Issue 13, item 8: any http(s) redirect_uri used to get the login form."""
+    with httpx.Client(base_url=tenant.base_url, follow_redirects=False) as http:
+        for uri in ("https://attacker.example/steal", tenant.creds["application"]["callbacks"][0] + "/",
+                    "https://attacker.example/<script>alert(1)</script>"):
+            page = _authorize(http, tenant, uri)
+            assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+            assert "Callback URL mismatch." in page.text and 'name="login"' not in page.text
+            assert "<script>" not in page.text and "is not in the list of allowed callback URLs" in page.text
+        assert "https://attacker.example/steal is not in the list" in _authorize(
+            http, tenant, "https://attacker.example/steal").text
+        unknown = _authorize(http, tenant, "https://attacker.example/steal", client_id="no-such-client")
+        assert unknown.status_code == 404 and "Unknown client" in unknown.text
+    log = next(e for e in mgmt.logs.list(per_page=5) if e.type == "f")
+    assert log.description.startswith("Callback URL mismatch. https://attacker.example/steal is not")
+    assert log.client_id == tenant.creds["application"]["client_id"]
+
+
+def test_callbacks_are_set_through_the_management_api(tenant, mgmt) -> None:
+    app_id = tenant.creds["application"]["client_id"]
+    demo = next(c for c in mgmt.clients.list() if c.client_id == app_id)
+    assert demo.callbacks == tenant.creds["application"]["callbacks"] and demo.callbacks
+    assert "client_secret" not in demo.model_dump() or not demo.model_dump().get("client_secret")
+    try:
+        updated = mgmt.clients.update(app_id, callbacks=["https://*.preview.example.com/cb"])
+        assert updated.callbacks == ["https://*.preview.example.com/cb"]
+        assert mgmt.clients.get(app_id).callbacks == ["https://*.preview.example.com/cb"]
+        with httpx.Client(base_url=tenant.base_url, follow_redirects=False) as http:
+            assert _authorize(http, tenant, "https://pr-9.preview.example.com/cb").status_code == 200
+            assert _authorize(http, tenant, "https://a.b.preview.example.com/cb").status_code == 400
+            assert _authorize(http, tenant, demo.callbacks[0]).status_code == 400
+        with tenant.http(tenant.management_token()) as http:
+            refused = http.patch(f"/api/v2/clients/{app_id}", json={"callbacks": ["https://*.com/cb"]})
+            assert refused.status_code == 400 and "callbacks[0]" in refused.json()["message"]
+            assert http.patch(f"/api/v2/clients/{app_id}", json={"callbacks": None}).status_code == 400
+            assert http.patch(f"/api/v2/clients/{app_id}", json={"secret": "x"}).status_code == 400
+            assert http.get("/api/v2/clients/nope").status_code == 404
+        assert mgmt.clients.get(app_id).callbacks == ["https://*.preview.example.com/cb"]
+    finally:
+        mgmt.clients.update(app_id, callbacks=demo.callbacks)

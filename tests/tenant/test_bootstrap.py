@@ -65,3 +65,46 @@ def test_credentials_json_is_valid_json_with_secrets_only_there(tenant) -> None:
     store = (tenant.data_dir / "tenant.sqlite").read_bytes()
     assert creds["management"]["client_secret"].encode() not in store
     assert creds["demo_user"]["password"].encode() not in store
+
+
+def test_an_app_on_a_folder_a_running_tenant_serves_is_refused(tenant, sandbox) -> None:
+    from actions_studio.tenant.folder_lock import DataFolderBusy
+
+    before = (tenant.data_dir / "credentials.json").read_bytes()
+    with pytest.raises(DataFolderBusy, match=f"already served by the tenant at {tenant.base_url}"):
+        open_context(TenantConfig(data_dir=tenant.data_dir, base_url="http://127.0.0.1:1"), sandbox=sandbox)
+    assert (tenant.data_dir / "credentials.json").read_bytes() == before
+
+
+def test_a_store_from_before_callbacks_gets_the_demo_callbacks_and_client_scopes(tmp_path, sandbox) -> None:
+    import sqlalchemy as sa
+
+    from actions_studio.tenant.bootstrap import DEMO_CALLBACKS, MANAGEMENT_AUDIENCE_KEY
+    from actions_studio.tenant.store import Database, schema, sqlite_url
+
+    first = start_tenant(tmp_path / "data", sandbox)
+    creds = first.creds
+    first.stop()
+    db = Database(sqlite_url(tmp_path / "data"))      # what an earlier version left behind
+    with db.write() as conn:
+        conn.execute(sa.update(schema.client).values(callbacks=[]))
+        conn.execute(sa.delete(schema.setting).where(schema.setting.c.key == "demo_callbacks_seeded"))
+        grant = schema.client_grant
+        conn.execute(sa.update(grant).where(grant.c.audience == MANAGEMENT_AUDIENCE_KEY)
+                     .values(scope=["read:actions", "create:actions"]))
+    db.close()
+    second = start_tenant(tmp_path / "data", sandbox)
+    try:
+        assert second.creds["application"]["callbacks"] == DEMO_CALLBACKS
+        mgmt = second.sdk()
+        demo = mgmt.clients.get(creds["application"]["client_id"])
+        assert demo.callbacks == DEMO_CALLBACKS
+        # Emptied on purpose later: a restart does not seed them again.
+        mgmt.clients.update(demo.client_id, callbacks=[])
+    finally:
+        second.stop()
+    third = start_tenant(tmp_path / "data", sandbox)
+    try:
+        assert third.creds["application"]["callbacks"] == []
+    finally:
+        third.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -26,21 +27,9 @@ def test_serve_refuses_a_public_host_without_tls(tmp_path) -> None:
 
 def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
     port, data = free_port(), tmp_path / "data"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=env)
+    proc = _serve(port, data)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        _wait_until_serving(proc, port)
         creds_path = data / "credentials.json"
         assert stat.S_IMODE(creds_path.stat().st_mode) == 0o600
         creds = json.loads(creds_path.read_text())
@@ -51,7 +40,84 @@ def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
             "client_secret": m["client_secret"], "audience": m["audience"]}).json()
         assert "create:actions" in token["scope"].split()
     finally:
-        proc.terminate()
+        _stop(proc)
+
+
+def _serve(port: int, data) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+
+
+def _wait_until_serving(proc: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
         proc.wait(20)
-        if proc.stdout:
-            proc.stdout.close()
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    if proc.stdout:
+        proc.stdout.close()
+
+
+def test_a_second_server_on_the_same_folder_is_refused_naming_the_first(tmp_path) -> None:
+    data, first_port, second_port = tmp_path / "data", free_port(), free_port()
+    first = _serve(first_port, data)
+    try:
+        _wait_until_serving(first, first_port)
+        before = (data / "credentials.json").read_bytes()
+        second = _serve(second_port, data)
+        try:
+            out, _ = second.communicate(timeout=60)
+        finally:
+            if second.poll() is None:   # it started: stop it before failing
+                _stop(second)
+        text = out.decode()
+        assert second.returncode != 0
+        assert f"already served by the tenant at http://127.0.0.1:{first_port} (pid {first.pid})" in text, text
+        assert "Traceback" not in text
+        assert (data / "credentials.json").read_bytes() == before
+        # The first still serves logins, through the example a user runs.
+        login = subprocess.run([sys.executable, "examples/login.py", "--data", str(data)],
+                               capture_output=True, text=True, timeout=60)
+        assert login.returncode == 0, login.stderr
+        assert f'"iss": "http://127.0.0.1:{first_port}/"' in login.stdout
+    finally:
+        _stop(first)
+    # The lock went with the first server: the folder can be served again.
+    again = _serve(second_port, data)
+    try:
+        _wait_until_serving(again, second_port)
+        assert json.loads((data / "credentials.json").read_text())["base_url"] == f"http://127.0.0.1:{second_port}"
+    finally:
+        _stop(again)
+
+
+def test_a_busy_port_leaves_credentials_json_naming_the_last_server(tmp_path) -> None:
+    data, port = tmp_path / "data", free_port()
+    first = _serve(port, data)
+    _wait_until_serving(first, port)
+    _stop(first)
+    before = (data / "credentials.json").read_bytes()
+    with socket.socket() as squatter:
+        busy = free_port()
+        squatter.bind(("127.0.0.1", busy))
+        squatter.listen()
+        result = subprocess.run([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(busy),
+                                 "--data", str(data)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{busy}" in result.stderr and "Traceback" not in result.stderr
+    assert (data / "credentials.json").read_bytes() == before

@@ -208,7 +208,8 @@ def test_credentials_file_is_0600_with_the_issue_shape(tenant) -> None:
     creds = json.loads(path.read_text())
     assert set(creds) == {"base_url", "management", "application", "api", "connection", "demo_user"}
     assert set(creds["management"]) == {"client_id", "client_secret", "audience"}
-    assert set(creds["application"]) == {"client_id", "client_secret"}
+    assert set(creds["application"]) == {"client_id", "client_secret", "callbacks"}
+    assert creds["application"]["callbacks"] == ["http://localhost:3000/callback", "http://127.0.0.1:3000/callback"]
     assert set(creds["demo_user"]) == {"email", "password"}
     assert creds["connection"] == "Username-Password-Authentication"
     assert creds["management"]["audience"] == f"{tenant.base_url}/api/v2/"

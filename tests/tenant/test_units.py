@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from actions_studio.tenant.passwords import Passwords
 from actions_studio.tenant.pending import Pending
 from actions_studio.tenant.ratelimit import RateLimiter
@@ -50,3 +52,18 @@ def test_loopback_detection() -> None:
 def test_metadata_merge_deletes_on_none() -> None:
     assert apply_metadata({"a": 1, "b": 2}, {"b": None, "c": 3}) == {"a": 1, "c": 3}
     assert apply_metadata({"a": 1}, None) == {"a": 1}
+
+
+def test_the_data_folder_lock_refuses_a_second_holder_until_released(tmp_path) -> None:
+    from actions_studio.tenant.folder_lock import DataFolderBusy, DataFolderLock
+
+    first = DataFolderLock.acquire(tmp_path / "data", "http://127.0.0.1:1234")
+    try:
+        with pytest.raises(DataFolderBusy, match=r"already served by the tenant at http://127.0.0.1:1234 \(pid \d+\)"):
+            DataFolderLock.acquire(tmp_path / "data", "http://127.0.0.1:5678")
+    finally:
+        first.release()
+    second = DataFolderLock.acquire(tmp_path / "data", "http://127.0.0.1:5678")
+    assert second.held
+    second.release()
+    assert not second.held

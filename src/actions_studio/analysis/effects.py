@@ -27,8 +27,9 @@ KIND_LABELS = {
     "cache": "uses the cache",
 }
 
-# (namespace, method) -> (kind, what the detail names). Python names of TRIGGERS.md's api methods.
-_METHODS: dict[tuple[str, str], tuple[str, str]] = {
+# (namespace, method) -> (kind, what the detail names). Python names of TRIGGERS.md's api methods;
+# the JavaScript analysis (typescript/effects.py) maps Auth0's names onto these.
+METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("access", "deny"): ("deny", "access.deny"),
     ("validation", "error"): ("deny", "validation.error"),
     ("access_token", "set_custom_claim"): ("claims", "access_token"),
@@ -165,7 +166,7 @@ def _effect_of_call(call: ast.Call) -> Optional[Effect]:
     # not mistaken for the api's cache.
     if len(chain) < 3:
         return None
-    kind_token = _METHODS.get((chain[-2], chain[-1]))
+    kind_token = METHODS.get((chain[-2], chain[-1]))
     if kind_token is None:
         return None
     kind, token = kind_token

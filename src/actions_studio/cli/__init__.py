@@ -59,4 +59,9 @@ _register_subcommands()
 
 
 def main() -> None:
+    from actions_studio.runtime.confine import make_undumpable
+
+    # It holds tenant credentials and the vault key: not readable through /proc by the same user
+    # (issue 13 item 4). Covers the window, every subcommand and `tenant serve`.
+    make_undumpable()
     app()

@@ -18,6 +18,7 @@ STATUS_STYLE = {
     "suspended": "cyan",
     "error": "red",
     "timeout": "red",
+    "stopped": "magenta",
     "skipped": "dim",
 }
 

@@ -17,6 +17,8 @@ import mmap
 import struct
 import threading
 
+from .redaction import Redactor
+
 # used log bytes, dropped characters, result length, flags
 HEADER = struct.Struct("<QQQQ")
 # The console's part of the header (used, dropped): the only fields CaptureStream writes, so the
@@ -29,7 +31,6 @@ FLAG_RESULT = 2  # the child's result (or a flow child's last record) is complet
 FLAG_RECORDS = 4  # the result area holds a flow child's per-action records (see child.FlowRecorder)
 REDACTION_SLACK = 4096  # = the longest secret value Auth0 allows (MAX_SECRET_VALUE_CHARS)
 RESULT_BYTES = 8 * 1024 * 1024
-MIN_REDACTED_CHARS = 4
 # A flow child keeps every action's console in its records: room for a full console per action.
 MAX_FLOW_ACTIONS = 20  # = triggers.limits.MAX_ACTIONS_PER_FLOW (checked by a test)
 RECORD_OVERHEAD = 64
@@ -146,24 +147,9 @@ def read_back(buf: mmap.mmap, layout: Layout) -> tuple[bytes, int, bool, bytes]:
     return logs, dropped, bool(flags & FLAG_TRUNCATED) or dropped > 0, result
 
 
-def redact(text: str, secrets: dict[str, str]) -> str:
-    """Replace every secret value (of at least MIN_REDACTED_CHARS characters) by its name.
-
-    Shorter values are left alone: redacting "1" or "ab" would shred every log and they are not
-    secrets worth the name (a decision recorded in docs/architecture.md).
-    """
-    if not text or not secrets:
-        return text
-    # Longest first, so a secret containing another is replaced whole.
-    for name, value in sorted(secrets.items(), key=lambda kv: -len(kv[1])):
-        if len(value) >= MIN_REDACTED_CHARS and value in text:
-            text = text.replace(value, f"[redacted secret {name}]")
-    return text
-
-
-def finish_logs(raw: bytes, dropped: int, truncated: bool, limit: int, secrets: dict[str, str]) -> str:
+def finish_logs(raw: bytes, dropped: int, truncated: bool, limit: int, redactor: Redactor) -> str:
     """Decode, redact, then cut to the limit with a marker that says what was dropped."""
-    text = redact(raw.decode("utf-8", "replace"), secrets)
+    text = redactor.text(raw.decode("utf-8", "replace"))
     encoded = text.encode("utf-8")
     if len(encoded) > limit:
         extra = len(encoded) - limit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -19,38 +20,24 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
-from .protocol import ProtocolError, pack_request, recv_reply
+from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
+from .redaction import merge_secrets
 from .result import ActionSource, Continuation, ExecutionResult
+
+__all__ = ["EventTooLargeError", "RawRun", "Sandbox", "SandboxError"]
 
 ZYGOTE_START_TIMEOUT_S = 60.0
 # After the deadline the zygote kills and reaps the child, then answers; this is its slack.
 REPLY_GRACE_S = 15.0
 # Children the zygote keeps forked and confined ahead of requests. A flow execution uses one.
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
-
-
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (zygote died, could not start): not the action's fault."""
-
-
-class EventTooLargeError(ValueError):
-    """The event payload exceeds SandboxLimits.event_bytes; nothing was run."""
-
-
-@dataclass
-class RawRun:
-    """One child execution as the zygote reported it, before redaction and interpretation."""
-
-    meta: dict[str, Any]
-    result: Optional[dict[str, Any]]
-    logs: bytes
-    wall_ms: float
-    records: bytes = b""  # a flow child's per-action records (capture.parse_records)
+# How often a call with a ``cancel`` event looks at it while it waits for the reply.
+CANCEL_POLL_MS = 10
 
 
 def _zygote_env() -> dict[str, str]:
@@ -66,6 +53,13 @@ def _zygote_env() -> dict[str, str]:
     }
 
 
+def _layers_off() -> list[str]:
+    """Layers the studio's environment turns off (`probe.OFF_ENV`, for diagnosis and tests)."""
+    from .probe import OFF_ENV
+
+    return [name.strip() for name in os.environ.get(OFF_ENV, "").split(",") if name.strip()]
+
+
 class _Zygote:
     def __init__(self, limits: SandboxLimits) -> None:
         self.dir = tempfile.mkdtemp(prefix="actions-studio-zygote-")
@@ -74,9 +68,10 @@ class _Zygote:
         os.chmod(self.dir, 0o711)
         self.path = os.path.join(self.dir, "zygote.sock")
         self.broken = False  # set by a call that lost its connection: restart before the next one
-        config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir})
+        config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir,
+                             "layers_off": _layers_off()})
         self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.zygote",
+            [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote",
              "--socket", self.path, "--config", config],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_zygote_env(), cwd="/",
             close_fds=True, start_new_session=True,  # a Ctrl-C in the terminal is the studio's to handle
@@ -216,31 +211,49 @@ class Sandbox:
 
     # ---------------------------------------------------------------------------- executions
 
+    # ``cancel`` (every execution call): setting it stops the execution at once — its child is
+    # killed and reaped, the action it was in gets status "stopped" (error type "Stopped"), later
+    # ones "skipped", and the call returns an ExecutionResult with status "stopped". Distinct
+    # from a timeout (the budget ran out) and from an error (the action failed).
+
     def run_action(self, trigger_id: str, source: ActionSource, event_payload: dict[str, Any], *,
                    phase: str = "execute", cache: Optional[dict[str, Any]] = None,
-                   timeout_s: Optional[float] = None) -> ExecutionResult:
+                   timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """One action as a flow of one. ``cache`` (if given) is read and updated in place."""
-        from .flow import FlowRun
-
-        return FlowRun(self, trigger_id, [source], event_payload, timeout_s=timeout_s,
-                       first_phase=phase, cache=cache).run()
+        run = self._flow_run(trigger_id, [source], event_payload, timeout_s=timeout_s, first_phase=phase,
+                             cache=cache)
+        return run.run(_ChildPerAction(self, run.trigger.id, cancel))
 
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
-                 timeout_s: Optional[float] = None) -> ExecutionResult:
+                 timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
-        from .flow import FlowRun
+        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s),
+                                  cancel)
 
-        return FlowRun(self, trigger_id, list(actions), event_payload, timeout_s=timeout_s).run_in_one_child()
-
-    def resume(self, continuation: Continuation, query: dict[str, Any]) -> ExecutionResult:
+    def resume(self, continuation: Continuation, query: dict[str, Any], *,
+               cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
         ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
-        from .flow import resume_flow
+        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)), cancel)
 
-        return resume_flow(self, continuation, query)
+    def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
+                  timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
+        check_request(trigger_id, actions, payload, first_phase=first_phase, timeout_s=timeout_s,
+                      limits=self.limits)
+        return FlowRun(trigger_id, actions, payload, limits=self.limits, timeout_s=timeout_s,
+                       first_phase=first_phase,
+                       secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
+
+    def _in_one_child(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
+        """Every action of this execution in one forked, confined child (`flow.Replay`)."""
+        def fetch(timeout_s: float) -> RawRun:
+            return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
+                                     run.cache, timeout_s, cancel)
+
+        return run.run(Replay(run, fetch))
 
     def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
-                    cache: dict[str, Any], timeout_s: float) -> RawRun:
+                    cache: dict[str, Any], timeout_s: float, cancel: Optional[threading.Event] = None) -> RawRun:
         """One child execution of one action (`run_action`): send the request, wait for the reply."""
         body = json.dumps(
             {"trigger": trigger_id, "name": source.name, "code": source.code, "phase": phase,
@@ -248,19 +261,12 @@ class Sandbox:
              "sys_path": list(source.sys_path)},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        meta, result, logs, wall_ms = self._roundtrip(body, timeout_s)
-        parsed: Optional[dict[str, Any]] = None
-        if result:
-            try:
-                parsed = json.loads(result)
-            except ValueError:
-                parsed = {"error": {"type": "SandboxError", "message": "the action's result was unreadable "
-                                    "(its shared buffer was overwritten)", "traceback": None, "line": None},
-                          "calls": [], "warnings": [], "cache": None}
-        return RawRun(meta, parsed, logs, wall_ms)
+        meta, result, logs, wall_ms = self._roundtrip(body, timeout_s, cancel)
+        return RawRun(meta, result_of(result) if result else None, logs, wall_ms)
 
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
-                     first_phase: str, cache: dict[str, Any], timeout_s: float) -> RawRun:
+                     first_phase: str, cache: dict[str, Any], timeout_s: float,
+                     cancel: Optional[threading.Event] = None) -> RawRun:
         """Every action of one flow execution in one child (used by the flow executor): the reply
         carries the child's per-action records (``records``) and the console of the action it was
         in when it stopped (``logs``)."""
@@ -270,12 +276,15 @@ class Sandbox:
                           "sys_path": list(a.sys_path)} for a in actions]},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s)
+        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s, cancel)
         return RawRun(meta, None, logs, wall_ms, records)
 
-    def _roundtrip(self, body: bytes, timeout_s: float) -> tuple[dict[str, Any], bytes, bytes, float]:
-        """Send one request to the zygote, wait for its one reply frame."""
+    def _roundtrip(self, body: bytes, timeout_s: float,
+                   cancel: Optional[threading.Event] = None) -> tuple[dict[str, Any], bytes, bytes, float]:
+        """Send one request to the zygote, wait for its one reply frame (or stop it: ``cancel``)."""
         started = time.perf_counter()
+        if cancel is not None and cancel.is_set():
+            return {"stopped": True}, b"", b"", 0.0  # stopped before it was sent: nothing ran
         for attempt in (1, 2):
             zygote = self._live()
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -291,6 +300,8 @@ class Sandbox:
                         continue
                     raise
                 sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
+                if cancel is not None:
+                    _wait_or_stop(sock, cancel, timeout_s + REPLY_GRACE_S)
                 meta, result, logs = recv_reply(sock)
                 break
             except (OSError, EOFError, ProtocolError) as exc:
@@ -306,3 +317,35 @@ class Sandbox:
                 sock.close()
         wall_ms = (time.perf_counter() - started) * 1000
         return json.loads(meta), result, logs, wall_ms
+
+
+def _wait_or_stop(sock: socket.socket, cancel: threading.Event, limit_s: float) -> None:
+    """Until the reply starts arriving; if ``cancel`` is set first, half-close the connection:
+    the zygote takes that as "stop", kills the child at once and answers with what it had."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    deadline = time.monotonic() + limit_s
+    while not poller.poll(CANCEL_POLL_MS):
+        if cancel.is_set():
+            sock.shutdown(socket.SHUT_WR)
+            return
+        if time.monotonic() > deadline:
+            raise socket.timeout()
+
+
+class _ChildPerAction:
+    """One child per action, over RPC: what `Sandbox.run_action` (a flow of one) uses."""
+
+    needs_payload = True
+
+    def __init__(self, sandbox: Sandbox, trigger_id: str, cancel: Optional[threading.Event]) -> None:
+        self.sandbox = sandbox
+        self.trigger_id = trigger_id
+        self.cancel = cancel
+
+    def remaining(self, index: int, deadline: float) -> float:
+        return deadline - time.monotonic()
+
+    def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
+                 cache: dict[str, Any], remaining: float) -> RawRun:
+        return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)

@@ -3,13 +3,16 @@
 Layers (PITFALLS.md, "Sandbox"): running as root, RLIMIT_NPROC binds nothing, so the bound on child
 processes is built from
   1. a Python audit hook refusing fork/exec/system/spawn/ctypes loading (always available),
-  2. a seccomp filter refusing fork, vfork, clone without CLONE_THREAD, clone3 (ENOSYS so glibc falls
-     back to clone), exec, ptrace and signals to other processes — threads stay allowed,
+  2. a seccomp filter refusing fork, vfork, clone without CLONE_THREAD, clone3 (ENOSYS so glibc
+     falls back to clone), exec, ptrace, Unix sockets of its own and signals to other processes —
+     threads stay allowed,
   3. a cgroup ``pids.max`` per execution where the pids controller is writable,
 plus, as root, a per-execution uid (so siblings cannot read each other's /proc or signal each other)
-and PR_SET_DUMPABLE 0 / PR_SET_NO_NEW_PRIVS. Nothing is assumed: the zygote probes every layer in a
-throwaway child at start-up (`probe`) and children apply exactly the layers that passed. A layer that
-passed the probe but fails in a child fails that execution closed.
+and PR_SET_DUMPABLE 0 / PR_SET_NO_NEW_PRIVS; file access is limited by Landlock (landlock.py) and,
+as root, the interpreter is made readable to those uids by a mount namespace (mounts.py). Nothing
+is assumed: the zygote probes every layer in a throwaway child at start-up (`probe`) and children
+apply exactly the layers that passed. A layer that passed the probe but fails in a child fails
+that execution closed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ import ctypes
 import errno
 import os
 import resource
+import shutil
 import signal
+import socket
+import stat
 import struct
 import sys
 import tempfile
@@ -71,6 +77,10 @@ def build_seccomp_template() -> bytes:
     f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
     # clone3 passes its flags in memory seccomp cannot read; ENOSYS makes glibc fall back to clone.
     f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    # No Unix socket of its own (socketpair, which asyncio's event loop uses, stays allowed): with
+    # the user's uid an action could otherwise talk to the desktop's D-Bus (the keyring), X11,
+    # an ssh-agent or the zygote's own socket.
+    f.add_rule(deny, "socket", sc.Arg(0, sc.EQ, socket.AF_UNIX))
     # Signals only to itself: not to siblings, the zygote or the studio.
     f.add_rule(deny, "kill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
     f.add_rule(deny, "tgkill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
@@ -157,6 +167,18 @@ def drop_privileges(uid: int) -> None:
     os.setresuid(uid, uid, uid)
 
 
+def make_undumpable() -> bool:
+    """PR_SET_DUMPABLE 0 for a studio process that holds secrets (the window, the CLI, the tenant
+    server, the zygote and its helper): other processes of the same user can no longer read its
+    /proc/PID/environ or /proc/PID/mem, nor ptrace it. Reset by execve, so every entry point calls
+    it; False where prctl refuses (the process stays as it was)."""
+    try:
+        prctl(PR_SET_DUMPABLE, 0)
+    except OSError:
+        return False
+    return True
+
+
 def harden_process(zygote_pid: int, *, dumpable_off: bool, no_new_privs: bool) -> None:
     """After the uid change (which would reset them): die with the zygote, no /proc access by
     others, no privilege gain."""
@@ -167,6 +189,37 @@ def harden_process(zygote_pid: int, *, dumpable_off: bool, no_new_privs: bool) -
         prctl(PR_SET_DUMPABLE, 0)
     if no_new_privs:
         prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def remove_left_behind(uid: int, dirs: tuple[str, ...] = SHARED_TEMP_DIRS) -> None:
+    """As root, after an execution's uid is gone: remove what it owns in the shared temp dirs, and
+    in the world-writable directories inside them (``/tmp/.X11-unix`` and the like). Nothing
+    else can own anything there: the uid is unique to that execution."""
+    for top in dirs:
+        pending = [top]
+        while pending:
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if info.st_uid == uid:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        try:
+                            os.unlink(entry.path)
+                        except OSError:
+                            pass
+                elif entry.is_dir(follow_symlinks=False) and info.st_mode & stat.S_IWOTH:
+                    pending.append(entry.path)
 
 
 # ---------------------------------------------------------------------------------------- cgroups

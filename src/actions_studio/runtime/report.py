@@ -9,7 +9,8 @@ from __future__ import annotations
 import signal
 from typing import Any, Optional
 
-from .capture import finish_logs, redact
+from .capture import finish_logs
+from .redaction import Redactor
 from .result import ActionError, ActionResult, ActionSource
 
 _SIGNAL_HINTS = {
@@ -31,6 +32,9 @@ def _signal_name(num: int) -> str:
 
 def crash_error(meta: dict[str, Any], budget_s: float) -> tuple[str, ActionError]:
     """(status, error) for a child that produced no result."""
+    if meta.get("stopped"):
+        return "stopped", ActionError(type="Stopped", message="stopped before it finished (the run was "
+                                                              "stopped; its process was killed)")
     if meta.get("timed_out"):
         return "timeout", ActionError(
             type="Timeout",
@@ -52,21 +56,36 @@ def crash_error(meta: dict[str, Any], budget_s: float) -> tuple[str, ActionError
     )
 
 
-def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: dict[str, str],
+def _uninterpretable(trigger: Any, name: str, calls: list[dict[str, Any]]) -> Optional[ActionError]:
+    """An error blaming the action when its calls cannot be interpreted (the shapes were checked,
+    `protocol.parse_result`, but the values are the child's word: a call appended to api.calls by
+    hand skips the api's own checks); None when they can."""
+    try:
+        trigger.aggregate_outcome([(name, calls)])
+        trigger.redirect_of(calls)
+        trigger.apply_calls({}, calls)
+    except Exception as exc:  # noqa: BLE001 - whatever the garbage, the caller must not crash
+        return ActionError(type="InvalidResult", message=f"the action's calls cannot be interpreted "
+                           f"({type(exc).__name__}: {str(exc)[:200]}); record effects with the api methods")
+    return None
+
+
+def build_action_result(raw: Any, source: ActionSource, trigger: Any, redactor: Redactor,
                         budget_s: float, output_limit: int) -> tuple[ActionResult, list[dict[str, Any]],
                                                                       Optional[dict[str, Any]]]:
     """(result, calls, new cache or None)."""
     meta = raw.meta
     logs = finish_logs(raw.logs, int(meta.get("dropped", 0)), bool(meta.get("truncated")), output_limit,
-                       secrets)
+                       redactor)
     res = raw.result
     calls: list[dict[str, Any]] = []
     warnings: list[str] = []
     cache = None
     error: Optional[ActionError] = None
     duration = raw.wall_ms
-    if meta.get("timed_out"):
-        # Even if a result slipped in just before the kill, the budget is what the user must see.
+    if meta.get("timed_out") or meta.get("stopped"):
+        # Even if a result slipped in just before the kill, the budget (or the stop) is what the
+        # user must see.
         status, error = crash_error(meta, budget_s)
         if res:
             calls = list(res.get("calls") or [])
@@ -74,16 +93,19 @@ def build_action_result(raw: Any, source: ActionSource, trigger: Any, secrets: d
         status, error = crash_error(meta, budget_s)
     else:
         calls = list(res.get("calls") or [])
-        warnings = [redact(w, secrets) for w in res.get("warnings") or []]
+        warnings = [redactor.text(w) for w in res.get("warnings") or []]
         cache = res.get("cache")
         duration = float(res.get("duration_ms", duration))
-        if res.get("error"):
+        uninterpretable = None if res.get("error") else _uninterpretable(trigger, source.name, calls)
+        if uninterpretable is not None:
+            status, error, cache = "error", uninterpretable, None
+        elif res.get("error"):
             e = res["error"]
             status = "error"
             error = ActionError(
                 type=e["type"],
-                message=redact(e.get("message") or "", secrets),
-                traceback=redact(e["traceback"], secrets) if e.get("traceback") else None,
+                message=redactor.text(e.get("message") or ""),
+                traceback=redactor.text(e["traceback"]) if e.get("traceback") else None,
                 line=e.get("line"),
             )
         else:

@@ -12,8 +12,10 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FlowStatus = Literal["success", "denied", "error", "timeout", "suspended"]
-ActionStatus = Literal["success", "denied", "error", "timeout", "skipped", "suspended"]
+# "stopped" (not in DESIGN.md's list): the caller stopped the run (Sandbox's ``cancel``) before it
+# finished — distinct from "timeout" (the budget ran out) and "error" (the action failed).
+FlowStatus = Literal["success", "denied", "error", "timeout", "suspended", "stopped"]
+ActionStatus = Literal["success", "denied", "error", "timeout", "skipped", "suspended", "stopped"]
 
 
 class ActionError(BaseModel):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union
 
 from actions_studio.execution import RunSource, execute
+from actions_studio.runtime.redaction import Redactor, merge_secrets
 from actions_studio.runtime import ExecutionResult
 from actions_studio.services.dependencies import environments_for
 from actions_studio.services.errors import InvalidInputError, NotFoundError, ServiceError
@@ -21,7 +22,6 @@ from actions_studio.store import repository as repo
 from actions_studio.store.records import ActionRecord, DraftRecord, FixtureRecord, RunRecord, VersionRecord
 
 DEFAULT_RUNS_KEPT = 50
-REDACTED = "[REDACTED]"
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def run_fixture(
                 if fixture.expect is not None else None)
     passed = None if fixture.expect is None else mismatch is None
     stored = redacted(result, sources)
-    mismatch_text = _redact(str(mismatch), _secret_values(sources)) if mismatch is not None else None
+    mismatch_text = redactor_for(sources).text(str(mismatch)) if mismatch is not None else None
     keep = runs_kept(ws)
     with ws.db.write() as s:
         run = repo.insert_run(
@@ -157,38 +157,15 @@ def run_sources(ws: Workspace, fixture: FixtureRecord, sources: Sequence[RunSour
         raise InvalidInputError(str(exc)) from None
 
 
+def redactor_for(sources: Sequence[RunSource]) -> Redactor:
+    """The one redaction rule (runtime/redaction.py) for every secret of the run's actions."""
+    return Redactor(merge_secrets((src.name, src.secrets) for src in sources))
+
+
 def redacted(result: ExecutionResult, sources: Sequence[RunSource]) -> ExecutionResult:
-    """The result with the run's secret values replaced (what is stored and shown)."""
-    data = _redact(result.model_dump(mode="json"), _secret_values(sources))
-    # Statuses are the runtime's own words, never action output: a short secret must not shred them.
-    data["status"] = result.status
-    for action, original in zip(data["actions"], result.actions):
-        action["status"] = original.status
-    return ExecutionResult.model_validate(data)
-
-
-def _secret_values(sources: Sequence[RunSource]) -> list[str]:
-    return [v for src in sources for v in src.secrets.values()]
-
-
-def _redact(value: Any, secrets: list[str]) -> Any:
-    """Secret values never reach the workspace file, even if an action put one in a claim."""
-    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-    if not secrets:
-        return value
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            for secret in secrets:
-                item = item.replace(secret, REDACTED)
-            return item
-        if isinstance(item, dict):
-            return {walk(k): walk(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [walk(v) for v in item]
-        return item
-
-    return walk(value)
+    """The result with the run's secret values replaced (what is stored and shown). Only string
+    values are rewritten, so keys and the runtime's own status words stay as they are."""
+    return ExecutionResult.model_validate(redactor_for(sources).json(result.model_dump(mode="json")))
 
 
 def run_tests(ws: Workspace) -> list[RunReport]:

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from actions_studio.sync.client import Connection
 from actions_studio.sync.errors import LocalTenantError
+from actions_studio.tenant.folder_lock import held_by_a_server
 
 START_TIMEOUT_S = 30.0
 
@@ -74,6 +75,10 @@ class LocalTenant:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if held_by_a_server(self.data_dir):
+                    # Lost a start race: the server holding the folder's lock is borrowed once it answers.
+                    self.proc = None
+                    return self._borrow_before(deadline)
                 raise LocalTenantError(f"the local tenant exited at start (code {self.proc.returncode}); "
                                        f"see {self._log}: {self._tail()}")
             fresh = creds.exists() and creds.stat().st_mtime_ns != before
@@ -108,6 +113,15 @@ class LocalTenant:
         except Exception:  # noqa: BLE001 - anything but a token means "not our tenant"
             return None
         return conn
+
+    def _borrow_before(self, deadline: float) -> Connection:
+        while time.monotonic() < deadline:
+            borrowed = self._already_serving()
+            if borrowed is not None:
+                return borrowed
+            time.sleep(0.1)
+        raise LocalTenantError(f"another server holds {self.data_dir} but did not answer within "
+                               f"{START_TIMEOUT_S:.0f} s; see {self._log}: {self._tail()}")
 
     def _tail(self) -> str:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Optional
+from typing import Any, Optional
 
 import anyio.to_thread
 import sqlalchemy as sa
@@ -13,14 +13,16 @@ from fastapi import FastAPI
 
 from actions_studio.runtime import Sandbox
 
-from . import keys
+from . import callbacks, keys, openapi
+from .attack_protection import AttackProtection
 from .authn import authorize, discovery, oauth, passwordless, signup
 from .bodylimit import BodyLimit
-from .bootstrap import ensure_tenant
+from .bootstrap import DB_CONNECTION, DEMO_CALLBACKS, SMS_CONNECTION, ensure_tenant
 from .config import TenantConfig
 from .context import TenantContext
 from .errors import install_handlers
-from .management import actions, executions, logs, triggers, users
+from .folder_lock import DataFolderLock
+from .management import actions, clients, executions, logs, triggers, user_blocks, users
 from .passwords import Passwords
 from .ratelimit import RateLimiter
 from .store import Database, schema, sqlite_url
@@ -28,10 +30,22 @@ from .store import Database, schema, sqlite_url
 log = logging.getLogger("actions_studio.tenant")
 
 
-def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> TenantContext:
-    if not config.data_dir.exists():
-        # The store holds the signing key and secret values: only the owner may read it.
-        config.data_dir.mkdir(parents=True, mode=0o700)
+def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None,
+                 folder_lock: Optional[DataFolderLock] = None) -> TenantContext:
+    """`folder_lock`: the data folder's lock when the caller took it (`serve` does, to refuse a second
+    server before binding); otherwise it is taken here and released by `TenantContext.close`."""
+    owned = folder_lock is None
+    lock = DataFolderLock.acquire(config.data_dir, config.base_url) if folder_lock is None else folder_lock
+    try:
+        return _open(config, sandbox, lock if owned else None)
+    except BaseException:
+        if owned:
+            lock.release()
+        raise
+
+
+def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional[DataFolderLock]
+          ) -> TenantContext:
     db = Database(config.database_url or sqlite_url(config.data_dir))
     passwords = Passwords(ttl_s=config.password_memo_ttl_s, memory_kib=config.argon2_memory_kib,
                           time_cost=config.argon2_time_cost)
@@ -49,11 +63,14 @@ def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> Ten
                          limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
                          auth_limiter=RateLimiter(config.auth_rate_limit_per_s,
                                                   config.auth_rate_limit_burst),
-                         credentials=credentials, tenant_id=str(tenant_id))
+                         credentials=credentials, tenant_id=str(tenant_id),
+                         protection=AttackProtection(config.attack_protection), folder_lock=owned_lock)
 
 
-def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastAPI:
-    """`sandbox`: an existing one to share (tests); otherwise the app starts and stops its own."""
+def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
+               folder_lock: Optional[DataFolderLock] = None) -> FastAPI:
+    """`sandbox`: an existing one to share (tests); otherwise the app starts and stops its own.
+    `folder_lock`: the data folder's lock, already held by the caller (see `open_context`)."""
     owns_sandbox = sandbox is None
 
     @asynccontextmanager
@@ -61,7 +78,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
         # Flows block a worker thread for their whole duration; the default 40 would cap
         # concurrent logins below the issue's 50.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
-        ctx = await anyio.to_thread.run_sync(open_context, config, sandbox)
+        ctx = await anyio.to_thread.run_sync(open_context, config, sandbox, folder_lock)
         app.state.ctx = ctx
         log.info("tenant ready at %s (data: %s)", config.base_url, config.data_dir)
         try:
@@ -69,37 +86,39 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None) -> FastA
         finally:
             if owns_sandbox:
                 await anyio.to_thread.run_sync(ctx.sandbox.close)
-            ctx.db.close()
+            ctx.close()
 
     app = FastAPI(title="Actions Studio tenant",
                   description="Auth0 Management API v2 (Actions, users, logs) and the authentication "
                               "endpoints that run the bound flows.",
                   version="1", lifespan=lifespan)
     install_handlers(app)
-    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users, logs):
+    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users,
+                   user_blocks, clients, logs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
-    _document_bearer_auth(app)
+    openapi.install(app, lambda: _tenant_values(app),
+                    {**_by_strategy([(DB_CONNECTION, "auth0"), (SMS_CONNECTION, "sms")]),
+                     "redirect_uris": callbacks.any_of(DEMO_CALLBACKS)})
     return app
 
 
-def _document_bearer_auth(app: FastAPI) -> None:
-    """The Management API's bearer tokens in /openapi.json (checked by `security.require`, which
-    FastAPI cannot see through)."""
-    plain = app.openapi
+def _tenant_values(app: FastAPI) -> Optional[dict[str, Any]]:
+    """What /openapi.json says of `connection`/`realm` fields and of `redirect_uri` (openapi.py)."""
+    ctx = getattr(app.state, "ctx", None)
+    if ctx is None:
+        return None
+    with ctx.db.read() as conn:
+        connections = conn.execute(sa.select(schema.connection.c.name, schema.connection.c.strategy)
+                                   .order_by(schema.connection.c.name)).all()
+        clients = conn.execute(sa.select(schema.client.c.grant_types, schema.client.c.callbacks)).all()
+    registered = [cb for c in clients if "authorization_code" in c.grant_types for cb in c.callbacks]
+    return {**_by_strategy([(r.name, r.strategy) for r in connections]),
+            "redirect_uris": callbacks.any_of(registered)}
 
-    def openapi() -> dict:
-        if app.openapi_schema is None:
-            schema = plain()
-            schema.setdefault("components", {})["securitySchemes"] = {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                               "description": "access token from POST /oauth/token "
-                                              "(client_credentials, audience <base>/api/v2/)"}}
-            for path, operations in schema.get("paths", {}).items():
-                if path.startswith("/api/v2/"):
-                    for operation in operations.values():
-                        operation["security"] = [{"bearerAuth": []}]
-            app.openapi_schema = schema
-        return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+def _by_strategy(connections: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"connections": [n for n, _ in connections],
+            "database_connections": [n for n, s in connections if s == "auth0"],
+            "other_connections": [n for n, s in connections if s != "auth0"],
+            "sms_connections": [n for n, s in connections if s == "sms"]}

@@ -12,7 +12,7 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -29,24 +29,28 @@ MANAGEMENT_AUDIENCE_KEY = "urn:actions-studio:management-api"
 MANAGEMENT_SCOPES = [
     "read:actions", "create:actions", "update:actions", "delete:actions",
     "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
-    "update:users_app_metadata", "read:logs",
+    "update:users_app_metadata", "read:logs", "read:clients", "update:clients",
 ]
 DEMO_API = "urn:actions-studio:demo-api"
 DEMO_API_SCOPES = ["read:demo", "write:demo"]
 DEMO_EMAIL = "demo@example.com"
 PASSWORD_GRANTS = ["password", "http://auth0.com/oauth/grant-type/password-realm"]
+# The demo application's Allowed Callback URLs: where Auth0's web quickstarts run. `/authorize`
+# redirects nowhere else (callbacks.py); change them with PATCH /api/v2/clients/{id}.
+DEMO_CALLBACKS = ["http://localhost:3000/callback", "http://127.0.0.1:3000/callback"]
 
 
 def secret_sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _new_client(conn: Connection, name: str, grant_types: list[str], app_type: str) -> dict[str, str]:
+def _new_client(conn: Connection, name: str, grant_types: list[str], app_type: str,
+                callbacks: Optional[list[str]] = None) -> dict[str, Any]:
     client_id = secrets.token_urlsafe(24)
     client_secret = secrets.token_urlsafe(48)
     conn.execute(sa.insert(schema.client).values(
         client_id=client_id, name=name, secret_sha256=secret_sha256(client_secret),
-        app_type=app_type, grant_types=grant_types, metadata={}, callbacks=[]))
+        app_type=app_type, grant_types=grant_types, metadata={}, callbacks=callbacks or []))
     return {"client_id": client_id, "client_secret": client_secret}
 
 
@@ -66,6 +70,10 @@ def ensure_tenant(config: TenantConfig, db: Database, passwords: Passwords) -> d
             conn.execute(sa.insert(schema.setting).values(key="bootstrapped", value=now_iso()))
         else:
             creds = _read_credentials(path)
+            _upgrade(conn, creds)
+        demo_app = conn.execute(sa.select(schema.client.c.callbacks).where(
+            schema.client.c.client_id == creds["application"]["client_id"])).first()
+        creds["application"]["callbacks"] = list(demo_app.callbacks) if demo_app is not None else []
     creds["base_url"] = config.base_url
     creds["management"]["audience"] = config.management_audience
     write_credentials(path, creds)
@@ -82,6 +90,27 @@ def _read_credentials(path: Path) -> dict[str, Any]:
     return creds
 
 
+def _upgrade(conn: Connection, creds: dict[str, Any]) -> None:
+    """What a store made by an earlier version lacks: the management client's newer scopes, and the
+    demo application's callbacks (once: a user may have emptied them on purpose since)."""
+    grant = schema.client_grant
+    row = conn.execute(sa.select(grant.c.id, grant.c.scope).where(
+        grant.c.client_id == creds["management"]["client_id"],
+        grant.c.audience == MANAGEMENT_AUDIENCE_KEY)).first()
+    if row is not None and not set(MANAGEMENT_SCOPES) <= set(row.scope):
+        scope = list(row.scope) + [s for s in MANAGEMENT_SCOPES if s not in row.scope]
+        conn.execute(sa.update(grant).where(grant.c.id == row.id).values(scope=scope))
+    seeded = conn.execute(sa.select(schema.setting.c.value)
+                          .where(schema.setting.c.key == "demo_callbacks_seeded")).first()
+    if seeded is None:
+        client = schema.client
+        demo = client.c.client_id == creds["application"]["client_id"]
+        # Compared in Python: PostgreSQL's json type has no equality operator.
+        if conn.execute(sa.select(client.c.callbacks).where(demo)).scalar() == []:
+            conn.execute(sa.update(client).where(demo).values(callbacks=DEMO_CALLBACKS))
+        conn.execute(sa.insert(schema.setting).values(key="demo_callbacks_seeded", value=now_iso()))
+
+
 def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
     stamp = now_iso()
     conn.execute(sa.insert(schema.setting).values(key="tenant_id", value=secrets.token_hex(8)))
@@ -94,7 +123,7 @@ def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
     application = _new_client(conn, "Demo Application",
                               [*PASSWORD_GRANTS, "client_credentials", "authorization_code",
                                "http://auth0.com/oauth/grant-type/passwordless/otp"],
-                              "regular_web")
+                              "regular_web", callbacks=DEMO_CALLBACKS)
     conn.execute(sa.insert(schema.resource_server).values(
         id=new_id("rs_"), identifier=DEMO_API, name="Demo API", scopes=DEMO_API_SCOPES,
         token_lifetime=86400))
@@ -106,6 +135,7 @@ def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
         profile={"email_verified": True, "name": "Demo User", "nickname": "demo"},
         app_metadata={}, user_metadata={}, roles=["demo"], blocked=False, logins_count=0,
         created_at=stamp, updated_at=stamp))
+    conn.execute(sa.insert(schema.setting).values(key="demo_callbacks_seeded", value=stamp))
     return {"base_url": "", "management": {**management, "audience": ""},
             "application": application, "api": {"identifier": DEMO_API},
             "connection": DB_CONNECTION,

@@ -8,6 +8,8 @@ from typing import Optional
 
 from actions_studio.runtime import SandboxLimits
 
+from .attack_protection import Settings as AttackSettings
+
 MAX_BODY_BYTES = 1024 * 1024  # MANAGEMENT_API.md / TRIGGERS.md: API payloads <= 1 MB
 
 
@@ -25,6 +27,8 @@ class TenantConfig:
     rate_limit_burst: int = 400
     auth_rate_limit_per_s: float = 2000.0
     auth_rate_limit_burst: int = 4000
+    # Brute-force protection and suspicious IP throttling (attack_protection.py): Auth0's defaults.
+    attack_protection: AttackSettings = field(default_factory=AttackSettings)
     # Memo of successful password checks (passwords.py explains why); 0 turns it off.
     password_memo_ttl_s: float = 600.0
     argon2_memory_kib: int = 19456

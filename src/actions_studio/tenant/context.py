@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from fastapi import Request
 
 from actions_studio.runtime import Sandbox
 
+from .attack_protection import AttackProtection
 from .config import TenantConfig
+from .folder_lock import DataFolderLock
 from .keys import SigningKey
 from .passwords import Passwords
 from .pending import Pending
@@ -27,8 +30,16 @@ class TenantContext:
     auth_limiter: RateLimiter       # authentication endpoints, per client
     credentials: dict[str, Any]
     tenant_id: str
+    protection: AttackProtection    # brute-force counters and IP throttling, in the store
     # Pending logins, suspended flows, codes (pending.py says why they live in memory only).
     pending: Pending = field(default_factory=Pending)
+    # The data folder's lock when this context took it (folder_lock.py); released on close.
+    folder_lock: Optional[DataFolderLock] = None
+
+    def close(self) -> None:
+        self.db.close()
+        if self.folder_lock is not None:
+            self.folder_lock.release()
 
 
 async def get_ctx(request: Request) -> TenantContext:

@@ -8,6 +8,7 @@ an unexpected exception becomes a logged 500 with the same shape, never a stack 
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any, Optional
 
@@ -104,6 +105,17 @@ def _is_oauth_path(path: str) -> bool:
                             "/authorize", "/u/"))
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods of every documented operation whose path template matches `path`."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path):
+            methods |= {m.upper() for m in operations}
+    if "GET" in methods:
+        methods.add("HEAD")  # Starlette answers HEAD wherever it answers GET
+    return sorted(methods)
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -124,10 +136,17 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such endpoint: {request.method} {request.url.path}"
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route that matched the path; RFC 9110
+            # wants all of them (and /openapi.json lists them).
+            allowed = allowed_methods(request.app, request.url.path)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not allowed on {request.url.path} (allowed: {', '.join(allowed)})"
         return JSONResponse(ApiError(exc.status_code, detail).body(), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,8 @@
 
 Codes used: s / f (login), ss / fs (signup), seccft / feccft (client-credentials exchange),
 scp / fcp (password change), sapi / fapi (management API), slo, gd_send_sms / gd_send_sms_failure,
-and `actions_execution_failed` for a failing action (with `error_class`).
+`actions_execution_failed` for a failing action (with `error_class`), and attack protection's
+limit_wc (an identifier blocked from one IP) / limit_mu (an IP throttled).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ DESCRIPTIONS = {
     "scp": "Success Change Password", "fcp": "Failed Change Password",
     "gd_send_sms": "Phone message sent", "gd_send_sms_failure": "Failed sending phone message",
     "actions_execution_failed": "Action execution failed", "sapi": "Success API Operation",
+    "limit_wc": "Blocked Account", "limit_mu": "Blocked IP Address",
 }
 
 # runtime ExecutionResult status of a failed action -> Auth0's error_class.

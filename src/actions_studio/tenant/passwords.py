@@ -21,7 +21,8 @@ from collections import OrderedDict
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_MIN_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8
+_MIN_LENGTH = MIN_PASSWORD_LENGTH
 
 
 class PasswordPolicyError(ValueError):

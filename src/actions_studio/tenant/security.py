@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import OAuth2
 
+from .bootstrap import MANAGEMENT_SCOPES
 from .context import TenantContext, get_ctx
 from .errors import ApiError
 from .ratelimit import RateLimiter
@@ -23,11 +26,22 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
+# What /openapi.json says of the Management API's tokens, and of the scope each operation needs
+# (`Security(..., scopes=[scope])` below). auto_error=False: `_bearer` gives the 401 in Auth0's shape.
+MANAGEMENT_API = OAuth2(
+    flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(
+        tokenUrl="/oauth/token", scopes={scope: scope for scope in MANAGEMENT_SCOPES})),
+    scheme_name="managementApi", auto_error=False,
+    description="a bearer access token from POST /oauth/token (grant client_credentials, audience "
+                "<base URL>/api/v2/)")
+
+
 def require(scope: str) -> Callable[..., Claims]:
     """A dependency: 401 without a valid token, 403 without `scope`, 429 past the client's rate."""
 
     # async on purpose: an RS256 check is ~50 µs, cheaper than a hop to the thread pool.
-    async def dependency(request: Request, ctx: TenantContext = Depends(get_ctx)) -> Claims:
+    async def dependency(request: Request, ctx: TenantContext = Depends(get_ctx),
+                         _documented: Optional[str] = Security(MANAGEMENT_API, scopes=[scope])) -> Claims:
         token = _bearer(request)
         try:
             claims = ctx.key.verify(token, audience=ctx.config.management_audience,

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -62,14 +64,54 @@ def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url)
 
 
+class PortUnavailable(RuntimeError):
+    """The port cannot be bound (in use, or not allowed); nothing in the data folder was touched."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the app starts: uvicorn would start the app (which writes
+    credentials.json with this port) before binding, so a busy port would leave the file naming a
+    server that never ran (issue 12, item 8)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise PortUnavailable(f"cannot listen on {host}:{port}: {exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def serve(options: ServeOptions) -> None:
+    """Raises ServeRefused, DataFolderBusy or PortUnavailable (each with its one-line reason)."""
     import uvicorn
 
     from .app import create_app
+    from .folder_lock import DataFolderLock
 
     scheme = check(options)
     config = config_for(options, scheme)
-    uvicorn.run(create_app(config), host=options.host, port=options.port, log_level="info",
-                ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
-                ssl_keyfile=str(options.tls_key) if options.tls_key else None,
-                proxy_headers=options.insecure_http, access_log=False)
+    # Lock, then bind, then start the app: only a server that holds the folder and its port ever
+    # writes credentials.json.
+    lock = DataFolderLock.acquire(config.data_dir, config.base_url)
+    try:
+        sock = bind(options.host, options.port)
+        server = uvicorn.Server(uvicorn.Config(
+            create_app(config, folder_lock=lock), host=options.host, port=options.port,
+            log_level="info", ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
+            ssl_keyfile=str(options.tls_key) if options.tls_key else None,
+            proxy_headers=options.insecure_http, access_log=False))
+        # uvicorn prints no "running on" line for a socket it did not bind itself.
+        logging.getLogger("uvicorn.error").info("tenant at %s, data in %s (Press CTRL+C to quit)",
+                                                config.base_url, config.data_dir)
+        with sock:
+            server.run(sockets=[sock])
+        if not server.started:
+            raise RuntimeError("the tenant did not start (its reason is logged above)")
+    finally:
+        lock.release()

@@ -249,11 +249,16 @@ def render_stubs() -> dict[str, str]:
 
 def write_stubs(out_dir: str | Path) -> list[Path]:
     """Write the stubs under ``out_dir`` (stale ``.pyi`` files of the package are removed); the paths written."""
+    return write_rendered(out_dir, render_stubs(), PACKAGE, "*.pyi")
+
+
+def write_rendered(out_dir: str | Path, rendered: dict[str, str], package_name: str, pattern: str) -> list[Path]:
+    """Write ``rendered`` (relative path → text) under ``out_dir``; files of the package matching
+    ``pattern`` that are no longer rendered are removed. The paths written."""
     out = Path(out_dir)
-    rendered = render_stubs()
-    package = out / PACKAGE
+    package = out / package_name
     if package.is_dir():
-        for stale in package.glob("*.pyi"):
+        for stale in package.glob(pattern):
             if stale.relative_to(out).as_posix() not in rendered:
                 stale.unlink()
     written = []

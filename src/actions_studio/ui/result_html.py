@@ -16,7 +16,7 @@ from actions_studio.runtime import ExecutionResult
 from actions_studio.triggers.outcome_entries import outcome_entries
 from actions_studio.ui.colours import StudioColours
 
-# The runtime names the action's module "<action:NAME>" in tracebacks (runtime/child.py).
+# The runtime names the action's module "<action:NAME>" in tracebacks (runtime/python/child.py).
 _FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')
 
 
@@ -45,6 +45,8 @@ def headline(result: ExecutionResult) -> tuple[str, str, str]:
     if status == "suspended":
         redirect = outcome.get("redirect") or {}
         return "suspended", "Suspended for redirect", str(redirect.get("url") or "")
+    if status == "stopped":
+        return "error", "Stopped", "the run was stopped before it finished"
     if status in ("error", "timeout"):
         failing = next((a for a in result.actions if a.error), None)
         if status == "timeout":

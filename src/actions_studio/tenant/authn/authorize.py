@@ -2,7 +2,8 @@
 `/continue?state=…` → authorization code → `/oauth/token` (grant_type=authorization_code).
 
 This is the only login where `api.redirect.send_user_to` can work (TRIGGERS.md: the password grants
-cannot redirect). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
+cannot redirect). `redirect_uri` must match one of the application's Allowed Callback URLs
+(callbacks.py). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from .. import callbacks
+from ..attack_protection import Attempt
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
 from ..flows import FlowRun, resume_flow, store_execution
+from ..logs import write_log
 from ..store.directory import find_login, get_client, get_connection, get_resource_server
-from .common import event_request, read_params, text
+from .common import event_request, form_or_json, read_params, string, text
 from .login import LoginTransaction, check_password, finish, log_wrong_password, run_login
 
 router = APIRouter(tags=["authentication"])
@@ -43,25 +47,40 @@ def _with_query(url: str, query: dict[str, Any]) -> str:
 
 @router.get("/authorize", response_class=HTMLResponse)
 def authorize(
-    client_id: str = Query(..., max_length=128), redirect_uri: str = Query(..., max_length=2048),
-    response_type: str = Query("code", max_length=32), scope: str = Query("openid", max_length=2048),
+    client_id: str = Query(..., max_length=128),
+    # The pattern in /openapi.json: the callbacks of the applications that may use this flow.
+    redirect_uri: str = Query(..., max_length=2048, json_schema_extra={"x-tenant-pattern": "redirect_uris"}),
+    response_type: str = Query("code", max_length=32, json_schema_extra={"enum": ["code"]}),
+    scope: str = Query("openid", max_length=2048),
     state: Optional[str] = Query(None, max_length=2048), nonce: Optional[str] = Query(None, max_length=512),
     audience: Optional[str] = Query(None, max_length=512),
-    connection: str = Query("Username-Password-Authentication", max_length=128),
+    connection: str = Query("Username-Password-Authentication", max_length=128,
+                            json_schema_extra={"x-tenant-enum": "connections"}),
     ctx: TenantContext = Depends(get_ctx),
 ) -> HTMLResponse:
-    if response_type != "code":
-        raise OAuthError(400, "unsupported_response_type", "only response_type=code is supported")
-    if urlsplit(redirect_uri).scheme not in ("http", "https"):
-        raise OAuthError(400, "invalid_request", "redirect_uri must be an http(s) URL")
     with ctx.db.read() as conn:
         client = get_client(conn, client_id)
-        if client is None or "authorization_code" not in client["grant_types"]:
-            raise OAuthError(400, "unauthorized_client", "unknown client or code flow not allowed")
+        # Until the client and its redirect_uri are known good, nothing may redirect (RFC 6749
+        # §4.1.2.1): these refusals are pages for the user.
+        if client is None:
+            return error_page(404, "invalid_request", f"Unknown client: {client_id}")
+        if "authorization_code" not in client["grant_types"]:
+            return error_page(403, "unauthorized_client", f"The client {client_id} may not use the "
+                              "authorization code flow.")
+        if not callbacks.matches(redirect_uri, client["callbacks"]):
+            mismatch = f"{redirect_uri} is not in the list of allowed callback URLs."
+            with ctx.db.write() as log_conn:
+                write_log(log_conn, "f", description=f"Callback URL mismatch. {mismatch}",
+                          client_id=client["client_id"], client_name=client["name"])
+            return error_page(400, "invalid_request", f"Callback URL mismatch. {mismatch} Please go to the "
+                              "Application Settings page and make sure you are sending a valid callback "
+                              "url from your application (PATCH /api/v2/clients/{id} with callbacks).")
+        if response_type != "code":
+            raise OAuthError(400, "unsupported_response_type", "only response_type=code is supported")
         if get_connection(conn, connection) is None:
             raise OAuthError(400, "invalid_request", f"unknown connection: {connection}")
-        if audience and get_resource_server(conn, audience) is None:
-            raise OAuthError(400, "access_denied", f"Service not found: {audience}")
+        if audience and get_resource_server(conn, audience) is None:  # as POST /oauth/token says it
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
     login_id = secrets.token_urlsafe(24)
     _put(ctx, f"authz:{login_id}", {"client_id": client_id, "redirect_uri": redirect_uri,
                                     "scope": scope, "state": state, "nonce": nonce,
@@ -73,6 +92,15 @@ def authorize(
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Continue</button></form></body></html>"""
     return HTMLResponse(page)
+
+
+def error_page(status: int, error: str, description: str) -> HTMLResponse:
+    """Auth0's error page for a request that cannot be sent back to the application: the OAuth
+    error code and what to fix (every value escaped: the request is attacker-controlled)."""
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Error</title></head>
+<body><h1>Oops!, something went wrong</h1><p><code>{html.escape(error)}</code></p>
+<p>{html.escape(description)}</p></body></html>"""
+    return HTMLResponse(page, status_code=status)
 
 
 def _redirect_result(ctx: TenantContext, tx: LoginTransaction, pending: dict[str, Any],
@@ -102,7 +130,11 @@ def store_execution_and_wait(ctx: TenantContext, run: FlowRun) -> None:
         store_execution(conn, run.execution)
 
 
-@router.post("/u/login", response_class=RedirectResponse)
+LOGIN_BODY = form_or_json({"login": string(64, 1), "username": string(320, 1), "password": string(1024, 1)},
+                          ["login", "username", "password"])
+
+
+@router.post("/u/login", response_class=RedirectResponse, status_code=302, openapi_extra=LOGIN_BODY)
 async def login(request: Request, ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
     params = await read_params(request)
     return await run_in_threadpool(_login, ctx, request, params)
@@ -114,16 +146,24 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
     password = text(params, "password", max_len=1024)
     pending = _pop(ctx, f"authz:{login_id}")
     if pending is None:
-        raise OAuthError(400, "invalid_request", "this login has expired; start again at /authorize")
+        # 404: a well-formed login id the tenant does not hold (expired, used, or never issued).
+        raise OAuthError(404, "invalid_request", "this login has expired; start again at /authorize")
+    req = event_request(request, params)
+    attempt = Attempt(pending["connection"], username or "", req["ip"])
     with ctx.db.read() as conn:
         client = get_client(conn, pending["client_id"])
         connection = get_connection(conn, pending["connection"])
-        user = find_login(conn, pending["connection"], username)
+        verdict = ctx.protection.check(conn, attempt)
+        user = find_login(conn, pending["connection"], username) if verdict.refusal is None else None
         server = get_resource_server(conn, pending["audience"]) if pending["audience"] else None
     assert client is not None and connection is not None
-    req = event_request(request, params)
+    if verdict.refusal is not None:  # before any password check: known or not, the same answer
+        return RedirectResponse(_with_query(pending["redirect_uri"], {
+            "error": verdict.refusal.error, "error_description": verdict.refusal.description,
+            "state": pending["state"]}), status_code=302)
     if not check_password(ctx, user, password) or user is None:
-        log_wrong_password(ctx, client, username, connection["name"], req, user["user_id"] if user else None)
+        log_wrong_password(ctx, client, username, connection["name"], req,
+                           user["user_id"] if user else None, attempt)
         return RedirectResponse(_with_query(pending["redirect_uri"], {
             "error": "access_denied", "error_description": "Wrong email or password.",
             "state": pending["state"]}), status_code=302)
@@ -131,21 +171,24 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
                           protocol="oidc-basic-profile", scopes=pending["scope"].split(),
                           audience=pending["audience"],
                           resource_scopes=list(server["scopes"]) if server else [],
-                          nonce=pending["nonce"],
+                          nonce=pending["nonce"], attempt=attempt if verdict.prior_failures else None,
                           extra_transaction={"redirect_uri": pending["redirect_uri"],
                                              "state": pending["state"], "response_type": ["code"],
                                              "response_mode": "query"})
     return _redirect_result(ctx, tx, pending, run_login(ctx, tx))
 
 
-@router.get("/continue", response_class=RedirectResponse)
-async def continue_login(request: Request, state: str = Query(..., max_length=512),
+@router.get("/continue", response_class=RedirectResponse, status_code=302)
+async def continue_login(request: Request, state: str = Query(..., min_length=1, max_length=512),
                          ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
     return await run_in_threadpool(_continue, ctx, state, dict(request.query_params))
 
 
-@router.post("/continue", response_class=RedirectResponse)
-async def continue_login_form(request: Request, state: str = Query(..., max_length=512),
+@router.post("/continue", response_class=RedirectResponse, status_code=302,
+             openapi_extra={"requestBody": {"required": False, "content": {
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                 "application/json": {"schema": {"type": "object"}}}}})
+async def continue_login_form(request: Request, state: str = Query(..., min_length=1, max_length=512),
                               ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
     """A form post back (Auth0 accepts both): body fields join the query."""
     params = await read_params(request)
@@ -156,7 +199,7 @@ async def continue_login_form(request: Request, state: str = Query(..., max_leng
 def _continue(ctx: TenantContext, state: str, query: dict[str, Any]) -> RedirectResponse:
     held = _pop(ctx, f"cont:{state}")
     if held is None:
-        raise OAuthError(400, "invalid_request", "unknown or expired state")
+        raise OAuthError(404, "invalid_request", "unknown or expired state")
     tx, pending, previous = held["tx"], held["pending"], held["run"]
     run = resume_flow(ctx, previous.result.continuation, query, previous.execution["id"])
     return _redirect_result(ctx, tx, pending, run)

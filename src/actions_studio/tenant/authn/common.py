@@ -19,16 +19,33 @@ from ..store.directory import get_client
 # Never shown to an action: Auth0 strips credentials from `event.request.body`.
 _HIDDEN_FIELDS = {"password", "client_secret", "client_assertion", "code", "otp", "mfa_token"}
 
-# An OpenAPI request body for the hand-parsed endpoints (JSON or form, like Auth0).
-def form_or_json(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    schema = {"type": "object", "properties": properties, "required": required}
+def string(max_len: int, min_len: int = 0, **extra: Any) -> dict[str, Any]:
+    """A body field `text()` reads: a string of at most `max_len` (the same bound `text()` applies)."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_len, **extra}
+    if min_len:
+        schema["minLength"] = min_len
+    return schema
+
+
+def form_or_json(properties: dict[str, Any], required: list[str],
+                 json_only: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """The OpenAPI request body of a hand-parsed endpoint (JSON or form, like Auth0). In JSON an
+    optional field may be null (it is dropped, as when absent); `json_only` fields (objects) cannot
+    be sent as a form."""
+    def nullable(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return schema if name in required else {"anyOf": [schema, {"type": "null"}]}
+
+    as_json = {"type": "object", "required": required, "properties": {
+        **{k: nullable(k, v) for k, v in properties.items()}, **(json_only or {})}}
+    as_form = {"type": "object", "required": required, "properties": properties}
     return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": schema},
-        "application/x-www-form-urlencoded": {"schema": schema}}}}
+        "application/json": {"schema": as_json},
+        "application/x-www-form-urlencoded": {"schema": as_form}}}}
 
 
-async def read_params(request: Request) -> dict[str, str]:
-    """JSON or form body → flat str map; nulls dropped (the SDK sends `"realm": null`)."""
+async def read_params(request: Request) -> dict[str, Any]:
+    """JSON or form body → a flat map; nulls dropped (the SDK sends `"realm": null`). JSON numbers
+    and booleans stay what they are, so `text()` refuses them: a parameter is a string."""
     raw = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not raw:
@@ -48,13 +65,7 @@ async def read_params(request: Request) -> dict[str, str]:
         raise OAuthError(400, "invalid_request", f"malformed JSON body: {exc}") from None
     if not isinstance(data, dict):
         raise OAuthError(400, "invalid_request", "the JSON body must be an object")
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        out[key] = value if isinstance(value, (dict, list)) else str(value) if not isinstance(value, bool) \
-            else ("true" if value else "false")
-    return out
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def text(params: dict[str, Any], name: str, *, required: bool = True, max_len: int = 512

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 
+from ..attack_protection import Attempt
 from ..context import TenantContext
 from ..errors import OAuthError
 from ..flows import FlowRun, run_flow, store_execution
@@ -40,6 +41,8 @@ class LoginTransaction:
     audience: Optional[str]
     resource_scopes: list[str]
     nonce: Optional[str] = None
+    # The attempt whose earlier failures a successful login forgets (attack_protection.py).
+    attempt: Optional[Attempt] = None
     transaction_id: str = field(default_factory=lambda: secrets.token_hex(16))
     extra_transaction: dict[str, Any] = field(default_factory=dict)
 
@@ -70,11 +73,32 @@ def check_password(ctx: TenantContext, user: Optional[dict[str, Any]], password:
 
 
 def log_wrong_password(ctx: TenantContext, tx_client: dict[str, Any], username: str,
-                       connection: str, request: dict[str, Any], user_id: Optional[str]) -> None:
+                       connection: str, request: dict[str, Any], user_id: Optional[str],
+                       attempt: Attempt, description: str = "Wrong email or password.") -> None:
+    """The `f` log and the attack-protection counts of a failed login, in one write."""
     with ctx.db.write() as conn:
-        write_log(conn, "f", description="Wrong email or password.", client_id=tx_client["client_id"],
+        write_log(conn, "f", description=description, client_id=tx_client["client_id"],
                   client_name=tx_client["name"], user_id=user_id, user_name=username,
                   connection=connection, ip=request.get("ip"), user_agent=request.get("user_agent"))
+        for log_type in ctx.protection.failed(conn, attempt):
+            log_block(ctx, conn, log_type, attempt, tx_client, user_id)
+
+
+def log_block(ctx: TenantContext, conn: Any, log_type: str, attempt: Attempt,
+              client: dict[str, Any], user_id: Optional[str]) -> None:
+    settings = ctx.protection.settings
+    if log_type == "limit_wc":
+        description = (f"{settings.max_attempts} consecutive failed logins of {attempt.key} from "
+                       f"{attempt.ip}: that pair is blocked until the password changes, an administrator "
+                       f"unblocks it (DELETE /api/v2/user-blocks?identifier=…) or "
+                       f"{settings.block_s / 86400:g} days pass")
+    else:
+        description = (f"{settings.ip_max_failures} failed logins from {attempt.ip}: its further "
+                       f"attempts are throttled to {settings.ip_failures_per_day:g} a day")
+    write_log(conn, log_type, description=description, client_id=client["client_id"],
+              client_name=client["name"], user_id=user_id, user_name=attempt.identifier,
+              connection=attempt.connection, ip=attempt.ip,
+              details={"identifier": attempt.key, "ip": attempt.ip})
 
 
 def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
@@ -98,6 +122,8 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
             conn.execute(sa.update(schema.user).where(schema.user.c.user_id == user["user_id"])
                          .values(**values))
         user.update(values)
+        if success and tx.attempt is not None:
+            ctx.protection.succeeded(conn, tx.attempt)
         store_execution(conn, run.execution)
         write_log(conn, log_type, description=description, client_id=tx.client["client_id"],
                   client_name=tx.client["name"], user_id=user["user_id"],

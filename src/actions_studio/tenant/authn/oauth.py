@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..attack_protection import Attempt
 from ..bootstrap import MANAGEMENT_AUDIENCE_KEY, PASSWORD_GRANTS
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
@@ -16,18 +17,19 @@ from ..logs import log_failed_actions, write_log
 from ..store.directory import get_connection, get_grant, get_resource_server, find_login
 from ..tokens import access_token
 from . import authorize, passwordless
-from .common import client_event, client_of, event_request, form_or_json, read_params, text
+from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
 from .login import (LoginTransaction, check_password, finish, log_wrong_password, persist,
                     run_login)
 
 router = APIRouter(tags=["authentication"])
 
+GRANT_TYPES = ["client_credentials", *PASSWORD_GRANTS, "authorization_code",
+               "http://auth0.com/oauth/grant-type/passwordless/otp"]
 TOKEN_BODY = form_or_json({
-    "grant_type": {"type": "string"}, "client_id": {"type": "string"},
-    "client_secret": {"type": "string"}, "audience": {"type": "string"},
-    "scope": {"type": "string"}, "username": {"type": "string"}, "password": {"type": "string"},
-    "realm": {"type": "string"}, "code": {"type": "string"}, "redirect_uri": {"type": "string"},
-    "otp": {"type": "string"},
+    "grant_type": {"type": "string", "enum": GRANT_TYPES}, "client_id": string(128, 1),
+    "client_secret": string(256), "audience": string(512), "scope": string(2048),
+    "username": string(320), "password": string(1024), "realm": string(128), "code": string(128),
+    "redirect_uri": string(2048), "otp": string(16),
 }, ["grant_type"])
 
 
@@ -139,10 +141,14 @@ def _password(ctx: TenantContext, request: Request, params: dict[str, Any], clie
             if server is None:
                 raise OAuthError(403, "access_denied", f"Service not found: {audience}")
             resource_scopes = list(server["scopes"])
-        user = find_login(conn, connection["name"], username)
+        attempt = Attempt(connection["name"], username, req["ip"])
+        verdict = ctx.protection.check(conn, attempt)
+        user = find_login(conn, connection["name"], username) if verdict.refusal is None else None
+    if verdict.refusal is not None:  # before any password check: known or not, the same answer
+        raise verdict.refusal
     if not check_password(ctx, user, password):
         log_wrong_password(ctx, client, username, connection["name"], req,
-                           user["user_id"] if user else None)
+                           user["user_id"] if user else None, attempt)
         raise OAuthError(403, "invalid_grant", "Wrong email or password.")
     assert user is not None
     if user["blocked"]:
@@ -151,7 +157,8 @@ def _password(ctx: TenantContext, request: Request, params: dict[str, Any], clie
     tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
                           protocol="oauth2-password" if grant_type == "password" else "oauth2-resource-owner",
                           scopes=(scope or "openid profile email").split(), audience=audience,
-                          resource_scopes=resource_scopes)
+                          resource_scopes=resource_scopes,
+                          attempt=attempt if verdict.prior_failures else None)
     run = run_login(ctx, tx)
     if run.status == "suspended":
         # TRIGGERS.md: redirect.can_redirect() is False for the password grants.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..attack_protection import Attempt
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
 from ..flows import run_flow, store_execution
@@ -20,25 +22,27 @@ from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
 from ..store.directory import find_phone, get_connection, get_resource_server
 from ..users import event_user
-from .common import client_event, client_of, event_request, form_or_json, read_params, text
-from .login import LoginTransaction, finish, run_login
+from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
+from .login import LoginTransaction, finish, log_wrong_password, run_login
 
 router = APIRouter(tags=["authentication"])
 OTP_GRANT = "http://auth0.com/oauth/grant-type/passwordless/otp"
 CODE_TTL_S = 300        # Auth0's default OTP lifetime
 MAX_ATTEMPTS = 3
 
+# E.164: '+' and 3 to 15 digits (ASCII: `str.isdigit` would take any script's digits).
+PHONE_PATTERN = r"^\+[0-9]{3,15}$"
+_PHONE = re.compile(PHONE_PATTERN)
 START_BODY = form_or_json({
-    "client_id": {"type": "string"}, "client_secret": {"type": "string"},
-    "connection": {"type": "string", "enum": ["sms", "email"]}, "phone_number": {"type": "string"},
-    "email": {"type": "string"}, "send": {"type": "string"}}, ["client_id", "connection"])
+    "client_id": string(128, 1), "client_secret": string(256),
+    "connection": {"type": "string", "x-tenant-enum": "sms_connections"},
+    "phone_number": string(32, pattern=PHONE_PATTERN)}, ["client_id", "connection", "phone_number"])
 
 
 def _phone(value: str) -> str:
-    phone = value.replace(" ", "")
-    if not phone.startswith("+") or not phone[1:].isdigit() or not 4 <= len(phone) <= 16:
+    if not _PHONE.fullmatch(value):
         raise OAuthError(400, "bad.phone_number", "phone_number: E.164 format, e.g. +4915112345678")
-    return phone
+    return value
 
 
 def _digest(code: str) -> bytes:
@@ -97,6 +101,12 @@ def otp_grant(ctx: TenantContext, request: Request, params: dict[str, Any],
         raise OAuthError(400, "invalid_request", "realm: only sms is enabled for passwordless")
     phone = _phone(text(params, "username", max_len=32) or "")
     otp = text(params, "otp", max_len=16) or ""
+    req = event_request(request, params)
+    attempt = Attempt("sms", phone, req["ip"])
+    with ctx.db.read() as conn:
+        verdict = ctx.protection.check(conn, attempt)
+    if verdict.refusal is not None:
+        raise verdict.refusal
     key = f"otp:{client['client_id']}:{phone}"
     held = ctx.pending.get(key)
     if held is None or not hmac.compare_digest(held["digest"], _digest(otp)):
@@ -104,7 +114,9 @@ def otp_grant(ctx: TenantContext, request: Request, params: dict[str, Any],
             held["attempts"] += 1
             if held["attempts"] >= MAX_ATTEMPTS:
                 ctx.pending.pop(key)
-        raise OAuthError(403, "invalid_grant", "Wrong phone number or verification code.")
+        wrong = "Wrong phone number or verification code."
+        log_wrong_password(ctx, client, phone, "sms", req, None, attempt, description=wrong)
+        raise OAuthError(403, "invalid_grant", wrong)
     ctx.pending.pop(key)
     audience = text(params, "audience", required=False, max_len=512)
     stamp = now_iso()
@@ -125,8 +137,8 @@ def otp_grant(ctx: TenantContext, request: Request, params: dict[str, Any],
     if user["blocked"]:
         raise OAuthError(401, "unauthorized", "user is blocked")
     scope = text(params, "scope", required=False, max_len=2048)
-    tx = LoginTransaction(user=user, client=client, connection=connection,
-                          request=event_request(request, params), protocol="oauth2-password",
-                          scopes=(scope or "openid profile").split(), audience=audience,
-                          resource_scopes=list(server["scopes"]) if server else [])
+    tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
+                          protocol="oauth2-password", scopes=(scope or "openid profile").split(),
+                          audience=audience, resource_scopes=list(server["scopes"]) if server else [],
+                          attempt=attempt if verdict.prior_failures else None)
     return finish(ctx, tx, run_login(ctx, tx))

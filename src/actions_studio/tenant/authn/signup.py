@@ -13,11 +13,12 @@ from ..errors import ApiError, OAuthError
 from ..flows import has_flow, run_flow, store_execution
 from ..store import new_id
 from ..logs import log_failed_actions, write_log
-from ..management.users import insert_user, normal_email
-from ..passwords import PasswordPolicyError, check_policy
+from ..management.users import EMAIL_PATTERN, insert_user, normal_email
+from ..passwords import MIN_PASSWORD_LENGTH, PasswordPolicyError, check_policy
 from ..store.directory import get_connection
 from ..users import event_user, user_json
-from .common import client_event, client_of, connection_event, event_request, form_or_json, read_params, text
+from .common import (client_event, client_of, connection_event, event_request, form_or_json, read_params,
+                     string, text)
 
 router = APIRouter(tags=["authentication"])
 PROFILE = ("given_name", "family_name", "name", "nickname", "picture")
@@ -30,11 +31,12 @@ def signup_error(status: int, code: str, message: str) -> OAuthError:
 
 
 SIGNUP_BODY = form_or_json({
-    "client_id": {"type": "string"}, "email": {"type": "string"}, "password": {"type": "string"},
-    "connection": {"type": "string"}, "username": {"type": "string"},
-    "user_metadata": {"type": "object"}, "given_name": {"type": "string"},
-    "family_name": {"type": "string"}, "name": {"type": "string"}, "nickname": {"type": "string"},
-    "picture": {"type": "string"}}, ["client_id", "email", "password", "connection"])
+    "client_id": string(128, 1), "email": string(320, pattern=EMAIL_PATTERN),
+    "password": string(1024, MIN_PASSWORD_LENGTH),
+    "connection": {"type": "string", "x-tenant-enum": "database_connections"}, "username": string(128),
+    **{k: string(300) for k in PROFILE}}, ["client_id", "email", "password", "connection"],
+    json_only={"user_metadata": {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"}},
+                                           {"type": "null"}]}})
 
 
 @router.post("/dbconnections/signup", openapi_extra=SIGNUP_BODY)
@@ -96,8 +98,8 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
             try:
                 row = insert_user(ctx, conn, connection=connection["name"], email=email,
                                   password=password, fields=fields)
-            except ApiError as exc:
-                error = signup_error(400, "invalid_signup", exc.message)
+            except ApiError as exc:  # the email or username is taken: 409, like the Management API
+                error = signup_error(409, "user_exists", exc.message)
         write_log(conn, "fs" if error else "ss", description=error.description if error else None,
                   client_id=client["client_id"], client_name=client["name"],
                   user_id=None if error else row["user_id"], user_name=email,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Query, Response
@@ -19,7 +19,7 @@ from ..security import require
 from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
-from .params import Page, paging
+from .params import Page, QueryBool, paging
 from .shapes import action_json, page_of, version_json
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
@@ -58,11 +58,14 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
     out, seen = [], set()
     for i, secret in enumerate(incoming):
         if secret.name in seen:
-            raise bad_request(f"secrets[{i}].name: '{secret.name}' is given twice")
+            # 409, not 400: JSON Schema cannot say "unique by name", and /openapi.json states every
+            # rule that makes a body 400 (issue 13, item 10).
+            raise ApiError(409, f"secrets[{i}].name: '{secret.name}' is given twice", "secret_conflict")
         seen.add(secret.name)
         if secret.value is None:
             if secret.name not in old:
-                raise bad_request(f"secrets[{i}].value: a new secret '{secret.name}' needs a value")
+                raise ApiError(409, f"secrets[{i}].value: the action has no secret '{secret.name}' yet: "
+                               "a new secret needs a value", "secret_conflict")
             out.append(old[secret.name])
         else:
             out.append({"name": secret.name, "value": secret.value, "updated_at": stamp})
@@ -94,11 +97,12 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
     if source is None and action["status"] == "building":
-        raise ApiError(400, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
-                       "still being installed (status building); deploy once it is built", "action_not_built")
+        raise ApiError(409, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
+                       "still being installed (status building); deploy once it is built (an action must be in the "
+                       "'built' state to deploy)", "action_not_built")
     if source is None and action["status"] != "built":
         detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
-        raise ApiError(400, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
+        raise ApiError(409, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
                        f"{detail}", "action_not_built")
     number = action["last_number"] + 1
     version = {
@@ -110,10 +114,12 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
         "created_at": stamp, "updated_at": stamp, "built_at": stamp,
     }
     conn.execute(sa.insert(V).values(**version))
-    conn.execute(sa.update(A).where(A.c.id == action["id"]).values(
-        last_number=number, deployed_version_id=version["id"], updated_at=stamp,
-        all_changes_deployed=source is None or snap["code"] == action["code"]))
-    action.update(last_number=number, deployed_version_id=version["id"], updated_at=stamp)
+    # The caller renders `action` from this dict: every column written here is updated in it too, so
+    # a response says what a GET right after would (issue 13, item 11).
+    changes = {"last_number": number, "deployed_version_id": version["id"], "updated_at": stamp,
+               "all_changes_deployed": source is None or snap["code"] == action["code"]}
+    conn.execute(sa.update(A).where(A.c.id == action["id"]).values(**changes))
+    action.update(changes)
     return version
 
 
@@ -121,8 +127,8 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
 def list_actions(
     trigger_id: Optional[str] = Query(None, alias="triggerId", max_length=64),
     action_name: Optional[str] = Query(None, alias="actionName", max_length=128),
-    deployed: Optional[bool] = Query(None),
-    installed: Optional[bool] = Query(None, description="marketplace actions: none on this tenant"),
+    deployed: Optional[QueryBool] = Query(None),
+    installed: Optional[QueryBool] = Query(None, description="marketplace actions: none on this tenant"),
     page: Page = Depends(paging), ctx: TenantContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     if installed is True:
@@ -153,7 +159,7 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
         if q.get_action_by_name(conn, body.name) is not None:
             raise ApiError(409, f"an action named '{body.name}' already exists", "action_conflict")
         if conn.execute(sa.select(sa.func.count()).select_from(A)).scalar_one() >= 100:
-            raise ApiError(400, "this tenant already has 100 actions (the limit)", "too_many_actions")
+            raise ApiError(409, "this tenant already has 100 actions (the limit)", "too_many_actions")
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
             deploy_draft(conn, row, stamp)
@@ -215,7 +221,7 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
 
 @router.delete("/actions/{id}", status_code=204, response_class=Response,
                dependencies=[Depends(require("delete:actions"))])
-def delete_action(id: str, force: bool = Query(False), ctx: TenantContext = Depends(get_ctx)) -> Response:
+def delete_action(id: str, force: Annotated[QueryBool, Query()] = False, ctx: TenantContext = Depends(get_ctx)) -> Response:
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
         bound = q.bindings_of_action(conn, id)
@@ -239,7 +245,6 @@ def deploy_action(id: str, ctx: TenantContext = Depends(get_ctx)) -> dict[str, A
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
         version = deploy_draft(conn, action, stamp)
-        action["all_changes_deployed"] = True
         return version_json(version, action)
 
 
@@ -248,7 +253,7 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
     with ctx.db.read() as conn:
         action = _require_action(conn, id)
     if action["status"] != "built":
-        raise ApiError(400, f"action '{action['name']}' does not build: "
+        raise ApiError(409, f"action '{action['name']}' does not build: "
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
     source = RunSource(name=action["name"], code=action["code"], version=None,
@@ -259,7 +264,8 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
                          environments=lambda _source: sys_path_for(action["dependencies"]))
     except EventValidationError as exc:
         paths = "; ".join(f"payload.{e.path or '(event)'}: {e.message}" for e in exc.errors[:5])
-        raise bad_request(f"invalid {trigger_id} event: {paths}", "invalid_payload") from None
+        # 409: the payload is valid JSON, but not an event of *this* action's trigger.
+        raise ApiError(409, f"invalid {trigger_id} event for this action: {paths}", "invalid_payload") from None
     except EventTooLargeError as exc:
         raise ApiError(413, f"payload: {exc}", "payload_too_large") from None
     except UnknownTriggerError as exc:  # pragma: no cover - triggers are checked on write
@@ -310,7 +316,6 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
             conn.execute(sa.update(A).where(A.c.id == actionId).values(**draft, updated_at=stamp))
             action.update(draft)
         version = deploy_draft(conn, action, stamp, source=chosen)
-        action["all_changes_deployed"] = chosen["code"] == action["code"]
         rendered = version_json(version, action)
     if update_draft and action["status"] == "building":
         start_dependency_build(ctx, actionId, action["dependencies"], now_iso)

@@ -11,7 +11,7 @@ from ..context import TenantContext, get_ctx
 from ..errors import not_found
 from ..security import require
 from ..store import schema
-from .params import Page, paging
+from .params import Page, QueryBool, paging
 
 router = APIRouter(prefix="/api/v2", tags=["logs"])
 L = schema.log_event
@@ -22,8 +22,8 @@ def list_logs(page: Page = Depends(paging),
               sort: Optional[str] = Query(None, max_length=32, pattern=r"^date:-?1$",
                                           description="date:1 (oldest first) or date:-1"),
               fields: Optional[str] = Query(None, max_length=1024),
-              include_fields: Optional[bool] = Query(None),
-              include_totals: Optional[bool] = Query(None),
+              include_fields: Optional[QueryBool] = Query(None),
+              include_totals: Optional[QueryBool] = Query(None),
               search: Optional[str] = Query(None, max_length=1024),
               type: Optional[str] = Query(None, max_length=64, description="only this log type"),
               ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:

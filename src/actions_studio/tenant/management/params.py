@@ -1,10 +1,29 @@
-"""Query parameters shared by the paginated endpoints."""
+"""Query parameters shared by the Management API endpoints: paging and booleans."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Query
+from pydantic import BeforeValidator
+
+
+def _wire_bool(value: Any) -> bool:
+    # Auth0's query booleans are the words `true` and `false`. pydantic's lax parsing would also
+    # take "1", "yes", "on", "t"… (issue 13, item 11): anything else is a 400 naming the parameter.
+    if isinstance(value, bool):
+        return value
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise ValueError("must be true or false")
+
+
+# Use as `Optional[QueryBool] = Query(None)` or `Annotated[QueryBool, Query()] = False`: with a bare
+# `QueryBool = Query(False)` FastAPI drops the validator.
+QueryBool = Annotated[bool, BeforeValidator(_wire_bool)]
 
 
 @dataclass(frozen=True)

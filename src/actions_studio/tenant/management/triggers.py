@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from actions_studio.triggers import TRIGGERS
 
 from ..context import TenantContext, get_ctx
-from ..errors import bad_request, not_found
+from ..errors import ApiError, not_found
 from ..security import require
 from ..store import new_id, now_iso, schema
 from ..store import actions as q
@@ -72,19 +72,19 @@ def update_bindings(triggerId: str, body: BindingsBody,
             else:
                 old = current.get(ref.value)
                 action = q.get_action(conn, old["action_id"]) if old else None
+            # A well-formed ref to something missing is 404; one the tenant's state refuses, 409.
             if action is None:
-                raise bad_request(f"{where}: no action with {ref.type} '{ref.value}'"
-                                  + (f" bound to {triggerId}" if ref.type == "binding_id" else ""),
-                                  "invalid_binding")
+                raise ApiError(404, f"{where}: no action with {ref.type} '{ref.value}'"
+                               + (f" bound to {triggerId}" if ref.type == "binding_id" else ""),
+                               "invalid_binding")
             if action["supported_triggers"][0]["id"] != triggerId:
-                raise bad_request(f"{where}: action '{action['name']}' is for "
-                                  f"{action['supported_triggers'][0]['id']}, not {triggerId}",
-                                  "invalid_binding")
+                raise ApiError(409, f"{where}: action '{action['name']}' is for "
+                               f"{action['supported_triggers'][0]['id']}, not {triggerId}", "invalid_binding")
             if not action["deployed_version_id"]:
-                raise bad_request(f"{where}: action '{action['name']}' has no deployed version; "
-                                  "deploy it before binding it", "action_not_deployed")
+                raise ApiError(409, f"{where}: action '{action['name']}' has no deployed version; "
+                               "deploy it before binding it", "action_not_deployed")
             if any(a["id"] == action["id"] for a, _ in chosen):
-                raise bad_request(f"{where}: action '{action['name']}' is listed twice", "invalid_binding")
+                raise ApiError(409, f"{where}: action '{action['name']}' is listed twice", "invalid_binding")
             chosen.append((action, item.display_name or action["name"]))
         conn.execute(sa.delete(B).where(B.c.trigger_id == triggerId))
         for pos, (action, display_name) in enumerate(chosen):

@@ -11,41 +11,59 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from .. import async_flows
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, bad_request, not_found
-from ..passwords import PasswordPolicyError, check_policy
+from ..passwords import MIN_PASSWORD_LENGTH, PasswordPolicyError, check_policy
 from ..security import require
 from ..store import now_iso, schema
 from ..store.directory import get_connection, get_user, list_users, users_by_email
 from ..users import PROFILE_FIELDS, apply_metadata, event_user, user_json
-from .params import Page, paging
+from .params import Page, QueryBool, paging
 
 router = APIRouter(prefix="/api/v2", tags=["users"])
 U = schema.user
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+# A local part, '@', and a domain of two or more dot-separated labels; no spaces or control
+# characters anywhere. The same regex is the `pattern` of every email in /openapi.json.
+EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]{1,64}@[^@.\x00-\x20\x7f]+(\.[^@.\x00-\x20\x7f]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def normal_email(value: Optional[str]) -> Optional[str]:
+    """Lowercased (emails are matched case-insensitively); anything else is refused, not repaired."""
     if value is None:
         return None
-    value = value.strip().lower()
-    if not EMAIL.match(value) or "." not in value.split("@")[1]:
+    if not _EMAIL.fullmatch(value):
         raise ValueError("is not a valid email address")
-    return value
+    return value.lower()
+
+
+def _user_create_schema(schema: dict[str, Any]) -> None:
+    # What create_user checks against the tenant's connections (enums filled in by openapi.py).
+    schema["oneOf"] = [
+        {"properties": {"connection": {"x-tenant-enum": "database_connections"},
+                        "email": {"type": "string"},
+                        "password": {"type": "string", "minLength": MIN_PASSWORD_LENGTH}},
+         "required": ["connection", "email", "password"]},
+        {"properties": {"connection": {"x-tenant-enum": "other_connections"}}, "required": ["connection"]}]
+
+
+def _policy_schema(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # "" only marks the field as not given
+    schema["minLength"] = MIN_PASSWORD_LENGTH
 
 
 class _UserFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: Optional[str] = Field(default=None, max_length=320)
+    email: Optional[str] = Field(default=None, max_length=320, json_schema_extra={"pattern": EMAIL_PATTERN})
     phone_number: Optional[str] = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{3,31}$")
     user_metadata: Optional[dict[str, Any]] = None
     app_metadata: Optional[dict[str, Any]] = None
-    blocked: Optional[bool] = None
-    email_verified: Optional[bool] = None
-    phone_verified: Optional[bool] = None
+    blocked: Optional[StrictBool] = None
+    email_verified: Optional[StrictBool] = None
+    phone_verified: Optional[StrictBool] = None
     given_name: Optional[str] = Field(default=None, max_length=150)
     family_name: Optional[str] = Field(default=None, max_length=150)
     name: Optional[str] = Field(default=None, max_length=300)
@@ -55,18 +73,21 @@ class _UserFields(BaseModel):
                                     pattern=r"^[A-Za-z0-9_+\-.!#$^`~@']+$")
     password: Optional[str] = Field(default=None, max_length=1024)
     connection: Optional[str] = Field(default=None, max_length=128)
-    verify_email: Optional[bool] = None
+    verify_email: Optional[StrictBool] = None
 
     _email = field_validator("email")(normal_email)
 
 
 class UserCreate(_UserFields):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_user_create_schema)
     connection: str = Field(min_length=1, max_length=128)
     user_id: Optional[str] = Field(default=None, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class UserUpdate(_UserFields):
     client_id: Optional[str] = Field(default=None, max_length=128)
+    # Not nullable here: a password set through PATCH meets the policy (check_policy says why not).
+    password: str = Field("", max_length=1024, json_schema_extra=_policy_schema)
 
 
 def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Optional[str],
@@ -97,11 +118,11 @@ def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Option
 
 
 @router.get("/users", dependencies=[Depends(require("read:users"))])
-def get_users(page: Page = Depends(paging), include_totals: Optional[bool] = Query(None),
+def get_users(page: Page = Depends(paging), include_totals: Optional[QueryBool] = Query(None),
               connection: Optional[str] = Query(None, max_length=128),
               q: Optional[str] = Query(None, max_length=1024), sort: Optional[str] = Query(None, max_length=64),
               fields: Optional[str] = Query(None, max_length=1024),
-              include_fields: Optional[bool] = Query(None),
+              include_fields: Optional[QueryBool] = Query(None),
               search_engine: Optional[str] = Query(None, max_length=8),
               ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     with ctx.db.read() as conn:
@@ -177,6 +198,10 @@ def update_user(id: str, body: UserUpdate, background: BackgroundTasks,
                 values[key] = apply_metadata(row[key], given[key] or {})
         if new_hash is not None:
             values.update(password_hash=new_hash, last_password_reset=stamp)
+            # Auth0: a password change lifts the user's brute-force blocks.
+            ctx.protection.unblock(conn, [row["email"] or "", row["username"] or "",
+                                          values.get("email") or "", values.get("username") or ""],
+                                   connection=row["connection"])
         conn.execute(sa.update(U).where(U.c.user_id == id).values(**values))
         row.update(values)
         connection = get_connection(conn, row["connection"])
@@ -207,7 +232,7 @@ def delete_user(id: str, ctx: TenantContext = Depends(get_ctx)) -> Response:
 @router.get("/users-by-email", dependencies=[Depends(require("read:users"))])
 def by_email(email: str = Query(..., min_length=1, max_length=320),
              fields: Optional[str] = Query(None, max_length=1024),
-             include_fields: Optional[bool] = Query(None),
+             include_fields: Optional[QueryBool] = Query(None),
              ctx: TenantContext = Depends(get_ctx)) -> list[dict[str, Any]]:
     with ctx.db.read() as conn:
         return [user_json(r) for r in users_by_email(conn, email)]

@@ -155,3 +155,17 @@ log_event = sa.Table(
     sa.Column("type", sa.String(32), nullable=False, index=True),
     sa.Column("data", sa.JSON, nullable=False),
 )
+
+# Attack protection's counters (attack_protection.py), in the store so that every server process on
+# one database sees the same ones (issue 18). `kind` "user_ip": consecutive failed logins of one
+# identifier from one IP (`count`); "ip": one IP's failed logins as a leaky bucket (`count` is its
+# level; connection and identifier are ""). `updated_at`: epoch seconds of the last failure.
+attack_counter = sa.Table(
+    "attack_counter", metadata,
+    sa.Column("kind", sa.String(8), primary_key=True),
+    sa.Column("identifier", sa.String(320), primary_key=True),
+    sa.Column("connection", sa.String(128), primary_key=True),
+    sa.Column("ip", sa.String(64), primary_key=True),
+    sa.Column("count", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,6 +29,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def json_safe(value: Any, *, where: str) -> Any:
     """A plain JSON copy of ``value``; ApiUsageError naming ``where`` if it is not JSON data."""
+    # Python refuses to write (or read back) an integer past its int/str digit limit (4300 by
+    # default). With at most 3 bits per allowed digit an integer is well within it: str() is tried
+    # only on huge ones.
+    limit = sys.get_int_max_str_digits()
+    if isinstance(value, int) and limit and value.bit_length() > 3 * limit:
+        try:
+            str(value)
+        except ValueError:
+            raise ApiUsageError(f"{where}: an integer of more than {limit} digits cannot be sent as JSON") from None
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):

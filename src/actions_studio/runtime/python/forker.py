@@ -25,8 +25,8 @@ import socket
 import sys
 from typing import Any, Optional
 
-from . import confine
-from .capture import Layout
+from .. import confine
+from ..capture import Layout
 from .child import ChildSetup, spare_main
 
 
@@ -116,6 +116,10 @@ class Forker:
             shutil.rmtree(workdir, ignore_errors=True)
         if slot is not None:
             self.cgroups.release(slot)
+        layers = self.setup.layers
+        if layers.get("separate_uid") and not layers.get("landlock"):
+            # Without Landlock an action may write to /tmp & co.: what its uid owns there goes too.
+            confine.remove_left_behind(confine.execution_uid(pid))
 
     def shutdown(self) -> None:
         for pid, (pidfd, _) in self.children.items():

@@ -2,8 +2,10 @@
 or, for a flow execution, every action of the flow one after the other (`run_flow`).
 
 Runs in a process forked from the zygote and never returns into it (every path ends in os._exit).
-The order matters: everything that needs root or ctypes (cgroup, work dir, uid, prctl, seccomp)
-happens before the audit hook is installed and before any action code exists in the process.
+The order matters: everything that needs root or ctypes (cgroup, work dir, uid, prctl, seccomp,
+the Landlock ruleset) happens before the audit hook is installed and before any action code exists
+in the process; the ruleset is applied once the request has named the action's dependencies (a
+call of an already-loaded libc function, which the audit hook does not refuse).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ import tempfile
 import time
 import traceback
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Optional
 
-from . import confine
-from .capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
-from .protocol import MAX_BODY_BYTES, REQUEST, recv_exact
+from .. import confine, landlock
+from ..capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
+from ..protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
 ACTION_ENV_TEMPLATE = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin"}
@@ -60,15 +62,17 @@ class ChildSetup:
     layers: dict[str, bool]
     seccomp_template: Optional[bytes]
     workbase: str
+    landlock_rules: list[tuple[str, int]] = field(default_factory=list)  # landlock.rules_for, resolved once
+    landlock_abi: int = 0
 
 
 def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: ChildSetup,
                cgroup_slot: Optional[str]) -> NoReturn:
     """A pre-forked child: confine and warm up first, then wait for one request.
 
-    Everything that does not depend on the request (cgroup, work dir, uid, prctl, seccomp, audit
-    hook, capture, and the copy-on-write page faults of a first execution) happens here, before the
-    request exists, so none of it is on the caller's critical path.
+    Everything that does not depend on the request (cgroup, work dir, uid, prctl, the Landlock
+    ruleset, seccomp, audit hook, capture, and the copy-on-write page faults of a first execution)
+    happens here, before the request exists, so none of it is on the caller's critical path.
     """
     setup_error: Optional[BaseException] = None
     try:
@@ -95,6 +99,11 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
             flow = InProcess(FlowRecorder(buf, setup.layout), str(request.get("trigger")))
         if setup_error is not None:
             raise setup_error
+        if _RULES:  # the last Landlock rules (the request's dependency environments), then restrict
+            rules = _RULES.pop()
+            for action in request.get("actions") or [request]:
+                rules.allow_all(action.get("sys_path") or (), landlock.READ)
+            rules.restrict()
         cpu_s = max(1, math.ceil(timeout_ms / 1000)) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # a backstop under the zygote's SIGKILL
         if flow is not None:
@@ -102,8 +111,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         else:
             result = run_action(request)
     except BaseException as exc:  # a failure of the sandbox itself, reported as such
-        result = {"error": _error("SandboxError", f"sandbox setup failed: {exc!r}"),
-                  "calls": [], "warnings": [], "cache": None}
+        result = error_result("SandboxError", f"sandbox setup failed: {exc!r}")
     try:
         CONSOLE.finish()
         if flow is not None:
@@ -113,7 +121,7 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         else:
             assert result is not None
             result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            data = json.dumps(result, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+            data = encode_result(result)
             if not write_result(buf, setup.layout, data):
                 write_result(buf, setup.layout, json.dumps(_TOO_LARGE).encode())
         os.write(notify_fd, b"R")  # the zygote answers now, without waiting for this process to exit
@@ -121,9 +129,18 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         os._exit(0)  # no interpreter teardown: nothing of the zygote's state must run here
 
 
-_TOO_LARGE = {"error": {"type": "ResultTooLarge", "message": "the action's calls and cache exceed the "
-                        "sandbox's result size", "traceback": None, "line": None},
-              "calls": [], "warnings": [], "cache": None}
+_TOO_LARGE = error_result("ResultTooLarge", "the action's calls and cache exceed the sandbox's result size")
+
+
+def encode_result(out: dict[str, Any]) -> bytes:
+    """The result record as JSON. What the api recorded is JSON data already; what an action put
+    past it by hand (api.calls.append) may not encode at all: that is the action's error."""
+    try:
+        return json.dumps(out, separators=(",", ":"), ensure_ascii=False, default=repr).encode("utf-8", "surrogatepass")
+    except (ValueError, TypeError, RecursionError) as exc:
+        return json.dumps(error_result("ApiUsageError", f"the action's calls cannot be sent as JSON "
+                                       f"({type(exc).__name__}: {str(exc)[:200]}); record effects with the "
+                                       "api methods")).encode()
 
 
 def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> None:
@@ -149,6 +166,9 @@ def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> N
         confine.drop_privileges(uid)
     confine.harden_process(setup.zygote_pid, dumpable_off=layers.get("dumpable_off", False),
                            no_new_privs=layers.get("no_new_privs", False))
+    if layers.get("landlock"):
+        # Built now, applied once the request names the action's dependencies (spare_main).
+        _RULES.append(landlock.execution_ruleset(setup.landlock_abi, setup.landlock_rules, workdir))
     if layers.get("seccomp") and setup.seccomp_template is not None:
         confine.load_seccomp(confine.patch_seccomp(setup.seccomp_template, pid))
 
@@ -160,6 +180,9 @@ def _confine(buf: mmap.mmap, setup: ChildSetup, cgroup_slot: Optional[str]) -> N
     if layers.get("audit_hook"):
         confine.install_audit_hook(pid)
 
+
+# This spare's Landlock ruleset, between confinement and the request.
+_RULES: list[landlock.Ruleset] = []
 
 _WARM_UP_CODE = "def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim('https://w/u', 1)\n"
 
@@ -213,15 +236,11 @@ def _warm_up(buf: mmap.mmap, layout: Layout, ctrl: socket.socket) -> None:
 # -------------------------------------------------------------------------------------- the action
 
 
-def _error(type_: str, message: str, tb: Optional[str] = None, line: Optional[int] = None) -> dict[str, Any]:
-    return {"type": type_, "message": message, "traceback": tb, "line": line}
-
-
 def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
     """Type, message, a traceback of the action's own frames only, and its innermost line."""
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         text = "".join(traceback.format_exception_only(type(exc), exc))
-        return _error("SyntaxError", exc.msg or str(exc), text, exc.lineno)
+        return error_info("SyntaxError", exc.msg or str(exc), text, exc.lineno)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     # StackSummary.format folds a deep recursion into "[Previous line repeated N more times]".
     lines = ["Traceback (most recent call last):\n", *traceback.StackSummary.from_list(frames).format()]
@@ -231,7 +250,7 @@ def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - an exception whose __str__ fails still gets reported
         message = f"<{type(exc).__qualname__} whose message could not be read>"
         lines.append(f"{type(exc).__qualname__}: {message}\n")
-    return _error(type(exc).__qualname__, message, "".join(lines), frames[-1].lineno if frames else None)
+    return error_info(type(exc).__qualname__, message, "".join(lines), frames[-1].lineno if frames else None)
 
 
 async def _await(awaitable: Any) -> Any:
@@ -262,7 +281,7 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
         event = trigger.parse_event(payload)
     except EventValidationError as exc:
         out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
-        out["error"] = _error("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
+        out["error"] = error_info("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
         return out
 
     sys.path[:0] = request.get("sys_path") or ()  # the action's dependencies, before its code exists
@@ -285,7 +304,7 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
         exec(code_obj, module.__dict__)
         handler = module.__dict__.get(handler_name) if handler_name else None
         if not callable(handler):
-            out["error"] = _error(
+            out["error"] = error_info(
                 "MissingHandler",
                 f"no {handler_name}(event, api) handler is defined" if handler_name
                 else f"trigger {trigger.id} has no {phase} handler",
@@ -350,8 +369,6 @@ class InProcess:
                  cache: dict[str, Any], remaining: float) -> Any:
         import copy
 
-        from .client import RawRun
-
         self.open_index = index
         self.recorder.append(REC_BEGIN, index, t=time.monotonic())
         CONSOLE.reset()
@@ -391,7 +408,7 @@ class InProcess:
         out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         CONSOLE.finish()
         logs, dropped = CONSOLE.console()
-        data = json.dumps(out, separators=(",", ":"), ensure_ascii=False, default=repr).encode()
+        data = encode_result(out)
         if len(data) + len(logs) > self.recorder.room():
             data = json.dumps(_TOO_LARGE).encode()
             if len(data) + len(logs) > self.recorder.room():
@@ -411,17 +428,17 @@ def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setu
     """Every action of the request, with the flow executor's own loop (`FlowRun.run`)."""
     from actions_studio.triggers import EventValidationError
 
-    from .flow import FlowRun
-    from .limits import SandboxLimits
-    from .result import ActionSource
+    from ..flow import FlowRun
+    from ..limits import SandboxLimits
+    from ..result import ActionSource
 
     actions = [ActionSource(name=a["name"], code=a["code"], version=a.get("version"), secrets=a["secrets"],
                             sys_path=tuple(a.get("sys_path") or ())) for a in request.pop("actions")]
-    run = FlowRun(None, strategy.trigger_id, actions, request.pop("event"), timeout_s=timeout_ms / 1000,
-                  first_phase=request.get("first_phase", "execute"), cache=request.get("cache"),
-                  limits=SandboxLimits(**setup.limits), in_child=True)
+    run = FlowRun(strategy.trigger_id, actions, request.pop("event"), limits=SandboxLimits(**setup.limits),
+                  timeout_s=timeout_ms / 1000, first_phase=request.get("first_phase", "execute"),
+                  cache=request.get("cache"))
     del actions
     try:
-        run.run(strategy)
+        run.run(strategy, outcome=False)
     except EventValidationError:
         pass  # recorded with the first action's result: the client raises it

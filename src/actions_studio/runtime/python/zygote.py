@@ -1,7 +1,7 @@
 """The zygote: a warm, single-threaded interpreter that forks one child per execution (one action,
 or every action of one flow execution).
 
-Started once per `Sandbox` as ``python -m actions_studio.runtime.zygote --socket PATH --config JSON``
+Started once per `Sandbox` as ``python -m actions_studio.runtime.python.zygote --socket PATH --config JSON``
 with a scrubbed environment. It pre-imports pydantic and the trigger catalog (and warms them) so a
 child starts with everything loaded; it never runs threads, so forking it is safe (PITFALLS.md).
 
@@ -25,7 +25,7 @@ import gc
 import json
 import mmap
 import os
-import selectors
+import select
 import shutil
 import signal
 import socket
@@ -36,6 +36,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Optional
+
+from ..protocol import pack_reply
 
 
 def _preimport() -> None:
@@ -61,12 +63,52 @@ def _preimport() -> None:
         event = trigger.parse_event(trigger.sample_event())
         trigger.make_api(event, ExecutionContext())
     compile("def f():\n    return 1\n", "<warm-up>", "exec")
-    from . import flow  # noqa: F401 - the flow executor also runs inside flow children
+    from .. import flow  # noqa: F401 - the flow executor also runs inside flow children
     from .child import _warm_up_event
 
     _warm_up_event()
     # asyncio.run's first use imports and sets up lazily; pay it here, not in each child.
     asyncio.run(asyncio.sleep(0))
+
+
+class _Poller:
+    """epoll with a payload per fd (selectors cannot ask for EPOLLRDHUP alone)."""
+
+    def __init__(self) -> None:
+        self.epoll = select.epoll()
+        self.data: dict[int, tuple[str, int]] = {}
+
+    def register(self, fd: int, events: int, data: tuple[str, int]) -> None:
+        self.epoll.register(fd, events)
+        self.data[fd] = data
+
+    def unregister(self, fd: int) -> None:
+        if self.data.pop(fd, None) is not None:
+            self.epoll.unregister(fd)
+
+    def poll(self, timeout: Optional[float]) -> list[tuple[tuple[str, int], int]]:
+        events = self.epoll.poll(-1 if timeout is None else timeout)
+        return [(self.data[fd], ev) for fd, ev in events if fd in self.data]
+
+
+def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes) -> None:
+    sel.unregister(conn.fileno())
+    try:
+        conn.settimeout(10.0)
+        conn.sendall(frame)
+    except OSError:
+        pass  # the caller gave up; nothing to tell
+    conn.close()
+
+
+def import_roots() -> list[str]:
+    """What an execution must be able to read to import anything: the interpreter's own directory
+    (in a frozen bundle that is the bundle, which its loader looks for), its prefixes and every
+    entry of the import path (the standard library, site-packages, the studio's package)."""
+    from .. import mounts
+
+    return mounts.outermost([os.path.dirname(os.path.realpath(sys.executable)), sys.prefix, sys.base_prefix,
+                             sys.exec_prefix, sys.base_exec_prefix, *(p for p in sys.path if os.path.isabs(p))])
 
 
 @dataclass
@@ -81,16 +123,16 @@ class Proc:
     conn: Optional[socket.socket] = None
     deadline: float = 0.0
     started: float = 0.0
-    killed: bool = False
+    killed: Optional[str] = None  # why it was SIGKILLed: "deadline", "replied", "stopped", "retired"
 
 
 class Zygote:
     def __init__(self, socket_path: str, config: dict[str, Any]) -> None:
-        from . import confine
-        from .capture import Layout
+        from .. import confine, landlock, mounts
+        from ..capture import Layout
+        from ..probe import OFF_ENV, SWITCHABLE, ProbeInput, probe
         from .child import ChildSetup, prepare_zygote
         from .forker import start_forker
-        from .probe import probe
 
         prepare_zygote()
         self.limits = config["limits"]
@@ -105,6 +147,22 @@ class Zygote:
         self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
         os.chmod(self.workbase, 0o711)  # children find their own dir by name but cannot list others
 
+        off = frozenset(config.get("layers_off") or ()) & SWITCHABLE
+        read_roots = import_roots()
+        exposed_note = ""
+        if os.geteuid() == 0:
+            # Executions get uids of their own: they must be able to read the interpreter.
+            try:
+                plan = mounts.expose(read_roots, writable=[os.path.dirname(self.workbase)])
+                exposed_note = "; ".join(
+                    f"{covered} is covered in the sandbox's mount namespace by an empty tmpfs, with only "
+                    f"{', '.join(under)} bound back read-only" for covered, under in plan.items())
+            except OSError as exc:
+                exposed_note = f"the interpreter could not be made readable to other uids: {exc}"
+        landlock_abi, landlock_note = 0, f"turned off ({OFF_ENV})"
+        if "landlock" not in off:
+            landlock_abi = landlock.abi_version()
+            landlock_note = "" if landlock_abi else "the kernel has no Landlock (Linux >= 5.13, enabled at boot)"
         template, seccomp_note = None, ""
         try:
             template = confine.build_seccomp_template()
@@ -117,7 +175,11 @@ class Zygote:
             probe_slot = self.cgroups.acquire()
         except Exception as exc:  # noqa: BLE001 - read-only cgroupfs, v2 without delegation, ...
             cgroup_note = f"unavailable: {exc}"
-        verdict = probe(template, seccomp_note, probe_slot, cgroup_note)
+        verdict = probe(ProbeInput(
+            zygote_pid=os.getpid(), workbase=self.workbase, read_roots=read_roots,
+            seccomp_template=None if "seccomp" in off else template, seccomp_note=seccomp_note,
+            cgroup_slot=probe_slot, cgroup_note=cgroup_note, landlock_abi=landlock_abi,
+            landlock_note=landlock_note, exposed_note=exposed_note, off=off))
         if self.cgroups is not None:
             if probe_slot is not None:
                 self.cgroups.release(probe_slot)
@@ -128,6 +190,7 @@ class Zygote:
         self.setup = ChildSetup(
             zygote_pid=os.getpid(), layout=self.layout, limits=self.limits,
             layers=verdict["layers"], seccomp_template=template, workbase=self.workbase,
+            landlock_rules=landlock.rules_for(read_roots), landlock_abi=landlock_abi,
         )
         self.parent_pid = os.getppid()
         # The objects that exist now are never freed: keep the collector (and with it, copy-on-
@@ -144,10 +207,10 @@ class Zygote:
         self.listener.bind(socket_path)
         self.listener.listen(512)
         self.listener.setblocking(False)
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(self.listener, selectors.EVENT_READ, ("accept", 0))
-        self.sel.register(0, selectors.EVENT_READ, ("parent", 0))
-        self.sel.register(self.forker, selectors.EVENT_READ, ("forker", 0))
+        self.sel = _Poller()
+        self.sel.register(self.listener.fileno(), select.EPOLLIN, ("accept", 0))
+        self.sel.register(0, select.EPOLLIN, ("parent", 0))
+        self.sel.register(self.forker.fileno(), select.EPOLLIN, ("forker", 0))
         self._replenish()
 
     # -------------------------------------------------------------------------------- main loop
@@ -156,8 +219,7 @@ class Zygote:
         while True:
             pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
-            for key, _ in self.sel.select(timeout):
-                kind, pid = key.data
+            for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
                     self._accept_all()
                 elif kind == "forker":
@@ -165,6 +227,8 @@ class Zygote:
                 elif kind == "parent":
                     if not os.read(0, 4096):
                         return  # the studio is gone
+                elif kind == "hangup":
+                    self._hung_up(pid)
                 elif pid in self.procs:
                     self._guarded(self._notified, pid)
             self._kill_overdue()
@@ -197,11 +261,7 @@ class Zygote:
         now = time.monotonic()
         for proc in self.procs.values():
             if proc.conn is not None and not proc.killed and now >= proc.deadline:
-                proc.killed = True
-                try:
-                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
-                except OSError:
-                    pass
+                self._kill(proc, "deadline")
 
     def _accept_all(self) -> None:
         while True:
@@ -216,7 +276,7 @@ class Zygote:
                 conn.close()
 
     def _start(self, conn: socket.socket) -> None:
-        from .protocol import REQUEST, REQUEST_MAGIC, recv_exact
+        from ..protocol import REQUEST, REQUEST_MAGIC, recv_exact
 
         # Only the process that started the zygote may ask for executions: an action that finds
         # the socket path must not be able to get itself more children through it.
@@ -232,6 +292,9 @@ class Zygote:
             conn.close()
             return
         self.waiting.append((conn, header, timeout_ms))
+        # The client closes (or half-closes) its end to stop this execution (Sandbox's cancel).
+        # Only the hang-up is watched, never the data: the child reads the body itself.
+        self.sel.register(conn.fileno(), select.EPOLLRDHUP, ("hangup", conn.fileno()))
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -245,10 +308,7 @@ class Zygote:
                 proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                                               array.array("i", [conn.fileno()]))])
             except OSError:  # a spare that died while waiting (killed from outside): skip it
-                try:
-                    signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
-                except OSError:
-                    pass
+                self._kill(proc, "retired")
                 continue
             self.waiting.popleft()
             proc.ctrl.close()
@@ -275,30 +335,23 @@ class Zygote:
             os.close(memfd)
             pid = message["spare"]
             self.procs[pid] = Proc(pid, pidfd, buf, socket.socket(fileno=ctrl_fd), notify)
-            self.sel.register(notify, selectors.EVENT_READ, ("notify", pid))
+            self.sel.register(notify, select.EPOLLIN, ("notify", pid))
             self.requested = max(0, self.requested - 1)
             self.spares.append(pid)
         else:
             self._exited(message)
 
     def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
-        from .capture import read_back
-        from .protocol import pack_reply
-
+        from ..capture import read_back
         logs, dropped, truncated, result = read_back(proc.buf, self.layout)
         meta.update(dropped=dropped, truncated=truncated, pid=proc.pid,
                     wall_ms=(time.monotonic() - proc.started) * 1000)
         assert proc.conn is not None
-        try:
-            proc.conn.settimeout(10.0)
-            proc.conn.sendall(pack_reply(json.dumps(meta).encode(), result, logs))
-        except OSError:
-            pass  # the caller gave up; nothing to tell
-        proc.conn.close()
+        _send_reply(self.sel, proc.conn, pack_reply(json.dumps(meta).encode(), result, logs))
         proc.conn = None
 
     def _notified(self, pid: int) -> None:
-        from .capture import FLAG_RESULT, HEADER
+        from ..capture import FLAG_RESULT, HEADER
 
         proc = self.procs[pid]
         assert proc.notify is not None
@@ -311,6 +364,33 @@ class Zygote:
         if proc.conn is not None and not proc.killed and HEADER.unpack_from(proc.buf, 0)[3] & FLAG_RESULT:
             # The result is complete: answer without waiting for the process teardown (~1 ms).
             self._reply(proc, {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0})
+            # The flag and the pipe are the child's to write, so an action can raise them itself
+            # (and then keep running): a child whose reply is sent dies now, whatever it wrote.
+            # A well-behaved one is already in os._exit; the helper reaps either.
+            self._kill(proc, "replied")
+
+    def _hung_up(self, fd: int) -> None:
+        """The client stopped waiting for this execution: kill its child now (the reply, with
+        what the child had written, follows once it is reaped) or drop the request."""
+        self.sel.unregister(fd)  # level-triggered: it would fire again and again
+        for i, (conn, _, _) in enumerate(self.waiting):
+            if conn.fileno() == fd:
+                del self.waiting[i]
+                meta = {"exit_code": None, "signal": None, "timed_out": False, "stopped": True, "maxrss_kb": 0,
+                        "dropped": 0, "truncated": False, "pid": None, "wall_ms": 0.0}
+                _send_reply(self.sel, conn, pack_reply(json.dumps(meta).encode(), b"", b""))
+                return
+        for proc in self.procs.values():
+            if proc.conn is not None and proc.conn.fileno() == fd:
+                self._kill(proc, "stopped")
+                return
+
+    def _kill(self, proc: Proc, why: str) -> None:
+        proc.killed = proc.killed or why
+        try:
+            signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
+        except OSError:
+            pass
 
     def _exited(self, report: dict[str, Any]) -> None:
         proc = self.procs.pop(report["exit"], None)
@@ -325,7 +405,8 @@ class Zygote:
             proc.ctrl.close()
         if proc.conn is not None:
             self._reply(proc, {"exit_code": report["exit_code"], "signal": report["signal"],
-                               "timed_out": proc.killed, "maxrss_kb": report["maxrss_kb"]})
+                               "timed_out": proc.killed == "deadline", "stopped": proc.killed == "stopped",
+                               "maxrss_kb": report["maxrss_kb"]})
         os.close(proc.pidfd)
         proc.buf.close()
 
@@ -351,10 +432,13 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="actions_studio.runtime.zygote")
+    parser = argparse.ArgumentParser(prog="actions_studio.runtime.python.zygote")
     parser.add_argument("--socket", required=True)
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)
+    from ..confine import make_undumpable
+
+    make_undumpable()  # its helper inherits it: neither is readable through /proc by the same user
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     _preimport()
