@@ -31,11 +31,12 @@ def test_a_node22_action_starts_from_a_javascript_template_and_deploys(ws) -> No
 
 def test_every_trigger_has_a_javascript_starting_point() -> None:
     from actions_studio.triggers import TRIGGERS
+    from actions_studio.triggers.javascript import javascript_view
 
     for trigger in TRIGGERS.values():
         code = templates.template_for(trigger.id, "node22")
-        assert f"exports.{templates.js_name(trigger.execute_handler)} = async" in code, trigger.id
-    assert templates.js_name("on_continue_post_login") == "onContinuePostLogin"
+        assert f"exports.{javascript_view(trigger.id).execute_handler} = async" in code, trigger.id
+        assert code == (Path(__file__).parents[2] / "resources" / "templates" / f"{trigger.id}.js").read_text()
 
 
 def test_the_runtime_of_the_draft_is_the_actions(ws) -> None:

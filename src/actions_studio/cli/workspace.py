@@ -476,8 +476,8 @@ def import_command(
                   else exchange.import_workspace(ws, directory))
     left_out = list(getattr(report, "left_out", ()))
     if as_json:
-        _print_json({"format": fmt or "studio", "created": report.created, "changed": report.changed,
-                     "unchanged": report.unchanged, "left_out": left_out})
+        doc = {"created": report.created, "changed": report.changed, "unchanged": report.unchanged}
+        _print_json(doc if fmt is None else {"format": fmt, **doc, "left_out": left_out})
         return
     for line in left_out:
         typer.echo(f"left out: {line}", err=True)

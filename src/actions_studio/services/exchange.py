@@ -87,16 +87,7 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
     files["flows/flows.json"] = _json_bytes(flows)
 
     report = ExportReport()
-    for rel, content in sorted(files.items()):
-        path = root / rel
-        if path.is_file() and path.read_bytes() == content:
-            report.unchanged.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-        report.written.append(rel)
+    write_files(root, files, report.written, report.unchanged)
     for rel in sorted(_layout_files(root) - set(files)):
         (root / rel).unlink()
         report.removed.append(rel)
@@ -104,6 +95,21 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     return report
+
+
+def write_files(root: Path, files: dict[str, bytes], written: list[str], unchanged: list[str]) -> None:
+    """Writes each file that differs (by rename: never half-written), in path order; a file
+    that already holds those bytes is left alone, so an export changes only what changed."""
+    for rel, content in sorted(files.items()):
+        path = root / rel
+        if path.is_file() and path.read_bytes() == content:
+            unchanged.append(rel)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+        written.append(rel)
 
 
 def _layout_files(root: Path) -> set[str]:

@@ -472,16 +472,9 @@ def _stale_files(s: Any, known: set[str]) -> list[str]:
 
 
 def _write(root: Path, files: dict[str, bytes], stale: list[str], report: TreeReport) -> None:
-    for rel, content in sorted(files.items()):
-        path = root / rel
-        if path.is_file() and path.read_bytes() == content:
-            report.unchanged.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-        report.written.append(rel)
+    from actions_studio.services.exchange import write_files
+
+    write_files(root, files, report.written, report.unchanged)
     for rel in sorted(set(stale) - set(files)):
         path = root / rel
         if path.is_file():
