@@ -184,3 +184,17 @@ def test_pull_says_which_secrets_have_no_value_in_this_workspace(cli, tmp_path: 
             "calls api: API_KEY") in pulled.stdout
     assert "(no value in this workspace" in cli("--workspace", other, "secrets", "list", "calls api").stdout
     assert "no value" not in cli("pull").stdout  # the pushing workspace has its value
+
+
+def test_an_action_the_tenant_cannot_run_is_refused_and_the_rest_applies(cli, tmp_path: Path) -> None:
+    """The bundled tenant runs python3 only (today): a node22 action is refused in the plan,
+    before any write, with why; the python3 one is pushed; exit 7 says some were refused."""
+    code = tmp_path / "a.py"
+    code.write_text(CODE.format(n=1))
+    cli("actions", "new", "py", "--trigger", "post-login", "--code", str(code))
+    cli("actions", "new", "js", "--trigger", "post-login", "--runtime", "node22")
+    dry = cli("sync", "--dry-run", code=3)
+    assert "refused" in dry.stdout and "runs python3 for post-login, not node22" in dry.stdout
+    done = cli("sync", "--yes", code=7)
+    assert "1 action(s) refused by this tenant" in done.stderr and "applied 1 step(s)" in done.stdout
+    assert cli("sync", "--dry-run", code=7).stdout.count("refused") >= 1

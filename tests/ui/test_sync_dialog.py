@@ -126,3 +126,19 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     editor.remove()
     assert controller.tenant == "Local tenant"
     controller.shutdown()
+
+
+def test_the_dialog_says_what_the_tenant_makes_it_wait_for(qtbot, env) -> None:
+    from actions_studio.sync.applier import Progress
+    from actions_studio.sync.plan import Step
+
+    ws, host = env
+    controller = SyncController(StudioSession(ws), host=host)
+    dialog = SyncDialog(controller)
+    qtbot.addWidget(dialog)
+    step = Step("deploy", "k", "deploy add roles v2")
+    controller.sig_progress.emit(Progress(2, 5, step, "waiting", "rate limited by the tenant (50 "
+                                          "requests): waiting 3 s, until 14:03:07"))
+    assert dialog.message.text() == ("2/5: deploy add roles v2 — rate limited by the tenant (50 "
+                                     "requests): waiting 3 s, until 14:03:07")
+    controller.shutdown()

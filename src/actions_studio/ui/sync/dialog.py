@@ -327,6 +327,8 @@ class SyncDialog(QDialog):
     def on_controller_progress(self, p: Progress) -> None:
         if p.state == "started":
             self.message.setText(f"{p.index}/{p.total}: {p.step.label}…")
+        elif p.state == "waiting":  # the tenant's rate limit or a build: why, and until when
+            self.message.setText(f"{p.index}/{p.total}: {p.step.label} — {p.message}")
         elif p.state == "done":
             self.progress.setValue(p.index)
 
