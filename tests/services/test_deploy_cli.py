@@ -90,6 +90,12 @@ def test_edits_reach_the_files_and_placeholders_survive_them(ws, tmp_path: Path)
     assert "a-real-value-9f3e" not in "".join(p.read_text() for p in tree.rglob("*") if p.is_file())
     draft_only = json.loads((tree / "actions/draft only.json").read_text())
     assert draft_only["deployed"] is True
+    # "tag m2m" said deployed: false (undeployed changes on the tenant); deployed here, it is true.
+    assert json.loads((tree / "actions/tag m2m.json").read_text())["deployed"] is False
+    actions.save_draft(ws, "tag m2m", code="exports.onExecuteCredentialsExchange = async () => {};\n")
+    actions.deploy(ws, "tag m2m")
+    deploy_cli.export_tree(ws, tree, "deploy-cli-directory")
+    assert json.loads((tree / "actions/tag m2m.json").read_text())["deployed"] is True
     assert draft_only["secrets"][1] == {"name": "WEBHOOK", "value": "@@WEBHOOK_URL@@"}
 
 

@@ -336,7 +336,7 @@ def _render(s: Any, action: Any) -> dict[str, Any]:
     return docs.render_action(name=action.name, trigger_id=action.trigger_id,
                               trigger_version=action.trigger_version, runtime=draft.runtime,
                               dependencies=draft.dependencies, secret_names=draft.secret_names,
-                              deployed=all_deployed)
+                              deployed=all_deployed, deployed_number=action.deployed_number)
 
 
 def _render_flows(s: Any) -> tuple[dict[str, list[dict[str, str]]], list[str]]:

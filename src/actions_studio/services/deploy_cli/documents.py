@@ -61,9 +61,13 @@ def has_marker(value: Any) -> bool:
 
 def render_action(*, name: str, trigger_id: str, trigger_version: str, runtime: str,
                   dependencies: tuple[str, ...], secret_names: tuple[str, ...],
-                  deployed: bool) -> dict[str, Any]:
-    """The document the Deploy CLI would write for this action, from the workspace alone."""
+                  deployed: bool, deployed_number: Optional[int] = None) -> dict[str, Any]:
+    """The document the Deploy CLI would write for this action, from the workspace alone.
+
+    `_deployed_number` is no field of the format (merge_action drops it): a deploy in the
+    workspace changes what `deployed` means even where the flag reads the same."""
     return {
+        "_deployed_number": deployed_number,
         "name": name,
         "code": code_path(name),
         "runtime": runtime,
@@ -89,11 +93,16 @@ def render_triggers(flows: dict[str, list[str]]) -> dict[str, list[dict[str, str
 
 def merge_action(current: dict[str, Any], kept: Optional[dict[str, Any]]) -> dict[str, Any]:
     if kept is None:
-        return current
+        return {k: v for k, v in current.items() if not k.startswith("_")}
     original, seen = kept["original"], kept["seen"]
     out: dict[str, Any] = {}
+    redeployed = current.get("_deployed_number") != seen.get("_deployed_number")
     for key in list(original) + [k for k in current if k not in original]:
-        if key not in current:
+        if key.startswith("_"):
+            continue
+        if key == "deployed" and redeployed and key in current:
+            out[key] = current[key]
+        elif key not in current:
             out[key] = original[key]          # a field the workspace does not model
         elif key not in original:
             out[key] = current[key]
