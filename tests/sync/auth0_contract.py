@@ -21,8 +21,10 @@ What it does as Auth0 does (each with where that behaviour is documented):
   (auth0.com/docs/customize/actions/limitations).
 - `GET /actions/triggers` lists Node runtimes only (`node18-actions`, `node22`, default node22);
   a create or update in another runtime is refused. Entity-bound triggers' bindings answer 400.
-- Secrets are write-only: lists show names; the `secrets` of a PATCH replace the whole set, a
-  name without a value keeps that secret's value, a new one without a value is refused.
+- Secrets are write-only: lists show names; the `secrets` of a PATCH replace the whole set
+  ("Each PATCH call replaces the entire secrets array", auth0/docs-v2 pull request 1699; the
+  Terraform provider advises against managing secrets partly for that reason, its pull request
+  876), a name without a value keeps that secret's value, a new one without a value is refused.
 - Lists answer `{<items>, total, page, per_page}` and honour `page`.
 """
 

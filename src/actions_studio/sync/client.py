@@ -12,7 +12,9 @@ What a real Auth0 tenant does and the bundled tenant does not, and how this clie
 - Rate limits: a 429 carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
   (the UTC epoch second the bucket refills; Auth0's rate limit policy,
   auth0.com/docs/troubleshoot/customer-support/operational-policies/rate-limit-policy). We wait
-  until that second (or `Retry-After` when given) and retry the same request.
+  until that second (or `Retry-After` when given) and retry the same request. The SDK's own
+  retry is an exponential backoff that ignores the reset (auth0-python pull request 285), and
+  was for GETs only for a long time (auth0-python issue 513): its retries stay off.
 - Pages: every list answers `{<items>, total, page, per_page}`; we read page after page until
   `total` items arrived (or a short page), each page a request of its own — a 429 on page 3
   retries page 3, and a server that ignores `page` cannot make us loop.
