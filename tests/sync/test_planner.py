@@ -276,6 +276,7 @@ AUTH0_RUNTIMES = {("post-login", "v3"): ("node18-actions", "node22")}
     ({("post-login", "v2"): ("node22",)}, NODE, False),          # another version listed: its runtimes
     ({("credentials-exchange", "v2"): ("node22",)}, NODE, True),  # the trigger is not offered
     (None, V1, False),                                           # runtimes not read: no check
+    ({("post-login", "v3"): ()}, V1, False),                     # listed without runtimes: no check
 ])
 def test_an_action_in_a_runtime_the_tenant_does_not_run_is_refused(runtimes, content, refused) -> None:
     a = local(draft=content, versions=(content,))

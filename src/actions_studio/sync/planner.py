@@ -315,6 +315,8 @@ def _refuse_runtime(item: PlanItem, local: Optional[LocalAction],
         if not any(t == local.trigger_id for (t, _v) in runtimes):
             why = f"the tenant does not offer the {local.trigger_id} trigger"
             return replace(item, change="refused", summary=f"refused: {why}", steps=(), conflict=None)
+    if not listed:
+        return item  # the tenant lists the trigger without its runtimes: nothing to judge by
     wrong = sorted(r for r in pushed if not runs_on(r, listed))
     if not wrong:
         return item
