@@ -15,9 +15,12 @@ What a real Auth0 tenant does and the bundled tenant does not, and how this clie
   until that second (or `Retry-After` when given) and retry the same request. The SDK's own
   retry is an exponential backoff that ignores the reset (auth0-python pull request 285), and
   was for GETs only for a long time (auth0-python issue 513): its retries stay off.
-- Pages: every list answers `{<items>, total, page, per_page}`; we read page after page until
-  `total` items arrived (or a short page), each page a request of its own — a 429 on page 3
-  retries page 3, and a server that ignores `page` cannot make us loop.
+- Pages: every actions list answers `{<items>, total, page, per_page}` — with its total always:
+  the actions endpoints refuse the `include_totals` parameter other lists take ("Additional
+  properties not allowed: include_totals", the Deploy CLI's handlers/actions.ts), so it is not
+  sent. We read page after page until `total` items arrived (or a short page without a total),
+  each page a request of its own — a 429 on page 3 retries page 3, a server that gives fewer
+  items than asked is read to the end, and one that ignores `page` cannot make us loop.
 - Builds: a saved draft is `pending`/`building` until built, and a deploy before that is refused
   with "A draft must be in the 'built' state before it can be deployed" (auth0-deploy-cli issue
   395). We poll the draft until `built` and retry the deploy on that answer, within
