@@ -315,6 +315,11 @@ def _apply_flow(s: Any, trigger_id: str, names: list[str], report: ImportReport)
     if len(set(ids)) != len(ids) or len(ids) > 20:
         raise InvalidInputError(
             f"flows/flows.json: {trigger_id}: at most 20 actions, each at most once")
+    set_flow_reported(s, trigger_id, ids, report)
+
+
+def set_flow_reported(s: Any, trigger_id: str, ids: list[str], report: Any) -> None:
+    """Sets an imported flow unless it is already so; says which in `report`."""
     current = [a.id for a in repo.get_flow(s, trigger_id)]
     label = f"flow {trigger_id}"
     if current == ids:

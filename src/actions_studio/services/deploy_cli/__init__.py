@@ -315,13 +315,9 @@ def _apply_flow(s: Any, trigger_id: str, names: list[str], report: TreeReport) -
         if action is None or action.trigger_id != trigger_id:
             raise InvalidInputError(f"the {trigger_id} bindings: {name} is not a {trigger_id} action")
         ids.append(action.id)
-    current = [a.id for a in repo.get_flow(s, trigger_id)]
-    label = f"flow {trigger_id}"
-    if current == ids:
-        report.unchanged.append(label)
-    else:
-        repo.set_flow(s, trigger_id, ids)
-        (report.created if not current else report.changed).append(label)
+    from actions_studio.services.exchange import set_flow_reported
+
+    set_flow_reported(s, trigger_id, ids, report)
 
 
 # -- the workspace's side, rendered ----------------------------------------------------------------
