@@ -79,6 +79,21 @@ def test_tenants_list_add_remove(cli) -> None:
     cli("sync", "--tenant", "nowhere", "--dry-run", code=2)
 
 
+def test_tenants_add_with_an_auth0_or_custom_domain(cli) -> None:
+    added = cli("tenants", "add", "prod", "--domain", "acme.eu.auth0.com", "--client-id", "abc",
+                "--client-secret", "s3cret-value").stdout
+    assert "https://acme.eu.auth0.com, audience https://acme.eu.auth0.com/api/v2/" in added
+    custom = cli("tenants", "add", "custom", "--domain", "login.acme.com", "--client-id", "abc",
+                 "--client-secret", "s3cret-value").stdout
+    assert "https://login.acme.com" in custom
+    both = cli("tenants", "add", "x", "--domain", "a.auth0.com", "--url", "http://127.0.0.1:1",
+               "--client-id", "abc", "--client-secret", "s", code=2)
+    assert "--domain" in both.stderr
+    bad = cli("tenants", "add", "y", "--domain", "https://a.auth0.com", "--client-id", "abc",
+              "--client-secret", "s", code=2)
+    assert "not a tenant domain" in bad.stderr and "y" not in cli("tenants", "list").stdout.split()
+
+
 @contextmanager
 def tenant_of_the_cli(tmp_path: Path) -> Iterator[TenantClient]:
     """A client of the CLI's own Local tenant (its data dir under the test's home), for the
@@ -169,3 +184,17 @@ def test_pull_says_which_secrets_have_no_value_in_this_workspace(cli, tmp_path: 
             "calls api: API_KEY") in pulled.stdout
     assert "(no value in this workspace" in cli("--workspace", other, "secrets", "list", "calls api").stdout
     assert "no value" not in cli("pull").stdout  # the pushing workspace has its value
+
+
+def test_an_action_the_tenant_cannot_run_is_refused_and_the_rest_applies(cli, tmp_path: Path) -> None:
+    """The bundled tenant runs python3 only (today): a node22 action is refused in the plan,
+    before any write, with why; the python3 one is pushed; exit 7 says some were refused."""
+    code = tmp_path / "a.py"
+    code.write_text(CODE.format(n=1))
+    cli("actions", "new", "py", "--trigger", "post-login", "--code", str(code))
+    cli("actions", "new", "js", "--trigger", "post-login", "--runtime", "node22")
+    dry = cli("sync", "--dry-run", code=3)
+    assert "refused" in dry.stdout and "runs python3 for post-login, not node22" in dry.stdout
+    done = cli("sync", "--yes", code=7)
+    assert "1 action(s) refused by this tenant" in done.stderr and "applied 1 step(s)" in done.stdout
+    assert cli("sync", "--dry-run", code=7).stdout.count("refused") >= 1

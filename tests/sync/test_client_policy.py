@@ -13,11 +13,17 @@ from actions_studio.sync.token import RENEW_BEFORE_S, ClientCredentials
 
 
 
+NOW = 1_800_000_000.0  # the client's wall clock in these tests (rate-limit resets are epoch seconds)
+
+
 @pytest.fixture
 def client():
     slept: list[float] = []
-    with TenantClient(Connection("http://127.0.0.1:9", "id", "secret"), sleep=slept.append) as c:
+    waits: list[tuple[float, float, str]] = []
+    with TenantClient(Connection("http://127.0.0.1:9", "id", "secret"), sleep=slept.append,
+                      clock=lambda: NOW, on_wait=lambda s, u, w: waits.append((s, u, w))) as c:
         c.slept = slept  # type: ignore[attr-defined]
+        c.waits = waits  # type: ignore[attr-defined]
         yield c
 
 
@@ -35,9 +41,25 @@ def answers(*outcomes):
 
 def test_429_waits_for_retry_after_then_succeeds(client) -> None:
     busy = ApiError(status_code=429, headers={"Retry-After": "2"}, body={"message": "slow down"})
-    huge = ApiError(status_code=429, headers={"retry-after": "3600"}, body={})
-    assert client._call("list", answers(busy, huge, "ok")) == "ok"
-    assert client.slept == [2.0, MAX_RETRY_AFTER_S]
+    assert client._call("list", answers(busy, "ok")) == "ok"
+    assert client.slept == [2.0]
+
+
+def test_429_waits_until_auth0s_rate_limit_reset_and_says_until_when(client) -> None:
+    """Auth0's 429 carries X-RateLimit-Limit/Remaining/Reset, the reset in epoch seconds."""
+    busy = ApiError(status_code=429, body={"message": "Too Many Requests"}, headers={
+        "x-ratelimit-limit": "50", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW) + 3)})
+    assert client._call("list actions", answers(busy, busy, "ok")) == "ok"
+    assert client.slept == [pytest.approx(3.05), pytest.approx(3.05)]
+    seconds, until, why = client.waits[0]
+    assert until == pytest.approx(NOW + 3.05) and "rate limited by the tenant (50 requests)" in why
+
+
+def test_a_reset_far_away_is_not_waited_for(client) -> None:
+    far = ApiError(status_code=429, headers={"X-RateLimit-Reset": str(int(NOW) + 3600)}, body={})
+    with pytest.raises(TenantRefusedError, match="resets only at .*; run sync again then"):
+        client._call("list", answers(far, "ok"))
+    assert client.slept == [] and MAX_RETRY_AFTER_S < 3600
 
 
 def test_endless_429_gives_up_with_a_message(client) -> None:

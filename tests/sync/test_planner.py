@@ -260,3 +260,42 @@ def test_a_delete_waits_while_its_flow_is_in_a_conflict() -> None:
     assert held.change == "nothing" and not held.steps
     assert "still bound in the tenant's post-login flow" in held.summary
     assert p.steps() == []
+
+
+# -- runtimes the tenant runs (issue 17, part 2) ------------------------------------------------
+
+NODE = Content("exports.onExecutePostLogin = async () => {};\n", "node22")
+AUTH0_RUNTIMES = {("post-login", "v3"): ("node18-actions", "node22")}
+
+
+@pytest.mark.parametrize("runtimes, content, refused", [
+    (AUTH0_RUNTIMES, V1, True),                                  # python3 on Auth0
+    (AUTH0_RUNTIMES, NODE, False),                               # node22 on Auth0
+    ({("post-login", "v3"): ("node18-actions",)}, NODE, False),  # node18 runs on Node 22
+    ({("post-login", "v3"): ("python3",)}, V1, False),           # the bundled tenant
+    ({("post-login", "v2"): ("node22",)}, NODE, False),          # another version listed: its runtimes
+    ({("credentials-exchange", "v2"): ("node22",)}, NODE, True),  # the trigger is not offered
+    (None, V1, False),                                           # runtimes not read: no check
+    ({("post-login", "v3"): ()}, V1, False),                     # listed without runtimes: no check
+])
+def test_an_action_in_a_runtime_the_tenant_does_not_run_is_refused(runtimes, content, refused) -> None:
+    a = local(draft=content, versions=(content,))
+    p = plan(LocalSnapshot((a,), {"post-login": ("L1",)}), RemoteSnapshot((), {}, runtimes),
+             BaseSnapshot({}, {}))
+    item = p.item("L1")
+    assert (item.change == "refused") is refused
+    assert (item.steps == ()) is refused
+    flow = p.item(flow_key("post-login"))
+    assert (flow.change == "nothing" and "cannot go to this tenant" in flow.summary) is refused
+    if refused:
+        assert p.steps() == [] and not p.in_sync and p.refused == (item,)
+
+
+def test_a_first_push_keeps_to_the_tenants_version_cap() -> None:
+    contents = [replace(NODE, code=NODE.code + f"// {n}\n") for n in range(1, 56)]
+    a = local(draft=contents[-1], versions=tuple(contents))
+    p = plan(LocalSnapshot((a,), {}), RemoteSnapshot((), {}, AUTH0_RUNTIMES), BaseSnapshot({}, {}))
+    steps = p.item("L1").steps
+    assert steps[0].op == "create" and steps[0].drop_local_numbers == (1, 2, 3, 4, 5)
+    assert [s.local_number for s in steps if s.op == "deploy"] == list(range(6, 56))
+    assert "v1–v5 stay in the workspace only" in p.item("L1").summary

@@ -114,6 +114,7 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     assert [editor.list.item(i).text() for i in range(editor.list.count())] == ["Local tenant", "staging"]
     assert editor.url_edit.text() == "https://acme-staging.eu.auth0.com"
     assert editor.secret_edit.text() == ""  # write-only: never read back
+    assert "audience https://acme-staging.eu.auth0.com/api/v2/" in editor.note.text()
     editor.show()
     assert editor.grab().save(str(SCREENSHOTS / "sync-tenants.png"))
     with qtbot.waitSignal(controller.sig_tenant_changed):
@@ -124,4 +125,20 @@ def test_tenant_switch_drops_the_old_plan_and_profiles_are_edited(qtbot, env) ->
     editor.list.setCurrentRow(1)
     editor.remove()
     assert controller.tenant == "Local tenant"
+    controller.shutdown()
+
+
+def test_the_dialog_says_what_the_tenant_makes_it_wait_for(qtbot, env) -> None:
+    from actions_studio.sync.applier import Progress
+    from actions_studio.sync.plan import Step
+
+    ws, host = env
+    controller = SyncController(StudioSession(ws), host=host)
+    dialog = SyncDialog(controller)
+    qtbot.addWidget(dialog)
+    step = Step("deploy", "k", "deploy add roles v2")
+    controller.sig_progress.emit(Progress(2, 5, step, "waiting", "rate limited by the tenant (50 "
+                                          "requests): waiting 3 s, until 14:03:07"))
+    assert dialog.message.text() == ("2/5: deploy add roles v2 — rate limited by the tenant (50 "
+                                     "requests): waiting 3 s, until 14:03:07")
     controller.shutdown()

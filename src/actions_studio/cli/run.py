@@ -109,6 +109,7 @@ def execute(
     as_json: bool,
 ) -> int:
     from actions_studio.execution import RunSource, execute as run_pipeline
+    from actions_studio.services.names import runtime_of_file
     from actions_studio.runtime import Sandbox, SandboxLimits
 
     try:
@@ -120,7 +121,8 @@ def execute(
         actions = []
         for path in files:
             name, code = _load_action(path, trigger)
-            actions.append(RunSource(name=name, code=code, version=None, secrets=dict(secrets)))
+            actions.append(RunSource(name=name, code=code, version=None, secrets=dict(secrets),
+                                     runtime=runtime_of_file(path.name)))
         names = [a.name for a in actions]
         duplicate = next((n for n in names if names.count(n) > 1), None)
         if duplicate:

@@ -4,7 +4,9 @@ Exit codes: 0 done / in sync; 2 an error (one line on stderr) or an apply that s
 report says what was and was not applied); 3 `--dry-run` with changes pending (CI drift check);
 4 a conflict not resolved by `--prefer local|remote`; 5 the tenant did not answer (down or
 unreachable: retry later); 6 the tenant refused the client credentials or their permissions
-(misconfigured: fix the profile). 5 and 6 hold for a plan and for an apply that stopped on them.
+(misconfigured: fix the profile). 5 and 6 hold for a plan and for an apply that stopped on them;
+7 the plan refused actions this tenant cannot run (their runtime, e.g. a python3 action for Auth0,
+which runs Node only) — everything else was applied (or, with `--dry-run`, is all that pends).
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from actions_studio.cli.common import guarded
 from actions_studio.cli.common import open_workspace as _workspace
 
 EXIT_ERROR, EXIT_PENDING, EXIT_CONFLICT = 2, 3, 4
-EXIT_TENANT_UNREACHABLE, EXIT_CREDENTIALS_REFUSED = 5, 6
+EXIT_TENANT_UNREACHABLE, EXIT_CREDENTIALS_REFUSED, EXIT_REFUSED = 5, 6, 7
 
 tenants_app = typer.Typer(help="Sync targets: the built-in Local tenant and your own tenants.",
                           no_args_is_help=True)
 
 CHANGE_STYLE = {"create": "green", "update": "cyan", "deploy": "cyan", "bind": "cyan",
                 "reorder": "cyan", "unbind": "yellow", "delete": "red", "pull": "magenta",
-                "import": "magenta", "conflict": "bold red", "nothing": "dim"}
+                "import": "magenta", "conflict": "bold red", "refused": "bold yellow",
+                "nothing": "dim"}
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +52,7 @@ def _session(ctx: typer.Context, tenant: Optional[str]) -> Iterator[Any]:
             profile = sync.find_tenant(ws, tenant) if tenant else sync.get_profile(ws)
             with sync.SyncSession(ws, profile, local_host=host) as session:
                 with _tenant_exit_codes():
+                    session.on_wait = _say_waiting
                     yield session
     finally:
         host.stop()  # the bundled tenant lives as long as the command
@@ -67,6 +71,15 @@ def _tenant_exit_codes() -> Iterator[None]:
     except CredentialsRefusedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_CREDENTIALS_REFUSED)
+
+
+def _say_waiting(seconds: float, until: float, why: str) -> None:
+    """A plan that waits for the tenant (its rate limit) says so, and until when."""
+    import time
+
+    if seconds >= 0.5:
+        typer.echo(f"{why}: waiting {seconds:.0f} s, until {time.strftime('%H:%M:%S', time.localtime(until))}",
+                   err=True)
 
 
 def _stopped_exit_code(report: Any) -> int:
@@ -96,7 +109,8 @@ def print_plan(plan: Any, tenant_name: str, *, show_nothing: bool = False) -> No
         console.print(table)
     steps = len(plan.steps())
     state = ("in sync" if plan.in_sync else
-             f"{len(plan.changes)} change(s), {len(plan.conflicts)} conflict(s), {steps} step(s)")
+             f"{len(plan.changes)} change(s), {len(plan.conflicts)} conflict(s), {steps} step(s)"
+             + (f", {len(plan.refused)} refused" if plan.refused else ""))
     console.print(f"{tenant_name}: {state}")
 
 
@@ -110,6 +124,8 @@ def _apply(session: Any, plan: Any) -> None:
         def on_progress(p: Any) -> None:
             if p.state == "started":
                 bar.update(task, description=p.step.label[:60])
+            elif p.state == "waiting":  # a rate limit's reset, a build: said, with until when
+                bar.console.print(f"  {p.step.label}: {p.message}")
             elif p.state == "done":
                 bar.advance(task)
 
@@ -144,13 +160,18 @@ def sync_command(
             typer.echo(f"{len(plan.conflicts)} conflict(s): resolve them in the studio or rerun with "
                        "--prefer local|remote", err=True)
             raise typer.Exit(EXIT_CONFLICT)
+        refused = EXIT_REFUSED if plan.refused else 0
+        if refused:
+            typer.echo(f"{len(plan.refused)} action(s) refused by this tenant (see the plan); the rest "
+                       "applies without them", err=True)
         if dry_run:
-            raise typer.Exit(0 if plan.in_sync else EXIT_PENDING)
-        if plan.in_sync or not plan.steps():
-            return
+            raise typer.Exit(EXIT_PENDING if plan.changes else refused)
+        if not plan.steps():
+            raise typer.Exit(refused)
         if not yes and not typer.confirm("Apply this plan?", default=False):
             raise typer.Exit(1)
         _apply(session, plan)
+        raise typer.Exit(refused)
 
 
 @guarded
@@ -209,7 +230,10 @@ def tenants_list(ctx: typer.Context,
 @guarded
 def tenants_add(
     ctx: typer.Context, name: str,
-    url: str = typer.Option(..., "--url", help="Base URL or Auth0 domain (acme.eu.auth0.com)."),
+    domain: Optional[str] = typer.Option(
+        None, "--domain", help="The tenant's domain: TENANT.REGION.auth0.com or a custom domain "
+        "(https; audience https://DOMAIN/api/v2/)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Base URL instead (http://127.0.0.1:PORT, a proxy)."),
     client_id: str = typer.Option(..., "--client-id", help="A machine-to-machine application's client id."),
     client_secret: Optional[str] = typer.Option(
         None, "--client-secret", help="Asked for when omitted (stored in the vault, never shown)."),
@@ -218,12 +242,18 @@ def tenants_add(
 ) -> None:
     from actions_studio.services import sync
 
+    from actions_studio.cli.common import fail
+
+    if (domain is None) == (url is None):
+        fail("give the tenant's --domain (acme.eu.auth0.com) or its --url, one of them")
+    address = sync.domain_url(domain) if domain is not None else url
     secret = client_secret if client_secret is not None else getpass.getpass("client secret: ")
     with _workspace(ctx) as ws:
-        record = sync.add_profile(ws, name, url, client_id, secret, audience=audience)
+        record = sync.add_profile(ws, name, address, client_id, secret, audience=audience)
         if use:
             sync.set_active_tenant(ws, name)
-    typer.echo(f"added tenant {record.name} ({record.base_url})")
+    typer.echo(f"added tenant {record.name} ({record.base_url}, audience "
+               f"{record.audience or record.base_url + '/api/v2/'})")
 
 
 @tenants_app.command("remove")

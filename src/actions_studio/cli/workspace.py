@@ -43,8 +43,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(workspace_app, name="workspace")
     app.command("test", help="Run every fixture that has an expectation; exit 1 on any failure.")(
         test_command)
-    app.command("export", help="Write the workspace as git-friendly files into DIR.")(export_command)
-    app.command("import", help="Read files written by `export` from DIR (idempotent).")(import_command)
+    app.command("export", help="Write the workspace as git-friendly files into DIR (--format: the "
+                "studio's layout or the Auth0 Deploy CLI's).")(export_command)
+    app.command("import", help="Read files written by `export`, or a Deploy CLI tree, from DIR "
+                "(idempotent).")(import_command)
 
 
 # -- plumbing ------------------------------------------------------------------------------------
@@ -86,15 +88,19 @@ def actions_new(
     ctx: typer.Context, name: str,
     trigger: str = typer.Option(..., "--trigger", help="Trigger id, e.g. post-login."),
     code: Optional[Path] = typer.Option(None, "--code", help="Start from this file instead of the template."),
+    runtime: Optional[str] = typer.Option(
+        None, "--runtime", help="python3 (default) or node22; a .js --code file means node22."),
 ) -> None:
     """Create an action (its draft starts from the trigger's template or --code)."""
     from actions_studio.services import actions
+    from actions_studio.services.names import runtime_of_file
 
     source = _read_code(code) if code is not None else None
+    chosen = runtime or (runtime_of_file(code.name) if code is not None else "python3")
     with _workspace(ctx) as ws:
-        detail = actions.create_action(ws, name, trigger, code=source)
+        detail = actions.create_action(ws, name, trigger, code=source, runtime=chosen)
     typer.echo(f"created {detail.action.name} ({detail.action.trigger_id} "
-               f"{detail.action.trigger_version}); the draft is not deployed yet")
+               f"{detail.action.trigger_version}, {detail.action.runtime}); the draft is not deployed yet")
 
 
 @actions_app.command("list")
@@ -154,12 +160,14 @@ def actions_update(
     ctx: typer.Context, name: str,
     code: Path = typer.Option(..., "--code", help="File holding the new draft code."),
 ) -> None:
-    """Save the draft from a file."""
+    """Save the draft from a file (a .js file makes the action node22, a .py file python3)."""
     from actions_studio.services import actions
+    from actions_studio.services.names import CODE_SUFFIX
 
     source = _read_code(code)
+    runtime = next((r for r, suffix in CODE_SUFFIX.items() if code.name.endswith(suffix)), None)
     with _workspace(ctx) as ws:
-        actions.save_draft(ws, name, code=source)
+        actions.save_draft(ws, name, code=source, runtime=runtime)
     typer.echo(f"saved the draft of {name}")
 
 
@@ -436,11 +444,20 @@ def _write_junit(path: Path, reports: list[Any]) -> None:
 
 
 @guarded
-def export_command(ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR")) -> None:
-    from actions_studio.services import exchange
+def export_command(
+    ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"),
+    fmt: str = typer.Option("studio", "--format", help="studio (the studio's own layout), "
+                            "deploy-cli-directory or deploy-cli-yaml (the Auth0 Deploy CLI's)."),
+) -> None:
+    from actions_studio.services import deploy_cli, exchange
 
+    if fmt not in ("studio", *deploy_cli.FORMATS):
+        _fail(f"unknown format {fmt!r}; one of studio, {', '.join(deploy_cli.FORMATS)}")
     with _workspace(ctx) as ws:
-        report = exchange.export_workspace(ws, directory)
+        report = (exchange.export_workspace(ws, directory) if fmt == "studio"
+                  else deploy_cli.export_tree(ws, directory, fmt))  # type: ignore[arg-type]
+    for line in getattr(report, "left_out", ()):
+        typer.echo(f"left out: {line}", err=True)
     typer.echo(f"exported to {directory}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
 
@@ -450,14 +467,22 @@ def import_command(
     ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    from actions_studio.services import exchange
+    """Reads the studio's own layout, or a Deploy CLI tree (directory or tenant.yaml format)."""
+    from actions_studio.services import deploy_cli, exchange
 
     with _workspace(ctx) as ws:
-        report = exchange.import_workspace(ws, directory)
+        fmt = deploy_cli.detect(directory)
+        report = (deploy_cli.import_tree(ws, directory, fmt) if fmt is not None
+                  else exchange.import_workspace(ws, directory))
+    left_out = list(getattr(report, "left_out", ()))
     if as_json:
-        _print_json({"created": report.created, "changed": report.changed,
-                     "unchanged": report.unchanged})
+        doc = {"created": report.created, "changed": report.changed, "unchanged": report.unchanged}
+        _print_json(doc if fmt is None else {"format": fmt, **doc, "left_out": left_out})
         return
+    for line in left_out:
+        typer.echo(f"left out: {line}", err=True)
+    if fmt is not None:
+        typer.echo(f"read a Deploy CLI tree ({fmt.removeprefix('deploy-cli-')} format)")
     for label, items in (("created", report.created), ("changed", report.changed),
                          ("unchanged", report.unchanged)):
         typer.echo(f"{label} ({len(items)}): {', '.join(items) if items else '-'}")

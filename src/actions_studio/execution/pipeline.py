@@ -8,7 +8,10 @@ from typing import Any, Optional
 
 from actions_studio.runtime import ActionError, ActionResult, ExecutionResult, Sandbox
 
-from .sources import RunSource
+from .sources import PYTHON, RunSource
+
+# The runtimes this build can run (the sandbox runs Python). The Node runtime adds node22.
+RUNTIMES_HERE = frozenset({PYTHON})
 
 # Where an action's dependencies are importable from: its sys_path entries, or EnvironmentRefused.
 # The studio builds a missing environment (services/dependencies.py); the tenant only looks one
@@ -50,6 +53,9 @@ def execute(
     20 actions). `cancel` is carried for Stop: the sandbox will take it with its runs.
     """
     del cancel  # accepted now so that every caller already passes it where it has one
+    for index, source in enumerate(sources):
+        if source.runtime not in RUNTIMES_HERE:
+            return _not_here(trigger_id, sources, index)
     ready = []
     for index, source in enumerate(sources):
         try:
@@ -65,10 +71,24 @@ def execute(
 
 
 def _refused(trigger_id: str, sources: Sequence[RunSource], index: int, message: str) -> ExecutionResult:
+    return _error_at(trigger_id, sources, index, "DependencyError",
+                     f"the dependencies of {sources[index].name} cannot be installed: {message}")
+
+
+def _not_here(trigger_id: str, sources: Sequence[RunSource], index: int) -> ExecutionResult:
+    # The workspace stores, versions, exports and syncs node22 actions already; running them
+    # needs the Node runtime, which replaces this check (runtime/node/).
+    runtime = sources[index].runtime
+    return _error_at(trigger_id, sources, index, "RuntimeUnavailable",
+                     f"the {runtime} runtime is not available in this build: {sources[index].name} "
+                     f"cannot run here (it can still be edited, versioned, exported and synced)")
+
+
+def _error_at(trigger_id: str, sources: Sequence[RunSource], index: int, kind: str,
+              message: str) -> ExecutionResult:
+    """An `error` result before anything ran: the action at `index` failed, the others skipped."""
     results = [ActionResult(name=src.name, version=src.version,
                             status="error" if i == index else "skipped",
-                            error=ActionError(type="DependencyError",
-                                              message=f"the dependencies of {src.name} cannot be installed: {message}")
-                            if i == index else None)
+                            error=ActionError(type=kind, message=message) if i == index else None)
                for i, src in enumerate(sources)]
     return ExecutionResult(trigger=trigger_id, status="error", actions=results)

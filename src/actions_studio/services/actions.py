@@ -11,7 +11,12 @@ from typing import Literal, Optional, Sequence, Union
 from actions_studio.services import templates
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ConflictError, DeployRefusedError, NotFoundError
-from actions_studio.services.names import check_dependencies, check_entity_name, check_runtime
+from actions_studio.services.names import (
+    CODE_SUFFIX,
+    check_dependencies,
+    check_entity_name,
+    check_runtime,
+)
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 from actions_studio.store.records import (
@@ -52,7 +57,7 @@ def create_action(
 ) -> ActionDetail:
     check_entity_name("action", name)
     check_runtime(runtime)
-    deps = check_dependencies(tuple(dependencies))
+    deps = check_dependencies(tuple(dependencies), runtime)
     trigger = get_trigger(trigger_id)
     source = code if code is not None else templates.template_for(trigger.id, runtime)
     with ws.db.write() as s:
@@ -98,11 +103,12 @@ def save_draft(
     ws: Workspace, name: str, *, code: Optional[str] = None,
     dependencies: Optional[Sequence[str]] = None, runtime: Optional[str] = None,
 ) -> DraftRecord:
-    deps = check_dependencies(tuple(dependencies)) if dependencies is not None else None
     if runtime is not None:
         check_runtime(runtime)
     with ws.db.write() as s:
         action = _require(s, name)
+        deps = (check_dependencies(tuple(dependencies), runtime or action.runtime)
+                if dependencies is not None else None)
         return repo.update_draft(s, action.id, code=code, dependencies=deps, runtime=runtime)
 
 
@@ -125,7 +131,9 @@ def deploy(ws: Workspace, name: str, *, note: Optional[str] = None) -> VersionRe
     with ws.db.write() as s:
         action = _require(s, name)
         draft = repo.get_draft(s, action.id)
-        check_compiles(draft.code, f"{name}.py")
+        if draft.runtime == "python3":
+            # JavaScript is checked by the Node runtime when it runs; no Node is needed to deploy.
+            check_compiles(draft.code, f"{name}.py")
         return repo.insert_version(
             s, action.id, code=draft.code, dependencies=draft.dependencies,
             secret_names=draft.secret_names, runtime=draft.runtime, note=note,
@@ -190,9 +198,10 @@ def diff(ws: Workspace, name: str, a: Side, b: Side) -> str:
             return f"{name}@v{version.number}", version.code, version.dependencies
 
         (label_a, code_a, deps_a), (label_b, code_b, deps_b) = side(a), side(b)
+    code_file = "code" + CODE_SUFFIX.get(action.runtime, ".py")
     out = list(difflib.unified_diff(
         code_a.splitlines(keepends=True), code_b.splitlines(keepends=True),
-        fromfile=f"{label_a}/code.py", tofile=f"{label_b}/code.py",
+        fromfile=f"{label_a}/{code_file}", tofile=f"{label_b}/{code_file}",
     ))
     if deps_a != deps_b:
         out += difflib.unified_diff(

@@ -1,8 +1,9 @@
 """Export / import of a workspace as git-friendly files (issue 3, section 4).
 
     actions/<name>.json          trigger, runtime, dependencies, secret names, deployed version
-    actions/<name>/code.py       the draft
+    actions/<name>/code.py       the draft (code.js for a node22 action)
     actions/<name>/deployed.py   the deployed version's code, only when it differs from the draft
+                                 (deployed.js for node22)
     fixtures/<trigger>/<name>.json   the fixture format, secret values as null
     flows/flows.json             trigger -> ordered action names
 
@@ -27,6 +28,7 @@ from actions_studio.services.actions import check_compiles
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import InvalidInputError
 from actions_studio.services.names import (
+    CODE_SUFFIX,
     check_dependencies,
     check_entity_name,
     check_runtime,
@@ -74,9 +76,10 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
                 "secrets": list(draft.secret_names),
                 "deployed_version": action.deployed_number,
             })
-            files[f"actions/{action.name}/code.py"] = draft.code.encode("utf-8")
-            if deployed is not None and deployed.code != draft.code:
-                files[f"actions/{action.name}/deployed.py"] = deployed.code.encode("utf-8")
+            files[f"actions/{action.name}/code{CODE_SUFFIX[draft.runtime]}"] = draft.code.encode("utf-8")
+            if deployed is not None and (deployed.code, deployed.runtime) != (draft.code, draft.runtime):
+                files[f"actions/{action.name}/deployed{CODE_SUFFIX[deployed.runtime]}"] = \
+                    deployed.code.encode("utf-8")
         for fixture in repo.list_fixtures(s):
             files[f"fixtures/{fixture.trigger_id}/{fixture.name}.json"] = _json_bytes(
                 fixture_service.to_document(fixture))
@@ -84,16 +87,7 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
     files["flows/flows.json"] = _json_bytes(flows)
 
     report = ExportReport()
-    for rel, content in sorted(files.items()):
-        path = root / rel
-        if path.is_file() and path.read_bytes() == content:
-            report.unchanged.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-        report.written.append(rel)
+    write_files(root, files, report.written, report.unchanged)
     for rel in sorted(_layout_files(root) - set(files)):
         (root / rel).unlink()
         report.removed.append(rel)
@@ -101,6 +95,21 @@ def export_workspace(ws: Workspace, directory: Path) -> ExportReport:
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     return report
+
+
+def write_files(root: Path, files: dict[str, bytes], written: list[str], unchanged: list[str]) -> None:
+    """Writes each file that differs (by rename: never half-written), in path order; a file
+    that already holds those bytes is left alone, so an export changes only what changed."""
+    for rel, content in sorted(files.items()):
+        path = root / rel
+        if path.is_file() and path.read_bytes() == content:
+            unchanged.append(rel)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+        written.append(rel)
 
 
 def _layout_files(root: Path) -> set[str]:
@@ -111,7 +120,7 @@ def _layout_files(root: Path) -> set[str]:
         found |= {f"actions/{p.name}" for p in actions.glob("*.json") if p.is_file()}
         for sub in actions.iterdir():
             if sub.is_dir():
-                for leaf in ("code.py", "deployed.py"):
+                for leaf in ("code.py", "deployed.py", "code.js", "deployed.js"):
                     if (sub / leaf).is_file():
                         found.add(f"actions/{sub.name}/{leaf}")
     fixtures = root / "fixtures"
@@ -178,7 +187,7 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
         secrets = data.get("secrets", [])
         if not isinstance(deps, list) or not isinstance(secrets, list):
             raise InvalidInputError("dependencies and secrets must be lists")
-        check_dependencies(deps)
+        check_dependencies(deps, runtime)
         for secret in secrets:
             check_secret_name(secret)
         deployed = data.get("deployed_version")
@@ -187,15 +196,20 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
             raise InvalidInputError("deployed_version must be a version number or null")
     except InvalidInputError as exc:
         raise InvalidInputError(f"{rel}: {exc}") from None
-    code_path = root / "actions" / name / "code.py"
+    suffix = CODE_SUFFIX[runtime]
+    code_rel = f"actions/{name}/code{suffix}"
+    code_path = root / code_rel
     if not code_path.is_file():
-        raise InvalidInputError(f"actions/{name}/code.py is missing (the draft of {name})")
-    code = _read_text(code_path, f"actions/{name}/code.py")
-    deployed_path = root / "actions" / name / "deployed.py"
-    deployed_code = _read_text(deployed_path, f"actions/{name}/deployed.py") if deployed_path.is_file() else code
-    if deployed is not None:
-        check_compiles(deployed_code, f"actions/{name}/deployed.py" if deployed_path.is_file()
-                       else f"actions/{name}/code.py")
+        other = [f"code{s}" for r, s in CODE_SUFFIX.items()
+                 if r != runtime and (root / "actions" / name / f"code{s}").is_file()]
+        hint = f" (found {other[0]}: set \"runtime\" in {rel} to match)" if other else ""
+        raise InvalidInputError(f"{code_rel} is missing (the draft of {name}, a {runtime} action){hint}")
+    code = _read_text(code_path, code_rel)
+    deployed_rel = f"actions/{name}/deployed{suffix}"
+    deployed_path = root / deployed_rel
+    deployed_code = _read_text(deployed_path, deployed_rel) if deployed_path.is_file() else code
+    if deployed is not None and runtime == "python3":
+        check_compiles(deployed_code, deployed_rel if deployed_path.is_file() else code_rel)
     return _ActionFile(name, trigger, runtime, tuple(deps), tuple(secrets), deployed, code,
                        deployed_code, deployed_path.is_file())
 
@@ -301,6 +315,11 @@ def _apply_flow(s: Any, trigger_id: str, names: list[str], report: ImportReport)
     if len(set(ids)) != len(ids) or len(ids) > 20:
         raise InvalidInputError(
             f"flows/flows.json: {trigger_id}: at most 20 actions, each at most once")
+    set_flow_reported(s, trigger_id, ids, report)
+
+
+def set_flow_reported(s: Any, trigger_id: str, ids: list[str], report: Any) -> None:
+    """Sets an imported flow unless it is already so; says which in `report`."""
     current = [a.id for a in repo.get_flow(s, trigger_id)]
     label = f"flow {trigger_id}"
     if current == ids:

@@ -12,7 +12,18 @@ _ENTITY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}")
 _SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,128}")  # issue 3 / Auth0's limits
 _DEPENDENCY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(\[[A-Za-z0-9_,.\-]+\])?==[A-Za-z0-9][A-Za-z0-9.+!_\-]*")
 
-RUNTIMES = ("python3",)
+# python3: the studio's Python actions; node22: Auth0's JavaScript actions (CommonJS, the
+# `onExecutePostLogin` exports). A tenant's node18 is stored as node22 (sync/model.py).
+RUNTIMES = ("python3", "node22")
+CODE_SUFFIX = {"python3": ".py", "node22": ".js"}
+
+
+def runtime_of_file(filename: str, default: str = "python3") -> str:
+    """The runtime a code file's suffix implies: `.js` is node22, `.py` python3."""
+    for runtime, suffix in CODE_SUFFIX.items():
+        if filename.endswith(suffix):
+            return runtime
+    return default
 
 
 def check_entity_name(kind: str, name: str) -> str:
@@ -32,11 +43,18 @@ def check_secret_name(name: str) -> str:
     return name
 
 
-def check_dependencies(dependencies: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+# npm packages of node22 actions: `name` or `@scope/name`, at a version as Auth0 takes it (a
+# pinned version, a range or `latest`; a Deploy CLI keyword marker such as `@@LODASH@@` too).
+_NPM_DEPENDENCY = re.compile(r"(@[A-Za-z0-9][A-Za-z0-9._~\-]*/)?[A-Za-z0-9._~][A-Za-z0-9._~\-]*==\S+")
+
+
+def check_dependencies(dependencies: list[str] | tuple[str, ...],
+                       runtime: str = "python3") -> tuple[str, ...]:
+    pattern = _NPM_DEPENDENCY if runtime == "node22" else _DEPENDENCY
     for dep in dependencies:
-        if not isinstance(dep, str) or not _DEPENDENCY.fullmatch(dep):
+        if not isinstance(dep, str) or not pattern.fullmatch(dep):
             raise InvalidInputError(f"invalid dependency {dep!r}: write it as name==version")
-    names = [d.split("==")[0].lower() for d in dependencies]
+    names = [d.split("==", 1)[0].lower() for d in dependencies]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InvalidInputError(f"dependency listed twice: {', '.join(dupes)}")

@@ -26,6 +26,7 @@ from actions_studio.services.tenants import (  # noqa: F401
     LOCAL_URL,
     active_tenant_name,
     add_profile,
+    domain_url,
     ensure_local_profile,
     find_tenant,
     get_profile,
@@ -289,6 +290,9 @@ class SyncSession:
         self._connection = connection
         self._transport = transport  # TenantClient's httpx transport (None: httpx's own)
         self._client: Optional[TenantClient] = None
+        # Told of every wait for the tenant outside an apply (a plan's reads hitting its rate
+        # limit): (seconds, until epoch, why). An apply reports waits through its progress.
+        self.on_wait: Optional[Callable[[float, float, str], None]] = None
 
     @classmethod
     def open(cls, ws: Workspace, tenant_name: Optional[str] = None, *,
@@ -314,7 +318,8 @@ class SyncSession:
     @property
     def client(self) -> TenantClient:
         if self._client is None:
-            self._client = TenantClient(self.connection(), transport=self._transport)
+            self._client = TenantClient(self.connection(), transport=self._transport,
+                                        on_wait=lambda *wait: self.on_wait and self.on_wait(*wait))
         return self._client
 
     def reconnect(self) -> None:

@@ -4,6 +4,7 @@ workspace; one profile is the active one. Sync (services/sync.py) reads them fro
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 from urllib.parse import urlparse
 
@@ -98,6 +99,21 @@ def set_active_tenant(ws: Workspace, name: str) -> TenantProfileRecord:
     with ws.db.write() as s:
         repo.set_setting(s, ACTIVE_SETTING, tenant.name)
     return tenant
+
+
+# A tenant's domain: Auth0's own (`acme.eu.auth0.com`) or a custom one (`login.acme.com`).
+_DOMAIN = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def domain_url(domain: str) -> str:
+    """The base URL of a tenant known by its domain: always https, as Auth0's clients insist
+    (the Management API audience is then `https://DOMAIN/api/v2/`, token.py)."""
+    text = domain.strip().rstrip("/")
+    if not _DOMAIN.fullmatch(text):
+        hint = " (give a URL with --url)" if "://" in text or ":" in text else ""
+        raise InvalidInputError(f"not a tenant domain: {domain!r}: expected a host name such as "
+                                f"acme.eu.auth0.com or login.acme.com{hint}")
+    return f"https://{text.lower()}"
 
 
 def normalise_url(base_url_or_domain: str) -> str:

@@ -105,6 +105,12 @@ def get_setting(s: Session, key: str, default: Optional[str] = None) -> Optional
     return row.value if row is not None else default
 
 
+def settings_with_prefix(s: Session, prefix: str) -> list[str]:
+    """The keys of the settings whose key starts with `prefix`, sorted."""
+    rows = s.exec(select(WorkspaceSettingRow.key).where(col(WorkspaceSettingRow.key).startswith(prefix)))
+    return sorted(rows)
+
+
 def set_setting(s: Session, key: str, value: str) -> None:
     row = s.get(WorkspaceSettingRow, key)
     if row is None:
@@ -172,6 +178,8 @@ def update_draft(
         row.secret_names = _names(secret_names)
     if runtime is not None:
         row.runtime = runtime
+        # The action's runtime is its draft's (as Auth0 keeps one runtime per action).
+        s.exec(update(ActionRow).where(col(ActionRow.id) == action_id).values(runtime=runtime))
     row.updated_at = now_iso()
     s.add(row)
     _touch(s, action_id)

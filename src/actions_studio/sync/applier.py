@@ -10,6 +10,7 @@ transaction, so a stop never leaves it half-changed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, Optional, Protocol
@@ -43,7 +44,9 @@ class Progress:
     index: int          # 1-based
     total: int
     step: Step
-    state: Literal["started", "done", "failed"]
+    # "waiting": the step waits for the tenant (a rate limit's reset, a build); `message` says
+    # why and until when, and the step goes on by itself.
+    state: Literal["started", "waiting", "done", "failed"]
     message: str = ""
 
 
@@ -89,8 +92,18 @@ class Applier:
     def run(self) -> ApplyReport:
         steps = self.plan.steps()
         report = ApplyReport()
+        before = getattr(self.client, "on_wait", None)
+        try:
+            return self._run(steps, report)
+        finally:
+            if hasattr(self.client, "on_wait"):
+                self.client.on_wait = before
+
+    def _run(self, steps: list[Step], report: ApplyReport) -> ApplyReport:
         for n, step in enumerate(steps, 1):
             self.progress(Progress(n, len(steps), step, "started"))
+            if hasattr(self.client, "on_wait"):
+                self.client.on_wait = self._waiting(n, len(steps), step)
             try:
                 getattr(self, f"_{step.op}")(step)
             except SyncError as exc:
@@ -103,6 +116,14 @@ class Applier:
             report.applied.append(step)
             self.progress(Progress(n, len(steps), step, "done"))
         return report
+
+    def _waiting(self, n: int, total: int, step: Step) -> Callable[[float, float, str], None]:
+        def notice(seconds: float, until: float, why: str) -> None:
+            if seconds >= 0.5:  # the short polls of a build are not news
+                at = time.strftime("%H:%M:%S", time.localtime(until))
+                self.progress(Progress(n, total, step, "waiting",
+                                       f"{why}: waiting {seconds:.0f} s, until {at}"))
+        return notice
 
     def _stop(self, report: ApplyReport, steps: list[Step], n: int, step: Step, error: str) -> ApplyReport:
         report.failed, report.error = step, error
@@ -149,7 +170,9 @@ class Applier:
         values = self.ws.secret_values(step.local_id, step.content.secret_names)
         remote = self.client.create(step.name, step.trigger_id, step.trigger_version or "",
                                     step.content, values)
-        self._save(step.local_id, ActionBase(remote.id, step.name, step.content))
+        # Versions too many for the tenant's cap are known as workspace-only (planner.py).
+        self._save(step.local_id, ActionBase(remote.id, step.name, step.content,
+                                             {n: None for n in step.drop_local_numbers}))
         self.remote_drafts[step.key] = step.content
 
     def _deploy(self, step: Step) -> None:
@@ -166,6 +189,7 @@ class Applier:
         self.client.wait_built(rid, step.name or "")
         version = self.client.deploy(rid, step.name or "")
         versions = dict(base.versions)
+        versions.update({n: None for n in step.drop_local_numbers})  # the tenant's cap: planner.py
         versions[step.local_number] = version.number
         self._save(step.local_id, replace(base, draft=step.content, versions=versions,
                                           remote_number=version.number, pending=None))

@@ -1,32 +1,73 @@
 """The Management API client: the one module that talks to `auth0-python` (DESIGN.md).
 
 It speaks the SDK and hands back the sync model's plain snapshots, so nothing above it knows the
-SDK's types. Retries are ours, not the SDK's (`max_retries=0`): a 429 waits for its Retry-After
-(bounded), an expired token is renewed once, and a lost connection is reported at once as
-`TenantUnreachableError` — the applier stops there and a rerun resumes, which is faster and more
-honest than the SDK's silent backoff on every call.
+SDK's types. Retries are ours, not the SDK's (`max_retries=0`): a 429 waits for the tenant's
+rate-limit reset (bounded, and said through `on_wait`), an expired token is renewed once, and a
+lost connection is reported at once as `TenantUnreachableError` — the applier stops there and a
+rerun resumes, which is faster and more honest than the SDK's silent backoff on every call.
+
+What a real Auth0 tenant does and the bundled tenant does not, and how this client meets it
+(tests/sync/auth0_contract.py plays that tenant):
+
+- Rate limits: a 429 carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
+  (the UTC epoch second the bucket refills; Auth0's rate limit policy,
+  auth0.com/docs/troubleshoot/customer-support/operational-policies/rate-limit-policy). We wait
+  until that second (or `Retry-After` when given) and retry the same request. The SDK's own
+  retry is an exponential backoff that ignores the reset (auth0-python pull request 285), and
+  was for GETs only for a long time (auth0-python issue 513): its retries stay off.
+- Pages: every actions list answers `{<items>, total, page, per_page}` — with its total always:
+  the actions endpoints refuse the `include_totals` parameter other lists take ("Additional
+  properties not allowed: include_totals", the Deploy CLI's handlers/actions.ts), so it is not
+  sent. We read page after page until `total` items arrived (or a short page without a total),
+  each page a request of its own — a 429 on page 3 retries page 3, a server that gives fewer
+  items than asked is read to the end, and one that ignores `page` cannot make us loop.
+- Builds: a saved draft is `pending`/`building` until built, and a deploy before that is refused
+  with "A draft must be in the 'built' state before it can be deployed" (auth0-deploy-cli issue
+  395). We poll the draft until `built` and retry the deploy on that answer, within
+  `BUILD_WAIT_S` — the Deploy CLI's own budget (60 tries × 2 s, src/tools/auth0/handlers/actions.ts).
+- Binding right after a deploy can fail with "Trying to create a binding for an action that has
+  not been deployed yet" (auth0-deploy-cli issue 385: "newly-deployed actions aren't immediately
+  available for trigger binding"); the Deploy CLI sleeps 2 s before every binding update, we
+  retry that answer with backoff within `BIND_WAIT_S`.
+- Bindings of an entity-bound trigger (custom-token-exchange, event-stream) are not read: such a
+  trigger has no flow, and the Deploy CLI skips a trigger whose bindings cannot be listed.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, Optional, TypeVar
 
 from actions_studio.sync.errors import (
     BuildFailedError,
+    RateLimitedError,
     TenantAuthError,
     TenantRefusedError,
     TenantUnreachableError,
 )
-from actions_studio.sync.model import Content, RemoteAction, RemoteSnapshot, RemoteVersion
+from actions_studio.sync.model import (
+    Content,
+    RemoteAction,
+    RemoteSnapshot,
+    RemoteVersion,
+    workspace_runtime,
+)
 from actions_studio.sync.token import ClientCredentials
 
 T = TypeVar("T")
 PER_PAGE = 100            # Auth0's largest page; fewer round trips for the no-change plan
-MAX_RATE_LIMIT_WAITS = 5  # 429s answered with a wait before giving up
-MAX_RETRY_AFTER_S = 30.0  # a longer Retry-After is not waited for; the user reruns later
+MAX_RATE_LIMIT_WAITS = 5  # 429s of one request answered with a wait before giving up
+MAX_RETRY_AFTER_S = 30.0  # a reset further away is not waited for: the user reruns later
+BUILD_WAIT_S = 120.0      # a draft not built by then is reported (the Deploy CLI waits 2 min)
+BIND_WAIT_S = 30.0        # a binding still refused as "not deployed yet" by then is reported
+BUILT_MESSAGE = "must be in the 'built' state"   # Auth0's deploy refusal before a build
+NOT_DEPLOYED_MESSAGE = "has not been deployed"   # Auth0's binding refusal right after a deploy
+
+# What `on_wait` is told: (seconds to wait, the wall-clock time it ends, why).
+WaitNotice = Callable[[float, float, str], None]
 
 
 @dataclass(frozen=True)
@@ -49,7 +90,7 @@ def _secret_names(items: Any) -> tuple[str, ...]:
 
 
 def _content(obj: Any) -> Content:
-    return Content(code=obj.code or "", runtime=obj.runtime or "",
+    return Content(code=obj.code or "", runtime=workspace_runtime(obj.runtime or ""),
                    dependencies=_deps(obj.dependencies), secret_names=_secret_names(obj.secrets))
 
 
@@ -80,21 +121,26 @@ def _message(body: Any) -> str:
 
 class TenantClient:
     def __init__(self, connection: Connection, *, sleep: Callable[[float], None] = time.sleep,
-                 transport: Optional[Any] = None) -> None:
-        """`transport`: an httpx transport for the Management API requests (a proxy, or the
-        tests' tenant edge that fails chosen requests); None is httpx's own."""
+                 transport: Optional[Any] = None, clock: Callable[[], float] = time.time,
+                 on_wait: Optional[WaitNotice] = None) -> None:
+        """`transport`: an httpx transport for every request, the token's too (a proxy, or the
+        tests' tenant edge); None is httpx's own. `clock` is wall-clock time (rate-limit resets
+        are epoch seconds); `on_wait` hears of every wait before it starts."""
         import httpx
         from auth0.management.client import Auth0
 
         self.base_url = connection.base_url.rstrip("/")
-        self.token = ClientCredentials(self.base_url, connection.client_id, connection.client_secret,
-                                       connection.audience, timeout_s=connection.timeout_s)
         # Our own httpx client, so `close()` can release its pooled connections (the SDK never
-        # closes the one it would make).
+        # closes the one it would make), and so the token request shares its transport and trust.
         self._http = httpx.Client(timeout=connection.timeout_s, transport=transport)
+        self.token = ClientCredentials(self.base_url, connection.client_id, connection.client_secret,
+                                       connection.audience, timeout_s=connection.timeout_s,
+                                       http=self._http)
         self._sdk = Auth0(base_url=f"{self.base_url}/api/v2", token=self.token,
                           timeout=connection.timeout_s, max_retries=0, httpx_client=self._http)
         self._sleep = sleep
+        self._clock = clock
+        self.on_wait = on_wait
         self.requests = 0
 
     def close(self) -> None:
@@ -108,6 +154,11 @@ class TenantClient:
 
     # -- the error and retry policy ---------------------------------------------------------------
 
+    def _wait(self, seconds: float, why: str) -> None:
+        if self.on_wait is not None:
+            self.on_wait(seconds, self._clock() + seconds, why)
+        self._sleep(seconds)
+
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         import httpx
         from auth0.management.core.api_error import ApiError
@@ -117,11 +168,16 @@ class TenantClient:
             self.requests += 1
             try:
                 return fn()
+            except RateLimitedError as exc:  # the token request
+                if waits >= MAX_RATE_LIMIT_WAITS:
+                    raise TenantRefusedError(f"{what}: {exc} (429), still after {waits} waits", 429) from None
+                waits += 1
+                self._rate_limited(what, exc.headers, waits)
             except ApiError as exc:
                 status = exc.status_code
                 if status == 429 and waits < MAX_RATE_LIMIT_WAITS:
                     waits += 1
-                    self._sleep(self._retry_after(exc.headers, waits))
+                    self._rate_limited(what, exc.headers, waits)
                     continue
                 if status == 401 and not renewed:
                     renewed = True  # the token may have been revoked or the tenant restarted
@@ -135,42 +191,96 @@ class TenantClient:
                 raise TenantUnreachableError(
                     f"{what}: cannot reach {self.base_url} ({type(exc).__name__})") from None
 
-    @staticmethod
-    def _retry_after(headers: Optional[dict[str, str]], attempt: int) -> float:
-        value = {k.lower(): v for k, v in (headers or {}).items()}.get("retry-after")
-        try:
-            seconds = float(value) if value is not None else 0.5 * 2 ** (attempt - 1)
-        except ValueError:
-            seconds = 1.0
-        return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    def _rate_limited(self, what: str, headers: Optional[dict[str, str]], attempt: int) -> None:
+        seconds, limit = self._retry_after(headers, attempt)
+        if seconds > MAX_RETRY_AFTER_S:
+            until = time.strftime("%H:%M:%S", time.localtime(self._clock() + seconds))
+            raise TenantRefusedError(f"{what}: the tenant's rate limit{limit} resets only at {until}; "
+                                     "run sync again then", 429)
+        self._wait(seconds, f"rate limited by the tenant{limit}")
+
+    def _retry_after(self, headers: Optional[dict[str, str]], attempt: int) -> tuple[float, str]:
+        """Seconds until the tenant takes requests again, and the limit's words for progress.
+
+        `X-RateLimit-Reset` is the epoch second the bucket refills (Auth0); `Retry-After` is
+        seconds or an HTTP date (RFC 9110); with neither, a short backoff."""
+        h = {k.lower(): v for k, v in (headers or {}).items()}
+        limit = f" ({h['x-ratelimit-limit']} requests)" if h.get("x-ratelimit-limit") else ""
+        seconds: Optional[float] = None
+        if h.get("retry-after"):
+            value = h["retry-after"]
+            try:
+                seconds = float(value)
+            except ValueError:
+                try:
+                    seconds = parsedate_to_datetime(value).timestamp() - self._clock()
+                except (TypeError, ValueError):
+                    seconds = None
+        if seconds is None and h.get("x-ratelimit-reset"):
+            try:
+                # The reset is a whole second: wait to its end, or the retry may land just before.
+                seconds = float(h["x-ratelimit-reset"]) - self._clock() + 0.05
+            except ValueError:
+                seconds = None
+        if seconds is None:
+            seconds = 0.5 * 2 ** (attempt - 1)
+        return max(seconds, 0.0), limit
+
+    def _pages(self, what: str, fetch: Callable[[int], Any], field: str) -> Iterator[Any]:
+        """Every item of a paged list: one request per page, until `total` items arrived."""
+        page, seen = 0, 0
+        while True:
+            answer = self._call(what, lambda: fetch(page))
+            items = list(getattr(answer.response, field, None) or answer.items or ())
+            yield from items
+            seen += len(items)
+            total = getattr(answer.response, "total", None)
+            # With a total, it decides (a server may give fewer than asked per page); without
+            # one, a short page is the last.
+            if not items or (seen >= int(total) if total is not None else len(items) < PER_PAGE):
+                return
+            page += 1
 
     # -- reads --------------------------------------------------------------------------------------
 
     def list_actions(self) -> list[RemoteAction]:
-        return self._call("list actions", lambda: [
-            _remote_action(a) for a in self._sdk.actions.list(per_page=PER_PAGE)])
+        return [_remote_action(a) for a in self._pages(
+            "list actions", lambda n: self._sdk.actions.list(page=n, per_page=PER_PAGE), "actions")]
+
+    def triggers(self) -> list[Any]:
+        """The tenant's `GET /actions/triggers`: id, version, runtimes, binding_policy each."""
+        answer = self._call("list triggers", lambda: self._sdk.actions.triggers.list())
+        return list(answer.triggers or ())
 
     def trigger_ids(self) -> list[str]:
-        answer = self._call("list triggers", lambda: self._sdk.actions.triggers.list())
-        return sorted({str(t.id) for t in (answer.triggers or ())})
+        return sorted({str(t.id) for t in self.triggers()})
 
     def flow(self, trigger_id: str) -> tuple[str, ...]:
-        return self._call(f"read the {trigger_id} flow", lambda: tuple(
-            b.action.id for b in self._sdk.actions.triggers.bindings.list(trigger_id, per_page=PER_PAGE)
-            if b.action is not None))
+        return tuple(b.action.id for b in self._pages(
+            f"read the {trigger_id} flow",
+            lambda n: self._sdk.actions.triggers.bindings.list(trigger_id, page=n, per_page=PER_PAGE),
+            "bindings") if b.action is not None)
 
     def snapshot(self) -> RemoteSnapshot:
         actions = self.list_actions()
-        flows = {t: f for t in self.trigger_ids() if (f := self.flow(t))}
-        return RemoteSnapshot(tuple(actions), flows)
+        triggers = self.triggers()
+        runtimes: dict[tuple[str, str], tuple[str, ...]] = {}
+        for t in triggers:
+            key = (str(t.id), str(t.version or ""))
+            runtimes[key] = tuple(sorted(set(runtimes.get(key, ())) | set(t.runtimes or ())))
+        flow_triggers = sorted({str(t.id) for t in triggers
+                                if str(getattr(t, "binding_policy", None) or "trigger-bound")
+                                != "entity-bound"})
+        flows = {t: f for t in flow_triggers if (f := self.flow(t))}
+        return RemoteSnapshot(tuple(actions), flows, runtimes)
 
     def get_action(self, remote_id: str) -> RemoteAction:
         return self._call("read an action", lambda: _remote_action(self._sdk.actions.get(remote_id)))
 
     def versions(self, remote_id: str) -> list[RemoteVersion]:
-        """The whole history, oldest first."""
-        items = self._call("read the version history", lambda: list(
-            self._sdk.actions.versions.list(remote_id, per_page=PER_PAGE)))
+        """The history the tenant keeps, oldest first (Auth0 keeps the newest 50: planner.py)."""
+        items = list(self._pages("read the version history", lambda n: self._sdk.actions.versions.list(
+            remote_id, page=n, per_page=PER_PAGE), "versions"))
         out = [RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=bool(v.deployed))
                for v in items]
         return sorted(out, key=lambda v: v.number)
@@ -209,34 +319,66 @@ class TenantClient:
             dependencies=self._dependencies(content),
             secrets=self._secrets(secret_values, keep_secret_names))))
 
-    def wait_built(self, remote_id: str, name: str, *, attempts: int = 8, first_wait_s: float = 0.05
-                   ) -> RemoteAction:
-        """Polls the draft until `built` (deploying earlier is the race a0deploy loses)."""
-        wait = first_wait_s
-        for _ in range(attempts):
+    def _backoff(self) -> Iterator[float]:
+        """Waits of a poll: short at first (the bundled tenant builds at once), then 2 s apart,
+        as the Deploy CLI polls."""
+        wait = 0.05
+        while True:
+            yield wait
+            wait = min(wait * 2, 2.0)
+
+    def wait_built(self, remote_id: str, name: str, *, limit_s: float = BUILD_WAIT_S) -> RemoteAction:
+        """Polls the draft until `built`: deploying earlier is the race the Deploy CLI retries.
+        Auth0 reports `pending`, `building`, `packaged` or `retrying` on the way."""
+        waited = 0.0  # the waits alone count, so a test's instant sleep gets the same verdicts
+        for wait in self._backoff():
             action = self.get_action(remote_id)
             if action.status == "built":
                 return action
             if action.status == "failed":
                 why = "; ".join(action.errors) or "no reason given"
                 raise BuildFailedError(f"the tenant could not build {name}: {why}")
-            self._sleep(wait)
-            wait = min(wait * 2, 2.0)
-        raise TenantRefusedError(f"{name} was not built after {attempts} checks; rerun to retry")
+            if waited + wait > limit_s:
+                raise TenantRefusedError(
+                    f"{name} was still {action.status} on the tenant after {limit_s:.0f} s (its "
+                    "dependencies are being installed there); run sync again once it is built")
+            waited += wait
+            self._wait(wait, f"{name} is {action.status} on the tenant")
+        raise AssertionError("unreachable")
 
-    def deploy(self, remote_id: str, name: str) -> RemoteVersion:
-        v = self._call(f"deploy {name}", lambda: self._sdk.actions.deploy(remote_id))
-        return RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=True)
+    def deploy(self, remote_id: str, name: str, *, limit_s: float = BUILD_WAIT_S) -> RemoteVersion:
+        waited = 0.0
+        for wait in self._backoff():
+            try:
+                v = self._call(f"deploy {name}", lambda: self._sdk.actions.deploy(remote_id))
+            except TenantRefusedError as exc:
+                # Built when read, not yet when deployed: Auth0's builds are eventually consistent.
+                if BUILT_MESSAGE not in str(exc) or waited + wait > limit_s:
+                    raise
+                waited += wait
+                self._wait(wait, f"{name} is not built yet on the tenant")
+                continue
+            return RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=True)
+        raise AssertionError("unreachable")
 
-    def set_flow(self, trigger_id: str, remote_ids: Sequence[str]) -> None:
+    def set_flow(self, trigger_id: str, remote_ids: Sequence[str], *, limit_s: float = BIND_WAIT_S) -> None:
         from auth0.management.types import ActionBindingRef, ActionBindingWithRef
 
         # The whole ordered list every time: an empty list is how a flow is emptied (the
         # "unbinding needs an explicit empty list" trap of other tools is handled here, once).
         bindings = [ActionBindingWithRef(ref=ActionBindingRef(type="action_id", value=rid))
                     for rid in remote_ids]
-        self._call(f"save the {trigger_id} flow",
-                   lambda: self._sdk.actions.triggers.bindings.update_many(trigger_id, bindings=bindings))
+        waited = 0.0
+        for wait in self._backoff():
+            try:
+                self._call(f"save the {trigger_id} flow", lambda: self._sdk.actions.triggers.bindings
+                           .update_many(trigger_id, bindings=bindings))
+                return
+            except TenantRefusedError as exc:
+                if NOT_DEPLOYED_MESSAGE not in str(exc) or waited + wait > limit_s:
+                    raise
+                waited += wait
+                self._wait(wait, f"the tenant has not registered the new versions for {trigger_id} yet")
 
     def delete(self, remote_id: str, name: str) -> None:
         try:

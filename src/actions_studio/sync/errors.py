@@ -31,3 +31,11 @@ class BuildFailedError(SyncError):
 
 class LocalTenantError(SyncError):
     """The bundled tenant did not start or did not write its credentials."""
+
+
+class RateLimitedError(TenantRefusedError):
+    """A 429 outside the SDK (the token request): `TenantClient` waits for its reset and retries."""
+
+    def __init__(self, message: str, headers: dict[str, str]) -> None:
+        super().__init__(message, 429)
+        self.headers = headers

@@ -11,6 +11,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 
+# Runtime names a tenant may report that the workspace keeps under another name: Auth0 runs the
+# actions it lists as node18 (`node18-actions` in its triggers list) on Node 22, so the workspace
+# stores them as node22 and pushes node22 back.
+RUNTIME_ALIASES = {"node18": "node22", "node18-actions": "node22"}
+
+
+def workspace_runtime(runtime: str) -> str:
+    return RUNTIME_ALIASES.get(runtime, runtime)
+
+
 @dataclass(frozen=True)
 class Content:
     """The part of an action a draft or a version holds."""
@@ -144,6 +154,9 @@ class LocalSnapshot:
 class RemoteSnapshot:
     actions: tuple[RemoteAction, ...]
     flows: dict[str, tuple[str, ...]]  # trigger id -> tenant action ids in order
+    # (trigger id, trigger version) -> the runtimes the tenant runs for it, from
+    # `GET /actions/triggers`; None when not read (then no action is refused for its runtime).
+    runtimes: Optional[dict[tuple[str, str], tuple[str, ...]]] = None
 
     def by_id(self) -> dict[str, RemoteAction]:
         return {a.id: a for a in self.actions}

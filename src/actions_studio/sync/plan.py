@@ -16,7 +16,7 @@ from typing import Any, Literal, Optional
 from actions_studio.sync.model import ActionBase, Content
 
 Change = Literal["create", "update", "deploy", "bind", "reorder", "unbind", "delete", "pull",
-                 "import", "conflict", "nothing"]
+                 "import", "conflict", "refused", "nothing"]
 Op = Literal["create", "deploy", "update_draft", "set_flow", "delete", "pull_action",
              "import_action", "pull_flow", "delete_local", "record_draft", "record_action", "record_flow", "forget"]
 Side = Literal["local", "remote"]
@@ -86,11 +86,16 @@ class Plan:
 
     @property
     def changes(self) -> tuple[PlanItem, ...]:
-        return tuple(i for i in self.items if i.change not in ("nothing", "conflict"))
+        return tuple(i for i in self.items if i.change not in ("nothing", "conflict", "refused"))
+
+    @property
+    def refused(self) -> tuple[PlanItem, ...]:
+        """Items this tenant cannot take (an action in a runtime it does not run), with why."""
+        return tuple(i for i in self.items if i.change == "refused")
 
     @property
     def in_sync(self) -> bool:
-        return not self.conflicts and not self.changes
+        return not self.conflicts and not self.changes and not self.refused
 
     def steps(self) -> list[Step]:
         """Every step in the order the applier runs them (stable within a phase)."""

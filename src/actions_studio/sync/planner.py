@@ -22,6 +22,7 @@ from actions_studio.sync.model import (
     LocalSnapshot,
     RemoteAction,
     RemoteSnapshot,
+    workspace_runtime,
 )
 from actions_studio.sync.plan import (
     PHASE_DELETE,
@@ -35,6 +36,12 @@ from actions_studio.sync.plan import (
 
 Mode = Literal["sync", "pull"]
 UNKNOWN = "remote:"  # prefix of a flow entry whose tenant action the workspace does not know
+# Auth0: "Each Action may have a maximum of 50 associated versions ... Once the limit is reached,
+# every additional version that is added will result in the oldest version being deleted"
+# (auth0.com/docs/customize/actions/limitations). A push never deploys more than that many of an
+# action's new versions: older ones would be deleted at once. They stay in the workspace, mapped
+# to no tenant number, so no later plan tries them again; the workspace's history has no cap.
+TENANT_VERSION_CAP = 50
 
 
 @dataclass(frozen=True)
@@ -93,11 +100,13 @@ def _push_steps(local: LocalAction, remote: Optional[RemoteAction],
     steps: list[Step] = []
     known = base.versions if base is not None else {}
     new_versions = [v for v in local.versions if v.number not in known]
+    kept_back = tuple(v.number for v in new_versions[:-TENANT_VERSION_CAP])
+    new_versions = new_versions[len(kept_back):]
     if remote is None:
         first = new_versions[0].content if new_versions else local.draft
         steps.append(Step("create", key, f"create {local.name}", local_id=key, name=local.name,
                           trigger_id=local.trigger_id, trigger_version=local.trigger_version,
-                          content=first))
+                          content=first, drop_local_numbers=kept_back))
         current, number = first, 0
         remote_id = None
     else:
@@ -107,7 +116,8 @@ def _push_steps(local: LocalAction, remote: Optional[RemoteAction],
         steps.append(Step("deploy", key, f"deploy {local.name} v{version.number}",
                           local_id=key, remote_id=remote_id, name=local.name,
                           content=version.content, local_number=version.number,
-                          remote_number=number))
+                          remote_number=number,
+                          drop_local_numbers=kept_back if i == 0 and remote is not None else ()))
         current = version.content
     renamed = remote is not None and remote.name != local.name
     if renamed or not local.draft.same_as(current):
@@ -130,6 +140,9 @@ def _push_steps(local: LocalAction, remote: Optional[RemoteAction],
                      else f"deploy v{numbers[0]}–v{numbers[-1]} ({len(numbers)} versions)")
     if steps and steps[-1].op == "update_draft":
         words.append("update draft")
+    if kept_back:
+        words.append(f"v{kept_back[0]}–v{kept_back[-1]} stay in the workspace only (a tenant keeps "
+                     f"an action's newest {TENANT_VERSION_CAP} versions)")
     change = "create" if remote is None else ("deploy" if new_versions else "update")
     return steps, change, ", ".join(words) or "record the workspace's draft (the tenant has it)"
 
@@ -273,6 +286,46 @@ def _plan_action(key: str, local: Optional[LocalAction], remote: Optional[Remote
                     push, push_summary, push_change, pull, _pull_summary(remote, base))
 
 
+def runs_on(runtime: str, runtimes: tuple[str, ...]) -> bool:
+    """Whether a tenant that lists `runtimes` for a trigger runs an action written for `runtime`
+    (node18 and node18-actions are Node 22 on Auth0: model.RUNTIME_ALIASES)."""
+    return runtime in {workspace_runtime(r) for r in runtimes}
+
+
+def _runtime_words(runtimes: tuple[str, ...]) -> str:
+    return ", ".join(sorted({workspace_runtime(r) for r in runtimes})) or "no runtime"
+
+
+def _refuse_runtime(item: PlanItem, local: Optional[LocalAction],
+                    runtimes: dict[tuple[str, str], tuple[str, ...]]) -> PlanItem:
+    """An action this plan would push in a runtime the tenant does not run for its trigger is
+    refused here, before any write, with the reason; the rest of the plan still applies.
+
+    The tenant's `GET /actions/triggers` lists the runtimes of each trigger version: Auth0 lists
+    Node runtimes only, so a python3 action is refused there, while the bundled tenant runs it."""
+    if local is None or item.kind != "action" or item.change in ("nothing", "refused"):
+        return item
+    pushed = {st.content.runtime for st in item.steps
+              if st.op in ("create", "deploy", "update_draft") and st.content is not None}
+    if not pushed:
+        return item
+    listed = runtimes.get((local.trigger_id, local.trigger_version))
+    if listed is None:
+        listed = tuple(r for (t, _v), rs in runtimes.items() if t == local.trigger_id for r in rs)
+        if not any(t == local.trigger_id for (t, _v) in runtimes):
+            why = f"the tenant does not offer the {local.trigger_id} trigger"
+            return replace(item, change="refused", summary=f"refused: {why}", steps=(), conflict=None)
+    if not listed:
+        return item  # the tenant lists the trigger without its runtimes: nothing to judge by
+    wrong = sorted(r for r in pushed if not runs_on(r, listed))
+    if not wrong:
+        return item
+    why = (f"the tenant runs {_runtime_words(listed)} for {local.trigger_id}, not {wrong[0]}"
+           + (" (Auth0 runs JavaScript actions only; keep this one on a tenant that runs Python, "
+              "or rewrite it for node22)" if wrong[0] == "python3" else ""))
+    return replace(item, change="refused", summary=f"refused: {why}", steps=())
+
+
 def _flow_change(local: tuple[str, ...], remote: tuple[str, ...]) -> tuple[str, int]:
     added, removed = set(local) - set(remote), set(remote) - set(local)
     if added:
@@ -322,6 +375,8 @@ def plan(local: LocalSnapshot, remote: RemoteSnapshot, base: BaseSnapshot,
     for ra in remote.actions:
         if ra.id not in claimed:
             items.append(_plan_action(f"remote:{ra.id}", None, ra, None, opts))
+    if remote.runtimes is not None:
+        items = [_refuse_runtime(it, local_by_id.get(it.key), remote.runtimes) for it in items]
 
     # Flows, per trigger: workspace ids on both sides (tenant ids mapped through the links).
     # Two kinds of tenant binding never reach a workspace flow (issue 13, item 14): one of an
@@ -403,6 +458,11 @@ def _plan_flow(trigger_id: str, local: LocalSnapshot, remote: RemoteSnapshot, ba
                    if by_key.get(i) is not None and by_key[i].change == "conflict"]
         if blocked:
             return flow_item("nothing", f"waits for the conflict on {', '.join(blocked)}", notes=notes)
+        refused = [names.get(i, i) for i in l_flow
+                   if by_key.get(i) is not None and by_key[i].change == "refused"]
+        if refused:
+            return flow_item("nothing", f"waits: {', '.join(refused)} cannot go to this tenant "
+                             "(its runtime)", notes=notes)
         change, phase = _flow_change(l_flow, r_flow)
         words = _flow_words(label(l_flow), label(r_flow))
         return flow_item(change, words, [Step("set_flow", key, f"{words} ({trigger_id})",

@@ -236,7 +236,8 @@ class SyncDialog(QDialog):
             state = f"{self.controller.tenant}: in sync"
         else:
             state = (f"{self.controller.tenant}: {len(plan.changes)} change(s) in "
-                     f"{len(plan.steps())} step(s), {len(plan.conflicts)} conflict(s) to resolve")
+                     f"{len(plan.steps())} step(s), {len(plan.conflicts)} conflict(s) to resolve"
+                     + (f", {len(plan.refused)} refused (runtime)" if plan.refused else ""))
         self.state_label.setText(state)
         self.apply_button.setEnabled(bool(plan.steps()))
         self.message.setText("Conflicts wait for your choice; Apply runs everything else."
@@ -326,6 +327,8 @@ class SyncDialog(QDialog):
     def on_controller_progress(self, p: Progress) -> None:
         if p.state == "started":
             self.message.setText(f"{p.index}/{p.total}: {p.step.label}…")
+        elif p.state == "waiting":  # the tenant's rate limit or a build: why, and until when
+            self.message.setText(f"{p.index}/{p.total}: {p.step.label} — {p.message}")
         elif p.state == "done":
             self.progress.setValue(p.index)
 

@@ -22,6 +22,8 @@ from actions_studio.services.errors import ServiceError
 from actions_studio.ui.sync.controller import SyncController
 
 SECRET_KEPT = "(unchanged — type to replace)"
+DOMAIN_NOTE = ("A domain (TENANT.REGION.auth0.com or a custom one) is reached over https, with the "
+               "Management API audience https://DOMAIN/api/v2/.")
 
 
 class TenantsDialog(QDialog):
@@ -34,17 +36,17 @@ class TenantsDialog(QDialog):
         self.list.currentTextChanged.connect(self.on_list_current_text_changed)
         self.name_edit = QLineEdit()
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://tenant.example.com or acme.eu.auth0.com")
+        self.url_edit.setPlaceholderText("acme.eu.auth0.com, login.acme.com or http://127.0.0.1:PORT")
         self.client_id_edit = QLineEdit()
         self.secret_edit = QLineEdit()
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.audience_edit = QLineEdit()
-        self.audience_edit.setPlaceholderText("default: <URL>/api/v2/")
+        self.audience_edit.setPlaceholderText("default: https://DOMAIN/api/v2/")
         self.note = QLabel()
         self.note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
-        form.addRow("URL or domain", self.url_edit)
+        form.addRow("Domain or URL", self.url_edit)
         form.addRow("Client id", self.client_id_edit)
         form.addRow("Client secret", self.secret_edit)
         form.addRow("Audience", self.audience_edit)
@@ -104,7 +106,8 @@ class TenantsDialog(QDialog):
         self.note.setText(
             f"The bundled tenant{active}: started on a free loopback port when you sync, stopped "
             "when the studio closes. Nothing to configure." if local else
-            f"Client credentials of a machine-to-machine application with the actions scopes{active}.")
+            f"Client credentials of a machine-to-machine application with the actions scopes{active}. "
+            f"{DOMAIN_NOTE}")
 
     def new_profile(self) -> None:
         self.list.clearSelection()
@@ -115,7 +118,8 @@ class TenantsDialog(QDialog):
         self.secret_edit.setPlaceholderText("")
         self.save_button.setEnabled(True)
         self.remove_button.setEnabled(False)
-        self.note.setText("A new tenant: its client secret goes to the vault and is never shown again.")
+        self.note.setText("A new tenant: its client secret goes to the vault and is never shown again. "
+                          + DOMAIN_NOTE)
         self.name_edit.setFocus()
 
     def save(self) -> None:
@@ -134,7 +138,8 @@ class TenantsDialog(QDialog):
             self.note.setText(str(exc))
             return
         self.reload(select=record.name)
-        self.note.setText(f"Saved {record.name}.")
+        audience = record.audience or f"{record.base_url}/api/v2/"
+        self.note.setText(f"Saved {record.name}: {record.base_url}, Management API audience {audience}.")
 
     def remove(self) -> None:
         if self._editing is None:

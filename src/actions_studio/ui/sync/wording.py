@@ -14,7 +14,7 @@ PAIRS: dict[Pair, str] = {"mine-theirs": "workspace ↔ tenant", "base-mine": "l
                           "base-theirs": "last sync ↔ tenant"}
 CHANGE_WORDS = {"create": "Create", "update": "Update draft", "deploy": "Deploy", "bind": "Bind",
                 "reorder": "Reorder", "unbind": "Unbind", "delete": "Delete", "pull": "Take tenant's",
-                "import": "Import", "conflict": "Conflict", "nothing": "—"}
+                "import": "Import", "conflict": "Conflict", "refused": "Refused", "nothing": "—"}
 
 
 @dataclass(frozen=True)
@@ -83,4 +83,6 @@ def status_line(tenant: str, plan: Optional[Plan], *, stale: bool = False,
         return f"⇅ {tenant}: {len(plan.conflicts)} conflict(s)", "conflict"
     if plan.in_sync:
         return f"⇅ {tenant}: in sync", "in-sync"
+    if not plan.changes and plan.refused:
+        return f"⇅ {tenant}: {len(plan.refused)} refused (runtime)", "pending"
     return f"⇅ {tenant}: {len(plan.changes)} change(s) to sync", "pending"

@@ -1,0 +1,3 @@
+exports.onExecuteCredentialsExchange = async (event, api) => {
+  api.accessToken.setCustomClaim('https://acme.example.com/tenant', event.client.metadata.tenant);
+};

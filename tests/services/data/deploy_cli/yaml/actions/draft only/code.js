@@ -1,0 +1,5 @@
+exports.onExecutePreUserRegistration = async (event, api) => {
+  if (!event.user.email?.endsWith('@acme.example.com')) {
+    api.access.deny('not_allowed', 'Only ACME employees may sign up.');
+  }
+};
