@@ -8,10 +8,11 @@ from typing import Any, Optional
 
 from actions_studio.runtime import ActionError, ActionResult, ExecutionResult, Sandbox
 
-from .sources import PYTHON, RunSource
+from .sources import NODE22, PYTHON, RunSource
 
-# The runtimes this build can run (the sandbox runs Python). The Node runtime adds node22.
-RUNTIMES_HERE = frozenset({PYTHON})
+# The runtimes this build can run: Python in the zygote's children, JavaScript in warm Node
+# workers (runtime/node/; node18 is run on Node 22, as Auth0 does).
+RUNTIMES_HERE = frozenset({PYTHON, NODE22, "node18"})
 
 # Where an action's dependencies are importable from: its sys_path entries, or EnvironmentRefused.
 # The studio builds a missing environment (services/dependencies.py); the tenant only looks one
@@ -50,9 +51,8 @@ def execute(
 
     Raised as the sandbox raises them, for each caller to word for its user: `SandboxError`,
     `EventTooLargeError`, `EventValidationError`, `UnknownTriggerError`, `ValueError` (more than
-    20 actions). `cancel` is carried for Stop: the sandbox will take it with its runs.
+    20 actions). `cancel` (Stop) is handed to the sandbox's run, whatever the runtimes.
     """
-    del cancel  # accepted now so that every caller already passes it where it has one
     for index, source in enumerate(sources):
         if source.runtime not in RUNTIMES_HERE:
             return _not_here(trigger_id, sources, index)
@@ -66,8 +66,8 @@ def execute(
     if single:
         if len(ready) != 1:
             raise ValueError("a single-action run takes exactly one action")
-        return sandbox().run_action(trigger_id, ready[0], payload, timeout_s=timeout_s)
-    return sandbox().run_flow(trigger_id, ready, payload, timeout_s=timeout_s)
+        return sandbox().run_action(trigger_id, ready[0], payload, timeout_s=timeout_s, cancel=cancel)
+    return sandbox().run_flow(trigger_id, ready, payload, timeout_s=timeout_s, cancel=cancel)
 
 
 def _refused(trigger_id: str, sources: Sequence[RunSource], index: int, message: str) -> ExecutionResult:

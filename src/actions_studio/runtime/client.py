@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
+from .node import is_node
 from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
 from .redaction import merge_secrets
 from .result import ActionSource, Continuation, ExecutionResult
@@ -170,6 +171,7 @@ class Sandbox:
         self._lock = threading.Lock()
         self._closed = False
         self._zygote: Optional[_Zygote] = None
+        self._node_pool: Optional[Any] = None  # node/pool.NodePool, started by the first JavaScript action
         self._live()  # early: the first execution must not pay the start-up
 
     # ------------------------------------------------------------------------------- lifecycle
@@ -184,6 +186,9 @@ class Sandbox:
         with self._lock:
             self._closed = True
             zygote, self._zygote = self._zygote, None
+            pool, self._node_pool = self._node_pool, None
+        if pool is not None:
+            pool.close()
         if zygote is not None:
             zygote.stop()
 
@@ -198,6 +203,17 @@ class Sandbox:
                 self._zygote = None
                 zygote = self._zygote = _Zygote(self.limits)
             return zygote
+
+    def node_pool(self) -> Any:
+        """The warm Node workers (runtime/node/pool.py), started on first use."""
+        with self._lock:
+            if self._closed:
+                raise SandboxError("this Sandbox is closed")
+            if self._node_pool is None:
+                from .node.pool import NodePool
+
+                self._node_pool = NodePool(self.limits)
+            return self._node_pool
 
     @property
     def zygote_pid(self) -> Optional[int]:
@@ -224,17 +240,25 @@ class Sandbox:
                              cache=cache)
         return run.run(_ChildPerAction(self, run.trigger.id, cancel))
 
+    def _in_one_child_or_per_action(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
+        # A flow with a JavaScript action runs action by action: each JavaScript one in a warm Node
+        # worker of its own, each Python one in a child of its own (the loop applies each action's
+        # calls to the payload the next one sees, whatever its runtime).
+        if any(is_node(a.runtime) for a in run.actions[run.start:]):
+            return run.run(_ChildPerAction(self, run.trigger.id, cancel))
+        return self._in_one_child(run, cancel)
+
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
                  timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
-        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s),
-                                  cancel)
+        return self._in_one_child_or_per_action(
+            self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s), cancel)
 
     def resume(self, continuation: Continuation, query: dict[str, Any], *,
                cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
         ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
-        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)), cancel)
+        return self._in_one_child_or_per_action(self._flow_run(**resumed_request(continuation, query)), cancel)
 
     def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
                   timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
@@ -334,7 +358,8 @@ def _wait_or_stop(sock: socket.socket, cancel: threading.Event, limit_s: float) 
 
 
 class _ChildPerAction:
-    """One child per action, over RPC: what `Sandbox.run_action` (a flow of one) uses."""
+    """One execution per action: a Python child over RPC (what `Sandbox.run_action`, a flow of
+    one, uses), or a warm Node worker for a JavaScript action."""
 
     needs_payload = True
 
@@ -348,4 +373,9 @@ class _ChildPerAction:
 
     def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
                  cache: dict[str, Any], remaining: float) -> RawRun:
+        if is_node(source.runtime):
+            from .node.executor import run_js_action
+
+            return run_js_action(self.sandbox.node_pool(), self.trigger_id, source, payload, phase, cache,
+                                 remaining, self.cancel)
         return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)

@@ -1,0 +1,138 @@
+"""How one Node worker process is started: its command line (Node's permission model), its
+environment (nothing of the studio's) and its OS confinement.
+
+Node's own layer (`--permission`, stable in Node 22): file reads only of the worker script, the
+action's dependency directories and its work dir, writes only to its work dir; no child processes,
+no worker threads, no native addons, no inspector (ERR_ACCESS_DENIED). It cannot limit the network
+(Node < 25), and `vm` is not a boundary: isolation between actions is by process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from typing import Optional
+
+from actions_studio.nodejs import Node, find_node
+from actions_studio.resources import node_scripts_dir
+
+from ..limits import MIB, SandboxLimits
+
+WORKER_SCRIPT = "action_worker.js"
+# V8 reserves address space far beyond what it uses (code range, cages): Node 22 does not start
+# under 1 GiB of RLIMIT_AS (measured: 512 MiB aborts at start). The action's memory is bounded by
+# the heap limit (--max-old-space-size) and this reserve on top of it.
+ADDRESS_SPACE_RESERVE = 1024 * MIB
+# What the worker sees as its environment: nothing of the studio's.
+WORKER_ENV = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+              # libuv's io_uring is a second way into the kernel that a seccomp filter cannot see.
+              "UV_USE_IO_URING": "0"}
+
+
+def worker_script() -> str:
+    return str((node_scripts_dir() / WORKER_SCRIPT).resolve())
+
+
+def heap_mb(limits: SandboxLimits) -> int:
+    return max(16, limits.memory_bytes // MIB)
+
+
+def command(node: Node, script: str, dirs: tuple[str, ...], workdir: str, limits: SandboxLimits) -> list[str]:
+    """Node's command line for one worker: the permission model's allow-list and the heap limit."""
+    reads = [script, workdir, *(os.path.realpath(d) for d in dirs)]
+    return [str(node.executable), "--permission",
+            *(f"--allow-fs-read={path}" for path in reads), f"--allow-fs-write={workdir}",
+            f"--max-old-space-size={heap_mb(limits)}",
+            # Without the trap handler WebAssembly memories need no 10 GiB reservations, which
+            # the address-space limit would refuse.
+            "--disable-wasm-trap-handler",
+            "--no-warnings", "--unhandled-rejections=warn", script]
+
+
+@dataclass
+class WorkerProcess:
+    """A started worker process and the studio's ends of its two channels."""
+
+    pid: int
+    ctl: socket.socket
+    api: socket.socket
+    workdir: str
+    proc: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout: float = 5.0) -> dict[str, int]:
+        """``{"signal": N}`` or ``{"exit_code": N}`` once it exited (killed if it does not)."""
+        assert self.proc is not None
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.proc.wait(5)
+        return {"signal": -code} if code < 0 else {"exit_code": code}
+
+    def stderr_tail(self, limit: int = 2000) -> str:
+        """The end of what Node itself wrote (a fatal error: out of memory, an abort)."""
+        try:
+            with open(os.path.join(self.workdir, "node.stderr"), "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - limit))
+                return fh.read().decode("utf-8", "replace").strip()
+        except OSError:
+            return ""
+
+    def close(self) -> None:
+        for sock in (self.ctl, self.api):
+            try:
+                sock.close()
+            except OSError:
+                pass
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Launcher:
+    """Starts workers for one Sandbox."""
+
+    def __init__(self, limits: SandboxLimits, node: Optional[Node] = None) -> None:
+        self.limits = limits
+        self.node = node or find_node()
+        self.script = worker_script()
+        self.base = tempfile.mkdtemp(prefix="actions-studio-node-")
+        os.chmod(self.base, 0o711)
+
+    def start(self, dirs: tuple[str, ...] = ()) -> WorkerProcess:
+        workdir = tempfile.mkdtemp(dir=self.base)
+        ctl_parent, ctl_child = socket.socketpair()
+        api_parent, api_child = socket.socketpair()
+        env = dict(WORKER_ENV, HOME=workdir, TMPDIR=workdir,
+                   ACTIONS_STUDIO_WORKER_FDS=f"{ctl_child.fileno()},{api_child.fileno()}")
+        try:
+            with open(os.path.join(workdir, "node.stderr"), "wb") as stderr:
+                proc = subprocess.Popen(
+                    command(self.node, self.script, dirs, workdir, self.limits),
+                    pass_fds=(ctl_child.fileno(), api_child.fileno()), env=env, cwd=workdir,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                    start_new_session=True,
+                )
+        finally:
+            ctl_child.close()
+            api_child.close()
+        return WorkerProcess(proc.pid, ctl_parent, api_parent, workdir, proc)
+
+    def close(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
