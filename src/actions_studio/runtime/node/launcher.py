@@ -15,13 +15,18 @@ import signal
 import socket
 import subprocess
 import tempfile
+import json
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from actions_studio.nodejs import Node, find_node
 from actions_studio.resources import node_scripts_dir
 
+from .. import confine, landlock
 from ..limits import MIB, SandboxLimits
+from .seccomp import EXEC_FD
 
 WORKER_SCRIPT = "action_worker.js"
 # V8 reserves address space far beyond what it uses (code range, cages): Node 22 does not start
@@ -63,6 +68,8 @@ class WorkerProcess:
     api: socket.socket
     workdir: str
     proc: Optional[subprocess.Popen] = field(default=None, repr=False)
+    # As root without Landlock: the uid whose files in /tmp & co. are removed after it (private temp).
+    leftover_uid: Optional[int] = None
 
     def kill(self) -> None:
         try:
@@ -103,36 +110,73 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 pass
         shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.leftover_uid is not None:
+            confine.remove_left_behind(self.leftover_uid)
 
 
 class Launcher:
-    """Starts workers for one Sandbox."""
+    """Starts confined workers for one Sandbox: each through `confined.py` (a fresh interpreter
+    that applies the OS layers, then becomes Node), with the layers the probe found to hold."""
 
     def __init__(self, limits: SandboxLimits, node: Optional[Node] = None) -> None:
+        if limits.open_files >= EXEC_FD:
+            raise ValueError(f"SandboxLimits.open_files must stay below {EXEC_FD} for Node workers")
         self.limits = limits
         self.node = node or find_node()
+        self.executable = os.path.realpath(self.node.executable)
         self.script = worker_script()
         self.base = tempfile.mkdtemp(prefix="actions-studio-node-")
         os.chmod(self.base, 0o711)
+        self.layers: dict[str, bool] = {}
+        self.notes: dict[str, str] = {}
+
+    def probe(self) -> None:
+        from .probe import probe_layers
+
+        found = probe_layers(self)
+        self.layers, self.notes = found["layers"], found["notes"]
+
+    def config(self, layers: dict[str, bool], dirs: tuple[str, ...], **extra: object) -> str:
+        reads = [os.path.dirname(self.executable), self.script, *(os.path.realpath(d) for d in dirs)]
+        return json.dumps({
+            "layers": layers, "base": self.base, "node": self.executable, "read_roots": reads,
+            "parent": os.getpid(), "limits": self.limits.to_json(), "landlock_abi": landlock.abi_version(),
+            "address_space": self.limits.memory_bytes + ADDRESS_SPACE_RESERVE,
+            "env": dict(WORKER_ENV, HOME="{workdir}", TMPDIR="{workdir}"), **extra,
+        })
+
+    def python_command(self, config: str, node_command: tuple[str, ...] = ()) -> list[str]:
+        return [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.node.confined", config,
+                "--", *node_command]
+
+    def python_env(self) -> dict[str, str]:
+        return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+                "PYTHONNOUSERSITE": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
 
     def start(self, dirs: tuple[str, ...] = ()) -> WorkerProcess:
-        workdir = tempfile.mkdtemp(dir=self.base)
+        """A new worker (its process started; `NodeWorker.wait_ready` waits for Node)."""
         ctl_parent, ctl_child = socket.socketpair()
         api_parent, api_child = socket.socketpair()
-        env = dict(WORKER_ENV, HOME=workdir, TMPDIR=workdir,
-                   ACTIONS_STUDIO_WORKER_FDS=f"{ctl_child.fileno()},{api_child.fileno()}")
+        fds = f"{ctl_child.fileno()},{api_child.fileno()}"
+        config = json.loads(self.config(self.layers, dirs))
+        config["env"]["ACTIONS_STUDIO_WORKER_FDS"] = fds
+        node_command = command(self.node, self.script, dirs, "{workdir}", self.limits)
+        node_command[0] = self.executable
         try:
-            with open(os.path.join(workdir, "node.stderr"), "wb") as stderr:
-                proc = subprocess.Popen(
-                    command(self.node, self.script, dirs, workdir, self.limits),
-                    pass_fds=(ctl_child.fileno(), api_child.fileno()), env=env, cwd=workdir,
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                    start_new_session=True,
-                )
+            proc = subprocess.Popen(
+                self.python_command(json.dumps(config), tuple(node_command)),
+                pass_fds=(ctl_child.fileno(), api_child.fileno()), env=self.python_env(), cwd="/",
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         finally:
             ctl_child.close()
             api_child.close()
-        return WorkerProcess(proc.pid, ctl_parent, api_parent, workdir, proc)
+        workdir = os.path.join(self.base, str(proc.pid))
+        uid = confine.execution_uid(proc.pid) if self.layers.get("separate_uid") else None
+        cleanup_temp = uid is not None and not self.layers.get("landlock")
+        return WorkerProcess(proc.pid, ctl_parent, api_parent, workdir, proc,
+                             leftover_uid=uid if cleanup_temp else None)
 
     def close(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)

@@ -17,6 +17,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
 from ..limits import SandboxLimits
@@ -50,6 +51,10 @@ class NodePool:
         self._idle: OrderedDict[str, list[NodeWorker]] = OrderedDict()  # least recently used first
         self._starting = 0
         self._closed = False
+        # Every worker is started from these long-lived threads: a worker dies with the thread that
+        # started it (PR_SET_PDEATHSIG), so never from a caller's thread, which may end any time.
+        self._starter = ThreadPoolExecutor(max_workers=2, thread_name_prefix="node-start")
+        self._probed = self._starter.submit(self.launcher.probe)
         self._refill = threading.Thread(target=self._refill_loop, name="node-pool-refill", daemon=True)
         self._refill.start()
 
@@ -106,9 +111,18 @@ class NodePool:
     # ------------------------------------------------------------------------------- workers
 
     def _start(self, dirs: tuple[str, ...] = ()) -> NodeWorker:
+        self._probed.result()
+        return self._starter.submit(self._start_here, dirs).result()
+
+    def _start_here(self, dirs: tuple[str, ...]) -> NodeWorker:
         worker = NodeWorker(self.launcher.start(dirs))
         worker.wait_ready()
         return worker
+
+    def layers(self) -> dict[str, dict[str, object]]:
+        """The OS layers measured for the workers (probe.py): ``{"layers": …, "notes": …}``."""
+        self._probed.result()
+        return {"layers": dict(self.launcher.layers), "notes": dict(self.launcher.notes)}
 
     def _refill_loop(self) -> None:
         while True:
@@ -143,4 +157,12 @@ class NodePool:
         for w in workers:
             w.close()
         self._refill.join(timeout=10)
+        self._starter.shutdown(wait=True, cancel_futures=True)
+        for w in self._drain():
+            w.close()
         self.launcher.close()
+
+    def _drain(self) -> list[NodeWorker]:
+        with self._lock:
+            workers, self._spares = self._spares, []
+        return workers
