@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -30,7 +31,7 @@ from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
 from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
-from actions_studio.ui.event_check import EventProblem, check_event_text, event_text
+from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
@@ -94,6 +95,11 @@ class TestPanel(QWidget):
         self.reset_button = self._button("Reset to sample", "Replace the event with the trigger's sample",
                                          self.on_reset_button_clicked)
         self.delete_button = self._button("Delete", "Delete this fixture", self.on_delete_button_clicked)
+        self.changes_check = QCheckBox("Changes only")
+        self.changes_check.setToolTip("Show and edit only the fields that differ from the trigger's sample "
+                                      "event; the rest comes from the sample (merged as RFC 7396: "
+                                      "objects merge, other values replace, null removes)")
+        self.changes_check.toggled.connect(self.on_changes_check_toggled)
         self.run_button = self._button("▶ Run  (F5)", "Run the draft against this fixture", self.run_selected)
         self.run_button.setObjectName("runButton")
         self.run_all_button = self._button("Run all  (Shift+F5)", "Run every fixture of this action",
@@ -132,6 +138,7 @@ class TestPanel(QWidget):
         head_row.setContentsMargins(0, 0, 0, 0)
         head_row.addWidget(heading)
         head_row.addStretch(1)
+        head_row.addWidget(self.changes_check)
         for button in (self.reset_button, self.save_button, self.delete_button):
             head_row.addWidget(button)
         left_layout.addLayout(head_row)
@@ -268,13 +275,13 @@ class TestPanel(QWidget):
         self._fixture_shown = name
         has = name is not None
         for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button,
-                       self.event_edit):
+                       self.event_edit, self.changes_check):
             widget.setEnabled(has)
         self.run_all_button.setEnabled(has)
         self._loading = True
         if has:
             fixture = self._session.fixture(name)
-            self.event_edit.setPlainText(event_text(fixture.event))
+            self.event_edit.setPlainText(self._editor_text(fixture.event))
             self._show_expectation(fixture.expect)
         else:
             self.event_edit.setPlainText("")
@@ -284,6 +291,36 @@ class TestPanel(QWidget):
         self._problems = []
         self._show_problems()
         self._reload_runs()
+
+    def _editor_text(self, event: dict) -> str:
+        if self.changes_check.isChecked() and self._trigger_id:
+            text = changes_text(self._trigger_id, event)
+            if text is not None:
+                return text
+            self._set_changes_only(False)
+            self.sig_status_message.emit("This event sets a field to null that the sample fills: "
+                                         "shown whole, since “changes only” cannot say that")
+        return event_text(event)
+
+    def _set_changes_only(self, on: bool) -> None:
+        self.changes_check.blockSignals(True)
+        self.changes_check.setChecked(on)
+        self.changes_check.blockSignals(False)
+
+    def on_changes_check_toggled(self, on: bool) -> None:
+        """Switch the editor between the whole event and only what differs from the sample."""
+        if not self._trigger_id:
+            return
+        event, problems = check_event_text(self._trigger_id, self.event_edit.toPlainText(), over_sample=not on)
+        if event is None:
+            self._set_changes_only(not on)
+            self._problems = problems
+            self._show_problems()
+            self.sig_status_message.emit("Fix the event before switching views: " + str(problems[0]))
+            return
+        was_loading, self._loading = self._loading, True
+        self.event_edit.setPlainText(self._editor_text(event))
+        self._loading = was_loading
 
     def _show_expectation(self, expect: Optional[dict]) -> None:
         if not expect:
@@ -302,7 +339,8 @@ class TestPanel(QWidget):
         self._validate_timer.stop()
         if not self._trigger_id:
             return None
-        event, self._problems = check_event_text(self._trigger_id, self.event_edit.toPlainText())
+        event, self._problems = check_event_text(self._trigger_id, self.event_edit.toPlainText(),
+                                                 over_sample=self.changes_check.isChecked())
         self._show_problems()
         return event
 
@@ -373,7 +411,8 @@ class TestPanel(QWidget):
 
     def on_reset_button_clicked(self) -> None:
         if self._trigger_id:
-            self.event_edit.setPlainText(event_text(get_trigger(self._trigger_id).sample_event()))
+            self.event_edit.setPlainText("{}" if self.changes_check.isChecked()
+                                         else event_text(get_trigger(self._trigger_id).sample_event()))
 
     def on_delete_button_clicked(self) -> None:
         name = self.current_fixture_name()
