@@ -123,3 +123,12 @@ def test_the_wording_modules_stay_qt_free() -> None:
              + "print('PySide6' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_a_stopped_run_has_its_own_headline_and_colour_not_an_errors() -> None:
+    # Issue 12 item 5: stopped is what the user did, distinct from a timeout and from an error.
+    stopped = _result("stopped", {}, error={"type": "Stopped", "message": "stopped", "traceback": "", "line": None})
+    kind, title, _detail = result_html.headline(stopped)
+    assert (kind, title) == ("stopped", "Stopped")
+    html = result_html.render(stopped, LIGHT_COLOURS)
+    assert LIGHT_COLOURS.suspended_bg in html and LIGHT_COLOURS.error_bg not in html.split("API CALLS")[0]

@@ -162,7 +162,7 @@ def execute(
         from actions_studio.cli.summary import print_summary
 
         print_summary(result)
-    return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK
+    return EXIT_ACTION_FAILED if result.status in ("error", "timeout", "stopped") else EXIT_OK
 
 
 # One declaration of the options `run` and `flow` share, so the two commands cannot drift apart.

@@ -24,7 +24,8 @@ from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 from actions_studio.store.records import FixtureRecord
 
-STATUSES = ("success", "denied", "error", "timeout", "suspended")
+# "stopped": the user stopped the run (Stop); an expectation may pin it like any other status.
+STATUSES = ("success", "denied", "error", "timeout", "suspended", "stopped")
 _KEYS = ("name", "trigger", "action", "event", "event_patch", "secrets", "expect")
 Change = Literal["created", "changed", "unchanged"]
 

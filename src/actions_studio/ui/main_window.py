@@ -40,6 +40,7 @@ from actions_studio.ui.menus import build_menus
 from actions_studio.ui.problems_panel import ProblemsPanel
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.run_stop import install_stop
 from actions_studio.ui.window_geometry import first_start_geometry
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
         self.sync_ui = install_sync(self)  # Sync menu, tenant switcher, status-bar state (issue 7)
+        self.run_stop = install_stop(self)  # Stop: Run menu, toolbar, Esc while running (issue 12)
         self.theme_choice = settings.string("appearance/theme", "system")
         self.apply_theme()
         QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
             "delete": lambda: self.delete_action(self.current_action_id()),
             "run": self.run_selected_fixture,
             "run_all": self.run_all_fixtures,
+            "stop": lambda: self.run_stop.stop(),
             "new_fixture": self.test_panel.on_new_button_clicked,
             "show_test": bottom(0),
             "show_console": bottom(1),

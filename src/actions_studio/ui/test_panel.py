@@ -436,7 +436,7 @@ class TestPanel(QWidget):
             self._show_problems()
             return None
         self.sig_run_requested.emit()
-        self._set_running(f"Running {self._action_name} against {name}…")
+        self._set_running(f"Running {self._action_name} against {name}… (Esc stops it)")
         return self._dispatcher.run(self._channel(), name, self._action_name)
 
     def run_all(self) -> Optional[int]:
@@ -447,7 +447,7 @@ class TestPanel(QWidget):
         if self._dirty and not self.save_fixture():
             return None
         self.sig_run_requested.emit()
-        self._set_running(f"Running {len(names)} fixtures of {self._action_name}…")
+        self._set_running(f"Running {len(names)} fixtures of {self._action_name}… (Esc stops them)")
         return self._dispatcher.run_all(self._channel(), names, self._action_name)
 
     def _set_running(self, text: str) -> None:
@@ -489,6 +489,9 @@ class TestPanel(QWidget):
         self._rerender()
         self._reload_runs()
         failed = sum(1 for r in reports if r.passed is False)
+        if any(r.status == "stopped" for r in reports):
+            self.sig_status_message.emit(f"Run all was stopped after {len(reports)} fixtures")
+            return
         self.sig_status_message.emit(f"Ran {len(reports)} fixtures: {failed} failed" if failed
                                      else f"Ran {len(reports)} fixtures: all passed")
 
