@@ -30,7 +30,7 @@ from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
-from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
+from actions_studio.ui.expectation_wording import describe_expectation
 from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
@@ -69,6 +69,7 @@ class TestPanel(QWidget):
         self._shown: Optional[tuple[str, Any]] = None
         self._last_report: Any = None
         self._fixture_shown: Optional[str] = None  # the fixture whose event the editor holds
+        self.expectation_dialog: Optional[Any] = None  # Save as expectation's, while it is open
         self._settling = False
         self._build()
         self._validate_timer = QTimer(self)
@@ -104,8 +105,8 @@ class TestPanel(QWidget):
         self.run_button.setObjectName("runButton")
         self.run_all_button = self._button("Run all  (Shift+F5)", "Run every fixture of this action",
                                            self.run_all)
-        self.expect_button = self._button("Save as expectation",
-                                          "Make the result shown the fixture's expected result",
+        self.expect_button = self._button("Save as expectation…",
+                                          "Pin what this run changed as the fixture's expected result",
                                           self.save_as_expectation)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 2)
@@ -535,16 +536,32 @@ class TestPanel(QWidget):
             self.sig_line_requested.emit(int(text.split(":", 1)[1]))
 
     def save_as_expectation(self) -> bool:
-        """Turns the result on screen into the fixture's expectation (status + outcome subset)."""
+        """Opens the lines the expectation would pin (status + what this run changed); the
+        checked ones become the fixture's expectation when the user saves (issue 12 item 7)."""
+        from actions_studio.services.expectations import changed_lines
+        from actions_studio.ui.expectation_dialog import ExpectationDialog
+
         report = self._last_report
         name = self.current_fixture_name()
-        if report is None or name is None or report.fixture != name:
+        if report is None or name is None or report.fixture != name or self._trigger_id is None:
             return False
-        fixture = self._session.fixture(name)
-        self._save_document(fixture, event=fixture.event, expect=expectation_of(report.result))
-        self._reload_fixtures(select=name)
-        self.sig_status_message.emit(f"{name}: the result is now its expectation")
+        lines = changed_lines(self._trigger_id, report.result.model_dump(mode="json"))
+        dialog = ExpectationDialog(name, lines, self)
+        # open(), not exec(): window-modal without a nested event loop, so tests can drive it.
+        dialog.accepted.connect(lambda: self._pin(name, dialog.kept()))
+        dialog.finished.connect(lambda _r: setattr(self, "expectation_dialog", None))
+        self.expectation_dialog = dialog
+        dialog.open()
         return True
+
+    def _pin(self, name: str, lines: list) -> None:
+        from actions_studio.services.expectations import expectation_from
+
+        fixture = self._session.fixture(name)
+        self._save_document(fixture, event=fixture.event, expect=expectation_from(lines))
+        self._reload_fixtures(select=name)
+        self.sig_status_message.emit(f"{name}: pinned {len(lines)} line{'s' if len(lines) != 1 else ''} "
+                                     "of this run as its expectation")
 
     def _reload_runs(self) -> None:
         self.runs_list.clear()
