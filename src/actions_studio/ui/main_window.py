@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         banner_layout.addWidget(self.banner_close)
         self.banner.hide()
         self._banner_line: Optional[int] = None
+        self._refused_action: Optional[str] = None  # whose deploy the banner refused
         self.banner_button.clicked.connect(lambda: self._banner_line and self.go_to_line(self._banner_line))
 
         self.test_panel = TestPanel(self.session, self.dispatcher, self.prompts)
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         self.history.sig_revert_requested.connect(self.revert)
         self.history.sig_deploy_requested.connect(self.deploy)
         self.session.sig_action_changed.connect(lambda _id: self.update_status())
+        self.session.sig_action_changed.connect(self.on_session_action_changed_for_refusal)
+        self.session.sig_actions_changed.connect(
+            lambda: self._refused_action and self.on_session_action_changed_for_refusal(self._refused_action))
         self.session.sig_actions_changed.connect(self.on_session_actions_changed)
 
     def _build_status_bar(self) -> None:
@@ -381,7 +385,8 @@ class MainWindow(QMainWindow):
     def reload_editor(self, action_id: str) -> None:
         self.tabs.reload(action_id)
 
-    def show_refusal(self, text: str, line: Optional[int]) -> None:
+    def show_refusal(self, text: str, line: Optional[int], action_id: Optional[str] = None) -> None:
+        self._refused_action = action_id
         self._banner_line = line
         self.banner_label.setText(text)
         self.banner_button.setVisible(line is not None)
@@ -391,7 +396,16 @@ class MainWindow(QMainWindow):
             self.go_to_line(line)
 
     def clear_refusal(self) -> None:
+        self._refused_action = None
         self.banner.hide()
+
+    def on_session_action_changed_for_refusal(self, action_id: str) -> None:
+        """The refused draft was saved (or the action went): the banner goes once it compiles
+        again, rather than outliving its cause (issue 12 item 4)."""
+        if action_id != self._refused_action or not self.banner.isVisible():
+            return
+        if self.session.action(action_id) is None or self.session.deploy_refusal(action_id) is None:
+            self.clear_refusal()
 
     def log(self, heading: str, body: str) -> None:
         self.console.append(heading, body)

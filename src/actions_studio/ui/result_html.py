@@ -221,3 +221,14 @@ def render_batch(reports: list, c: StudioColours) -> str:
                     f'<td style="color:{c.muted};">{esc(r.mismatch or "")}</td></tr>')
     rows.append("</table>")
     return "".join(rows)
+
+
+def render_nothing_ran(why: str, problems: list[str], c: StudioColours) -> str:
+    """The card of a run that was refused before anything ran (an invalid event)."""
+    items = "".join(f"<li>{_e(p)}</li>" for p in problems[:8])
+    more = f"<li>… and {len(problems) - 8} more</li>" if len(problems) > 8 else ""
+    return (f'<html><body style="color:{c.text};"><table width="100%" cellspacing="0" cellpadding="10" '
+            f'style="background-color:{c.card}; border:1px solid {c.border};"><tr><td>'
+            f'<span style="font-size:15pt; font-weight:700; color:{c.error};">Nothing ran</span>'
+            f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(why)}</span>'
+            f'<ul style="margin-top:6px; color:{c.error};">{items}{more}</ul></td></tr></table></body></html>')

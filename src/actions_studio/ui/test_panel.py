@@ -435,6 +435,7 @@ class TestPanel(QWidget):
             return None
         if self._dirty and not self.save_fixture():
             self._show_problems()
+            self._show_nothing_ran()
             return None
         self.sig_run_requested.emit()
         self._set_running(f"Running {self._action_name} against {name}… (Esc stops it)")
@@ -446,10 +447,19 @@ class TestPanel(QWidget):
         if not self._action_id or not names:
             return None
         if self._dirty and not self.save_fixture():
+            self._show_nothing_ran()
             return None
         self.sig_run_requested.emit()
         self._set_running(f"Running {len(names)} fixtures of {self._action_name}… (Esc stops them)")
         return self._dispatcher.run_all(self._channel(), names, self._action_name)
+
+    def _show_nothing_ran(self) -> None:
+        """A run refused for an invalid event replaces the last card, which would otherwise read
+        as this run's answer (issue 12 item 4)."""
+        self._last_report = None
+        self.expect_button.setEnabled(False)
+        self._shown = ("refused", [str(p) for p in self._problems])
+        self._rerender()
 
     def _set_running(self, text: str) -> None:
         self.expect_button.setEnabled(False)
@@ -526,6 +536,10 @@ class TestPanel(QWidget):
                 f"{result_html.html.escape(payload)}{hint}</p>")
         elif kind == "batch":
             self.result_view.setHtml(result_html.render_batch(payload, c))
+        elif kind == "refused":
+            self.result_view.setHtml(result_html.render_nothing_ran(
+                "the event is not valid, so the fixture was not saved and nothing ran. Fix it and run again.",
+                payload, c))
 
     def result_html(self) -> str:
         return self.result_view.toPlainText()
