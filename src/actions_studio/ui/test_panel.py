@@ -31,6 +31,7 @@ from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
 from actions_studio.ui.expectation_wording import describe_expectation
+from actions_studio.ui.elided_label import ElidedLabel
 from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
@@ -38,6 +39,9 @@ from actions_studio.ui.session import StudioSession
 from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 VALIDATE_DELAY_MS = 250
+EVENT_MIN_LINES = 4
+RESULT_MIN_WIDTH, RUNS_MIN_WIDTH = 150, 70
+PROBLEM_LINES = 3  # shown under the event; the rest are counted, and all are in the tooltip
 
 
 class TestPanel(QWidget):
@@ -87,13 +91,13 @@ class TestPanel(QWidget):
 
     def _build(self) -> None:
         self.fixture_combo = QComboBox()
-        self.fixture_combo.setMinimumContentsLength(12)
+        self.fixture_combo.setMinimumContentsLength(10)
         self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.fixture_combo.setToolTip("The fixture (test event) to run the draft against")
         self.new_button = self._button("New…", "Create a fixture from the trigger's sample event",
                                        self.on_new_button_clicked)
         self.save_button = self._button("Save", "Save the event to the workspace", self.save_fixture)
-        self.reset_button = self._button("Reset to sample", "Replace the event with the trigger's sample",
+        self.reset_button = self._button("Reset", "Replace the event with the trigger's sample event",
                                          self.on_reset_button_clicked)
         self.delete_button = self._button("Delete", "Delete this fixture", self.on_delete_button_clicked)
         self.changes_check = QCheckBox("Changes only")
@@ -101,9 +105,9 @@ class TestPanel(QWidget):
                                       "event; the rest comes from the sample (merged as RFC 7396: "
                                       "objects merge, other values replace, null removes)")
         self.changes_check.toggled.connect(self.on_changes_check_toggled)
-        self.run_button = self._button("▶ Run  (F5)", "Run the draft against this fixture", self.run_selected)
+        self.run_button = self._button("▶ Run", "Run the draft against this fixture (F5)", self.run_selected)
         self.run_button.setObjectName("runButton")
-        self.run_all_button = self._button("Run all  (Shift+F5)", "Run every fixture of this action",
+        self.run_all_button = self._button("Run all", "Run every fixture of this action (Shift+F5)",
                                            self.run_all)
         self.expect_button = self._button("Save as expectation…",
                                           "Pin what this run changed as the fixture's expected result",
@@ -113,7 +117,7 @@ class TestPanel(QWidget):
         bar.addWidget(QLabel("Fixture"))
         bar.addWidget(self.fixture_combo, 1)
         bar.addWidget(self.new_button)
-        bar.addSpacing(16)
+        bar.addSpacing(8)
         for button in (self.run_button, self.run_all_button, self.expect_button):
             bar.addWidget(button)
 
@@ -123,17 +127,19 @@ class TestPanel(QWidget):
         self.event_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.event_edit.setTabStopDistance(self.event_edit.fontMetrics().horizontalAdvance(" ") * 2)
         self.event_edit.textChanged.connect(self.on_event_edit_text_changed)
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.expect_label = QLabel()
-        self.expect_label.setWordWrap(True)
-        self.expect_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Elided, not wrapped: a wrapped label overlapped its neighbour in a short panel (Flows
+        # mode gives the panel a quarter of the height; issue 12 item 3). Tooltips hold it all.
+        self.problems_label = ElidedLabel()
+        self.expect_label = ElidedLabel()
+        # Room for a few lines of JSON however short the panel: the event is what is edited here.
+        line = self.event_edit.fontMetrics().lineSpacing()
+        self.event_edit.setMinimumHeight(line * EVENT_MIN_LINES + 12)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 0, 0, 4)
         left_layout.setSpacing(3)
-        heading = QLabel("Event (wire JSON)")
+        heading = QLabel("Event")
+        heading.setToolTip("The fixture's event as Auth0's wire JSON")
         heading.setObjectName("sectionHeading")
         head_row = QHBoxLayout()
         head_row.setContentsMargins(0, 0, 0, 0)
@@ -148,9 +154,13 @@ class TestPanel(QWidget):
         left_layout.addWidget(self.expect_label)
 
         self.result_view = QTextBrowser()
+        # The result card stays readable when the window is at its smallest (issue 12 item 3);
+        # the earlier-runs list gives way first.
+        self.result_view.setMinimumWidth(RESULT_MIN_WIDTH)
         self.result_view.setOpenLinks(False)
         self.result_view.anchorClicked.connect(self.on_result_view_anchor_clicked)
         self.runs_list = QListWidget()
+        self.runs_list.setMinimumWidth(RUNS_MIN_WIDTH)
         self.runs_list.itemClicked.connect(self.on_runs_list_item_clicked)
         runs_box = QWidget()
         runs_layout = QVBoxLayout(runs_box)
@@ -274,6 +284,8 @@ class TestPanel(QWidget):
         self._settle_fixture()
         name = self.current_fixture_name()
         self._fixture_shown = name
+        self.event_edit.setReadOnly(False)
+        self.fixture_combo.setPlaceholderText("")
         has = name is not None
         for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button,
                        self.event_edit, self.changes_check):
@@ -323,6 +335,30 @@ class TestPanel(QWidget):
         self.event_edit.setPlainText(self._editor_text(event))
         self._loading = was_loading
 
+    def _show_fixture_of(self, name: str) -> None:
+        """Selects fixture `name`; one this action cannot run (another action's, another
+        trigger's) is shown read-only, named in the combo, until the user picks another."""
+        if name in self.fixture_names():
+            self.select_fixture(name)
+            return
+        try:
+            fixture = self._session.fixture(name)
+        except ServiceError:
+            return
+        self._settle_fixture()
+        self._loading = True
+        self.fixture_combo.setCurrentIndex(-1)
+        self.fixture_combo.setPlaceholderText(f"{name} (the canvas's run)")
+        self.event_edit.setPlainText(self._editor_text(fixture.event))
+        self.event_edit.setReadOnly(True)
+        self._show_expectation(fixture.expect)
+        self._loading = False
+        self._fixture_shown = None  # nothing here is saved: it is not this action's fixture
+        self._dirty = False
+        for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button):
+            widget.setEnabled(False)
+        self.runs_list.clear()
+
     def _show_expectation(self, expect: Optional[dict]) -> None:
         if not expect:
             self.expect_label.setText("No expectation: a run shows the result but passes no judgement.")
@@ -354,11 +390,12 @@ class TestPanel(QWidget):
             self.problems_label.setStyleSheet(f"color: {self._colours.allowed};")
             self.problems_label.setText(f"✓ {state}")
             return
-        shown = [f"✗ {p}" for p in self._problems[:6]]
-        if len(self._problems) > 6:
-            shown.append(f"… and {len(self._problems) - 6} more")
+        shown = [f"✗ {p}" for p in self._problems[:PROBLEM_LINES]]
+        if len(self._problems) > PROBLEM_LINES:
+            shown.append(f"… and {len(self._problems) - PROBLEM_LINES} more")
         self.problems_label.setStyleSheet(f"color: {self._colours.error};")
         self.problems_label.setText("\n".join(shown))
+        self.problems_label.setToolTip("\n".join(f"✗ {p}" for p in self._problems))
 
     def save_fixture(self) -> bool:
         """Saves the event under its fixture's name, keeping its expectation and secrets."""
@@ -507,7 +544,9 @@ class TestPanel(QWidget):
                                      else f"Ran {len(reports)} fixtures: all passed")
 
     def show_report(self, report: Any) -> None:
-        """Shows a result this panel did not ask for (a flow run on the canvas, issue 5)."""
+        """Shows a result this panel did not ask for (a flow run on the canvas, issue 5), with the
+        fixture it ran: the panel never names one fixture over another's result (issue 12 item 3)."""
+        self._show_fixture_of(report.fixture)
         self._last_report = None  # not this action's fixture run: nothing to save as expectation
         self.expect_button.setEnabled(False)
         self._shown = ("report", report)
