@@ -123,7 +123,9 @@ class NpmRegistry:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # Started again after stop(): the same port, so URLs already handed out stay right.
+        port = int(self.url.rsplit(":", 1)[1]) if self.url else 0
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, name="npm-registry", daemon=True).start()
