@@ -153,3 +153,25 @@ def test_a_name_alone_is_pinned_to_the_registrys_latest(npm_settings: DepsSettin
     assert pin_npm_latest(["tiny-greet@1.0.0"], down) == ["tiny-greet==1.0.0"]  # pinned: no network
     with pytest.raises(IndexUnreachableError):
         pin_npm_latest(["tiny-greet"], down)
+
+
+def test_cancel_returns_at_once_from_a_silent_registry(npm_settings: DepsSettings) -> None:
+    import socket
+    import threading
+
+    from actions_studio.deps import BuildCancelledError, CancelToken
+
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        waiting = DepsSettings(npm_registry=f"http://127.0.0.1:{silent.getsockname()[1]}",
+                               cache_dir=npm_settings.cache, timeout_s=120)
+        token = CancelToken()
+        threading.Timer(0.3, token.cancel).start()
+        with pytest.raises(BuildCancelledError):
+            build_npm_environment(["tiny-greet@1.0.0"], waiting, cancel=token)
+        token = CancelToken()
+        threading.Timer(0.3, token.cancel).start()
+        with pytest.raises(BuildCancelledError):
+            pin_npm_latest(["tiny-greet"], waiting, cancel=token)
+    assert _leftovers(npm_settings) == []

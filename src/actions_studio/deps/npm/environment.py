@@ -21,8 +21,9 @@ import json
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar
 from urllib.parse import unquote
 
 from actions_studio import nodejs
@@ -36,6 +37,7 @@ from .pins import NpmPin, parse_npm_pins
 from .runner import NpmRun, run_npm
 
 MANIFEST = "actions-env.json"
+T = TypeVar("T")
 _UNREACHABLE = {"ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH",
                 "ENETUNREACH", "ERR_SOCKET_TIMEOUT"}
 
@@ -89,8 +91,7 @@ def build_npm_environment(dependencies: Iterable[str], settings: DepsSettings, *
     specs = ", ".join(p.spec() for p in pins)
     say(f"Checking {specs} on {settings.npm_registry}")
     for pin in pins:
-        cancel.check()
-        registry.check_published(pin, settings)
+        _cancellable(lambda pin=pin: registry.check_published(pin, settings), cancel)
     try:
         node = node or nodejs.find_node()
     except nodejs.NodeError as exc:
@@ -110,10 +111,32 @@ def pin_npm_latest(dependencies: Iterable[str], settings: DepsSettings, *,
     out = []
     for pin in parse_npm_pins(list(dependencies)):
         if pin.version is None:
-            (cancel or CancelToken()).check()
-            pin = NpmPin(pin.name, registry.latest_version(pin, settings))
+            pin = NpmPin(pin.name, _cancellable(lambda pin=pin: registry.latest_version(pin, settings), cancel))
         out.append(pin.stored())
     return out
+
+
+def _cancellable(ask: Callable[[], T], cancel: Optional[CancelToken]) -> T:
+    """`ask()` (a registry request) in a thread of its own, so Cancel returns at once even while a
+    silent registry holds the socket; the request itself ends at its timeout, its answer dropped."""
+    cancel = cancel or CancelToken()
+    cancel.check()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = ask()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="npm-registry-request", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+        cancel.check()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _install(pins: list[NpmPin], settings: DepsSettings, node: nodejs.Node, cancel: CancelToken,
