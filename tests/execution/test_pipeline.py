@@ -3,6 +3,7 @@ what the sandbox is handed; and the one walk over an outcome."""
 
 from __future__ import annotations
 
+import threading
 from unittest.mock import create_autospec
 
 import pytest
@@ -118,3 +119,13 @@ def test_an_action_in_a_runtime_this_build_does_not_run_is_a_clear_error_result(
     error = result.actions[1].error
     assert error.type == "RuntimeUnavailable"
     assert error.message.startswith("the node16 runtime is not available in this build: js cannot run here")
+
+
+def test_stop_reaches_the_sandbox_with_the_run() -> None:
+    # Stop in the window and Ctrl+C in the CLI set this event; the sandbox kills the child on it.
+    box = _sandbox()
+    stop = threading.Event()
+    execute("post-login", [RunSource("a", "code")], {}, sandbox=lambda: box, single=True, cancel=stop)
+    execute("post-login", [RunSource("a", "code")], {}, sandbox=lambda: box, cancel=stop)
+    assert box.run_action.call_args.kwargs["cancel"] is stop
+    assert box.run_flow.call_args.kwargs["cancel"] is stop

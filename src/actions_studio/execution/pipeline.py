@@ -51,7 +51,8 @@ def execute(
 
     Raised as the sandbox raises them, for each caller to word for its user: `SandboxError`,
     `EventTooLargeError`, `EventValidationError`, `UnknownTriggerError`, `ValueError` (more than
-    20 actions). `cancel` (Stop) is handed to the sandbox's run, whatever the runtimes.
+    20 actions). `cancel` is Stop: setting it kills the running child (or Node worker) at once
+    and the result's status is "stopped".
     """
     for index, source in enumerate(sources):
         if source.runtime not in RUNTIMES_HERE:
