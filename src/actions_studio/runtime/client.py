@@ -215,6 +215,13 @@ class Sandbox:
                 self._node_pool = NodePool(self.limits)
             return self._node_pool
 
+    def node_capabilities(self) -> dict[str, Any]:
+        """The layers of the Node workers, measured on this machine (starts the pool):
+        ``{"layers": {name: bool}, "notes": {name: why}}``."""
+        from .node.executor import node_capabilities
+
+        return node_capabilities(self.node_pool())
+
     @property
     def zygote_pid(self) -> Optional[int]:
         zygote = self._zygote

@@ -85,3 +85,27 @@ def _raw_run(reply: dict[str, Any], host: ApiHost, wall_ms: float) -> RawRun:
     meta = {"dropped": dropped, "truncated": dropped > 0, "maxrss_kb": int(result.get("maxrss_kb") or 0)}
     return RawRun(meta, result, data, wall_ms)
 
+
+def node_capabilities(pool: NodePool) -> dict[str, Any]:
+    """The layers of a Node worker, measured: the OS layers (probe.py) and Node's permission
+    model checked from inside a real confined worker (child processes, worker threads, a file
+    outside the allow-list and a native addon must each be refused with ERR_ACCESS_DENIED)."""
+    import tempfile
+
+    from .launcher import PERMISSION_LAYER
+    from .probe import PERMISSION_CHECK
+
+    found = pool.layers()
+    if not found["layers"].get(PERMISSION_LAYER):
+        return found
+    with tempfile.NamedTemporaryFile(dir=pool.launcher.base, prefix="outside-") as outside:
+        code = PERMISSION_CHECK.replace("__OUTSIDE__", json.dumps(outside.name))
+        source = ActionSource(name="permission-probe", code=code, runtime="node22")
+        raw = run_js_action(pool, "post-login", source, get_trigger("post-login").sample_event(), "execute",
+                            {}, 20.0)
+    claims = {c["args"][0].rsplit("/", 1)[1]: c["args"][1] for c in (raw.result or {}).get("calls", [])}
+    held = bool(claims) and all(v is True for v in claims.values())
+    found["layers"][PERMISSION_LAYER] = held
+    if not held:
+        found["notes"][PERMISSION_LAYER] = f"node --permission did not refuse everything it should: {claims}"
+    return found

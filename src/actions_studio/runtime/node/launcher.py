@@ -26,9 +26,15 @@ from actions_studio.resources import node_scripts_dir
 
 from .. import confine, landlock
 from ..limits import MIB, SandboxLimits
+from ..probe import OFF_ENV
 from .seccomp import EXEC_FD
 
 WORKER_SCRIPT = "action_worker.js"
+PERMISSION_LAYER = "node_permission"
+
+
+def layers_off() -> set[str]:
+    return {n.strip() for n in os.environ.get(OFF_ENV, "").split(",") if n.strip()}
 # V8 reserves address space far beyond what it uses (code range, cages): Node 22 does not start
 # under 1 GiB of RLIMIT_AS (measured: 512 MiB aborts at start). The action's memory is bounded by
 # the heap limit (--max-old-space-size) and this reserve on top of it.
@@ -47,11 +53,13 @@ def heap_mb(limits: SandboxLimits) -> int:
     return max(16, limits.memory_bytes // MIB)
 
 
-def command(node: Node, script: str, dirs: tuple[str, ...], workdir: str, limits: SandboxLimits) -> list[str]:
-    """Node's command line for one worker: the permission model's allow-list and the heap limit."""
+def command(node: Node, script: str, dirs: tuple[str, ...], workdir: str, limits: SandboxLimits, *,
+            permission: bool = True) -> list[str]:
+    """Node's command line for one worker: the permission model's allow-list and the heap limit
+    (``permission=False``: a diagnosis turned the model off, the OS layers alone stand)."""
     reads = [script, workdir, *(os.path.realpath(d) for d in dirs)]
-    return [str(node.executable), "--permission",
-            *(f"--allow-fs-read={path}" for path in reads), f"--allow-fs-write={workdir}",
+    allow = ["--permission", *(f"--allow-fs-read={path}" for path in reads), f"--allow-fs-write={workdir}"]
+    return [str(node.executable), *(allow if permission else []),
             f"--max-old-space-size={heap_mb(limits)}",
             # Without the trap handler WebAssembly memories need no 10 GiB reservations, which
             # the address-space limit would refuse.
@@ -129,12 +137,20 @@ class Launcher:
         os.chmod(self.base, 0o711)
         self.layers: dict[str, bool] = {}
         self.notes: dict[str, str] = {}
+        # `ACTIONS_STUDIO_SANDBOX_WITHOUT=node_permission`: to tell whether Node's permission model
+        # is what breaks an action, and to test that the OS layers hold without it.
+        self.permission = PERMISSION_LAYER not in layers_off()
 
     def probe(self) -> None:
         from .probe import probe_layers
 
         found = probe_layers(self)
         self.layers, self.notes = found["layers"], found["notes"]
+        self.layers[PERMISSION_LAYER] = self.permission
+        self.notes[PERMISSION_LAYER] = (
+            "node --permission: reads only of the worker script, the action's node_modules and its work "
+            "dir, writes only there; no child processes, worker threads, native addons or inspector"
+            if self.permission else f"turned off ({OFF_ENV})")
 
     def config(self, layers: dict[str, bool], dirs: tuple[str, ...], **extra: object) -> str:
         reads = [os.path.dirname(self.executable), self.script, *(os.path.realpath(d) for d in dirs)]
@@ -158,9 +174,9 @@ class Launcher:
         ctl_parent, ctl_child = socket.socketpair()
         api_parent, api_child = socket.socketpair()
         fds = f"{ctl_child.fileno()},{api_child.fileno()}"
-        config = json.loads(self.config(self.layers, dirs))
+        config = json.loads(self.config({k: v for k, v in self.layers.items() if k != PERMISSION_LAYER}, dirs))
         config["env"]["ACTIONS_STUDIO_WORKER_FDS"] = fds
-        node_command = command(self.node, self.script, dirs, "{workdir}", self.limits)
+        node_command = command(self.node, self.script, dirs, "{workdir}", self.limits, permission=self.permission)
         node_command[0] = self.executable
         try:
             proc = subprocess.Popen(

@@ -110,12 +110,12 @@ _HELD_NOTES = {
 # Node's permission model, checked by running this in a confined worker (pool.node_capabilities).
 PERMISSION_CHECK = """
 exports.onExecutePostLogin = async (event, api) => {
-  const refused = (f) => { try { f(); return false; } catch (e) { return e.code === 'ERR_ACCESS_DENIED'; } };
+  const refused = (f, code = 'ERR_ACCESS_DENIED') => { try { f(); return false; } catch (e) { return e.code === code; } };
   api.idToken.setCustomClaim('https://probe/child_process',
     refused(() => require('child_process').spawnSync('/bin/true')));
   api.idToken.setCustomClaim('https://probe/worker_threads',
     refused(() => new (require('worker_threads').Worker)('0', { eval: true })));
   api.idToken.setCustomClaim('https://probe/fs_read', refused(() => require('fs').readFileSync(__OUTSIDE__)));
-  api.idToken.setCustomClaim('https://probe/addons', refused(() => process.dlopen({ exports: {} }, '/x.node')));
+  api.idToken.setCustomClaim('https://probe/addons', refused(() => process.dlopen({ exports: {} }, '/x.node'), 'ERR_DLOPEN_DISABLED'));
 };
 """
