@@ -1,7 +1,8 @@
-"""The tenant's "build" of a draft: Python must compile it and its dependencies must install.
+"""The tenant's "build" of a draft: its code must compile and its dependencies must install.
 
 A real tenant packages node modules here; for the python3 runtime a build is a compile check (the
-same check the studio's deploy does, services/actions.check_compiles) plus the draft's dependency
+same check the studio's deploy does, services/actions.check_compiles) — for node18/node22 Node's
+own parse of the module (nodejs_compile.py) — plus the draft's dependency
 environment (issue 8, deps/): pinned, pure-Python wheels in the content-addressed cache the studio
 shares. Compiling is instant and done in the request; installing is not, so a draft whose
 environment is not built yet is `building` and a background build moves it to `built`, or
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOCS_URL = "https://docs.python.org/3/reference/lexical_analysis.html"
+JS_DOCS_URL = "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Errors"
 # A few at a time: each is a pip process; more would only compete for the same network.
 _BUILDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tenant-dependency-build")
 # Action ids with a build queued or running in this process: a `building` draft not in here was
@@ -36,17 +38,10 @@ def _pins(dependencies: list[dict[str, Any]]) -> list[str]:
     return [f"{d['name']}=={d['version']}" if d.get("version") else str(d["name"]) for d in dependencies]
 
 
-def build_errors(name: str, code: str, dependencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def build_errors(name: str, code: str, dependencies: list[dict[str, Any]],
+                 runtime: str = "python3") -> list[dict[str, Any]]:
     """What is wrong without installing anything: the code, and pins that are not `name==version`."""
-    errors: list[dict[str, Any]] = []
-    try:
-        compile(code, f"<action:{name}>", "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        errors.append({"id": "syntax_error", "msg": f"{name} does not compile: {exc.msg}{where}",
-                       "url": DOCS_URL})
-    except ValueError as exc:  # e.g. NUL bytes in the source
-        errors.append({"id": "syntax_error", "msg": f"{name} does not compile: {exc}", "url": DOCS_URL})
+    errors = code_errors(name, code, runtime)
     for pin in _pins(dependencies):
         try:
             if deps.parse_pin(pin).version is None:
@@ -54,6 +49,37 @@ def build_errors(name: str, code: str, dependencies: list[dict[str, Any]]) -> li
         except deps.DependencyError as exc:
             errors.append({"id": "dependency_invalid", "msg": str(exc), "url": ""})
     return errors
+
+
+def code_errors(name: str, code: str, runtime: str = "python3") -> list[dict[str, Any]]:
+    """[] when the draft's code compiles in its runtime, else one error saying where it does not."""
+    if runtime.startswith("node"):
+        return _javascript_errors(name, code)
+    try:
+        compile(code, f"<action:{name}>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        return [{"id": "syntax_error", "msg": f"{name} does not compile: {exc.msg}{where}", "url": DOCS_URL}]
+    except ValueError as exc:  # e.g. NUL bytes in the source
+        return [{"id": "syntax_error", "msg": f"{name} does not compile: {exc}", "url": DOCS_URL}]
+    return []
+
+
+def _javascript_errors(name: str, code: str) -> list[dict[str, Any]]:
+    # Node parses the code (vm.compileFunction, as Auth0's loader does) and runs none of it.
+    from actions_studio import nodejs_compile
+
+    try:
+        error = nodejs_compile.check(code)
+    except nodejs_compile.CompileCheckUnavailable as exc:
+        # Without Node nothing can tell whether the draft compiles: failed, saying why, so a
+        # deploy is refused instead of a login failing later.
+        return [{"id": "runtime_unavailable", "msg": f"{name} cannot be built: the node22 runtime is "
+                 f"not available: {exc}", "url": ""}]
+    if error is None:
+        return []
+    return [{"id": "syntax_error", "msg": f"{name} does not compile: {error.type}: {error.describe()}",
+             "url": JS_DOCS_URL}]
 
 
 def environment_ready(dependencies: list[dict[str, Any]]) -> bool:
