@@ -134,6 +134,14 @@ def test_flow_runs_in_order_and_skips_after_a_deny(write) -> None:
     assert result["status"] == "denied"
 
 
+def test_a_flow_of_exported_files_takes_the_action_folders_names() -> None:
+    acme = Path(__file__).resolve().parent.parent / "examples" / "acme" / "actions"
+    files = [acme / name / "code.py" for name in ("deny-unverified-email", "add-roles-claims")]
+    proc = run_cli("flow", "--trigger", "post-login", "--json", *files)
+    assert proc.returncode == 0, proc.stderr
+    assert [a["name"] for a in json.loads(proc.stdout)["actions"]] == ["deny-unverified-email", "add-roles-claims"]
+
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [

@@ -90,20 +90,28 @@ def _defines(tree: ast.Module, name: str) -> bool:
     return False
 
 
+def _action_name(path: Path) -> str:
+    """The file's stem; in an exported workspace (`actions/<name>/code.js`, `deployed.py`) the
+    action's folder, so a flow of exported files gets the actions' own names."""
+    if path.stem in ("code", "deployed") and path.suffix in (".py", ".js") and path.parent.name:
+        return path.parent.name
+    return path.stem
+
+
 def _load_action(path: Path, trigger: Any, runtime: str) -> tuple[str, str]:
     code = _read_text(path, "action")
     if runtime != "python3":
-        return path.stem, _checked_javascript(path, code, trigger)
+        return _action_name(path), _checked_javascript(path, code, trigger)
     try:
         tree = ast.parse(code, filename=str(path))
     except SyntaxError:
         # Not bad input: the sandbox reports it as the action's error with its line (exit 1).
-        return path.stem, code
+        return _action_name(path), code
     if not _defines(tree, trigger.execute_handler):
         raise BadInput(
             f"{path} has no {trigger.execute_handler}(event, api) handler for trigger {trigger.id}"
         )
-    return path.stem, code
+    return _action_name(path), code
 
 
 def _checked_javascript(path: Path, code: str, trigger: Any) -> str:
