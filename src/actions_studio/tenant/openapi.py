@@ -53,7 +53,8 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v2/actions/actions/{id}"): (404,),
     ("patch", "/api/v2/actions/actions/{id}"): (404, 409),
     ("delete", "/api/v2/actions/actions/{id}"): (404, 409),
-    ("post", "/api/v2/actions/actions/{id}/deploy"): (404, 409),
+    # 400 as Auth0 answers a draft that is not built ("must be in the 'built' state").
+    ("post", "/api/v2/actions/actions/{id}/deploy"): (400, 404, 409),
     ("post", "/api/v2/actions/actions/{id}/test"): (404, 409, 503),
     ("get", "/api/v2/actions/actions/{actionId}/versions"): (404,),
     ("get", "/api/v2/actions/actions/{actionId}/versions/{id}"): (404,),

@@ -23,6 +23,7 @@ from .params import Page, QueryBool, paging
 from .shapes import action_json, page_of, version_json
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
+NOT_BUILT = "A draft must be in the 'built' state before it can be deployed."
 A, V, B = schema.action, schema.action_version, schema.binding
 
 
@@ -96,14 +97,13 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
                  source: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
-    if source is None and action["status"] == "building":
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
-                       "still being installed (status building); deploy once it is built (an action must be in the "
-                       "'built' state to deploy)", "action_not_built")
     if source is None and action["status"] != "built":
-        detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
-                       f"{detail}", "action_not_built")
+        # Auth0's status and wording (400, "A draft must be in the 'built' state …"): the Deploy CLI
+        # and Terraform retry a deploy only on that sentence (auth0-deploy-cli issue 395).
+        why = ("its dependencies are still being installed (status building)" if action["status"] == "building"
+               else f"its build {action['status']}: "
+                    + ("; ".join(e["msg"] for e in action["errors"]) or action["status"]))
+        raise ApiError(400, f"{NOT_BUILT} Action '{action['name']}': {why}.", "action_not_built")
     number = action["last_number"] + 1
     version = {
         "id": new_id(), "action_id": action["id"], "number": number, "code": snap["code"],
