@@ -62,3 +62,71 @@ def test_the_node_sdk_drives_actions_bindings_and_logins_over_https(https_tenant
     # (version 1's code again, rolled back as version 3).
     claims = jwt.decode(id_token, options={"verify_signature": False})
     assert claims["iss"] == f"https://{DOMAIN}/" and claims["https://acme.example/plan"] == "gold"
+
+
+def _deploy_cli(tenant: HttpsTenant, clients, *args: str, config: Path):
+    done = run_node(tenant, clients, clients.deploy_cli, *args, "--config_file", str(config))
+    assert done.returncode == 0, f"a0deploy {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def _deploy_cli_config(tenant: HttpsTenant, folder: Path) -> Path:
+    m = tenant.creds["management"]
+    config = folder / "config.json"
+    # AUTH0_INCLUDED_ONLY: what a project that manages Actions with the Deploy CLI sets, so the
+    # rest of the tenant (connections, branding, …) is left alone.
+    config.write_text(json.dumps({"AUTH0_DOMAIN": DOMAIN, "AUTH0_CLIENT_ID": m["client_id"],
+                                  "AUTH0_CLIENT_SECRET": m["client_secret"],
+                                  "AUTH0_INCLUDED_ONLY": ["actions", "triggers"]}))
+    return config
+
+
+def _seed(tenant: HttpsTenant, name: str) -> str:
+    with tenant.http(tenant.management_token()) as http:
+        made = http.post("/api/v2/actions/actions", json={
+            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": CODE,
+            "secrets": [{"name": "API_KEY", "value": "k-1"}], "deploy": True})
+        assert made.status_code == 201, made.text
+        bound = http.patch("/api/v2/actions/triggers/post-login/bindings",
+                           json={"bindings": [{"ref": {"type": "action_name", "value": name}}]})
+        assert bound.status_code == 200, bound.text
+        return made.json()["id"]
+
+
+def test_the_deploy_cli_exports_imports_and_exports_again(https_tenant, clients, tmp_path) -> None:
+    name = "deploy-cli-plan"
+    action_id = _seed(https_tenant, name)
+    config = _deploy_cli_config(https_tenant, tmp_path)
+    first, second = tmp_path / "export-1", tmp_path / "export-2"
+
+    _deploy_cli(https_tenant, clients, "export", "--format", "directory", "--output_folder", str(first),
+                config=config)
+    doc = json.loads((first / "actions" / f"{name}.json").read_text())
+    assert doc["deployed"] is True and doc["supported_triggers"] == [{"id": "post-login", "version": "v3"}]
+    assert [s["name"] for s in doc["secrets"]] == ["API_KEY"]
+    code_file = first / doc["code"].lstrip("./")
+    assert code_file.read_text() == CODE
+    triggers = json.loads((first / "triggers" / "triggers.json").read_text())
+    assert triggers["post-login"] == [{"action_name": name, "display_name": name}]
+
+    # A change in the repository, previewed (nothing written), then imported: deployed and still bound.
+    code_file.write_text(CODE_V2)
+    preview = _deploy_cli(https_tenant, clients, "import", "--input_file", str(first), "--dry-run", config=config)
+    with https_tenant.http(https_tenant.management_token()) as http:
+        assert http.get(f"/api/v2/actions/actions/{action_id}").json()["code"] == CODE, preview.stdout[-2000:]
+    _deploy_cli(https_tenant, clients, "import", "--input_file", str(first), config=config)
+    with https_tenant.http(https_tenant.management_token()) as http:
+        action = http.get(f"/api/v2/actions/actions/{action_id}").json()
+        bindings = http.get("/api/v2/actions/triggers/post-login/bindings").json()["bindings"]
+    assert action["code"] == CODE_V2 and action["deployed_version"]["code"] == CODE_V2
+    assert action["deployed_version"]["number"] == 2
+    assert [b["action"]["name"] for b in bindings] == [name]
+
+    _deploy_cli(https_tenant, clients, "export", "--format", "directory", "--output_folder", str(second),
+                config=config)
+    assert (second / "actions" / name / "code.js").read_text() == CODE_V2
+    assert json.loads((second / "triggers" / "triggers.json").read_text()) == triggers
+    # The YAML format reads the same tenant.
+    _deploy_cli(https_tenant, clients, "export", "--format", "yaml", "--output_folder", str(tmp_path / "yaml"),
+                config=config)
+    assert f"name: {name}" in (tmp_path / "yaml" / "tenant.yaml").read_text()

@@ -162,7 +162,12 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
             raise ApiError(409, "this tenant already has 100 actions (the limit)", "too_many_actions")
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
-            deploy_draft(conn, row, stamp)
+            try:
+                deploy_draft(conn, row, stamp)
+            except ApiError as exc:
+                # Not the deploy endpoint's 400 (which the Deploy CLI retries on): the create is
+                # refused as a whole for the state its draft would be in (issue 13 item 10's rule).
+                raise ApiError(409, exc.message, exc.error_code) from None
         rendered = _render(conn, row)
     if row["status"] == "building":
         start_dependency_build(ctx, row["id"], deps, now_iso)
