@@ -23,6 +23,7 @@ from .context import TenantContext
 from .errors import install_handlers
 from .folder_lock import DataFolderLock
 from .management import actions, clients, executions, logs, triggers, user_blocks, users
+from .management import token_exchange_profiles
 from .passwords import Passwords
 from .ratelimit import RateLimiter
 from .store import Database, schema, sqlite_url
@@ -94,7 +95,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                   version="1", lifespan=lifespan)
     install_handlers(app)
     for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users,
-                   user_blocks, clients, logs):
+                   user_blocks, clients, logs, token_exchange_profiles):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
     openapi.install(app, lambda: _tenant_values(app),

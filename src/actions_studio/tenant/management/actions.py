@@ -21,6 +21,7 @@ from ..store import actions as q
 from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
 from .params import Page, QueryBool, paging
 from .shapes import action_json, page_of, version_json
+from .token_exchange_profiles import profiles_of_action
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
 NOT_BUILT = "A draft must be in the 'built' state before it can be deployed."
@@ -229,6 +230,11 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
 def delete_action(id: str, force: Annotated[QueryBool, Query()] = False, ctx: TenantContext = Depends(get_ctx)) -> Response:
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
+        profiles = profiles_of_action(conn, id)
+        if profiles:
+            raise ApiError(409, f"action '{action['name']}' runs the token exchange profile"
+                           f"{'s' if len(profiles) > 1 else ''} {', '.join(profiles)}; delete "
+                           f"{'them' if len(profiles) > 1 else 'it'} first", "action_bound")
         bound = q.bindings_of_action(conn, id)
         if bound and not force:
             triggers = sorted({b["trigger_id"] for b in bound})
