@@ -31,7 +31,7 @@ MANAGEMENT_SCOPES = [
     "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
     "update:users_app_metadata", "read:logs", "read:clients", "update:clients",
     "read:token_exchange_profiles", "create:token_exchange_profiles", "update:token_exchange_profiles",
-    "delete:token_exchange_profiles",
+    "delete:token_exchange_profiles", "create:user_tickets",
 ]
 DEMO_API = "urn:actions-studio:demo-api"
 DEMO_API_SCOPES = ["read:demo", "write:demo"]

@@ -72,11 +72,17 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("patch", "/api/v2/clients/{id}"): (404,),
     ("get", "/api/v2/logs/{id}"): (404,),
     ("post", "/api/v2/token-exchange-profiles"): (404, 409),
+    ("post", "/dbconnections/change_password"): (400, 401, 415, 429),
+    ("get", "/u/reset-password"): (403, 404),
+    ("post", "/u/reset-password"): (400, 404, 415),
+    ("get", "/u/email-verification"): (404,),
+    ("post", "/api/v2/tickets/password-change"): (404,),
     ("get", "/api/v2/token-exchange-profiles/{id}"): (404,),
     ("patch", "/api/v2/token-exchange-profiles/{id}"): (404, 409),
 }
 # The statuses whose answer is an HTML page (as well as, for some, a JSON refusal).
-PAGES = {("get", "/authorize"): {400, 403, 404}}
+PAGES = {("get", "/authorize"): {400, 403, 404}, ("get", "/u/reset-password"): {403, 404},
+         ("post", "/u/reset-password"): {400, 404}, ("get", "/u/email-verification"): {404}}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
