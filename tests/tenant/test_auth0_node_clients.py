@@ -47,7 +47,9 @@ def _sdk_env(tenant: HttpsTenant, name: str) -> dict[str, str]:
             "APP_CLIENT_ID": c["application"]["client_id"], "APP_CLIENT_SECRET": c["application"]["client_secret"],
             "DEMO_EMAIL": c["demo_user"]["email"], "DEMO_PASSWORD": c["demo_user"]["password"],
             "API_AUDIENCE": c["api"]["identifier"], "ACTION_NAME": name, "ACTION_CODE": CODE,
-            "ACTION_CODE_V2": CODE_V2, "TEST_EVENT": json.dumps(get_trigger("post-login").sample_event())}
+            "ACTION_CODE_V2": CODE_V2, "TEST_EVENT": json.dumps(get_trigger("post-login").sample_event()),
+            "EXCHANGE_CODE": "def on_execute_custom_token_exchange(event, api):\n"
+                             "    api.authentication.set_user_by_id(event.transaction.subject_token)\n"}
 
 
 def test_the_node_sdk_drives_actions_bindings_and_logins_over_https(https_tenant, clients) -> None:
@@ -57,7 +59,7 @@ def test_the_node_sdk_drives_actions_bindings_and_logins_over_https(https_tenant
     id_token = report.pop("id_token", None)
     failed = {op: why for op, why in report.items() if why != "ok"}
     assert failed == {}, json.dumps(failed, indent=1)
-    assert len(report) >= 20
+    assert len(report) >= 28
     # The token the SDK validated: issued by https://DOMAIN/, with the claim of the bound version
     # (version 1's code again, rolled back as version 3).
     claims = jwt.decode(id_token, options={"verify_signature": False})

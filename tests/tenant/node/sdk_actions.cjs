@@ -151,6 +151,47 @@ const CODE_V2 = env.ACTION_CODE_V2;
     const bindings = await all(await mgmt.actions.triggers.bindings.list('post-login'));
     check(bindings.length === 0, 'unbound');
   });
+  // Custom Token Exchange's profiles, with an action of the entity-bound trigger.
+  const exchange = await step('actions.create (custom-token-exchange)', async () => mgmt.actions.create({
+    name: `${name}-exchange`, supported_triggers: [{ id: 'custom-token-exchange', version: 'v1' }],
+    code: env.EXCHANGE_CODE, runtime, deploy: true,
+  }));
+  await step('actions.triggers.bindings.list (entity-bound, refused)', async () => {
+    try {
+      await all(await mgmt.actions.triggers.bindings.list('custom-token-exchange'));
+    } catch (err) {
+      check(err.statusCode === 400, `400, got ${err.statusCode}`);
+      return;
+    }
+    throw new Error('an entity-bound trigger listed bindings');
+  });
+  const profile = await step('tokenExchangeProfiles.create', async () => {
+    const made = await mgmt.tokenExchangeProfiles.create({
+      name: 'partner', subject_token_type: 'urn:acme:partner-token', action_id: exchange.id, type: 'custom_authentication',
+    });
+    check(made.id && made.action_id === exchange.id, 'the profile');
+    return made;
+  });
+  await step('tokenExchangeProfiles.list', async () => {
+    const found = await all(await mgmt.tokenExchangeProfiles.list());
+    check(found.some((p) => p.id === profile.id), 'the profile listed');
+  });
+  await step('tokenExchangeProfiles.update', async () => {
+    await mgmt.tokenExchangeProfiles.update(profile.id, { name: 'partner-renamed' });
+    check((await mgmt.tokenExchangeProfiles.get(profile.id)).name === 'partner-renamed', 'renamed');
+  });
+  await step('tokenExchangeProfiles.get', async () => {
+    check((await mgmt.tokenExchangeProfiles.get(profile.id)).subject_token_type === 'urn:acme:partner-token', 'read');
+  });
+  await step('tokenExchangeProfiles.delete', async () => {
+    await mgmt.tokenExchangeProfiles.delete(profile.id);
+    await mgmt.actions.delete(exchange.id);
+  });
+  await step('users.listUsersByEmail + tickets.changePassword', async () => {
+    const users = await mgmt.users.listUsersByEmail({ email: env.DEMO_EMAIL });
+    const ticket = await mgmt.tickets.changePassword({ user_id: users[0].user_id });
+    check(ticket.ticket.startsWith(`https://${domain}/u/reset-password?ticket=`), `the link, got ${ticket.ticket}`);
+  });
   console.log(JSON.stringify(report));
 })().catch((err) => {
   report.fatal = String(err && err.stack);
