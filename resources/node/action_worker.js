@@ -112,6 +112,21 @@ function makeApi(description) {
 // ------------------------------------------------------------------------------------ the console
 
 const capture = { limit: 1024 * 1024 + 4096, parts: [], bytes: 0, dropped: 0, full: false };
+// The console is also written through to a file in the work dir as it is captured, so the studio
+// keeps the console of an action that timed out or crashed (the Python children's shared buffer).
+let consoleFd = -1;
+try {
+  consoleFd = fs.openSync(path.join(require('node:os').tmpdir(), 'console'), 'w', 0o600);
+} catch (_) { /* no work dir: the console of a killed worker is lost, the rest works */ }
+
+function keep(text) {
+  capture.parts.push(text);
+  if (consoleFd >= 0) {
+    const data = Buffer.from(text, 'utf8');
+    try { fs.writeSync(consoleFd, data, 0, data.length, capture.bytes); } catch (_) { consoleFd = -1; }
+  }
+  capture.bytes += Buffer.byteLength(text, 'utf8');
+}
 
 function captureWrite(chunk) {
   const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array
@@ -123,12 +138,10 @@ function captureWrite(chunk) {
   const size = Buffer.byteLength(text, 'utf8');
   const room = capture.limit - capture.bytes;
   if (size <= room) {
-    capture.parts.push(text);
-    capture.bytes += size;
+    keep(text);
   } else {
     const cut = Buffer.from(text, 'utf8').subarray(0, room).toString('utf8').replace(/\uFFFD$/, '');
-    capture.parts.push(cut);
-    capture.bytes += Buffer.byteLength(cut, 'utf8');
+    keep(cut);
     capture.full = true;
     capture.dropped += Math.max(1, text.length - cut.length);
   }
@@ -136,6 +149,9 @@ function captureWrite(chunk) {
 }
 
 function resetCapture() {
+  if (consoleFd >= 0) {
+    try { fs.ftruncateSync(consoleFd, 0); } catch (_) { consoleFd = -1; }
+  }
   capture.parts = [];
   capture.bytes = 0;
   capture.dropped = 0;

@@ -205,3 +205,12 @@ def test_an_action_cannot_read_another_actions_secrets_or_the_studios_files(snoo
     assert f"studio file {refused}" in logs and f"write outside {refused}" in logs
     assert "own temp allowed" in logs
     assert not (studio / "planted").exists()
+
+
+def test_an_api_call_flood_is_bounded(sandbox: Sandbox, event: dict[str, Any]) -> None:
+    code = "exports.onExecutePostLogin = (e, api) => {\n  for (let i = 0; ; i++) api.accessToken.addScope('s' + i);\n};\n"
+    result = sandbox.run_action("post-login", js("flood", code), event)
+    error = result.actions[0].error
+    assert result.status == "error" and error.type == "ApiUsageError" and error.line == 2
+    assert "too many api calls" in error.message
+    assert_still_works(sandbox, event)

@@ -105,9 +105,10 @@ def test_top_level_state_persists_for_one_version_only(sandbox: Sandbox, event: 
 
 
 def test_a_crashed_worker_is_an_error_and_the_next_run_works(sandbox: Sandbox, event: dict[str, Any]) -> None:
-    code = "exports.onExecutePostLogin = () => { process.abort(); };\n"
+    code = "exports.onExecutePostLogin = () => { console.log('about to go'); process.abort(); };\n"
     result = sandbox.run_action("post-login", js("abort", code), event)
     assert result.status == "error" and result.actions[0].error.type == "Crash"
+    assert result.actions[0].logs.startswith("about to go\n")
     assert "SIGABRT" in result.actions[0].error.message
     assert sandbox.run_action("post-login", js("abort", CLAIM), event).status == "success"
 
@@ -119,10 +120,11 @@ def test_exit_is_a_crash(sandbox: Sandbox, event: dict[str, Any]) -> None:
 
 
 def test_an_endless_loop_times_out_and_the_worker_is_replaced(event: dict[str, Any]) -> None:
-    code = "exports.onExecutePostLogin = () => { while (true) {} };\n"
+    code = "exports.onExecutePostLogin = () => { console.log('spinning'); while (true) {} };\n"
     with Sandbox(SandboxLimits(wall_time_s=1)) as box:
         result = box.run_action("post-login", js("spin", code), event)
         assert result.status == "timeout" and result.actions[0].error.type == "Timeout"
+        assert result.actions[0].logs == "spinning\n"  # the console of a killed action is kept
         assert box.run_action("post-login", js("spin", CLAIM), event).status == "success"
 
 

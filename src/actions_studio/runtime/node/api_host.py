@@ -19,7 +19,14 @@ from actions_studio.triggers.api.recording import json_safe
 from actions_studio.triggers.errors import ApiUsageError
 from actions_studio.triggers.javascript import JsTrigger
 
+from ..capture import RESULT_BYTES
 from ..protocol import MalformedResult, loads_untrusted
+
+
+# What one execution may send through its api: a Python action's calls must fit the result buffer
+# (capture.RESULT_BYTES); here they live in the studio's process, so the bound is kept as they come.
+MAX_CALL_BYTES = RESULT_BYTES
+MAX_CALLS = 10_000
 
 
 class ApiHost:
@@ -31,9 +38,16 @@ class ApiHost:
         self.context = ExecutionContext(secrets=dict(secrets), cache=copy.deepcopy(cache),  # type: ignore[arg-type]
                                         phase=phase, action_name=name)  # type: ignore[arg-type]
         self.api = trigger.make_api(event, self.context)
+        self.calls = 0
+        self.received = 0
 
     def answer(self, frame: bytes) -> dict[str, Any]:
         """The reply to one call frame ``{"m": "accessToken.setCustomClaim", "a": [...]}``."""
+        self.calls += 1
+        self.received += len(frame)
+        if self.calls > MAX_CALLS or self.received > MAX_CALL_BYTES:
+            return _error("ApiUsageError", f"too many api calls in one execution (at most {MAX_CALLS}, "
+                          f"{MAX_CALL_BYTES // (1024 * 1024)} MiB of arguments)")
         try:
             request = loads_untrusted(frame)
         except MalformedResult as exc:

@@ -56,7 +56,7 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
     wall_ms = (time.monotonic() - started) * 1000
     if reply is None:
         stderr = meta.pop("stderr", "")
-        logs = (f"[node] {stderr}\n".encode() if stderr else b"")
+        logs = meta.pop("console", b"") + (f"[node] {stderr}\n".encode() if stderr else b"")
         return RawRun(meta, None, logs, wall_ms)
     if reply.get("malformed"):
         return RawRun({}, malformed_result(MalformedResult("the worker's result frame")), b"", wall_ms)

@@ -95,6 +95,15 @@ class WorkerProcess:
             code = self.proc.wait(5)
         return {"signal": -code} if code < 0 else {"exit_code": code}
 
+    def console(self, limit: int) -> bytes:
+        """The console the worker wrote through to its work dir in the execution it was in (for
+        one that timed out, was stopped or crashed), at most ``limit`` bytes."""
+        try:
+            with open(os.path.join(self.workdir, "console"), "rb") as fh:
+                return fh.read(limit)
+        except OSError:
+            return b""
+
     def stderr_tail(self, limit: int = 2000) -> str:
         """The end of what Node itself wrote (a fatal error: out of memory, an abort)."""
         try:

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
+from ..capture import REDACTION_SLACK
 from ..limits import SandboxLimits
 from ..result import ActionSource
 from .launcher import Launcher
@@ -116,6 +117,7 @@ class NodePool:
 
     def _start_here(self, dirs: tuple[str, ...]) -> NodeWorker:
         worker = NodeWorker(self.launcher.start(dirs))
+        worker.console_limit = self.limits.output_bytes + REDACTION_SLACK
         worker.wait_ready()
         return worker
 

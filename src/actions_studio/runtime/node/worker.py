@@ -38,6 +38,7 @@ class NodeWorker:
         self.runs = 0
         self.rss = 0
         self.dead = False
+        self.console_limit = 1024 * 1024 + 4096  # output_bytes + capture.REDACTION_SLACK, set by the pool
 
     @property
     def pid(self) -> int:
@@ -111,11 +112,12 @@ class NodeWorker:
         self.process.kill()
         self.dead = True
         self.process.wait()
-        return {why: True}
+        return {why: True, "console": self.process.console(self.console_limit)}
 
     def _died(self) -> dict[str, Any]:
         self.dead = True
         meta: dict[str, Any] = dict(self.process.wait())
+        meta["console"] = self.process.console(self.console_limit)
         tail = self.process.stderr_tail()
         if tail:
             meta["stderr"] = tail
