@@ -150,3 +150,19 @@ def test_async_work_in_the_handler_is_awaited(sandbox: Sandbox, event: dict[str,
     code = "exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 20));\n  api.idToken.setCustomClaim('https://x/late', true);\n};\n"
     result = sandbox.run_action("post-login", js("late", code), event)
     assert result.outcome["id_token"]["claims"] == {"https://x/late": True}
+
+
+def test_without_node_a_javascript_action_is_an_error_result_and_python_still_runs(
+        event: dict[str, Any], tmp_path, monkeypatch) -> None:
+    from actions_studio.nodejs import ENV_NODE
+
+    from .node_cases import py
+
+    monkeypatch.setenv(ENV_NODE, str(tmp_path / "no-node-here"))
+    with Sandbox(SandboxLimits(wall_time_s=5)) as box:
+        result = box.run_flow("post-login", [py("p", "def on_execute_post_login(event, api):\n    pass\n"),
+                                             js("j", CLAIM)], event)
+        assert result.status == "error"
+        error = result.actions[1].error
+        assert error.type == "RuntimeUnavailable" and "no-node-here" in error.message
+        assert result.actions[0].status == "success"

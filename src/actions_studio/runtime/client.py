@@ -166,8 +166,11 @@ class Sandbox:
     ...     result = sandbox.run_flow("post-login", [ActionSource("a", code)], event)
     """
 
-    def __init__(self, limits: SandboxLimits = SandboxLimits()) -> None:
+    def __init__(self, limits: SandboxLimits = SandboxLimits(), *, node: Optional[str] = None) -> None:
+        """``node``: the Node for JavaScript actions when the workspace names one (setting
+        ``node.path``); else `nodejs.find_node`'s choice ($ACTIONS_STUDIO_NODE, the wheel's)."""
         self.limits = limits
+        self.node_path = node
         self._lock = threading.Lock()
         self._closed = False
         self._zygote: Optional[_Zygote] = None
@@ -210,9 +213,12 @@ class Sandbox:
             if self._closed:
                 raise SandboxError("this Sandbox is closed")
             if self._node_pool is None:
+                from actions_studio.nodejs import find_node
+
+                from .node.launcher import Launcher
                 from .node.pool import NodePool
 
-                self._node_pool = NodePool(self.limits)
+                self._node_pool = NodePool(self.limits, launcher=Launcher(self.limits, find_node(self.node_path)))
             return self._node_pool
 
     def node_capabilities(self) -> dict[str, Any]:
@@ -381,8 +387,13 @@ class _ChildPerAction:
     def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
                  cache: dict[str, Any], remaining: float) -> RawRun:
         if is_node(source.runtime):
-            from .node.executor import run_js_action
+            from actions_studio.nodejs import NodeError
 
-            return run_js_action(self.sandbox.node_pool(), self.trigger_id, source, payload, phase, cache,
-                                 remaining, self.cancel)
+            from .node.executor import run_js_action, runtime_unavailable
+
+            try:
+                pool = self.sandbox.node_pool()
+            except NodeError as exc:  # no Node 22 here: that action's error, never the caller's crash
+                return runtime_unavailable(source.runtime, str(exc))
+            return run_js_action(pool, self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
         return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)

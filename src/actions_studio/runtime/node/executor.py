@@ -45,6 +45,9 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
         worker = pool.acquire(worker_key(trigger_id, source), tuple(source.sys_path))
     except WorkerFailed as exc:
         return RawRun({}, error_result("SandboxError", f"sandbox setup failed: {exc}"), b"", 0.0)
+    except Exception as exc:  # noqa: BLE001 - the pool could not start a worker: the action's error result
+        return RawRun({}, error_result("SandboxError", f"sandbox setup failed: could not start a Node worker "
+                                       f"({type(exc).__name__}: {exc})"), b"", 0.0)
     message: dict[str, Any] = {"type": "run", "handler": handler, "event": wire}
     if not worker.loaded:
         message["init"] = {"name": source.name, "code": source.code, "api": view.to_json(),
@@ -61,6 +64,11 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
     if reply.get("malformed"):
         return RawRun({}, malformed_result(MalformedResult("the worker's result frame")), b"", wall_ms)
     return _raw_run(reply, host, wall_ms)
+
+
+def runtime_unavailable(runtime: str, why: str) -> RawRun:
+    """The result of a JavaScript action where no usable Node is found (nodejs.NodeError)."""
+    return RawRun({}, error_result("RuntimeUnavailable", f"the {runtime} runtime is not available: {why}"), b"", 0.0)
 
 
 def _raw_run(reply: dict[str, Any], host: ApiHost, wall_ms: float) -> RawRun:
