@@ -92,3 +92,34 @@ def test_the_cache_is_shared_across_runtimes(sandbox: Sandbox, event: dict[str, 
     get = "def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim('https://x/t', api.cache.get('token')['value'])\n"
     result = sandbox.run_flow("post-login", [js("put", put), py("get", get)], event)
     assert result.outcome["id_token"]["claims"] == {"https://x/t": "abc"}
+
+
+def test_consecutive_python_actions_share_one_child_between_javascript_ones(sandbox: Sandbox,
+                                                                            event: dict[str, Any]) -> None:
+    pid = "import os\ndef on_execute_post_login(event, api):\n    api.user.set_app_metadata('{name}', os.getpid())\n"
+    actions = [py("p1", pid.replace("{name}", "p1")), py("p2", pid.replace("{name}", "p2")),
+               js("j", JS_READ.replace("from_py", "p2")), py("p3", pid.replace("{name}", "p3"))]
+    result = sandbox.run_flow("post-login", actions, event)
+    assert result.status == "success", [a.error for a in result.actions]
+    meta = result.outcome["user"]["app_metadata"]
+    assert meta["p1"] == meta["p2"] != meta["p3"]  # one child for the first two, one for the last
+    assert result.outcome["id_token"]["claims"]["https://x/seen"][0] == meta["p2"]  # JS saw p2's change
+
+
+@pytest.mark.parametrize("where", ["deny-in-segment", "timeout-in-segment", "error-in-segment"])
+def test_a_python_segment_stops_the_flow_as_its_own_child_would(sandbox: Sandbox, event: dict[str, Any],
+                                                                 where: str) -> None:
+    stopper = {"deny-in-segment": PY_DENY,
+               "timeout-in-segment": "def on_execute_post_login(event, api):\n    print('looping')\n    while True:\n        pass\n",
+               "error-in-segment": "def on_execute_post_login(event, api):\n    1 / 0\n"}[where]
+    actions = [js("j0", JS_CLAIM.replace("late", "early")), py("p1", PY_SET), py("p2", stopper),
+               py("p3", PY_CLAIM), js("j4", JS_CLAIM)]
+    result = sandbox.run_flow("post-login", actions, event, timeout_s=1.5)
+    expected = {"deny-in-segment": ("denied", "denied"), "timeout-in-segment": ("timeout", "timeout"),
+                "error-in-segment": ("error", "error")}[where]
+    assert (result.status, result.actions[2].status) == expected
+    assert [a.status for a in result.actions[3:]] == ["skipped", "skipped"]
+    assert result.actions[1].status == "success"
+    assert result.outcome["access_token"]["claims"] == {"https://x/early": 1}
+    if where == "timeout-in-segment":
+        assert result.actions[2].logs == "looping\n"

@@ -254,11 +254,11 @@ class Sandbox:
         return run.run(_ChildPerAction(self, run.trigger.id, cancel))
 
     def _in_one_child_or_per_action(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
-        # A flow with a JavaScript action runs action by action: each JavaScript one in a warm Node
-        # worker of its own, each Python one in a child of its own (the loop applies each action's
-        # calls to the payload the next one sees, whatever its runtime).
+        # A flow with a JavaScript action: each JavaScript one in a warm Node worker of its own, each
+        # run of consecutive Python ones in one child (the loop applies each action's calls to the
+        # payload the next one sees, whatever its runtime).
         if any(is_node(a.runtime) for a in run.actions[run.start:]):
-            return run.run(_ChildPerAction(self, run.trigger.id, cancel))
+            return run.run(_Mixed(self, run, cancel))
         return self._in_one_child(run, cancel)
 
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
@@ -397,3 +397,48 @@ class _ChildPerAction:
                 return runtime_unavailable(source.runtime, str(exc))
             return run_js_action(pool, self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
         return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
+
+
+class _Mixed(_ChildPerAction):
+    """A flow with JavaScript actions: each JavaScript action in its worker, and each run of two or
+    more consecutive Python actions in ONE child, replayed (`flow.Replay` over that segment) as an
+    all-Python flow is — so Python, JavaScript, Python costs two children, and Python, Python,
+    JavaScript one."""
+
+    def __init__(self, sandbox: Sandbox, run: FlowRun, cancel: Optional[threading.Event]) -> None:
+        super().__init__(sandbox, run.trigger.id, cancel)
+        self.run = run
+        self.segment: Optional[tuple[int, int, Replay]] = None  # first index, end, its replay
+
+    def _in_segment(self, index: int) -> Optional[tuple[int, int, Replay]]:
+        seg = self.segment
+        return seg if seg is not None and seg[0] <= index < seg[1] else None
+
+    def remaining(self, index: int, deadline: float) -> float:
+        seg = self._in_segment(index)
+        if seg is not None:
+            return seg[2].remaining(index - seg[0], deadline)
+        return deadline - time.monotonic()
+
+    def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
+                 cache: dict[str, Any], remaining: float) -> RawRun:
+        if is_node(source.runtime):
+            return super().__call__(index, source, payload, phase, cache, remaining)
+        seg = self._in_segment(index)
+        if seg is None:
+            actions = self.run.actions
+            end = index
+            while end < len(actions) and not is_node(actions[end].runtime):
+                end += 1
+            if end - index == 1:
+                return super().__call__(index, source, payload, phase, cache, remaining)
+            part = FlowRun(self.trigger_id, list(actions[index:end]), payload, limits=self.sandbox.limits,
+                           timeout_s=remaining, first_phase=phase, cache=cache)
+
+            def fetch(timeout_s: float) -> RawRun:
+                return self.sandbox.execute_flow(self.trigger_id, part.actions, payload, phase, cache, timeout_s,
+                                                 self.cancel)
+
+            seg = self.segment = (index, end, Replay(part, fetch))
+            seg[2].remaining(0, time.monotonic() + remaining)  # sends the segment's one request
+        return seg[2](index - seg[0], source, payload, phase, cache, remaining)
