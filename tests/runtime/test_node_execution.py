@@ -166,3 +166,26 @@ def test_without_node_a_javascript_action_is_an_error_result_and_python_still_ru
         error = result.actions[1].error
         assert error.type == "RuntimeUnavailable" and "no-node-here" in error.message
         assert result.actions[0].status == "success"
+
+
+def test_the_callers_bad_event_is_raised_before_any_javascript_runs(sandbox: Sandbox, event: dict[str, Any]) -> None:
+    import pytest
+
+    from actions_studio.runtime import EventTooLargeError
+    from actions_studio.triggers import EventValidationError
+
+    with pytest.raises(EventValidationError, match="user"):
+        sandbox.run_action("post-login", js("v", CLAIM), dict(event, user="not an object"))
+    with pytest.raises(EventTooLargeError):
+        sandbox.run_flow("post-login", [js("big", CLAIM)], dict(event, request={"body": {"x": "y" * (2 << 20)}}))
+
+
+def test_prepare_node_starts_the_pool_ahead(event: dict[str, Any]) -> None:
+    with Sandbox(SandboxLimits(wall_time_s=5)) as box:
+        box.prepare_node()
+        pool = box.node_pool()
+        deadline = time.monotonic() + 30
+        while pool.stats()["spares"] < pool.target and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.stats()["spares"] == pool.target  # ready before the first JavaScript execution
+        assert box.run_action("post-login", js("first", CLAIM), event).status == "success"

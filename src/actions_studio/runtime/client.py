@@ -221,6 +221,18 @@ class Sandbox:
                 self._node_pool = NodePool(self.limits, launcher=Launcher(self.limits, find_node(self.node_path)))
             return self._node_pool
 
+    def prepare_node(self) -> None:
+        """Start the Node workers' pool now, in the background (its probe and spares run on the
+        pool's threads): for a caller that knows JavaScript actions will run (a workspace or a
+        tenant holding node22 actions), so the first execution does not wait for them. Without a
+        usable Node this does nothing; the JavaScript actions' results will say why."""
+        from actions_studio.nodejs import NodeError
+
+        try:
+            self.node_pool()
+        except NodeError:
+            pass
+
     def node_capabilities(self) -> dict[str, Any]:
         """The layers of the Node workers, measured on this machine (starts the pool):
         ``{"layers": {name: bool}, "notes": {name: why}}``."""
