@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from actions_studio.runtime import Sandbox, SandboxLimits
 
@@ -189,3 +192,49 @@ def test_prepare_node_starts_the_pool_ahead(event: dict[str, Any]) -> None:
             time.sleep(0.05)
         assert pool.stats()["spares"] == pool.target  # ready before the first JavaScript execution
         assert box.run_action("post-login", js("first", CLAIM), event).status == "success"
+
+
+def _private_dir(where: str, tmp_path):
+    """A directory other uids may not enter: in the test's tmp dir, or in the same closed directory
+    as the interpreter (/root here, where the studio's cache lives too: the mount namespace that
+    opens the way to the dependencies must not hide the interpreter doing it)."""
+    import os
+    import sys
+    import tempfile
+
+    import pytest
+
+    from actions_studio.runtime.mounts import blocking_dir
+
+    if where == "tmp":
+        private = tmp_path / "private"
+        private.mkdir()
+        private.chmod(0o700)
+        return private
+    closed = blocking_dir(sys.executable)
+    if closed is None:
+        pytest.skip("the interpreter is not under a directory closed to other uids here")
+    return Path(tempfile.mkdtemp(prefix=".actions-studio-test-", dir=closed))
+
+
+@pytest.mark.parametrize("where", ["tmp", "next-to-the-interpreter"])
+def test_dependencies_under_a_directory_only_root_may_enter(sandbox: Sandbox, event: dict[str, Any],
+                                                            tmp_path, where: str) -> None:
+    # The studio's cache is under /root (0700) on these machines: the worker's uid reaches its
+    # node_modules through the private mount namespace (layer node_readable).
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        pytest.skip("as an ordinary user the workers run with the user's uid: nothing is in the way")
+    private = _private_dir(where, tmp_path)
+    try:
+        package = private / "env" / "node_modules" / "hidden"
+        package.mkdir(parents=True)
+        (package / "index.js").write_text("module.exports = 'reached';\n")
+        code = "const h = require('hidden');\nexports.onExecutePostLogin = (e, api) => { api.idToken.setCustomClaim('https://x/h', h); };\n"
+        result = sandbox.run_action("post-login", js("hidden", code, sys_path=(str(private / "env"),)), event)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    assert result.status == "success", result.actions[0].error
+    assert result.outcome["id_token"]["claims"] == {"https://x/h": "reached"}

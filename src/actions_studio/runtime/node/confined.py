@@ -59,7 +59,10 @@ def confine_self(config: dict[str, Any]) -> str:
     os.dup2(stderr, 2)
     os.close(stderr)
     if uid is not None and layers.get("node_readable"):
-        mounts.expose(config["read_roots"], writable=[config["base"]])
+        # The interpreter's own import roots are bound back too: the rest of this process still
+        # imports from them (a tmpfs over /root would hide them as well).
+        python_roots = [p for p in (*sys.path, sys.prefix, sys.base_prefix) if p and os.path.isdir(p)]
+        mounts.expose([*config["read_roots"], *python_roots], writable=[config["base"]])
     node = os.open(config["node"], os.O_PATH | os.O_CLOEXEC)
     os.dup2(node, EXEC_FD, inheritable=False)
     os.close(node)

@@ -49,8 +49,8 @@ class NodeWorker:
             frame = recv_frame(self.process.ctl, time.monotonic() + timeout_s)
             ready = json.loads(frame)
         except (OSError, EOFError, TimeoutError, ValueError) as exc:
-            self.close()
             tail = self.process.stderr_tail()
+            self.close()
             raise WorkerFailed(f"the Node worker did not start ({exc})" + (f": {tail}" if tail else "")) from None
         if not isinstance(ready, dict) or ready.get("type") != "ready":
             self.close()
