@@ -146,6 +146,7 @@ def _status_field(name: str) -> str:
 
 
 def main(argv: list[str]) -> NoReturn:
+    confine.make_undumpable()  # until the exec (which resets it) nothing of the same uid reads this process
     config = json.loads(argv[0])
     command = argv[2:] if len(argv) > 1 and argv[1] == "--" else []
     try:
