@@ -214,3 +214,23 @@ def test_an_api_call_flood_is_bounded(sandbox: Sandbox, event: dict[str, Any]) -
     assert result.status == "error" and error.type == "ApiUsageError" and error.line == 2
     assert "too many api calls" in error.message
     assert_still_works(sandbox, event)
+
+
+@pytest.mark.parametrize("fd_frame", [
+    ("API", "Buffer.from([0xff, 0xff, 0xff, 0xff])"),
+    ("CTL", "Buffer.from([0xff, 0xff, 0xff, 0xff])"),
+    ("API", "Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from('nojsn')])"),
+], ids=["api-length", "ctl-length", "api-garbage"])
+def test_an_action_writing_over_its_channels_only_fails_itself(sandbox: Sandbox, event: dict[str, Any],
+                                                               fd_frame: tuple[str, str]) -> None:
+    channel, frame = fd_frame
+    fd = {"CTL": 3, "API": 4}[channel]
+    code = (f"const fs = require('fs');\nexports.onExecutePostLogin = (e, api) => {{\n"
+            f"  fs.writeSync({fd}, {frame});\n  api.accessToken.addScope('after');\n}};\n")
+    started = time.monotonic()
+    result = sandbox.run_action("post-login", js("forge", code), event)
+    assert time.monotonic() - started < 4
+    assert result.status == "error"
+    expected = "Error" if "garbage" in frame or "nojsn" in frame else "InvalidResult"
+    assert result.actions[0].error.type == expected, result.actions[0].error
+    assert_still_works(sandbox, event)

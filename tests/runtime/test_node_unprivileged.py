@@ -79,8 +79,12 @@ children = [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) != wor
             and parent_of(int(n)) == cli.pid]
 
 def is_node(pid):
+    # A worker, or one being started (confined.py, before its exec: no action code or secret yet).
     try:
-        return os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "node"
+        if os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "node":
+            return True
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"actions_studio.runtime.node.confined" in fh.read()
     except OSError:  # not dumpable: not ours to read, and not a worker
         return False
 
@@ -93,13 +97,22 @@ pids = {"cli": cli.pid, **{f"studio{i}": p for i, p in enumerate(studio)},
         **{f"worker{i}": p for i, p in enumerate(workers)}}
 outside = {f"{role} {part}": attempt(f"/proc/{pid}/{part}") for role, pid in pids.items()
            if not role.startswith("worker") for part in ("environ", "mem")}
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode()[-200:]
+    except OSError:
+        return "?"
+
+cmdlines = {r: cmdline(p) for r, p in pids.items()}
 stream.write(json.dumps(pids) + "\n"); stream.flush()
 report = json.loads(stream.readline())
 out, err = cli.communicate(timeout=90)
 from actions_studio.runtime import Sandbox
 with Sandbox() as box:
     layers = box.node_capabilities()["layers"]
-print(json.dumps({"action": report, "outside": outside, "cli": {"code": cli.returncode,
+print(json.dumps({"action": report, "outside": outside, "cmdlines": cmdlines, "cli": {"code": cli.returncode,
                   "status": json.loads(out)["status"] if out.strip() else None, "stderr": err[-2000:]},
                   "layers": layers, "uid": os.getuid()}))
 '''
@@ -130,7 +143,8 @@ def test_as_an_ordinary_user_a_javascript_action_reads_only_what_it_needs(nobody
     for key, value in action.items():
         if key.endswith((" environ", " mem")):
             assert value == "EACCES", (key, action)
-    assert set(report["outside"].values()) == {"refused 13"}, report["outside"]
+    assert set(report["outside"].values()) == {"refused 13"}, (
+        {k: v for k, v in report["outside"].items() if v != "refused 13"}, report["cmdlines"])
     assert any(k.startswith("studio") for k in report["outside"])  # the Python zygote was checked too
     assert action["own temp"] == "allowed"
     assert action["canary in environment"] is False

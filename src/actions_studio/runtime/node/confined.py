@@ -24,6 +24,7 @@ of their own).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import resource
@@ -145,6 +146,18 @@ def _status_field(name: str) -> str:
     return ""
 
 
+def _channels_at_3_and_4(fds: str) -> str:
+    """The worker's two channels as fds 3 and 4, whatever numbers the pool's process gave them."""
+    ctl, api = (int(n) for n in fds.split(","))
+    copies = [fcntl.fcntl(ctl, fcntl.F_DUPFD_CLOEXEC, 10), fcntl.fcntl(api, fcntl.F_DUPFD_CLOEXEC, 10)]
+    for fd in {ctl, api} - {3, 4}:
+        os.close(fd)
+    for target, fd in zip((3, 4), copies):
+        os.dup2(fd, target, inheritable=True)
+        os.close(fd)
+    return "3,4"
+
+
 def main(argv: list[str]) -> NoReturn:
     confine.make_undumpable()  # until the exec (which resets it) nothing of the same uid reads this process
     config = json.loads(argv[0])
@@ -156,6 +169,8 @@ def main(argv: list[str]) -> NoReturn:
             os.write(1, json.dumps(report).encode())
             os._exit(0)
         env = {k: v.replace("{workdir}", workdir) for k, v in config["env"].items()}
+        if "ACTIONS_STUDIO_WORKER_FDS" in env:
+            env["ACTIONS_STUDIO_WORKER_FDS"] = _channels_at_3_and_4(env["ACTIONS_STUDIO_WORKER_FDS"])
         args = [a.replace("{workdir}", workdir) for a in command]
         os.execve(EXEC_FD, args, env)
     except BaseException as exc:  # noqa: BLE001 - fail closed: the worker never starts

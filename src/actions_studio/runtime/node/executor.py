@@ -57,6 +57,9 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
     finally:
         pool.release(worker)
     wall_ms = (time.monotonic() - started) * 1000
+    if reply is None and meta.pop("malformed", False):
+        return RawRun({}, malformed_result(MalformedResult("a frame on the worker's channel is over the size "
+                                                           "limit")), meta.get("console", b""), wall_ms)
     if reply is None:
         stderr = meta.pop("stderr", "")
         logs = meta.pop("console", b"") + (f"[node] {stderr}\n".encode() if stderr else b"")

@@ -90,7 +90,9 @@ class NodeWorker:
                         return self._result(reply), {}
                 except TimeoutError:
                     return None, self._kill("timed_out")
-                except (ChannelClosed, OSError, FrameTooLarge):
+                except FrameTooLarge:  # the action wrote over its own channel: not a worker to keep
+                    return None, self._kill("malformed")
+                except (ChannelClosed, OSError):
                     return None, self._died()
 
     def _result(self, frame: bytes) -> Optional[dict[str, Any]]:
