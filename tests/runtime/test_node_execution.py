@@ -198,11 +198,8 @@ def _private_dir(where: str, tmp_path):
     """A directory other uids may not enter: in the test's tmp dir, or in the same closed directory
     as the interpreter (/root here, where the studio's cache lives too: the mount namespace that
     opens the way to the dependencies must not hide the interpreter doing it)."""
-    import os
     import sys
     import tempfile
-
-    import pytest
 
     from actions_studio.runtime.mounts import blocking_dir
 

@@ -65,7 +65,7 @@ class NodeWorker:
         try:
             ctl.settimeout(max(deadline - time.monotonic(), 0.001))
             ctl.sendall(pack(message))
-        except (OSError, socket_timeout_types()):
+        except OSError:  # socket.timeout is an OSError too
             return None, self._died()
         poller = select.poll()
         poller.register(ctl, select.POLLIN)
@@ -129,8 +129,3 @@ class NodeWorker:
         self.dead = True
         self.process.close()
 
-
-def socket_timeout_types() -> type[BaseException]:
-    import socket
-
-    return socket.timeout
