@@ -123,3 +123,17 @@ def test_the_flows_canvas_shows_a_javascript_actions_effects(js_studio) -> None:
     window.deploy(action_id)
     cards = window.session.cards()
     assert [(e.kind, e.token) for e in cards[action_id].effects.effects] == [("claims", "access_token")]
+
+
+def test_the_dependencies_dialog_of_a_javascript_action_speaks_npm(js_studio) -> None:
+    window = js_studio.window
+    _new_js_action(js_studio)
+    dialog = window.show_dependencies()
+    try:
+        assert dialog.editor.placeholderText() == "lodash@4.17.21"
+        dialog.editor.setPlainText("../escape@1.0.0")
+        assert not dialog.validate() and "../escape" in dialog.message.text()
+        dialog.editor.setPlainText("lodash@4.17.21\n@scope/name@1.0.0\n")
+        assert dialog.validate()
+    finally:
+        dialog.reject()
