@@ -137,3 +137,18 @@ def test_the_dependencies_dialog_of_a_javascript_action_speaks_npm(js_studio) ->
         assert dialog.validate()
     finally:
         dialog.reject()
+
+
+def test_the_typescript_service_starts_at_idle_only_for_a_workspace_with_javascript(analysis_worker) -> None:
+    from actions_studio.ui.editor_host import EditorFactory
+
+    factory = EditorFactory(analysis_worker)
+    try:
+        assert not factory.warm_for(["python3", "python3"])
+        assert not factory.typescript_started()  # a Python-only studio never starts Node
+        assert factory.warm_for(["python3", "node22"])
+        assert factory.typescript_started()
+        assert not factory.warm_for(["node22"])  # once
+    finally:
+        factory.stop()
+    assert not factory.typescript_started()

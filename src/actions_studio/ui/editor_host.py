@@ -43,6 +43,17 @@ class EditorFactory:
     def typescript_started(self) -> bool:
         return self._typescript is not None
 
+    def warm_for(self, runtimes: Iterable[str]) -> bool:
+        """Once the window is idle: start the TypeScript service in the background when the
+        workspace has a JavaScript action, so its first completion does not pay tsserver's start
+        (issue 16: ≤ 1.5 s after start-up). True when it was started."""
+        from actions_studio.services.templates import is_javascript
+
+        if self._typescript is not None or not any(is_javascript(r) for r in runtimes):
+            return False
+        self.typescript()
+        return True
+
     def worker_for(self, runtime: str):
         from actions_studio.services.templates import is_javascript
 
