@@ -152,3 +152,30 @@ def test_the_typescript_service_starts_at_idle_only_for_a_workspace_with_javascr
     finally:
         factory.stop()
     assert not factory.typescript_started()
+
+
+def test_without_node_the_javascript_editor_still_edits_and_says_why_once(
+        analysis_worker, qtbot, monkeypatch, tmp_path) -> None:
+    from actions_studio.ui.editor_host import EditorFactory
+
+    monkeypatch.setenv("ACTIONS_STUDIO_NODE", str(tmp_path / "no-such-node"))
+    said: list[str] = []
+    factory = EditorFactory(analysis_worker)
+    factory.progress = said.append
+    editor = factory.create("post-login", [], None, runtime="node22")
+    qtbot.addWidget(editor)
+    try:
+        editor.set_text(template_for("post-login", "node22"))
+        editor.show()
+        qtbot.waitUntil(lambda: len(said) == 1, timeout=30_000)
+        assert said[0].startswith("JavaScript completions and checks are off: ") and "no-such-node" in said[0]
+        editor.request_completion()  # answered with nothing; no exception, no popup
+        editor.view().set_caret(editor.view().length())
+        qtbot.keyClicks(editor.text_area(), "// still typing")
+        assert editor.text().endswith("// still typing")
+        qtbot.wait(400)  # the diagnostics pause passes: no problems invented, none raised
+        assert editor.diagnostics() == [] and not editor.view().completion_active()
+        assert len(said) == 1
+    finally:
+        editor.close()
+        factory.stop()

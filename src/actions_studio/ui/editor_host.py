@@ -38,7 +38,17 @@ class EditorFactory:
 
             self._typescript = TypeScriptWorker(progress=self.progress)
             self._owns_typescript = True
+            # Queued behind the start: a service that could not start (no Node, the install
+            # failed offline) says why once, where the install's lines went; the editors keep
+            # working without completions.
+            self._typescript.submit("studio:typescript-state", lambda engine: engine.failed,
+                                    self._on_typescript_state)
         return self._typescript
+
+    def _on_typescript_state(self, _request_id: int, failed: Optional[str]) -> None:
+        # on the service's thread: `progress` is the window's poster (gui.py) or None
+        if failed and self.progress is not None:
+            self.progress(f"JavaScript completions and checks are off: {failed}")
 
     def typescript_started(self) -> bool:
         return self._typescript is not None
