@@ -179,3 +179,19 @@ def test_without_node_the_javascript_editor_still_edits_and_says_why_once(
     finally:
         editor.close()
         factory.stop()
+
+
+def test_an_open_editor_follows_its_drafts_runtime_when_a_sync_changes_it(js_studio) -> None:
+    window = js_studio.window
+    js_studio.open("welcome-new-user")
+    editor = js_studio.open("add-roles-to-tokens")
+    action_id = js_studio.action_id("add-roles-to-tokens")
+    index = window.tabs.index_of(action_id)
+    assert editor.language.name == "python"
+    code = template_for("post-login", "node22")
+    actions_service.save_draft(js_studio.ws, "add-roles-to-tokens", runtime="node22", code=code)
+    window.session.note_workspace_changed()  # as a sync pull announces what it wrote
+    reopened = window.tabs.editor(action_id)
+    assert reopened is not editor and reopened.language.name == "javascript"
+    assert reopened.text() == code and not reopened.is_modified()
+    assert window.tabs.index_of(action_id) == index and window.tabs.current_action_id() == action_id
