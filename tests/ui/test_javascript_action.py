@@ -26,7 +26,7 @@ def js_studio(qtbot, analysis_worker, typescript_worker, tmp_path) -> Iterator[S
     close_studio(made)
 
 
-def test_the_new_action_dialog_offers_the_languages_with_one_preselected(qtbot) -> None:
+def test_the_new_action_dialog_offers_the_languages_with_one_preselected(qtbot, screenshots_dir) -> None:
     from actions_studio.triggers import TRIGGERS
     from actions_studio.ui.action_dialogs import NewActionDialog
 
@@ -37,6 +37,9 @@ def test_the_new_action_dialog_offers_the_languages_with_one_preselected(qtbot) 
     assert [combo.itemText(i) for i in range(combo.count())] == ["Python", "JavaScript (Node 22)"]
     qtbot.keyClicks(dialog.name_edit, "geo-block")
     assert dialog.answer() == ("geo-block", "post-login", "node22")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.grab().save(str(screenshots_dir / "new-action-dialog.png"))
     combo.setCurrentIndex(combo.findData("python3"))
     assert dialog.answer() == ("geo-block", "post-login", "python3")
     assert NewActionDialog(triggers).language_combo.currentData() == "python3"
