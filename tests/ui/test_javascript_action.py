@@ -57,7 +57,7 @@ def test_node22_is_preselected_once_an_auth0_tenant_is_active(js_studio) -> None
     assert actions_service.open_action(js_studio.ws, "geo-block").draft.runtime == "node22"
 
 
-def test_a_new_javascript_action_starts_from_the_template_in_a_javascript_editor(js_studio) -> None:
+def test_a_new_javascript_action_starts_from_the_template_in_a_javascript_editor(js_studio, screenshots_dir) -> None:
     window = js_studio.window
     js_studio.prompts.answers = [("geo-block", "post-login", "node22")]
     action_id = window.new_action("post-login")
@@ -68,6 +68,11 @@ def test_a_new_javascript_action_starts_from_the_template_in_a_javascript_editor
     assert window.explorer.runtime_of(action_id) == "node22"
     assert window.explorer.item_for(action_id).text(1) == "js"
     assert window.status_runtime.text() == "JavaScript (Node 22)"
+    window.resize(1280, 800)
+    js_studio.qtbot.waitUntil(lambda: editor.diagnostics() == [] and window.problems.messages() == [],
+                              timeout=60_000)
+    js_studio.qtbot.wait(450)
+    assert window.grab().save(str(screenshots_dir / "main-window-javascript.png"))
     python_id = js_studio.action_id("add-roles-to-tokens")
     assert window.explorer.item_for(python_id).text(1).endswith("py")
     js_studio.open("add-roles-to-tokens")
