@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from actions_studio.analysis.diagnostics import diagnose
 from actions_studio.analysis.model import Completion, Diagnostic, HoverDoc, SignatureHelp
 from actions_studio.analysis.owner import EngineOwner, Reply
-from actions_studio.analysis.typescript.secret_reads import secret_problems
+from actions_studio.analysis.typescript.action_checks import claim_problems, secret_problems
 from actions_studio.ui.editor.completion_filter import is_identifier_text, rank
 from actions_studio.ui.worker_bridge import gui_relay
 from actions_studio.ui.editor.scintilla_view import ScintillaView
@@ -298,9 +298,9 @@ class EditorIntelligence(QObject):
         channel = f"{self._channel}:diagnostics"
         if self._view.language.name == "javascript":
             # TypeScript's checkJs diagnostics plus the handler check (analysis/typescript/engine.py),
-            # and the secrets it reads but does not define, added on the service's thread
+            # and the claim and secret warnings (action_checks.py), added on the service's thread
             request_id = self._worker.diagnostics(channel, source, trigger_id,
-                                                  _with_secret_problems(self._reply_diagnostics, source, secret_names))
+                                                  _with_action_problems(self._reply_diagnostics, source, secret_names))
         else:
             request_id = self._worker.submit(channel, lambda _engine: diagnose(source, trigger_id, secret_names),
                                              self._reply_diagnostics)
@@ -320,14 +320,14 @@ class EditorIntelligence(QObject):
             self.sig_diagnostics_changed.emit(list(self._diagnostics))
 
 
-def _with_secret_problems(reply: Reply, source: str, secret_names: tuple[str, ...] | None) -> Reply:
-    """`reply`, with the secret warnings of a JavaScript action added to the engine's answer
-    (`None` names: the check is off, as for Python)."""
-    if secret_names is None:
-        return reply
+def _with_action_problems(reply: Reply, source: str, secret_names: tuple[str, ...] | None) -> Reply:
+    """`reply`, with the action warnings of a JavaScript action (claims; secrets unless the names
+    are `None`, which turns that check off as for Python) added to the engine's answer."""
 
     def answer(request_id: int, found: list[Diagnostic] | None) -> None:
-        problems = [*(found or []), *secret_problems(source, secret_names)]
+        problems = [*(found or []), *claim_problems(source)]
+        if secret_names is not None:
+            problems += secret_problems(source, secret_names)
         reply(request_id, sorted(set(problems), key=lambda d: (d.line, d.column, d.message)))
 
     return answer

@@ -1,24 +1,29 @@
-"""A JavaScript action's reads of secrets it does not define: the warning the Python editor gives
-(analysis/diagnostics.py, `secret 'X' is not defined for this action`), for node22 actions.
+"""The Python editor's action warnings (analysis/diagnostics.py) for node22 actions, which
+TypeScript's checking cannot give:
 
-The trigger's declarations type `event.secrets` as a string map, so TypeScript accepts any name;
-the action's own list of secret names is what says which exist. Read here from the text, not
-TypeScript's tree (that needs a Node round trip, and this runs with every diagnostics answer):
-``event.secrets.NAME``, ``secrets["NAME"]`` and ``const { NAME, OTHER: alias } = event.secrets``.
-A name computed at run time is not judged. Comments and string contents are blanked first, so a
-read mentioned in a comment or a string is not one.
+- a secret read that the action does not define (`secret 'X' is not defined for this action`):
+  the trigger's declarations type `event.secrets` as a string map, so TypeScript accepts any
+  name; the action's own list of secret names says which exist. Reads: ``event.secrets.NAME``,
+  ``secrets["NAME"]`` and ``const { NAME, OTHER: alias } = event.secrets``;
+- a custom claim set under a reserved name or without a URL namespace
+  (``api.idToken.setCustomClaim("roles", …)``): legal JavaScript Auth0 drops.
 
-Cost, on the service's thread once per typing pause: nothing for code that never says `secrets`;
-~12 ms for a 3,000-line action that does (one tokenizing pass; the first version's regex scans
-of the whole file took 70 ms).
+Read from the text, not TypeScript's tree (that needs a Node round trip, and this runs with
+every diagnostics answer). A name computed at run time (a variable, a template literal) is not
+judged. Comments and string contents are blanked first, so what a comment or a string mentions
+is not code.
+
+Cost, on the service's thread once per typing pause: nothing for code that never says `secrets`
+or `setCustomClaim`; ~12 ms for a 3,000-line action that does (one tokenizing pass; the first
+version's regex scans of the whole file took 70 ms).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
+from actions_studio.analysis.diagnostics import RESERVED_CLAIMS
 from actions_studio.analysis.model import Diagnostic
 
 # One pass over comments and strings, in order: `"http://x"` holds no comment, `// "x"` no string.
@@ -77,12 +82,37 @@ def secret_problems(source: str, defined: Iterable[str]) -> list[Diagnostic]:
                     for prop in _PROPERTY.finditer(pattern.group(1)):
                         found.append((inner + prop.start(1), prop.group(1)))
         at = code.find("secrets", at + 1)
-    problems = []
     unknown = [(index, name) for index, name in sorted(set(found)) if name not in names]
-    line_starts = [0, *(m.end() for m in re.finditer("\n", source))] if unknown else []
-    for index, name in unknown:
-        line = bisect.bisect_right(line_starts, index)
-        column = index - line_starts[line - 1]
-        problems.append(Diagnostic(line, column, line, column + len(name), "warning",
-                                   f"secret '{name}' is not defined for this action", "actions"))
+    return [_at(source, index, len(name), f"secret '{name}' is not defined for this action")
+            for index, name in unknown]
+
+
+_CLAIM_CALL = re.compile(r"setCustomClaim\s*\(\s*([\"'])([^\"'\\\n]*)\1\s*[,)]")
+_NAMESPACED = re.compile(r"^https?://")
+
+
+def claim_problems(source: str) -> list[Diagnostic]:
+    """Literal claim names that are reserved or not namespaced (the span is the string)."""
+    if "setCustomClaim" not in source:
+        return []
+    no_comments, code = _masks(source)
+    problems = []
+    at = code.find("setCustomClaim")
+    while at != -1:
+        call = _CLAIM_CALL.match(no_comments, at)
+        if call and (at == 0 or code[at - 1] not in _IDENTIFIER_CHARS):
+            claim, start = call.group(2), call.start(1)
+            if claim in RESERVED_CLAIMS:
+                problems.append(_at(source, start, len(claim) + 2, f"'{claim}' is a reserved claim and cannot be set"))
+            elif not _NAMESPACED.match(claim):
+                problems.append(_at(source, start, len(claim) + 2,
+                                    f"claim '{claim}' is not namespaced: use a URL such as "
+                                    f"'https://example.com/{claim}' or some tokens drop it"))
+        at = code.find("setCustomClaim", at + 1)
     return problems
+
+
+def _at(source: str, index: int, length: int, message: str) -> Diagnostic:
+    line = source.count("\n", 0, index) + 1
+    column = index - (source.rfind("\n", 0, index) + 1)
+    return Diagnostic(line, column, line, column + length, "warning", message, "actions")

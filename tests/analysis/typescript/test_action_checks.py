@@ -1,11 +1,11 @@
-"""Secrets a JavaScript action reads but does not define (the Python editor's warning, issue 16):
-a table of tiny snippets, positions in the user's text."""
+"""The Python editor's action warnings for JavaScript (issue 16): secrets read but not defined,
+claims reserved or not namespaced. Tables of tiny snippets, positions in the user's text."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions_studio.analysis.typescript.secret_reads import secret_problems
+from actions_studio.analysis.typescript.action_checks import claim_problems, secret_problems
 
 HEAD = "exports.onExecutePostLogin = async (event, api) => {\n"
 
@@ -38,3 +38,25 @@ def test_secret_reads(line: str, found) -> None:
                                     "/* unclosed", '"unclosed', "`unclosed ${"])
 def test_broken_text_gives_an_answer(source: str) -> None:
     assert isinstance(secret_problems(source, []), list)
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ('  api.idToken.setCustomClaim("roles", []);', ["claim 'roles' is not namespaced"]),
+    ("  api.accessToken.setCustomClaim('sub', 'x');", ["'sub' is a reserved claim"]),
+    ('  api.accessToken.setCustomClaim("https://acme.example/roles", []);', []),
+    ("  api.accessToken.setCustomClaim(`${NAMESPACE}/roles`, []);", []),  # computed: not judged
+    ("  api.accessToken.setCustomClaim(name, []);", []),
+    ('  // api.idToken.setCustomClaim("roles", []);', []),
+    ('  console.log("setCustomClaim(\'roles\', 1)");', []),
+])
+def test_claims(line: str, found) -> None:
+    problems = claim_problems(HEAD + line + "\n};\n")
+    assert len(problems) == len(found)
+    for problem, start in zip(problems, found):
+        assert problem.message.startswith(start) and problem.line == 2 and problem.severity == "warning"
+        assert line[problem.column:problem.end_column].strip("\"'") in problem.message
+
+
+@pytest.mark.parametrize("source", ["", "setCustomClaim(", "setCustomClaim(\"", "x.setCustomClaim(\"a\"\n"])
+def test_broken_claim_text_gives_an_answer(source: str) -> None:
+    assert isinstance(claim_problems(source), list)
