@@ -132,3 +132,13 @@ def test_the_deploy_cli_exports_imports_and_exports_again(https_tenant, clients,
     _deploy_cli(https_tenant, clients, "export", "--format", "yaml", "--output_folder", str(tmp_path / "yaml"),
                 config=config)
     assert f"name: {name}" in (tmp_path / "yaml" / "tenant.yaml").read_text()
+
+    # The action gone from the repository, imported with deletions allowed: deleted and unbound.
+    (second / "actions" / f"{name}.json").unlink()
+    (second / "triggers" / "triggers.json").write_text("{}")
+    allowing = json.loads(config.read_text())
+    config.write_text(json.dumps({**allowing, "AUTH0_ALLOW_DELETE": True}))
+    _deploy_cli(https_tenant, clients, "import", "--input_file", str(second), config=config)
+    with https_tenant.http(https_tenant.management_token()) as http:
+        assert http.get(f"/api/v2/actions/actions/{action_id}").status_code == 404
+        assert http.get("/api/v2/actions/triggers/post-login/bindings").json()["bindings"] == []
