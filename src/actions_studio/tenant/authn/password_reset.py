@@ -166,7 +166,7 @@ def _after_flow(ctx: TenantContext, reset: dict[str, Any], run: FlowRun) -> Resp
     outcome = run.outcome
     with ctx.db.write() as conn:
         store_execution(conn, run.execution)
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=reset["client_id"], user_id=reset["user_id"])
     if run.status == "suspended" and run.result is not None and run.result.continuation is not None:
         state = run.result.state or secrets.token_urlsafe(24)
@@ -175,7 +175,7 @@ def _after_flow(ctx: TenantContext, reset: dict[str, Any], run: FlowRun) -> Resp
         return RedirectResponse(_with_query(str(target.get("url")), {**(target.get("query") or {}), "state": state}),
                                 status_code=302)
     refusal = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         refusal = "The password reset could not be completed (an action failed)."
     elif outcome.get("denied"):
         refusal = str(outcome["denied"].get("reason") or "The password reset was denied.")

@@ -90,7 +90,7 @@ def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
                   client_id=client["client_id"], client_name=client["name"],
                   user_id=known["user_id"] if known else None, user_name=phone, connection="sms",
                   execution_ids=delivery.execution_ids)
-        if run is not None and run.status in ("error", "timeout"):
+        if run is not None and run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if failed:
         raise OAuthError(400, "sms_provider_error", f"the code could not be sent: {delivery.reason}"[:1000])

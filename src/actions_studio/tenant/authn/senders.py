@@ -40,7 +40,7 @@ class Delivery:
 
 
 def _outcome(run: FlowRun, trigger_id: str) -> Delivery:
-    if run.status in ("error", "timeout"):
+    if run.failed:
         failed = next((r for r in (run.execution or {}).get("results", []) if r.get("error")), None)
         why = f"action '{failed['action_name']}' failed: {failed['error']['msg']}" if failed else f"the {trigger_id} flow failed"
         return Delivery(False, why[:1024], run)
@@ -123,5 +123,5 @@ def _log(ctx: TenantContext, delivery: Delivery, log_types: tuple[str, str], des
                   description=description if delivery.delivered else f"{description} not sent: {delivery.reason}",
                   client_id=client["client_id"], client_name=client["name"], user_id=user["user_id"],
                   user_name=user["email"], connection=connection, execution_ids=delivery.execution_ids)
-        if run is not None and run.status in ("error", "timeout"):
+        if run is not None and run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=user["user_id"])

@@ -148,7 +148,7 @@ def exchange(ctx: TenantContext, request: Request, params: dict[str, Any], clien
     run = _run_action(ctx, profile, event)
     outcome = run.outcome
     error: Optional[OAuthError] = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         failed = next((r for r in run.execution["results"] if r.get("error")), None)
         error = _error("server_error", f"action '{failed['action_name']}' failed: {failed['error']['msg']}"[:1000]
                        if failed else "the custom-token-exchange action failed")
@@ -178,7 +178,7 @@ def exchange(ctx: TenantContext, request: Request, params: dict[str, Any], clien
                       client_id=client["client_id"], client_name=client["name"], ip=req.get("ip"),
                       details={"subject_token_type": subject_token_type, "profile": profile["id"]},
                       execution_ids=run.execution_ids)
-            if run.status in ("error", "timeout"):
+            if run.failed:
                 log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
         raise error
