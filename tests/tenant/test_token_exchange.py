@@ -45,7 +45,7 @@ def http(tenant):
 def profile(http, unique):
     action = http.post("/api/v2/actions/actions", json={
         "name": unique("exchange"), "supported_triggers": [{"id": "custom-token-exchange", "version": "v1"}],
-        "code": EXCHANGE, "deploy": True}).json()
+        "code": EXCHANGE, "runtime": "python3", "deploy": True}).json()
     subject_type = f"urn:acme:{unique('partner-token')}"
     made = http.post(PROFILES, json={"name": "partner", "subject_token_type": subject_type,
                                      "action_id": action["id"], "type": "custom_authentication"})
@@ -135,7 +135,7 @@ def test_rejected_subject_tokens_count_towards_a_block_as_failed_logins_do(tenan
     with own.http(own.management_token()) as http:
         action = http.post("/api/v2/actions/actions", json={
             "name": "exchange", "supported_triggers": [{"id": "custom-token-exchange", "version": "v1"}],
-            "code": EXCHANGE, "deploy": True}).json()
+            "code": EXCHANGE, "runtime": "python3", "deploy": True}).json()
         http.post(PROFILES, json={"name": "partner", "subject_token_type": "urn:acme:partner-token",
                                   "action_id": action["id"], "type": "custom_authentication"})
         demo = http.get("/api/v2/users-by-email", params={"email": own.creds["demo_user"]["email"]}).json()[0]

@@ -50,9 +50,10 @@ const CODE_V2 = env.ACTION_CODE_V2;
     return res.triggers;
   });
   const runtime = (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
+  check(runtime === 'node22', `node22 by default, as on Auth0 (got ${runtime})`);
   const action = await step('actions.create', async () => {
     const made = await mgmt.actions.create({
-      name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime,
+      name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime: env.ACTION_RUNTIME || runtime,
       secrets: [{ name: 'API_KEY', value: 'k-1' }],
     });
     check(made.id && made.name === name, 'the created action');

@@ -15,19 +15,15 @@ wrong. Each run is an execution (`GET /api/v2/actions/executions/{id}`) named by
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
 from fastapi import Request
 
-from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
-
 from ..attack_protection import Attempt
-from ..build import sys_path_for
 from ..context import TenantContext
 from ..errors import OAuthError
-from ..flows import FlowRun, execution_record, store_execution
+from ..flows import FlowRun, run_actions, source_of, store_execution
 from ..logs import log_failed_actions, write_log
 from ..management.token_exchange_profiles import find_profile
 from ..store import now_iso, schema
@@ -54,16 +50,11 @@ def _run_action(ctx: TenantContext, profile: dict[str, Any], event: dict[str, An
     if action is None or version is None:
         raise _error("server_error", f"the token exchange profile '{profile['name']}' runs an action "
                      "that has no deployed version: deploy it first")
-    source = ActionSource(name=action["name"], code=version["code"], version=version["number"],
-                          secrets={s["name"]: s["value"] for s in action["secrets"]},
-                          sys_path=sys_path_for(version["dependencies"]))
-    started = datetime.now(timezone.utc)
-    try:
-        result = ctx.sandbox.run_flow(TRIGGER, [source], event)
-    except (SandboxError, EventTooLargeError) as exc:
-        raise OAuthError(503, "temporarily_unavailable", f"the sandbox is unavailable: {exc}",
-                         headers={"Retry-After": "1"}) from None
-    return FlowRun(result, execution_record(TRIGGER, result, started))
+    run = run_actions(ctx, TRIGGER, [source_of(action, version)], event)
+    if run.platform_error:
+        raise OAuthError(503, "temporarily_unavailable", f"the sandbox is unavailable: {run.platform_error}",
+                         headers={"Retry-After": "1"})
+    return run
 
 
 def _subject_user(ctx: TenantContext, conn: Any, subject: dict[str, Any]) -> dict[str, Any]:
