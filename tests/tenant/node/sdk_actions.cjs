@@ -193,6 +193,11 @@ const CODE_V2 = env.ACTION_CODE_V2;
     const ticket = await mgmt.tickets.changePassword({ user_id: users[0].user_id });
     check(ticket.ticket.startsWith(`https://${domain}/u/reset-password?ticket=`), `the link, got ${ticket.ticket}`);
   });
+  await step('tickets.verifyEmail', async () => {
+    const users = await mgmt.users.listUsersByEmail({ email: env.DEMO_EMAIL });
+    const ticket = await mgmt.tickets.verifyEmail({ user_id: users[0].user_id });
+    check(ticket.ticket.startsWith(`https://${domain}/u/email-verification?ticket=`), `the link, got ${ticket.ticket}`);
+  });
   console.log(JSON.stringify(report));
 })().catch((err) => {
   report.fatal = String(err && err.stack);
