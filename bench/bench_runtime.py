@@ -7,6 +7,11 @@ what a naive runner does. Targets on the project's 2-core machine: single p50 <=
 faster than the baseline; 3-action flow p50 <= 12 ms. Also the latency of Stop (issue 12): from
 ``cancel.set()`` while an action spins to the call returning "stopped", p95 < 100 ms.
 
+JavaScript (node22, issue 15), the same action written for Node in warm workers, next to a fresh
+``node`` process per execution doing the same work as the same-run baseline: single p50 >= 10x
+that baseline and <= 2x the Python single execution; a 3-action JavaScript flow p50 <= 2x the
+Python flow; a mixed flow (Python, JavaScript, Python) p50 <= 2.5x the Python flow.
+
     .venv/bin/python bench/bench_runtime.py [--runs 200] [--rounds 3] [--baseline-runs 10]
 
 The machine is usually shared (tests of other work running): each case is measured in several
@@ -50,10 +55,41 @@ namespace[trigger.execute_handler](event, api)
 print(json.dumps({"calls": api.calls, "outcome": trigger.aggregate_outcome([("a", api.calls)])}))
 """
 
+JS_ACTION = """
+exports.onExecutePostLogin = async (event, api) => {
+  const roles = event.authorization ? [...event.authorization.roles] : [];
+  api.accessToken.setCustomClaim("https://acme.example/roles", roles);
+  if (event.stats.logins_count > 100) api.idToken.setCustomClaim("https://acme.example/loyal", true);
+  console.log("login", event.user.email);
+};
+"""
+
+# The naive Node runner: one fresh `node --permission` per execution that compiles the action,
+# runs its handler against an api recording calls, and prints them as JSON.
+JS_BASELINE = r"""
+const vm = require('vm');
+let input = '';
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', async () => {
+  const request = JSON.parse(input);
+  const calls = [];
+  const ns = (name) => new Proxy({}, { get: (_, m) => (...args) => { calls.push({ method: `${name}.${m}`, args }); } });
+  const api = { accessToken: ns('access_token'), idToken: ns('id_token') };
+  const module = { exports: {} };
+  vm.compileFunction(request.code, ['exports', 'require', 'module'], { filename: '<action:a>' })(module.exports, require, module);
+  await module.exports.onExecutePostLogin(JSON.parse(JSON.stringify(request.event)), api);
+  process.stdout.write(JSON.stringify({ calls }) + '\n');
+});
+"""
+
 TARGET_SINGLE_P50_MS = 5.0
 TARGET_FLOW_P50_MS = 12.0
 TARGET_RATIO = 20.0
 TARGET_STOP_MS = 100.0
+TARGET_JS_RATIO = 10.0  # JS single vs a fresh node process
+TARGET_JS_VS_PY_SINGLE = 2.0
+TARGET_JS_FLOW_VS_PY = 2.0
+TARGET_MIXED_VS_PY = 2.5
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -140,6 +176,20 @@ def main() -> int:
         for _ in range(3):
             baseline_once()
 
+    from actions_studio.nodejs import find_node
+
+    node = str(find_node().executable)
+    js_one = ActionSource("j", JS_ACTION, secrets={"API_KEY": "sk_bench_123456"}, runtime="node22")
+    js_flow = [ActionSource(f"j{i}", JS_ACTION, secrets={"API_KEY": "sk_bench_123456"}, runtime="node22")
+               for i in range(3)]
+    mixed = [flow[0], js_flow[1], flow[2]]
+    js_request = json.dumps({"event": event, "code": JS_ACTION})
+
+    def js_baseline_once() -> None:
+        proc = subprocess.run([node, "--permission", "-e", JS_BASELINE], input=js_request,
+                              capture_output=True, text=True, check=True)
+        assert json.loads(proc.stdout.splitlines()[-1])["calls"]
+
     with Sandbox() as sandbox:
         caps = sandbox.capabilities()["layers"]
 
@@ -152,6 +202,21 @@ def main() -> int:
         single_ms = measure(single, args.runs, args.rounds)
         flow_ms = measure(three, max(30, args.runs // 3), args.rounds)
         stop_ms = measure_stop(sandbox, event, max(10, args.runs // 10), args.rounds)
+        node_caps = sandbox.node_capabilities()["layers"]
+
+        def js_single() -> None:
+            assert sandbox.run_action("post-login", js_one, event).status == "success"
+
+        def js_three() -> None:
+            assert sandbox.run_flow("post-login", js_flow, event).status == "success"
+
+        def mixed_three() -> None:
+            assert sandbox.run_flow("post-login", mixed, event).status == "success"
+
+        js_single_ms = measure(js_single, args.runs, args.rounds)
+        js_flow_ms = measure(js_three, max(30, args.runs // 3), args.rounds)
+        mixed_ms = measure(mixed_three, max(30, args.runs // 3), args.rounds)
+    js_base_ms = measure(js_baseline_once, args.baseline_runs, args.rounds, warmup=2)
     base_single_ms = measure(baseline_once, args.baseline_runs, args.rounds, warmup=2)
     base_flow_ms = measure(baseline_flow, max(3, args.baseline_runs // 3), args.rounds, warmup=1)
 
@@ -180,12 +245,33 @@ def main() -> int:
           f"p95 < {TARGET_STOP_MS:g} ms (one single execution: {single50:.2f} ms): "
           f"{'met' if stop95 < TARGET_STOP_MS else 'NOT met'}")
     ok &= stop95 < TARGET_STOP_MS
+    py_flow50 = best(flow_ms)[0]
+    js50, js95 = best(js_single_ms)
+    jb50, jb95 = best(js_base_ms)
+    jsf50, jsf95 = best(js_flow_ms)
+    mx50, mx95 = best(mixed_ms)
+    js_rows = [
+        ("JS single", js50, js95, f"{jb50:>10.1f} ms {jb95:>6.1f} ms {jb50 / js50:>7.1f}x",
+         jb50 / js50 >= TARGET_JS_RATIO and js50 <= TARGET_JS_VS_PY_SINGLE * single50,
+         f">= {TARGET_JS_RATIO:g}x fresh node, <= {TARGET_JS_VS_PY_SINGLE:g}x Python single "
+         f"({js50 / single50:.2f}x)"),
+        ("JS 3-action flow", jsf50, jsf95, f"{'':>13} {'':>9} {'':>8}", jsf50 <= TARGET_JS_FLOW_VS_PY * py_flow50,
+         f"<= {TARGET_JS_FLOW_VS_PY:g}x Python flow ({jsf50 / py_flow50:.2f}x)"),
+        ("mixed Py/JS/Py", mx50, mx95, f"{'':>13} {'':>9} {'':>8}", mx50 <= TARGET_MIXED_VS_PY * py_flow50,
+         f"<= {TARGET_MIXED_VS_PY:g}x Python flow ({mx50 / py_flow50:.2f}x)"),
+    ]
+    for name, p50, p95, base, met, goal in js_rows:
+        ok &= met
+        print(f"{name:<18} {p50:>9.2f} ms {p95:>6.2f} ms {base}  {goal}: {'met' if met else 'NOT met'}")
+    print("node worker layers: " + ", ".join(f"{k}={'on' if v else 'off'}" for k, v in node_caps.items()))
     print()
+    print("JS baseline: a fresh `node --permission` process per execution doing the same work")
     print("stop: from cancel.set() while a runaway action spins until run_flow returns \"stopped\"")
     print("baseline: a fresh `python -c` interpreter per execution (3 for the flow) doing the same work")
     print(f"{args.rounds} rounds each; the table shows the round with the lowest p50. p50 of every round:")
     for label, rounds in (("single", single_ms), ("flow", flow_ms), ("stop", stop_ms), ("baseline single", base_single_ms),
-                          ("baseline flow", base_flow_ms)):
+                          ("baseline flow", base_flow_ms), ("JS single", js_single_ms), ("JS flow", js_flow_ms),
+                          ("mixed flow", mixed_ms), ("JS baseline", js_base_ms)):
         print(f"  {label:<16} " + "  ".join(f"{statistics.median(r):.2f}" for r in rounds) + " ms")
     return 0 if ok else 1
 

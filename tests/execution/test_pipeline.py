@@ -103,7 +103,7 @@ def test_the_outcome_walk_lists_every_part_in_one_order_and_leaves_out_empty_one
     assert outcome_entries({}) == [] and outcome_entries({"denied": None}) == []
 
 
-def test_a_node22_action_is_a_clear_error_result_until_the_node_runtime_exists() -> None:
+def test_an_action_in_a_runtime_this_build_does_not_run_is_a_clear_error_result() -> None:
     prepared: list[str] = []
 
     def environments(source: RunSource) -> tuple[str, ...]:
@@ -111,14 +111,14 @@ def test_a_node22_action_is_a_clear_error_result_until_the_node_runtime_exists()
         return ()
 
     js = "exports.onExecutePostLogin = async (event, api) => {};\n"
-    sources = [RunSource("py", "pass"), RunSource("js", js, version=3, runtime="node22")]
+    sources = [RunSource("py", "pass"), RunSource("js", js, version=3, runtime="node16")]
     result = execute("post-login", sources, {}, sandbox=_never_started, environments=environments)
     assert prepared == []  # refused before any environment is prepared or the sandbox starts
     assert result.status == "error"
     assert [(a.name, a.status) for a in result.actions] == [("py", "skipped"), ("js", "error")]
     error = result.actions[1].error
     assert error.type == "RuntimeUnavailable"
-    assert error.message.startswith("the node22 runtime is not available in this build: js cannot run here")
+    assert error.message.startswith("the node16 runtime is not available in this build: js cannot run here")
 
 
 def test_stop_reaches_the_sandbox_with_the_run() -> None:

@@ -90,4 +90,4 @@ def test_cli_runtime_option_and_js_files(tmp_path: Path, monkeypatch) -> None:
     assert {a["name"]: a["runtime"] for a in listed} == {
         "from js": "node22", "templated": "node22", "plain": "python3"}
     ran = runner.invoke(app, ["run", str(code), "--trigger", "post-login"])
-    assert ran.exit_code == 1 and "node22 runtime is not available in this build" in ran.stdout + ran.stderr
+    assert ran.exit_code == 0, ran.stdout + ran.stderr  # the node22 runtime runs it

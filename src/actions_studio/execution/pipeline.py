@@ -8,10 +8,11 @@ from typing import Any, Optional
 
 from actions_studio.runtime import ActionError, ActionResult, ExecutionResult, Sandbox
 
-from .sources import PYTHON, RunSource
+from .sources import NODE22, PYTHON, RunSource
 
-# The runtimes this build can run (the sandbox runs Python). The Node runtime adds node22.
-RUNTIMES_HERE = frozenset({PYTHON})
+# The runtimes this build can run: Python in the zygote's children, JavaScript in warm Node
+# workers (runtime/node/; node18 is run on Node 22, as Auth0 does).
+RUNTIMES_HERE = frozenset({PYTHON, NODE22, "node18"})
 
 # Where an action's dependencies are importable from: its sys_path entries, or EnvironmentRefused.
 # The studio builds a missing environment (services/dependencies.py); the tenant only looks one
@@ -50,8 +51,8 @@ def execute(
 
     Raised as the sandbox raises them, for each caller to word for its user: `SandboxError`,
     `EventTooLargeError`, `EventValidationError`, `UnknownTriggerError`, `ValueError` (more than
-    20 actions). `cancel` is Stop: setting it kills the running child at once and the result's
-    status is "stopped".
+    20 actions). `cancel` is Stop: setting it kills the running child (or Node worker) at once
+    and the result's status is "stopped".
     """
     for index, source in enumerate(sources):
         if source.runtime not in RUNTIMES_HERE:

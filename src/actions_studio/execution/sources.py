@@ -11,6 +11,7 @@ from actions_studio.runtime import ActionSource
 # The runtime of every action today. A second runtime is a second value here and a second
 # sandbox in `pipeline.execute`; the records already carry which one each action needs.
 PYTHON = "python3"
+NODE22 = "node22"
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,4 @@ class RunSource:
 
     def for_sandbox(self, sys_path: tuple[str, ...]) -> ActionSource:
         return ActionSource(name=self.name, code=self.code, version=self.version,
-                            secrets=dict(self.secrets), sys_path=tuple(sys_path))
+                            secrets=dict(self.secrets), sys_path=tuple(sys_path), runtime=self.runtime)

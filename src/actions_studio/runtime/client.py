@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
+from .node import is_node
 from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
 from .redaction import merge_secrets
 from .result import ActionSource, Continuation, ExecutionResult
@@ -165,11 +166,15 @@ class Sandbox:
     ...     result = sandbox.run_flow("post-login", [ActionSource("a", code)], event)
     """
 
-    def __init__(self, limits: SandboxLimits = SandboxLimits()) -> None:
+    def __init__(self, limits: SandboxLimits = SandboxLimits(), *, node: Optional[str] = None) -> None:
+        """``node``: the Node for JavaScript actions when the workspace names one (setting
+        ``node.path``); else `nodejs.find_node`'s choice ($ACTIONS_STUDIO_NODE, the wheel's)."""
         self.limits = limits
+        self.node_path = node
         self._lock = threading.Lock()
         self._closed = False
         self._zygote: Optional[_Zygote] = None
+        self._node_pool: Optional[Any] = None  # node/pool.NodePool, started by the first JavaScript action
         self._live()  # early: the first execution must not pay the start-up
 
     # ------------------------------------------------------------------------------- lifecycle
@@ -184,6 +189,9 @@ class Sandbox:
         with self._lock:
             self._closed = True
             zygote, self._zygote = self._zygote, None
+            pool, self._node_pool = self._node_pool, None
+        if pool is not None:
+            pool.close()
         if zygote is not None:
             zygote.stop()
 
@@ -198,6 +206,39 @@ class Sandbox:
                 self._zygote = None
                 zygote = self._zygote = _Zygote(self.limits)
             return zygote
+
+    def node_pool(self) -> Any:
+        """The warm Node workers (runtime/node/pool.py), started on first use."""
+        with self._lock:
+            if self._closed:
+                raise SandboxError("this Sandbox is closed")
+            if self._node_pool is None:
+                from actions_studio.nodejs import find_node
+
+                from .node.launcher import Launcher
+                from .node.pool import NodePool
+
+                self._node_pool = NodePool(self.limits, launcher=Launcher(self.limits, find_node(self.node_path)))
+            return self._node_pool
+
+    def prepare_node(self) -> None:
+        """Start the Node workers' pool now, in the background (its probe and spares run on the
+        pool's threads): for a caller that knows JavaScript actions will run (a workspace or a
+        tenant holding node22 actions), so the first execution does not wait for them. Without a
+        usable Node this does nothing; the JavaScript actions' results will say why."""
+        from actions_studio.nodejs import NodeError
+
+        try:
+            self.node_pool()
+        except NodeError:
+            pass
+
+    def node_capabilities(self) -> dict[str, Any]:
+        """The layers of the Node workers, measured on this machine (starts the pool):
+        ``{"layers": {name: bool}, "notes": {name: why}}``."""
+        from .node.executor import node_capabilities
+
+        return node_capabilities(self.node_pool())
 
     @property
     def zygote_pid(self) -> Optional[int]:
@@ -224,17 +265,25 @@ class Sandbox:
                              cache=cache)
         return run.run(_ChildPerAction(self, run.trigger.id, cancel))
 
+    def _in_one_child_or_per_action(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
+        # A flow with a JavaScript action: each JavaScript one in a warm Node worker of its own, each
+        # run of consecutive Python ones in one child (the loop applies each action's calls to the
+        # payload the next one sees, whatever its runtime).
+        if any(is_node(a.runtime) for a in run.actions[run.start:]):
+            return run.run(_Mixed(self, run, cancel))
+        return self._in_one_child(run, cancel)
+
     def run_flow(self, trigger_id: str, actions: list[ActionSource], event_payload: dict[str, Any], *,
                  timeout_s: Optional[float] = None, cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """The actions in order, with TRIGGERS.md's flow semantics and one wall-time budget."""
-        return self._in_one_child(self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s),
-                                  cancel)
+        return self._in_one_child_or_per_action(
+            self._flow_run(trigger_id, list(actions), event_payload, timeout_s=timeout_s), cancel)
 
     def resume(self, continuation: Continuation, query: dict[str, Any], *,
                cancel: Optional[threading.Event] = None) -> ExecutionResult:
         """Continue a suspended flow: the redirecting action's continue handler with
         ``event.request.query = query``, then the rest of the flow, with a fresh budget."""
-        return self._in_one_child(self._flow_run(**resumed_request(continuation, query)), cancel)
+        return self._in_one_child_or_per_action(self._flow_run(**resumed_request(continuation, query)), cancel)
 
     def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
                   timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
@@ -334,7 +383,8 @@ def _wait_or_stop(sock: socket.socket, cancel: threading.Event, limit_s: float) 
 
 
 class _ChildPerAction:
-    """One child per action, over RPC: what `Sandbox.run_action` (a flow of one) uses."""
+    """One execution per action: a Python child over RPC (what `Sandbox.run_action`, a flow of
+    one, uses), or a warm Node worker for a JavaScript action."""
 
     needs_payload = True
 
@@ -348,4 +398,59 @@ class _ChildPerAction:
 
     def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
                  cache: dict[str, Any], remaining: float) -> RawRun:
+        if is_node(source.runtime):
+            from actions_studio.nodejs import NodeError
+
+            from .node.executor import run_js_action, runtime_unavailable
+
+            try:
+                pool = self.sandbox.node_pool()
+            except NodeError as exc:  # no Node 22 here: that action's error, never the caller's crash
+                return runtime_unavailable(source.runtime, str(exc))
+            return run_js_action(pool, self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
         return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
+
+
+class _Mixed(_ChildPerAction):
+    """A flow with JavaScript actions: each JavaScript action in its worker, and each run of two or
+    more consecutive Python actions in ONE child, replayed (`flow.Replay` over that segment) as an
+    all-Python flow is — so Python, JavaScript, Python costs two children, and Python, Python,
+    JavaScript one."""
+
+    def __init__(self, sandbox: Sandbox, run: FlowRun, cancel: Optional[threading.Event]) -> None:
+        super().__init__(sandbox, run.trigger.id, cancel)
+        self.run = run
+        self.segment: Optional[tuple[int, int, Replay]] = None  # first index, end, its replay
+
+    def _in_segment(self, index: int) -> Optional[tuple[int, int, Replay]]:
+        seg = self.segment
+        return seg if seg is not None and seg[0] <= index < seg[1] else None
+
+    def remaining(self, index: int, deadline: float) -> float:
+        seg = self._in_segment(index)
+        if seg is not None:
+            return seg[2].remaining(index - seg[0], deadline)
+        return deadline - time.monotonic()
+
+    def __call__(self, index: int, source: ActionSource, payload: dict[str, Any], phase: str,
+                 cache: dict[str, Any], remaining: float) -> RawRun:
+        if is_node(source.runtime):
+            return super().__call__(index, source, payload, phase, cache, remaining)
+        seg = self._in_segment(index)
+        if seg is None:
+            actions = self.run.actions
+            end = index
+            while end < len(actions) and not is_node(actions[end].runtime):
+                end += 1
+            if end - index == 1:
+                return super().__call__(index, source, payload, phase, cache, remaining)
+            part = FlowRun(self.trigger_id, list(actions[index:end]), payload, limits=self.sandbox.limits,
+                           timeout_s=remaining, first_phase=phase, cache=cache)
+
+            def fetch(timeout_s: float) -> RawRun:
+                return self.sandbox.execute_flow(self.trigger_id, part.actions, payload, phase, cache, timeout_s,
+                                                 self.cancel)
+
+            seg = self.segment = (index, end, Replay(part, fetch))
+            seg[2].remaining(0, time.monotonic() + remaining)  # sends the segment's one request
+        return seg[2](index - seg[0], source, payload, phase, cache, remaining)

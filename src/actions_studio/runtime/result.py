@@ -59,6 +59,9 @@ class ActionSource:
     # Directories put first on the child's import path: the action's installed dependencies
     # (issue 8; built by the caller before the run, never in the child).
     sys_path: tuple[str, ...] = ()
+    # "python3", or a Node runtime ("node22"; runtime/node/), whose sys_path entries are the
+    # directories holding the action's node_modules.
+    runtime: str = "python3"
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
