@@ -97,7 +97,9 @@ class StudioSession(QObject):
     def dependency_paths(self, action_id: str) -> list[str]:
         """The action's built dependency environment (for the editor); [] while none is built."""
         detail = self.detail(action_id)
-        return [str(p) for p in dependencies.editor_paths(self.ws, detail.draft.dependencies)] if detail else []
+        if detail is None:
+            return []
+        return [str(p) for p in dependencies.editor_paths(self.ws, detail.draft.dependencies, detail.action.runtime)]
 
     def deploy(self, action_id: str, note: Optional[str]) -> VersionRecord:
         version = actions.deploy(self.ws, self._require(action_id).name, note=note or None)
