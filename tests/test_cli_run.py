@@ -191,6 +191,42 @@ def test_stubs_command_writes_the_shipped_stubs(tmp_path: Path) -> None:
         assert (tmp_path / "typings" / rel).read_text() == (stubs_dir() / rel).read_text()
 
 
+def test_event_patch_merges_a_partial_event_over_the_sample(write) -> None:
+    # Issue 12 item 6: this partial event was eight "required field is missing" lines.
+    patch = write("e.json", json.dumps({"user": {"email": "x@blocked.com"}}))
+    proc = run_cli("run", write("gate.py", DENY), "--trigger", "post-login", "--event-patch", patch, "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "denied" and result["outcome"]["denied"]["reason"] == "no entry for x@blocked.com"
+
+
+def test_a_partial_event_is_one_headline_and_the_fields(write) -> None:
+    partial = write("e.json", json.dumps({"user": {"email": "x@blocked.com"}}))
+    proc = run_cli("run", write("ok.py", ALLOW), "--trigger", "post-login", "--event", partial)
+    assert proc.returncode == 2
+    headline, *fields = proc.stderr.rstrip("\n").splitlines()
+    assert headline == (f"error: event file {partial} does not match the post-login event "
+                        "(8 fields; --event-patch FILE starts from the sample event):")
+    assert fields[0] == "  user.user_id: required field is missing" and len(fields) == 8
+    assert all(line.startswith("  ") and line.endswith(": required field is missing") for line in fields)
+
+
+@pytest.mark.parametrize(("patch", "message"), [
+    ('{"user": {"email": 5}}', "error: the sample event patched by"),
+    ("[1]", "must hold a JSON object of the fields to change"),
+    ("{", "is not valid JSON"),
+])
+def test_a_bad_event_patch_is_named(write, patch: str, message: str) -> None:
+    proc = run_cli("run", write("ok.py", ALLOW), "-t", "post-login", "--event-patch", write("p.json", patch))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_event_and_event_patch_together_are_refused(write) -> None:
+    event = write("e.json", "{}")
+    proc = run_cli("run", write("ok.py", ALLOW), "-t", "post-login", "--event", event, "--event-patch", event)
+    assert proc.returncode == 2 and "not both" in proc.stderr
+
+
 # -- JavaScript files (node22) ---------------------------------------------------------------------
 
 NEEDS_NODE_RUNTIME = pytest.mark.skip(reason="needs the node22 runtime (runtime/node)")

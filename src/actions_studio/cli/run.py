@@ -46,22 +46,40 @@ def _read_text(path: Path, what: str) -> str:
         raise BadInput(f"{what} file {path} is not UTF-8 text") from None
 
 
-def _load_event(trigger: Any, event_path: Optional[Path]) -> dict:
-    from actions_studio.triggers import EventValidationError
-
-    if event_path is None:
-        return trigger.sample_event()
-    text = _read_text(event_path, "event")
+def _read_json(path: Path, what: str) -> Any:
+    text = _read_text(path, what)
     try:
-        payload = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(
-            f"event file {event_path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"{what} file {path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+
+
+def _load_event(trigger: Any, event_path: Optional[Path], patch_path: Optional[Path] = None) -> dict:
+    from actions_studio.triggers import EventValidationError
+    from actions_studio.triggers.event_patch import merge_patch
+
+    if event_path is not None and patch_path is not None:
+        raise BadInput("give --event (a whole event) or --event-patch (fields over the sample), not both")
+    if patch_path is not None:
+        patch = _read_json(patch_path, "event patch")
+        if not isinstance(patch, dict):
+            raise BadInput(f"event patch file {patch_path} must hold a JSON object of the fields to change")
+        payload, source = merge_patch(trigger.sample_event(), patch), f"the sample event patched by {patch_path}"
+    elif event_path is not None:
+        payload, source = _read_json(event_path, "event"), f"event file {event_path}"
+    else:
+        return trigger.sample_event()
     try:
         trigger.parse_event(payload)
     except EventValidationError as exc:
-        raise BadInput(f"event file {event_path} does not match the {trigger.id} event: {exc}") from None
+        # One headline, then the fields (issue 12 item 6); a partial event is the usual cause.
+        count = len(exc.errors)
+        hint = ("; --event-patch FILE starts from the sample event"
+                if patch_path is None and exc.missing_fields else "")
+        raise BadInput(f"{source} does not match the {trigger.id} event "
+                       f"({count} field{'s' if count != 1 else ''}{hint}):\n{exc.fields()}") from None
     return payload
 
 
@@ -156,6 +174,7 @@ def execute(
     secret_pairs: list[str],
     timeout: Optional[float],
     as_json: bool,
+    patch_path: Optional[Path] = None,
     runtime: Optional[str] = None,
 ) -> int:
     from actions_studio.execution import RunSource, execute as run_pipeline
@@ -163,7 +182,7 @@ def execute(
 
     try:
         trigger = _load_trigger(trigger_id)
-        payload = _load_event(trigger, event_path)
+        payload = _load_event(trigger, event_path, patch_path)
         secrets = _parse_secrets(secret_pairs)
         if timeout is not None and timeout <= 0:
             raise BadInput("--timeout must be a positive number of seconds")
@@ -195,7 +214,7 @@ def execute(
         from actions_studio.cli.summary import print_summary
 
         print_summary(result)
-    return EXIT_ACTION_FAILED if result.status in ("error", "timeout") else EXIT_OK
+    return EXIT_ACTION_FAILED if result.status in ("error", "timeout", "stopped") else EXIT_OK
 
 
 # One declaration of the options `run` and `flow` share, so the two commands cannot drift apart.
@@ -206,6 +225,9 @@ SecretOption = Annotated[list[str], typer.Option(
     "--secret", "-s", help="A secret the action can read as event.secrets['NAME']. Repeatable.")]
 TimeoutOption = Annotated[Optional[float], typer.Option(
     "--timeout", help="Wall-time budget for the whole execution in seconds (default 20).")]
+EventPatchOption = Annotated[Optional[Path], typer.Option(
+    "--event-patch", help="JSON file of only the fields to change, deep-merged over the trigger's sample "
+    "event (RFC 7396: objects merge, other values replace, null removes).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly the ExecutionResult JSON.")]
 RuntimeOption = Annotated[Optional[str], typer.Option(
     "--runtime", help="python3 or node22 for every file (default: .js files node22, others python3).")]
@@ -220,10 +242,11 @@ def register(app: typer.Typer) -> None:
         secret: SecretOption = [],  # noqa: B006 — typer reads the default, never mutates it
         timeout: TimeoutOption = None,
         as_json: JsonOption = False,
+        event_patch: EventPatchOption = None,
         runtime: RuntimeOption = None,
     ) -> None:
         """Run one Action file against an event in the sandbox."""
-        raise typer.Exit(execute([action], trigger, event, secret, timeout, as_json, runtime))
+        raise typer.Exit(execute([action], trigger, event, secret, timeout, as_json, event_patch, runtime))
 
     @app.command("flow")
     def flow_command(
@@ -233,7 +256,8 @@ def register(app: typer.Typer) -> None:
         secret: SecretOption = [],  # noqa: B006
         timeout: TimeoutOption = None,
         as_json: JsonOption = False,
+        event_patch: EventPatchOption = None,
         runtime: RuntimeOption = None,
     ) -> None:
         """Run several Action files as one flow, in the order given."""
-        raise typer.Exit(execute(actions, trigger, event, secret, timeout, as_json, runtime))
+        raise typer.Exit(execute(actions, trigger, event, secret, timeout, as_json, event_patch, runtime))

@@ -65,9 +65,14 @@ def pin_errors(dependencies: list[dict[str, Any]], runtime: str = "python3") -> 
     return errors
 
 
+def _find(pins: list[str], runtime: str) -> Optional[deps.Environment]:
+    settings = deps.DepsSettings.from_env()
+    return npm.find_npm_environment(pins, settings) if _is_npm(runtime) else deps.find_environment(pins, settings)
+
+
 def code_errors(name: str, code: str, runtime: str = "python3") -> list[dict[str, Any]]:
     """[] when the draft's code compiles in its runtime, else one error saying where it does not."""
-    if _is_npm(runtime):
+    if runtime.startswith("node"):
         return _javascript_errors(name, code)
     try:
         compile(code, f"<action:{name}>", "exec", dont_inherit=True)
@@ -94,11 +99,6 @@ def _javascript_errors(name: str, code: str) -> list[dict[str, Any]]:
         return []
     return [{"id": "syntax_error", "msg": f"{name} does not compile: {error.type}: {error.describe()}",
              "url": JS_DOCS_URL}]
-
-
-def _find(pins: list[str], runtime: str) -> Optional[deps.Environment]:
-    settings = deps.DepsSettings.from_env()
-    return npm.find_npm_environment(pins, settings) if _is_npm(runtime) else deps.find_environment(pins, settings)
 
 
 def environment_ready(dependencies: list[dict[str, Any]], runtime: str = "python3") -> bool:

@@ -28,6 +28,12 @@ from .store import new_id, schema
 from .store import actions as q
 
 
+# The statuses of a flow that did not finish: a login, signup or exchange must fail on each, never
+# go on as if it succeeded. "stopped" (the sandbox's run was stopped, e.g. as the server shuts
+# down) belongs here as much as a timeout (issue 12 item 5).
+FAILED_STATUSES = frozenset({"error", "timeout", "stopped"})
+
+
 @dataclass
 class FlowRun:
     result: Optional[ExecutionResult]      # None: nothing bound, or the sandbox failed
@@ -39,6 +45,10 @@ class FlowRun:
         if self.platform_error:
             return "error"
         return self.result.status if self.result is not None else "success"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
 
     @property
     def outcome(self) -> dict[str, Any]:
