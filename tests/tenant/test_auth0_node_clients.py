@@ -87,7 +87,7 @@ def _seed(tenant: HttpsTenant, name: str) -> str:
     with tenant.http(tenant.management_token()) as http:
         made = http.post("/api/v2/actions/actions", json={
             "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": CODE,
-            "secrets": [{"name": "API_KEY", "value": "k-1"}], "deploy": True})
+            "runtime": "python3", "secrets": [{"name": "API_KEY", "value": "k-1"}], "deploy": True})
         assert made.status_code == 201, made.text
         bound = http.patch("/api/v2/actions/triggers/post-login/bindings",
                            json={"bindings": [{"ref": {"type": "action_name", "value": name}}]})

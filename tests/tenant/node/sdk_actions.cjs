@@ -46,10 +46,13 @@ const CODE_V2 = env.ACTION_CODE_V2;
   });
   const triggers = await step('actions.triggers.list', async () => {
     const res = await mgmt.actions.triggers.list();
-    check(res.triggers.some((t) => t.id === 'post-login'), 'post-login listed');
+    const postLogin = res.triggers.find((t) => t.id === 'post-login');
+    check(postLogin && postLogin.default_runtime === 'node22', 'post-login listed, node22 by default as on Auth0');
+    check(postLogin && postLogin.runtimes.includes('python3'), 'python3 among its runtimes');
     return res.triggers;
   });
-  const runtime = (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
+  // The code these steps send is Python (ACTION_CODE), so they say python3: the default is node22.
+  const runtime = 'python3';
   const action = await step('actions.create', async () => {
     const made = await mgmt.actions.create({
       name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime,
