@@ -51,8 +51,8 @@ const CODE_V2 = env.ACTION_CODE_V2;
     check(postLogin && postLogin.runtimes.includes('python3'), 'python3 among its runtimes');
     return res.triggers;
   });
-  // The code these steps send is Python (ACTION_CODE), so they say python3: the default is node22.
-  const runtime = 'python3';
+  // The code's language when the test names it (its actions are Python), else the trigger's default.
+  const runtime = env.ACTION_RUNTIME || (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
   const action = await step('actions.create', async () => {
     const made = await mgmt.actions.create({
       name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime,
