@@ -122,3 +122,25 @@ def test_a_build_left_unfinished_by_a_stopped_tenant_restarts_on_the_next_read(a
     with sqlite3.connect(tmp_path / "tenant" / "tenant.sqlite") as db:
         db.execute("UPDATE action SET status = 'building', built_at = NULL WHERE id = ?", (created["id"],))
     assert _settled(api, created["id"])["status"] == "built"
+
+
+@pytest.mark.parametrize("runtime", ["node22", "node18"])
+def test_a_node_drafts_npm_packages_build_in_the_background_like_pythons(
+        npm_env: Path, api: httpx.Client, runtime: str) -> None:
+    # The draft's runtime reaches the build: npm installs these, not pip.
+    code = "const { hello } = require('tiny-app');\nexports.onExecutePostLogin = async (event, api) => {};\n"
+    response = api.post("/api/v2/actions/actions", json={
+        "name": f"npm-{runtime}", "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": code,
+        "runtime": runtime, "dependencies": [{"name": "tiny-app", "version": "2.0.0"}]})
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "building"
+    built = _settled(api, response.json()["id"])
+    assert built["status"] == "built", built.get("errors")
+    version = api.post(f"/api/v2/actions/actions/{built['id']}/deploy").json()
+    assert version["runtime"] == runtime and version["dependencies"] == [{"name": "tiny-app", "version": "2.0.0"}]
+    refused = api.patch(f"/api/v2/actions/actions/{built['id']}",
+                        json={"dependencies": [{"name": "uses-addon", "version": "1.0.0"}]}).json()
+    assert refused["status"] == "building"
+    failed = _settled(api, built["id"])
+    assert failed["status"] == "failed" and failed["errors"][0]["id"] == "dependency_refused"
+    assert "prebuilt-addon@1.0.0" in failed["errors"][0]["msg"]

@@ -91,3 +91,40 @@ def test_cli_runtime_option_and_js_files(tmp_path: Path, monkeypatch) -> None:
         "from js": "node22", "templated": "node22", "plain": "python3"}
     ran = runner.invoke(app, ["run", str(code), "--trigger", "post-login"])
     assert ran.exit_code == 0, ran.stdout + ran.stderr  # the node22 runtime runs it
+
+
+def test_a_deployed_python_version_under_a_node22_draft_survives_export_and_import(ws, tmp_path: Path) -> None:
+    # The draft moved from python3 to node22 since the deploy: export writes deployed.py next to
+    # code.js, and import must keep that version Python (it used to become the draft's JavaScript).
+    python = "def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim('x', 1)\n"
+    actions.create_action(ws, "moving", "post-login", code=python)
+    actions.deploy(ws, "moving")
+    actions.save_draft(ws, "moving", code=JS, runtime="node22")
+    flows.set_flow(ws, "post-login", ["moving"])
+    out = tmp_path / "out"
+    exchange.export_workspace(ws, out)
+    assert (out / "actions/moving/deployed.py").read_text() == python
+    assert (out / "actions/moving/code.js").read_text() == JS
+    with Workspace.open(tmp_path / "b.sqlite", vault=FileVault(tmp_path / "b-config")) as other:
+        assert exchange.import_workspace(other, out).created[0] == "action moving"
+        version = actions.get_version(other, "moving", 1)
+        assert (version.code, version.runtime) == (python, "python3")
+        draft = actions.open_action(other, "moving").draft
+        assert (draft.code, draft.runtime) == (JS, "node22")
+        again = exchange.import_workspace(other, out)
+        assert again.changed == [] and "action moving" in again.unchanged
+        exchange.export_workspace(other, tmp_path / "again")
+        assert sorted(p.name for p in (tmp_path / "again/actions/moving").iterdir()) == ["code.js", "deployed.py"]
+
+
+def test_two_deployed_files_are_refused_naming_both(ws, tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    (root / "actions" / "a").mkdir(parents=True)
+    (root / "actions" / "a.json").write_text(json.dumps({"trigger": "post-login", "runtime": "node22",
+                                                         "deployed_version": 1}))
+    (root / "actions" / "a" / "code.js").write_text(JS)
+    (root / "actions" / "a" / "deployed.js").write_text(JS)
+    (root / "actions" / "a" / "deployed.py").write_text("def on_execute_post_login(event, api): pass\n")
+    with pytest.raises(InvalidInputError, match="actions/a/deployed.py and actions/a/deployed.js both exist"):
+        exchange.import_workspace(ws, root)
+    assert actions.list_actions(ws) == []

@@ -145,6 +145,7 @@ class _ActionFile:
     code: str
     deployed_code: str
     has_deployed_file: bool
+    deployed_runtime: str  # the draft's, unless deployed.py/.js says another (a runtime change)
 
 
 def _read_json(path: Path, rel: str) -> Any:
@@ -205,13 +206,19 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
         hint = f" (found {other[0]}: set \"runtime\" in {rel} to match)" if other else ""
         raise InvalidInputError(f"{code_rel} is missing (the draft of {name}, a {runtime} action){hint}")
     code = _read_text(code_path, code_rel)
-    deployed_rel = f"actions/{name}/deployed{suffix}"
-    deployed_path = root / deployed_rel
-    deployed_code = _read_text(deployed_path, deployed_rel) if deployed_path.is_file() else code
-    if deployed is not None and runtime == "python3":
-        check_compiles(deployed_code, deployed_rel if deployed_path.is_file() else code_rel)
+    # The deployed file's suffix is the deployed version's runtime: export writes deployed.py next
+    # to code.js when the draft moved from python3 to node22 since the deploy (issue 15).
+    found = [(r, f"actions/{name}/deployed{s}") for r, s in CODE_SUFFIX.items()
+             if (root / "actions" / name / f"deployed{s}").is_file()]
+    if len(found) > 1:
+        raise InvalidInputError(f"actions/{name}/: {' and '.join(rel for _, rel in found)} both exist; "
+                                "keep the one of the deployed version")
+    deployed_runtime, deployed_rel = found[0] if found else (runtime, code_rel)
+    deployed_code = _read_text(root / deployed_rel, deployed_rel) if found else code
+    if deployed is not None and deployed_runtime == "python3":
+        check_compiles(deployed_code, deployed_rel)
     return _ActionFile(name, trigger, runtime, tuple(deps), tuple(secrets), deployed, code,
-                       deployed_code, deployed_path.is_file())
+                       deployed_code, bool(found), deployed_runtime)
 
 
 def _load_flows(root: Path) -> dict[str, list[str]]:
@@ -269,7 +276,7 @@ def _apply_action(s: Any, item: _ActionFile, report: ImportReport) -> None:
             # Keep the exported number so a round trip exports the same file.
             repo.insert_version(s, action.id, code=item.deployed_code,
                                 dependencies=item.dependencies, secret_names=item.secrets,
-                                runtime=item.runtime, note="imported",
+                                runtime=item.deployed_runtime, note="imported",
                                 number=item.deployed_version)
         report.created.append(label)
         return
@@ -291,13 +298,14 @@ def _apply_action(s: Any, item: _ActionFile, report: ImportReport) -> None:
         # code.py alone is a draft edit. A deploy is imported when deployed.py says so, or when
         # the file's number differs from ours — and in both cases only if the code differs, so
         # a second import of the same files changes nothing.
-        differs = deployed is None or deployed.code != item.deployed_code
+        differs = deployed is None or (deployed.code, deployed.runtime) != (
+            item.deployed_code, item.deployed_runtime)
         signalled = item.has_deployed_file or item.deployed_version != action.deployed_number
         if differs and signalled:
             number = item.deployed_version if item.deployed_version > action.last_number else None
             repo.insert_version(s, action.id, code=item.deployed_code,
                                 dependencies=item.dependencies, secret_names=item.secrets,
-                                runtime=item.runtime, note="imported", number=number)
+                                runtime=item.deployed_runtime, note="imported", number=number)
             changed = True
     (report.changed if changed else report.unchanged).append(label)
 

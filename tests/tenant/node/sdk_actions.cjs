@@ -46,7 +46,9 @@ const CODE_V2 = env.ACTION_CODE_V2;
   });
   const triggers = await step('actions.triggers.list', async () => {
     const res = await mgmt.actions.triggers.list();
-    check(res.triggers.some((t) => t.id === 'post-login'), 'post-login listed');
+    const postLogin = res.triggers.find((t) => t.id === 'post-login');
+    check(postLogin && postLogin.default_runtime === 'node22', 'post-login listed, node22 by default as on Auth0');
+    check(postLogin && postLogin.runtimes.includes('python3'), 'python3 among its runtimes');
     return res.triggers;
   });
   const runtime = (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
