@@ -229,7 +229,6 @@ def test_event_and_event_patch_together_are_refused(write) -> None:
 
 # -- JavaScript files (node22) ---------------------------------------------------------------------
 
-NEEDS_NODE_RUNTIME = pytest.mark.skip(reason="needs the node22 runtime (runtime/node)")
 
 JS_ALLOW = """\
 exports.onExecutePostLogin = async (event, api) => {
@@ -300,7 +299,6 @@ def test_runtime_python3_makes_a_js_file_python(write) -> None:
     assert json.loads(proc.stdout)["actions"][0]["error"]["type"] == "SyntaxError"
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_js_file_runs_and_gives_the_same_result_as_python(write) -> None:
     js = run_cli("run", write("allow.js", JS_ALLOW), "--trigger", "post-login", "--json")
     py = run_cli("run", write("allow.py", ALLOW), "--trigger", "post-login", "--json")
@@ -312,14 +310,12 @@ def test_a_js_file_runs_and_gives_the_same_result_as_python(write) -> None:
     assert js_result["actions"][0]["logs"] == py_result["actions"][0]["logs"]
 
 
-@NEEDS_NODE_RUNTIME
 def test_runtime_node22_makes_any_file_javascript(write) -> None:
     proc = run_cli("run", write("allow.txt", JS_ALLOW), "-t", "post-login", "--runtime", "node22", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["outcome"]["access_token"]["claims"] == {"https://acme.example/plan": "gold"}
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_js_error_exits_1_with_the_line_of_the_action(write) -> None:
     proc = run_cli("run", write("boom.js", JS_BOOM), "-t", "post-login", "--json")
     assert proc.returncode == 1
@@ -327,7 +323,6 @@ def test_a_js_error_exits_1_with_the_line_of_the_action(write) -> None:
     assert (error["type"], error["message"], error["line"]) == ("Error", "boom", 2)
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_js_syntax_error_is_the_actions_error_with_its_line(write) -> None:
     code = "exports.onExecutePostLogin = async (event, api) => {\n  let x = (\n};\n"
     proc = run_cli("run", write("broken.js", code), "-t", "post-login", "--json")
@@ -336,7 +331,6 @@ def test_a_js_syntax_error_is_the_actions_error_with_its_line(write) -> None:
     assert error["type"] == "SyntaxError" and error["line"] == 3
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_flow_mixes_python_and_javascript_files(write) -> None:
     files = [write("first.py", ALLOW), write("gate.js", JS_DENY), write("never.js", JS_ALLOW)]
     proc = run_cli("flow", "--trigger", "post-login", "--json", *files)

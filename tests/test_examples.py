@@ -22,7 +22,6 @@ REPO = Path(__file__).resolve().parent.parent
 ACME = REPO / "examples" / "acme"
 ACME_JS = REPO / "examples" / "acme-js"
 PROJECTS = {"acme": (ACME, "python3"), "acme-js": (ACME_JS, "node22")}
-NEEDS_NODE_RUNTIME = "needs the node22 runtime (runtime/node)"
 # Files of the example that are not part of the export layout.
 NOT_EXPORTED = {"README.md"}
 
@@ -41,11 +40,6 @@ def tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module", params=list(PROJECTS))
 def project(request: pytest.FixtureRequest) -> Path:
     return PROJECTS[request.param][0]
-
-
-def needs_runtime(project: Path) -> None:
-    if PROJECTS[project.name][1] == "node22":
-        pytest.skip(NEEDS_NODE_RUNTIME)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +66,6 @@ def test_acme_has_six_named_use_cases_on_four_triggers(project: Path, imported: 
 
 @pytest.mark.slow
 def test_acme_tests_pass_with_junit(project: Path, imported: Path) -> None:
-    needs_runtime(project)
     junit = imported / "report.xml"
     done = cli(imported, "test", "--junit", str(junit), "--json")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -116,7 +109,6 @@ def free_port() -> int:
 def test_acme_synced_to_the_local_tenant_shows_its_claim_at_login(project: Path, tmp_path: Path) -> None:
     # The README walkthrough's last steps: sync to the Local tenant, serve it, log in with
     # examples/login.py and see the claim a post-login action set.
-    needs_runtime(project)
     home = tmp_path / "home"
     for args in (("import", str(project)), ("sync", "--yes"), ("sync", "--dry-run")):
         done = cli(tmp_path, *args, home=home)

@@ -20,7 +20,6 @@ from .conftest import clear_flow, deploy_flow
 
 ACTIONS = "/api/v2/actions/actions"
 POST_LOGIN = [{"id": "post-login", "version": "v3"}]
-NEEDS_NODE_RUNTIME = pytest.mark.skip(reason="needs the node22 runtime (runtime/node)")
 
 JS_CLAIM = """\
 exports.onExecutePostLogin = async (event, api) => {
@@ -208,7 +207,6 @@ def _success_log(mgmt):
     return next(entry for entry in mgmt.logs.list(per_page=5) if entry.type == "s")
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_login_runs_a_js_flow_with_action_details_in_the_logs(tenant, mgmt, unique) -> None:
     name = unique("js-login")
     deploy_flow(mgmt, "post-login", [(name, JS_CLAIM, "node22")])
@@ -224,7 +222,6 @@ def test_a_login_runs_a_js_flow_with_action_details_in_the_logs(tenant, mgmt, un
         clear_flow(mgmt, "post-login")
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_mixed_flow_passes_metadata_from_python_to_javascript(tenant, mgmt, unique) -> None:
     deploy_flow(mgmt, "post-login", [
         (unique("py-mark"), "def on_execute_post_login(event, api):\n"
@@ -239,7 +236,6 @@ def test_a_mixed_flow_passes_metadata_from_python_to_javascript(tenant, mgmt, un
         clear_flow(mgmt, "post-login")
 
 
-@NEEDS_NODE_RUNTIME
 def test_a_failing_js_action_is_logged_with_its_line(tenant, mgmt, unique) -> None:
     from auth0.authentication.exceptions import Auth0Error
 
@@ -262,7 +258,6 @@ def test_a_failing_js_action_is_logged_with_its_line(tenant, mgmt, unique) -> No
         clear_flow(mgmt, "post-login")
 
 
-@NEEDS_NODE_RUNTIME
 def test_the_draft_test_endpoint_runs_a_js_draft(mgmt, unique) -> None:
     action = mgmt.actions.create(name=unique("js-tested"), supported_triggers=POST_LOGIN,
                                  code="exports.onExecutePostLogin = async (event, api) => {\n"
