@@ -224,7 +224,7 @@ def test_new_action_dialog_checks_the_name_and_offers_every_trigger(qtbot) -> No
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "sms-via-twilio")
     assert ok.isEnabled()
-    assert dialog.answer() == ("sms-via-twilio", "send-phone-message")
+    assert dialog.answer() == ("sms-via-twilio", "send-phone-message", "python3")
     assert "MFA code" in dialog.description.text()
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from actions_studio.ui import theme as studio_theme
 from actions_studio.ui.action_commands import ActionCommands
+from actions_studio.ui.action_dialogs import runtime_label
 from actions_studio.ui.console_panel import ConsolePanel
 from actions_studio.ui.editor_host import EditorFactory
 from actions_studio.ui.editor_tabs import GETTING_STARTED, EditorTabs
@@ -281,7 +282,8 @@ class MainWindow(QMainWindow):
             return
         record = detail.action
         self.status_trigger.setText(f"Trigger: {record.trigger_id} {record.trigger_version}")
-        self.status_runtime.setText(detail.draft.runtime)
+        self.status_runtime.setText(runtime_label(detail.draft.runtime))
+        self.status_runtime.setToolTip(f"Runtime: {detail.draft.runtime}")
         if record.deployed_number is None:
             state = "draft (never deployed)"
         elif detail.draft_differs:
@@ -538,6 +540,7 @@ class MainWindow(QMainWindow):
         self.sync_ui.shutdown()
         for tab_id in self.tabs.open_ids():
             self.tabs.close_tab(tab_id, ask=False)
+        self.factory.stop()  # the TypeScript service, if a JavaScript action started it (issue 16)
         super().closeEvent(event)
 
 

@@ -58,8 +58,8 @@ class StudioSession(QObject):
     def detail(self, action_id: str) -> Optional[actions.ActionDetail]:
         return actions.open_action_by_id(self.ws, action_id)
 
-    def create_action(self, name: str, trigger_id: str) -> ActionRecord:
-        detail = actions.create_action(self.ws, name, trigger_id)
+    def create_action(self, name: str, trigger_id: str, runtime: str = "python3") -> ActionRecord:
+        detail = actions.create_action(self.ws, name, trigger_id, runtime=runtime)
         self.sig_actions_changed.emit()
         return detail.action
 
