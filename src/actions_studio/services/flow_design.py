@@ -197,12 +197,13 @@ def apply_design(ws: Workspace, design: FlowDesign) -> tuple[str, ...]:
 
 
 def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixture_name: str, *,
-               drafts: bool = False) -> RunReport:
+               drafts: bool = False, cancel: Optional[threading.Event] = None) -> RunReport:
     """Runs the flow as drawn against a fixture (not stored: a canvas run tries an arrangement,
     it is not a test run of one action), through the same pipeline as a fixture run.
 
     `drafts=False` runs each action's deployed version, as the tenant would; `drafts=True` runs
-    each draft, to try pending code changes before deploying them.
+    each draft, to try pending code changes before deploying them. Setting `cancel` (a
+    threading.Event: Stop) kills the run at once; the report says "stopped".
     """
     from actions_studio.services.fixtures import fixture_secret_values
 
@@ -221,7 +222,7 @@ def run_design(ws: Workspace, trigger_id: str, action_ids: Sequence[str], fixtur
                 raise NotFoundError("an action of this flow no longer exists (deleted elsewhere?)")
             records.append(action)
         sources = runs.resolve_sources(ws, s, records, "draft" if drafts else "deployed", fixture_secrets)
-    result = runs.redacted(runs.run_sources(ws, fixture, sources), sources)
+    result = runs.redacted(runs.run_sources(ws, fixture, sources, cancel=cancel), sources)
     label = f"{trigger.id} flow ({'drafts' if drafts else 'deployed versions'}, as drawn)"
     return RunReport(fixture=fixture.name, target=label, status=result.status,
                      passed=None, mismatch=None, result=result, run_id="")

@@ -1,7 +1,8 @@
-"""The tenant's "build" of a draft: Python must compile it and its dependencies must install.
+"""The tenant's "build" of a draft: its code must compile and its dependencies must install.
 
 A real tenant packages node modules here; for the python3 runtime a build is a compile check (the
-same check the studio's deploy does, services/actions.check_compiles) plus the draft's dependency
+same check the studio's deploy does, services/actions.check_compiles) — for node18/node22 Node's
+own parse of the module (nodejs_compile.py) — plus the draft's dependency
 environment (issue 8, deps/): pinned, pure-Python wheels in the content-addressed cache the studio
 shares — for node22 npm packages without native code, installed by the studio's npm (deps/npm/,
 issue 15) into the same cache. Compiling is instant and done in the request; installing is not, so
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOCS_URL = "https://docs.python.org/3/reference/lexical_analysis.html"
+JS_DOCS_URL = "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Errors"
 # A few at a time: each is a pip process; more would only compete for the same network.
 _BUILDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tenant-dependency-build")
 # Action ids with a build queued or running in this process: a `building` draft not in here was
@@ -41,16 +43,7 @@ def _pins(dependencies: list[dict[str, Any]]) -> list[str]:
 def build_errors(name: str, code: str, dependencies: list[dict[str, Any]],
                  runtime: str = "python3") -> list[dict[str, Any]]:
     """What is wrong without installing anything: the code, and pins that are not `name==version`."""
-    errors: list[dict[str, Any]] = []
-    try:
-        compile(code, f"<action:{name}>", "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        errors.append({"id": "syntax_error", "msg": f"{name} does not compile: {exc.msg}{where}",
-                       "url": DOCS_URL})
-    except ValueError as exc:  # e.g. NUL bytes in the source
-        errors.append({"id": "syntax_error", "msg": f"{name} does not compile: {exc}", "url": DOCS_URL})
-    return errors + pin_errors(dependencies, runtime)
+    return code_errors(name, code, runtime) + pin_errors(dependencies, runtime)
 
 
 def _is_npm(runtime: str) -> bool:
@@ -75,6 +68,37 @@ def pin_errors(dependencies: list[dict[str, Any]], runtime: str = "python3") -> 
 def _find(pins: list[str], runtime: str) -> Optional[deps.Environment]:
     settings = deps.DepsSettings.from_env()
     return npm.find_npm_environment(pins, settings) if _is_npm(runtime) else deps.find_environment(pins, settings)
+
+
+def code_errors(name: str, code: str, runtime: str = "python3") -> list[dict[str, Any]]:
+    """[] when the draft's code compiles in its runtime, else one error saying where it does not."""
+    if runtime.startswith("node"):
+        return _javascript_errors(name, code)
+    try:
+        compile(code, f"<action:{name}>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        return [{"id": "syntax_error", "msg": f"{name} does not compile: {exc.msg}{where}", "url": DOCS_URL}]
+    except ValueError as exc:  # e.g. NUL bytes in the source
+        return [{"id": "syntax_error", "msg": f"{name} does not compile: {exc}", "url": DOCS_URL}]
+    return []
+
+
+def _javascript_errors(name: str, code: str) -> list[dict[str, Any]]:
+    # Node parses the code (vm.compileFunction, as Auth0's loader does) and runs none of it.
+    from actions_studio import nodejs_compile
+
+    try:
+        error = nodejs_compile.check(code)
+    except nodejs_compile.CompileCheckUnavailable as exc:
+        # Without Node nothing can tell whether the draft compiles: failed, saying why, so a
+        # deploy is refused instead of a login failing later.
+        return [{"id": "runtime_unavailable", "msg": f"{name} cannot be built: the node22 runtime is "
+                 f"not available: {exc}", "url": ""}]
+    if error is None:
+        return []
+    return [{"id": "syntax_error", "msg": f"{name} does not compile: {error.type}: {error.describe()}",
+             "url": JS_DOCS_URL}]
 
 
 def environment_ready(dependencies: list[dict[str, Any]], runtime: str = "python3") -> bool:

@@ -30,8 +30,9 @@ class WindowPort(Protocol):
 
     def show_message(self, text: str) -> None: ...
 
-    def show_refusal(self, text: str, line: Optional[int]) -> None:
-        """A deploy was refused: say why and, with a line, take the user there."""
+    def show_refusal(self, text: str, line: Optional[int], action_id: Optional[str] = None) -> None:
+        """A deploy of `action_id` was refused: say why and, with a line, take the user there;
+        the window drops the message once that draft compiles again."""
 
     def clear_refusal(self) -> None: ...
 
@@ -129,7 +130,7 @@ class ActionCommands:
                 return None
             version = self._session.deploy(action_id, note)
         except DeployRefusedError as exc:
-            self._window.show_refusal(str(exc), exc.line)
+            self._window.show_refusal(str(exc), exc.line, action_id)
             return None
         except ServiceError as exc:
             self._prompts.error("Deploy", str(exc))

@@ -106,6 +106,12 @@ class StudioSession(QObject):
         self.sig_action_changed.emit(action_id)
         return version
 
+    def deploy_refusal(self, action_id: str) -> Optional[str]:
+        """Why a deploy of the saved draft would be refused now, or None."""
+        record = self.action(action_id)
+        refusal = actions.deploy_refusal(self.ws, record.name) if record is not None else None
+        return str(refusal) if refusal is not None else None
+
     def versions(self, action_id: str) -> list[VersionSummary]:
         return actions.list_versions(self.ws, self._require(action_id).name)
 
