@@ -87,7 +87,8 @@ def _pins(dependencies: list[dict[str, Any]]) -> tuple[str, ...]:
 
 def _environment(source: RunSource) -> tuple[str, ...]:
     # A deployed version's environment was built before it could deploy: looked up, never built.
-    return sys_path_for([dict(zip(("name", "version"), pin.split("==", 1))) for pin in source.dependencies])
+    return sys_path_for([dict(zip(("name", "version"), pin.split("==", 1))) for pin in source.dependencies],
+                        source.runtime)
 
 
 def _iso(moment: datetime) -> str:

@@ -76,7 +76,7 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
 def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str,
                  runtime: str) -> dict[str, Any]:
     errors = build_errors(name, code, deps, runtime=runtime)
-    if not errors and not environment_ready(deps):  # installed in the background (issue 8)
+    if not errors and not environment_ready(deps, runtime):  # installed in the background (issue 8)
         return {"status": "building", "errors": [], "built_at": None}
     return {"status": "failed" if errors else "built", "errors": errors,
             "built_at": None if errors else stamp}
@@ -168,7 +168,7 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
             deploy_draft(conn, row, stamp)
         rendered = _render(conn, row)
     if row["status"] == "building":
-        start_dependency_build(ctx, row["id"], deps, now_iso)
+        start_dependency_build(ctx, row["id"], deps, now_iso, runtime=row["runtime"])
     return rendered
 
 
@@ -178,7 +178,7 @@ def get_action(id: str, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]
         action = _require_action(conn, id)
         rendered = _render(conn, action)
     if action["status"] == "building":  # (re)start a build a stopped tenant left unfinished
-        start_dependency_build(ctx, id, action["dependencies"], now_iso)
+        start_dependency_build(ctx, id, action["dependencies"], now_iso, runtime=action["runtime"])
     return rendered
 
 
@@ -219,7 +219,7 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
         conn.execute(sa.update(A).where(A.c.id == id).values(**changes))
         rendered = _render(conn, {**action, **changes})
     if changes["status"] == "building":
-        start_dependency_build(ctx, id, merged["dependencies"], now_iso)
+        start_dependency_build(ctx, id, merged["dependencies"], now_iso, runtime=merged["runtime"])
     return rendered
 
 
@@ -266,7 +266,7 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
     try:
         # A built draft's environment exists: it is looked up, never built, as for a login.
         result = execute(trigger_id, [source], body.payload, sandbox=lambda: ctx.sandbox, single=True,
-                         environments=lambda _source: sys_path_for(action["dependencies"]))
+                         environments=lambda _source: sys_path_for(action["dependencies"], action["runtime"]))
     except EventValidationError as exc:
         paths = "; ".join(f"payload.{e.path or '(event)'}: {e.message}" for e in exc.errors[:5])
         # 409: the payload is valid JSON, but not an event of *this* action's trigger.
@@ -324,5 +324,5 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
         version = deploy_draft(conn, action, stamp, source=chosen)
         rendered = version_json(version, action)
     if update_draft and action["status"] == "building":
-        start_dependency_build(ctx, actionId, action["dependencies"], now_iso)
+        start_dependency_build(ctx, actionId, action["dependencies"], now_iso, runtime=action["runtime"])
     return rendered
