@@ -31,12 +31,16 @@ def serve_command(
         False, "--insecure-http", help="Allow plain HTTP on a non-loopback host (behind a TLS proxy)."),
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL (issuer/audience) when behind a proxy."),
+    domain: Optional[str] = typer.Option(
+        None, "--domain", help="Serve as this https domain (e.g. tenant.example.com): the issuer is "
+        "https://DOMAIN/ and the Management API audience https://DOMAIN/api/v2/, as Auth0's clients "
+        "expect. Give --tls-cert/--tls-key for that name, or put a TLS proxy in front."),
 ) -> None:
     from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
 
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
-                           base_url=base_url)
+                           base_url=base_url, domain=domain)
     try:
         check(options)
     except ServeRefused as exc:
