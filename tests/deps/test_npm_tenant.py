@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from actions_studio.execution.pipeline import RUNTIMES_HERE
+
 from .test_deps_tenant import api  # noqa: F401 - the tenant on a loopback port, as a fixture
 
 JS = "const { hello } = require('tiny-app');\nexports.onExecutePostLogin = async (event, api) => {\n" \
@@ -89,3 +91,15 @@ def test_a_range_is_refused_in_the_request(api: httpx.Client) -> None:  # noqa: 
     assert created["status"] == "failed"
     assert created["errors"][0]["id"] == "dependency_invalid"
     assert "pin one exact version (tiny-greet@1.2.3)" in created["errors"][0]["msg"]
+
+
+@pytest.mark.skipif("node22" not in RUNTIMES_HERE, reason="needs the node22 runtime (runtime/node)")
+def test_a_built_js_draft_requires_its_package_in_the_tenants_test(api: httpx.Client) -> None:  # noqa: F811
+    from actions_studio.triggers import get_trigger
+
+    created = _create(api, "greets", [{"name": "tiny-app", "version": "2.0.0"}])
+    assert _settled(api, created["id"])["status"] == "built"
+    tested = api.post(f"/api/v2/actions/actions/{created['id']}/test",
+                      json={"payload": get_trigger("post-login").sample_event()}).json()["payload"]
+    assert tested["status"] == "success", tested["actions"][0]["error"]
+    assert tested["outcome"]["access_token"]["claims"]["https://acme/greeting"] == "hi app"
