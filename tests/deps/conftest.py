@@ -3,6 +3,9 @@ on loopback: no test here needs the network (issue 8 §5, issue 15)."""
 
 from __future__ import annotations
 
+import io
+import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,12 +81,30 @@ def npm_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NpmRegist
         "name": "sneaky-script", "version": "1.0.0",
         "scripts": {"postinstall": f"node -e \"require('fs').writeFileSync('{registry.script_marker}', '')\""}})
     registry.publish("impostor", "1.0.0", tarball_package_json={"name": "lodash", "version": "4.17.21"})
+    registry.publish_tarball("reaches-out", "1.0.0", _reaching_tarball(registry.script_marker.parent))
     # Declared sets npm cannot complete.
     registry.publish("needs-ghost", "1.0.0", dependencies={"ghost-package": "^1.0.0"})
     registry.publish("needs-future", "1.0.0", dependencies={"tiny-greet": "^9.0.0"})
     registry.start()
     yield registry
     registry.stop()
+
+
+def _reaching_tarball(outside: Path) -> bytes:
+    """A tarball whose entries point outside its package: links to /etc/passwd, `..`, an absolute path."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        def add(name: str, data: bytes = b"", kind: bytes = tarfile.REGTYPE, link: str = "") -> None:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.size = kind, link, len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+        add("package/package.json", json.dumps({"name": "reaches-out", "version": "1.0.0"}).encode())
+        add("package/passwd", kind=tarfile.SYMTYPE, link="/etc/passwd")
+        add("package/hard", kind=tarfile.LNKTYPE, link="/etc/passwd")
+        add("package/../../../../escaped.txt", b"escaped")
+        add(str(outside / "absolute.txt"), b"escaped")
+    return buf.getvalue()
 
 
 @pytest.fixture

@@ -84,6 +84,12 @@ class NpmRegistry:
         self.packages.setdefault(name, {})[version] = published
         return published
 
+    def publish_tarball(self, name: str, version: str, tarball: bytes) -> Published:
+        """Publishes hand-made tarball bytes (links, `..` paths) with an honest integrity."""
+        published = Published(name, version, {"name": name, "version": version}, tarball, integrity_of(tarball))
+        self.packages.setdefault(name, {})[version] = published
+        return published
+
     def _tarball_path(self, name: str, version: str) -> str:
         return f"/-/{name.replace('/', '__')}-{version}.tgz"
 

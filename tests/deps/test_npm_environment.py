@@ -175,3 +175,31 @@ def test_cancel_returns_at_once_from_a_silent_registry(npm_settings: DepsSetting
         with pytest.raises(BuildCancelledError):
             pin_npm_latest(["tiny-greet"], waiting, cancel=token)
     assert _leftovers(npm_settings) == []
+
+
+def test_a_tarball_reaching_outside_its_package_writes_nothing_outside_and_no_links(
+        npm_registry: NpmRegistry, npm_settings: DepsSettings, tmp_path: Path) -> None:
+    import os
+
+    env = build_npm_environment(["reaches-out@1.0.0"], npm_settings)
+    assert env is not None
+    package = env.path / "node_modules" / "reaches-out"
+    inside = {str(p.relative_to(package)) for p in package.rglob("*") if not p.is_dir()}
+    assert "passwd" not in inside and "hard" not in inside  # links dropped by npm's tar
+    assert not any(os.path.islink(p) for p in env.path.rglob("*"))
+    assert npm_registry.script_marker is not None
+    assert not (npm_registry.script_marker.parent / "absolute.txt").exists()
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def test_the_tree_check_finds_a_link_and_native_files_wherever_they_sit(tmp_path: Path) -> None:
+    from actions_studio.deps.npm import native
+
+    nested = tmp_path / "node_modules" / "a" / "node_modules" / "@s" / "b"
+    (nested / "lib").mkdir(parents=True)
+    (nested / "package.json").write_text('{"name": "@s/b", "version": "2.0.0"}')
+    assert native.find_native(tmp_path) is None and native.find_link(tmp_path) is None
+    (nested / "lib" / "fast.node").write_bytes(b"\x7fELF")
+    assert native.find_native(tmp_path) == native.Finding("@s/b@2.0.0", "@s/b", "it ships a native addon (lib/fast.node)")
+    (nested / "lib" / "up").symlink_to("/etc")
+    assert native.find_link(tmp_path) == nested / "lib" / "up"

@@ -175,7 +175,8 @@ def start_dependency_build(ctx: "TenantContext", action_id: str, dependencies: l
             errors = dependency_errors(dependencies, runtime)
             with ctx.db.write() as conn:
                 action: Optional[dict[str, Any]] = q.get_action(conn, action_id)
-                if action is None or action["status"] != "building" or action["dependencies"] != dependencies:
+                if (action is None or action["status"] != "building" or action["dependencies"] != dependencies
+                        or action["runtime"] != runtime):
                     return
                 stamp = stamp_now()
                 conn.execute(sa.update(schema.action).where(schema.action.c.id == action_id).values(

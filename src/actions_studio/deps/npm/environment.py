@@ -176,6 +176,10 @@ def _install(pins: list[NpmPin], settings: DepsSettings, node: nodejs.Node, canc
 
 def _check_tree(env_dir: Path, pins: list[NpmPin]) -> None:
     declared = {p.name: p.spec() for p in pins}
+    link = native.find_link(env_dir)
+    if link is not None:
+        raise IntegrityError(f"{', '.join(declared.values())} is refused: the installed tree holds a symbolic link "
+                             f"({link.relative_to(env_dir)})", pins[0].name)
     impostor = native.find_impostor(env_dir)
     if impostor is not None:
         raise IntegrityError(f"{impostor.package} is refused: {impostor.why}, not what the registry "

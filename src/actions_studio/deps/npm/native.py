@@ -94,6 +94,16 @@ def find_native(env_dir: Path) -> Optional[Finding]:
     return None
 
 
+def find_link(env_dir: Path) -> Optional[Path]:
+    """A symbolic link anywhere in the tree (npm's tar drops them; a tree holding one was not
+    written by it alone, and could point an action's require() outside its environment)."""
+    for dirpath, dirnames, filenames in os.walk(env_dir / "node_modules"):
+        for name in dirnames + filenames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                return Path(dirpath, name)
+    return None
+
+
 def find_impostor(env_dir: Path) -> Optional[Finding]:
     """A package whose own package.json names another package or version than the lockfile
     (which npm wrote from the registry's manifest): its tarball is not what was published."""

@@ -58,7 +58,10 @@ class TriggerRef(BaseModel):
 
 
 class Dependency(_Body):
-    name: str = Field(min_length=1, max_length=214, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    # npm's scoped names (`@scope/name`) too: node22 actions depend on them (`@auth0/…`); each
+    # runtime's own pin rules are applied by the build (tenant/build.py).
+    name: str = Field(min_length=1, max_length=214,
+                      pattern=r"^(@[A-Za-z0-9][A-Za-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
     version: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9.+!*_-]*$")
     registry_url: Optional[str] = Field(default=None, max_length=512)
 
