@@ -1,0 +1,57 @@
+"""`actions-studio diff`, `replay` and `fuzz`: what a change will do, before it goes live (issue 19).
+
+Exit codes, for CI: 0 the behaviour is the same (diff, replay) or nothing was found (fuzz); 1 the
+behaviour differs, or fuzzing found an event that breaks the action; 2 bad input, one line on
+stderr (cli/common.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from actions_studio.cli.common import fail, guarded, open_workspace
+
+EXIT_SAME, EXIT_DIFFERS = 0, 1
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def print_diff(diff: Any) -> None:
+    """The headline, then each differing fixture with its differences, one per line."""
+    typer.echo(diff.headline())
+    for item in diff.differing:
+        where = "" if item.kind == "action" else " (in the flow)"
+        typer.echo(f"  {item.fixture}{where}: {item.before.status} → {item.after.status}")
+        for difference in item.differences:
+            typer.echo(f"    {difference}")
+
+
+@guarded
+def diff_command(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help="The action whose behaviour to compare.")],
+    before: Annotated[str, typer.Option("--from", help="deployed (default) or vN.")] = "deployed",
+    after: Annotated[str, typer.Option("--to", help="draft (default), deployed or vN.")] = "draft",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    from actions_studio.services.behaviour import behaviour_diff, parse_side
+
+    sides = parse_side(before), parse_side(after)
+    with open_workspace(ctx) as ws:
+        diff = behaviour_diff(ws, action, before=sides[0], after=sides[1])
+    if as_json:
+        _print_json(diff.to_json())
+    else:
+        print_diff(diff)
+    raise typer.Exit(EXIT_SAME if diff.same else EXIT_DIFFERS)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff", help="Run the action's fixtures on two versions (deployed and draft by "
+                "default) and show where the behaviour differs; exit 1 when it does.")(diff_command)
