@@ -52,6 +52,41 @@ def diff_command(
     raise typer.Exit(EXIT_SAME if diff.same else EXIT_DIFFERS)
 
 
+@guarded
+def fuzz_command(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help="The action to fuzz (its draft).")],
+    examples: Annotated[int, typer.Option("--examples", help="How many events to generate.")] = 100,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed, to repeat a run exactly.")] = None,
+    invariant: Annotated[Optional[Path], typer.Option(
+        "--invariant", help="Python file of invariant_… functions over (event, result).")] = None,
+    version: Annotated[Optional[int], typer.Option("--version", help="Fuzz version N instead of the draft.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one example may run.")] = 5.0,
+    save: Annotated[bool, typer.Option("--save", help="Save each finding as a fixture of the action.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    from actions_studio.services import fuzz
+
+    invariants = fuzz.load_invariants(invariant) if invariant is not None else None
+    with open_workspace(ctx) as ws:
+        report = fuzz.fuzz_action(ws, action, examples=examples, seed=seed, invariants=invariants,
+                                  version=version, timeout_s=timeout)
+        saved = [fuzz.save_finding(ws, action, finding, fuzz.finding_fixture_name(action, finding, i))
+                 for i, finding in enumerate(report.findings, 1)] if save else []
+    if as_json:
+        _print_json({**report.to_json(), "saved": saved})
+    else:
+        typer.echo(report.headline())
+        for finding in report.findings:
+            typer.echo(f"  {finding.kind}: {finding.summary}")
+            typer.echo(f"    shrunk event: {json.dumps(finding.event, ensure_ascii=False, sort_keys=True)}")
+        for name in saved:
+            typer.echo(f"saved fixture {name!r}")
+    raise typer.Exit(EXIT_DIFFERS if report.findings else EXIT_SAME)
+
+
 def register(app: typer.Typer) -> None:
     app.command("diff", help="Run the action's fixtures on two versions (deployed and draft by "
                 "default) and show where the behaviour differs; exit 1 when it does.")(diff_command)
+    app.command("fuzz", help="Run the action on generated events of its trigger; exit 1 when one "
+                "makes it raise, time out or break an invariant (shrunk to a minimal event).")(fuzz_command)
