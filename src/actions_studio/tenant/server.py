@@ -36,6 +36,8 @@ class ServeOptions:
     tls_key: Optional[Path] = None
     insecure_http: bool = False
     base_url: Optional[str] = None
+    record_events: bool = True  # issue 19: each execution's input event, for replay
+    event_retention_days: float = 10.0
 
 
 def check(options: ServeOptions) -> str:
@@ -54,6 +56,9 @@ def check(options: ServeOptions) -> str:
             "TLS-terminating proxy sits in front, or bind to 127.0.0.1")
     if not 0 < options.port < 65536:
         raise ServeRefused(f"--port {options.port}: must be 1-65535")
+    if not options.event_retention_days > 0:
+        raise ServeRefused("--event-retention-days must be more than 0 (turn recording off with "
+                           "--no-event-recording)")
     return "http"
 
 
@@ -61,7 +66,9 @@ def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     host = options.host if options.host not in ("0.0.0.0", "::") else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
     base = options.base_url or f"{scheme}://{shown}:{options.port}"
-    return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url)
+    return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,
+                        record_events=options.record_events,
+                        event_retention_days=options.event_retention_days)
 
 
 class PortUnavailable(RuntimeError):
