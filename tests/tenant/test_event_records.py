@@ -54,6 +54,9 @@ def test_the_event_of_a_login_is_recorded_without_its_secrets(tenant, mgmt, uniq
     event = body["event"]
     assert event["user"]["email"] == tenant.creds["demo_user"]["email"]
     assert "secrets" not in event
+    # Nor the user's credentials: the event's request body never carries them.
+    assert tenant.creds["demo_user"]["password"] not in str(body)
+    assert tenant.creds["application"]["client_secret"] not in str(body)
     assert SECRET not in str(body) and "[redacted secret" in event["user"]["user_metadata"]["note"]
     assert "__recorded_event__" not in execution  # the execution record never carries it
     # Nor is the secret anywhere in the stored row.

@@ -85,8 +85,46 @@ def fuzz_command(
     raise typer.Exit(EXIT_DIFFERS if report.findings else EXIT_SAME)
 
 
+@guarded
+def replay_command(
+    ctx: typer.Context,
+    execution_id: Annotated[str, typer.Argument(help="The execution's id (a tenant log entry names it).")],
+    action: Annotated[Optional[str], typer.Option("--action", help="The action to swap in; default: every action of the flow.")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Run the draft instead of the deployed version.")] = False,
+    version: Annotated[Optional[int], typer.Option("--version", help="Run version N of --action.")] = None,
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant profile (default: the active one).")] = None,
+    save_fixture: Annotated[Optional[str], typer.Option(
+        "--save-fixture", help="Save the event as a fixture with this name (personal data flagged).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    from actions_studio.cli.sync import _session
+    from actions_studio.services import replay
+
+    if draft and version is not None:
+        fail("--draft and --version are two choices of code: give one")
+    if version is not None and action is None:
+        fail("--version needs --action: version numbers are per action")
+    code: Any = "draft" if draft else version if version is not None else "deployed"
+    with _session(ctx, tenant) as session:
+        result = replay.replay_execution(session.ws, session.client, execution_id, action=action, code=code)
+        saved = (replay.save_as_fixture(session.ws, result, save_fixture, action=action)
+                 if save_fixture is not None else None)
+    if as_json:
+        _print_json({**result.to_json(), "saved_fixture": saved[0] if saved else None})
+    else:
+        typer.echo(result.headline())
+        for difference in result.comparison.differences:
+            typer.echo(f"  {difference}")
+        if saved:
+            flagged = ", ".join(saved[1]) or "none found"
+            typer.echo(f"saved fixture {saved[0]!r}; scrub its personal data: {flagged}")
+    raise typer.Exit(EXIT_SAME if result.same else EXIT_DIFFERS)
+
+
 def register(app: typer.Typer) -> None:
     app.command("diff", help="Run the action's fixtures on two versions (deployed and draft by "
                 "default) and show where the behaviour differs; exit 1 when it does.")(diff_command)
+    app.command("replay", help="Run a tenant execution's recorded event locally (deployed, --draft "
+                "or --version N) and compare with what the tenant did; exit 1 when it differs.")(replay_command)
     app.command("fuzz", help="Run the action on generated events of its trigger; exit 1 when one "
                 "makes it raise, time out or break an invariant (shrunk to a minimal event).")(fuzz_command)
