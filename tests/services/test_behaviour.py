@@ -150,3 +150,14 @@ def test_cli_diff_exits_1_when_behaviour_differs(tmp_path: Path, deployed: Works
     assert as_json.exit_code == 1 and data["differing"] == 1 and data["before"] == "v1"
     bad = _cli(path, "diff", "roles", "--from", "yesterday")
     assert bad.exit_code == 2 and "not a side to compare" in bad.stderr
+
+
+def test_code_from_elsewhere_is_a_side_the_sync_dialog_compares(deployed: Workspace) -> None:
+    tenant = behaviour.CodeSide("tenant", ONE_CLAIM, "python3")
+    workspace = behaviour.CodeSide("workspace", TWO_CLAIMS, "python3")
+    diff = behaviour.behaviour_diff(deployed, "roles", before=tenant, after=workspace)
+    assert (diff.before, diff.after) == ("tenant", "workspace")
+    assert diff.headline() == "1 of 1 fixture behaves differently (tenant → workspace)"
+    assert diff.fixtures[0].after.result["actions"][0]["version"] is None
+    same = behaviour.behaviour_diff(deployed, "roles", before=workspace, after="deployed")
+    assert same.same

@@ -35,6 +35,7 @@ class ScriptedPrompts(Prompts):
         super().__init__(None)
         self.answers: list[Any] = []
         self.asked: list[tuple[str, str]] = []
+        self.behaviours: list[Any] = []
 
     def _next(self, kind: str, text: str) -> Any:
         self.asked.append((kind, text))
@@ -57,7 +58,9 @@ class ScriptedPrompts(Prompts):
     def new_action(self, triggers, trigger_id: str = ""):
         return self._next("new_action", trigger_id)
 
-    def deploy_note(self, action_name: str, next_number: int) -> Optional[str]:
+    def deploy_note(self, action_name: str, next_number: int, behaviour=None) -> Optional[str]:
+        # The behavioural diff the real dialog would compute and show, kept for tests to run.
+        self.behaviours.append(behaviour)
         return self._next("deploy_note", f"{action_name} v{next_number}")
 
     def error(self, title: str, text: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
 from actions_studio.services.errors import InvalidInputError, NotFoundError, ServiceError
@@ -26,8 +26,19 @@ from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 from actions_studio.store.records import ActionRecord, FixtureRecord
 
-# A side of the comparison: "deployed", "draft" or a version number.
-Side = Union[str, int]
+@dataclass(frozen=True)
+class CodeSide:
+    """A side that is code from elsewhere, not a workspace version: the tenant's copy of the
+    action in the Sync dialog. It runs with the action's own secrets, like its draft."""
+
+    label: str
+    code: str
+    runtime: str
+    dependencies: tuple[str, ...] = ()
+
+
+# A side of the comparison: "deployed", "draft", a version number, or code from elsewhere.
+Side = Union[str, int, CodeSide]
 
 ABSENT = "(absent)"  # how a key that one side has and the other has not is shown
 
@@ -173,6 +184,8 @@ def compare_results(before: Optional[dict[str, Any]], after: Optional[dict[str, 
 
 
 def side_label(side: Side) -> str:
+    if isinstance(side, CodeSide):
+        return side.label
     return side if side in ("draft", "deployed") else f"v{int(side)}"
 
 
@@ -217,7 +230,7 @@ def behaviour_diff(ws: Workspace, action_name: str, *, before: Side = "deployed"
         chosen = fixtures_for(s, action)
         flow = repo.get_flow(s, action.trigger_id)
     for side in resolved:
-        if side != "draft":
+        if side != "draft" and not isinstance(side, CodeSide):
             _check_version(ws, action, side)
     labels = [side_label(side) for side in resolved]
     compared: list[FixtureComparison] = []
@@ -235,6 +248,8 @@ def behaviour_diff(ws: Workspace, action_name: str, *, before: Side = "deployed"
 
 
 def _resolve(action: ActionRecord, side: Side) -> Side:
+    if isinstance(side, CodeSide):
+        return side
     if side == "deployed":
         if action.deployed_number is None:
             raise InvalidInputError(
@@ -254,17 +269,22 @@ def _run_side(ws: Workspace, fixture: FixtureRecord, kind: str, action: ActionRe
               flow: Sequence[ActionRecord], side: Side, label: str) -> SideRun:
     from actions_studio.services.runs import redacted, resolve_sources, run_sources
 
+    def source_of(s, member: ActionRecord, code: Side, secrets: dict[str, str]):
+        if isinstance(code, CodeSide):
+            (draft,) = resolve_sources(ws, s, [member], "draft", secrets)
+            return replace(draft, code=code.code, runtime=code.runtime,
+                           dependencies=tuple(code.dependencies), version=None)
+        return resolve_sources(ws, s, [member], code, secrets)[0]
+
     try:
         with ws.db.read() as s:
             secrets = fixture_secret_values(ws, fixture)
             if kind == "action":
-                sources = resolve_sources(ws, s, [action], side, secrets)
+                sources = [source_of(s, action, side, secrets)]
             else:
                 # The flow as it runs today, with only this action's code swapped for the side.
-                sources = []
-                for member in flow:
-                    code = side if member.id == action.id else "deployed"
-                    sources.extend(resolve_sources(ws, s, [member], code, secrets))
+                sources = [source_of(s, member, side if member.id == action.id else "deployed", secrets)
+                           for member in flow]
         result = run_sources(ws, fixture, sources)
     except ServiceError as exc:
         return SideRun(label=label, result=None, not_run=str(exc))

@@ -228,20 +228,25 @@ def finding_fixture_name(action_name: str, finding: Finding, index: int = 1) -> 
     return f"fuzz {action_name} {index} {word}"[:100].rstrip()
 
 
+def finding_document(trigger_id: str, action_name: str, finding: Finding, name: str) -> dict[str, Any]:
+    """The finding's shrunk event as a fixture document of the action. A raise, timeout or crash
+    gets the expectation `success` (the test passes once the action is fixed); a broken
+    invariant has none, since only the invariant knows what is right."""
+    doc: dict[str, Any] = {"name": name, "trigger": trigger_id, "action": action_name,
+                           "event": copy.deepcopy(finding.event)}
+    if finding.kind != "invariant":
+        doc["expect"] = {"status": "success"}
+    return doc
+
+
 def save_finding(ws: Workspace, action_name: str, finding: Finding, name: str) -> str:
-    """Saves the finding's shrunk event as a fixture of the action. A raise, timeout or crash gets
-    the expectation `success` (the test passes once the action is fixed); a broken invariant has
-    none, since only the invariant knows what is right."""
+    """Saves the finding as a fixture of the action (`finding_document`); returns its name."""
     from actions_studio.services import fixtures
-    from actions_studio.services.catalog import get_trigger
 
     with ws.db.read() as s:
         action = repo.find_action(s, action_name)
         if action is None:
             raise NotFoundError(f"no action named {action_name!r}")
-    doc: dict[str, Any] = {"name": name, "trigger": get_trigger(action.trigger_id).id,
-                           "action": action.name, "event": finding.event}
-    if finding.kind != "invariant":
-        doc["expect"] = {"status": "success"}
+    doc = finding_document(action.trigger_id, action.name, finding, name)
     record, _ = fixtures.save_fixture(ws, fixtures.parse_fixture(doc, source=f"finding {finding.summary}"))
     return record.name
