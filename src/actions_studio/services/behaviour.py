@@ -176,8 +176,15 @@ def compare_results(before: Optional[dict[str, Any]], after: Optional[dict[str, 
                     after_not_run: Optional[str] = None) -> tuple[Difference, ...]:
     a, b = aspects(before, before_not_run), aspects(after, after_not_run)
     keys = list(a) + [k for k in b if k not in a]
-    return tuple(Difference(k, a.get(k, ABSENT), b.get(k, ABSENT))
-                 for k in keys if a.get(k, ABSENT) != b.get(k, ABSENT))
+    differing = [k for k in keys if a.get(k, ABSENT) != b.get(k, ABSENT)]
+    # "outcome.set_by.X" says which action set X: worth a row only when X itself is the same
+    # (another action of the flow set it), not beside a row that already shows X changing.
+    shown = set(differing)
+    return tuple(Difference(k, a.get(k, ABSENT), b.get(k, ABSENT)) for k in differing
+                 if not (k.startswith(_SET_BY) and f"outcome.{k[len(_SET_BY):]}" in shown))
+
+
+_SET_BY = "outcome.set_by."
 
 
 # -- running the fixtures on both sides -------------------------------------------------------

