@@ -109,7 +109,7 @@ def setup(port: int, creds: dict[str, Any], clients: int) -> tuple[str, list[str
     for name, code in FLOW:
         status, action = api.call("POST", "/api/v2/actions/actions", {
             "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": code,
-            "deploy": True})
+            "runtime": "python3", "deploy": True})
         assert status == 201, action
         ids.append(action["id"])
     users = []

@@ -68,7 +68,7 @@ def _settled(client: httpx.Client, action_id: str) -> dict[str, Any]:
 def _create(client: httpx.Client, name: str, dependencies: list[dict[str, str]]) -> dict[str, Any]:
     response = client.post("/api/v2/actions/actions", json={
         "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": GREETS,
-        "dependencies": dependencies})
+        "runtime": "python3", "dependencies": dependencies})
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -29,7 +29,8 @@ def _login(tenant):
 
 def _deploy_with_secret(mgmt, name: str) -> None:
     action = mgmt.actions.create(name=name, supported_triggers=[{"id": "post-login", "version": "v3"}],
-                                 code=ACTION, secrets=[{"name": "API_KEY", "value": SECRET}])
+                                 code=ACTION, runtime="python3",
+                                 secrets=[{"name": "API_KEY", "value": SECRET}])
     mgmt.actions.deploy(action.id)
     mgmt.actions.triggers.bindings.update_many(
         "post-login", bindings=[{"ref": {"type": "action_id", "value": action.id}}])

@@ -26,7 +26,7 @@ DESCRIPTIONS = {
 }
 
 # runtime ExecutionResult status of a failed action -> Auth0's error_class.
-ERROR_CLASS = {"error": "action_error", "timeout": "action_timeout"}
+ERROR_CLASS = {"error": "action_error", "timeout": "action_timeout", "stopped": "action_error"}
 
 
 def new_log_id() -> str:

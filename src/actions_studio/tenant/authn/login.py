@@ -130,7 +130,7 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
                   user_name=user["email"] or user["username"], connection=tx.connection["name"],
                   ip=tx.request.get("ip"), user_agent=tx.request.get("user_agent"),
                   execution_ids=run.execution_ids)
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
                                user_id=user["user_id"])
     return user
@@ -139,7 +139,7 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
 def refusal(run: FlowRun) -> Optional[OAuthError]:
     """The OAuth error a finished (not suspended) post-login flow answers with, or None."""
     outcome = run.outcome
-    if run.status in ("error", "timeout"):
+    if run.failed:
         failed = next((r for r in (run.execution or {}).get("results", []) if r.get("error")), None)
         detail = (f"action '{failed['action_name']}' failed: {failed['error']['msg']}" if failed
                   else "the post-login flow failed")

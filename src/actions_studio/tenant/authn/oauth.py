@@ -100,7 +100,7 @@ def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, 
     run = run_flow(ctx, "credentials-exchange", event)
     outcome = run.outcome
     error = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         error = OAuthError(403, "access_denied", "the credentials-exchange flow failed")
     elif outcome.get("denied"):
         denied = outcome["denied"]
@@ -112,7 +112,7 @@ def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, 
                   description=error.description if error else None, client_id=client["client_id"],
                   client_name=client["name"], details={"audience": audience},
                   execution_ids=run.execution_ids)
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
         raise error

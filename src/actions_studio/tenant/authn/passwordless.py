@@ -76,7 +76,7 @@ def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
              "user": user, "client": client_event(client), "request": event_request(request, params),
              "secrets": {}, "tenant": {"id": ctx.tenant_id}}
     run = run_flow(ctx, "send-phone-message", event)
-    failed = run.status in ("error", "timeout")
+    failed = run.failed
     with ctx.db.write() as conn:
         store_execution(conn, run.execution)
         write_log(conn, "gd_send_sms_failure" if failed else "gd_send_sms",

@@ -75,7 +75,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
     run = run_flow(ctx, "pre-user-registration", event)
     outcome = run.outcome
     error = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         error = signup_error(400, "extensibility_error", "the pre-user-registration flow failed")
     elif outcome.get("denied"):
         denied = outcome["denied"]
@@ -105,7 +105,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
                   user_id=None if error else row["user_id"], user_name=email,
                   connection=connection["name"], ip=req.get("ip"),
                   execution_ids=run.execution_ids + ([post_id] if post_id else []))
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
         raise error

@@ -20,6 +20,7 @@ from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
 from .params import Page, QueryBool, paging
+from .runtimes import execution_runtime, trigger_json
 from .shapes import action_json, page_of, version_json
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
@@ -41,7 +42,7 @@ def _trigger_list(refs: list[Any], field: str = "supported_triggers") -> list[di
 
 
 def _runtime(runtime: Optional[str], triggers: list[dict[str, str]]) -> str:
-    api = TRIGGERS[triggers[0]["id"]].to_management_api()
+    api = trigger_json(TRIGGERS[triggers[0]["id"]])
     if runtime is None:
         return api["default_runtime"]
     if runtime not in api["runtimes"]:
@@ -72,8 +73,9 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
     return out
 
 
-def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str) -> dict[str, Any]:
-    errors = build_errors(name, code, deps)
+def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str,
+                 runtime: str) -> dict[str, Any]:
+    errors = build_errors(name, code, deps, runtime=runtime)
     if not errors and not environment_ready(deps):  # installed in the background (issue 8)
         return {"status": "building", "errors": [], "built_at": None}
     return {"status": "failed" if errors else "built", "errors": errors,
@@ -148,12 +150,13 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
     triggers = _trigger_list(body.supported_triggers)
     code = body.code if body.code is not None else ""
     deps = [d.model_dump(exclude_none=True) for d in body.dependencies or []]
+    runtime = _runtime(body.runtime, triggers)
     row = {
         "id": new_id(), "name": body.name, "supported_triggers": triggers, "code": code,
-        "dependencies": deps, "runtime": _runtime(body.runtime, triggers),
+        "dependencies": deps, "runtime": runtime,
         "secrets": _secrets(body.secrets, [], stamp), "last_number": 0,
         "deployed_version_id": None, "all_changes_deployed": False,
-        "created_at": stamp, "updated_at": stamp, **_build_state(body.name, code, deps, stamp),
+        "created_at": stamp, "updated_at": stamp, **_build_state(body.name, code, deps, stamp, runtime),
     }
     with ctx.db.write() as conn:
         if q.get_action_by_name(conn, body.name) is not None:
@@ -207,7 +210,8 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
         if body.secrets is not None:
             changes["secrets"] = _secrets(body.secrets, action["secrets"], stamp)
         merged = {**action, **changes}
-        changes.update(_build_state(merged["name"], merged["code"], merged["dependencies"], stamp))
+        changes.update(_build_state(merged["name"], merged["code"], merged["dependencies"], stamp,
+                                    merged["runtime"]))
         draft_changed = any(k in changes and changes[k] != action[k]
                             for k in ("code", "dependencies", "runtime", "supported_triggers"))
         changes["all_changes_deployed"] = action["all_changes_deployed"] and not draft_changed
@@ -257,7 +261,8 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
     source = RunSource(name=action["name"], code=action["code"], version=None,
-                       secrets={s["name"]: s["value"] for s in action["secrets"]}, runtime=action["runtime"])
+                       secrets={s["name"]: s["value"] for s in action["secrets"]},
+                       runtime=execution_runtime(action["runtime"]))
     try:
         # A built draft's environment exists: it is looked up, never built, as for a login.
         result = execute(trigger_id, [source], body.payload, sandbox=lambda: ctx.sandbox, single=True,
@@ -312,7 +317,8 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
         if update_draft:
             draft = {"code": chosen["code"], "dependencies": chosen["dependencies"],
                      "runtime": chosen["runtime"], "supported_triggers": chosen["supported_triggers"]}
-            draft.update(_build_state(action["name"], chosen["code"], chosen["dependencies"], stamp))
+            draft.update(_build_state(action["name"], chosen["code"], chosen["dependencies"], stamp,
+                                      chosen["runtime"]))
             conn.execute(sa.update(A).where(A.c.id == actionId).values(**draft, updated_at=stamp))
             action.update(draft)
         version = deploy_draft(conn, action, stamp, source=chosen)

@@ -17,6 +17,7 @@ from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import BindingsBody
 from .params import Page, paging
+from .runtimes import trigger_json
 from .shapes import binding_json, page_of
 
 router = APIRouter(prefix="/api/v2/actions", tags=["triggers"])
@@ -25,7 +26,7 @@ B = schema.binding
 
 @router.get("/triggers", dependencies=[Depends(require("read:actions"))])
 def list_triggers() -> dict[str, Any]:
-    return {"triggers": [t.to_management_api() for t in TRIGGERS.values()]}
+    return {"triggers": [trigger_json(t) for t in TRIGGERS.values()]}
 
 
 def _trigger(trigger_id: str) -> str:
