@@ -200,3 +200,54 @@ def test_the_sync_dialog_says_how_many_fixtures_behave_differently(qtbot, tmp_pa
     finally:
         workspace.close()
         host.stop()
+
+
+def test_replay_dialog_runs_a_tenant_execution_on_the_drafts(qtbot, tmp_path, monkeypatch,
+                                                             screenshots_dir) -> None:
+    from auth0.authentication import GetToken
+
+    from actions_studio.services import flows
+    from actions_studio.services.sync import LocalTenantHost, SyncSession, ensure_local_profile
+    from actions_studio.ui.replay_dialog import ReplayDialog
+    from actions_studio.ui.sync.controller import SyncController
+
+    monkeypatch.setenv("ACTIONS_STUDIO_HOME", str(tmp_path / "home"))
+    host = LocalTenantHost(tmp_path / "tenant")
+    workspace = Workspace.open(tmp_path / "r.sqlite", vault=open_vault(tmp_path / "rcfg", mode="file"))
+    try:
+        actions.create_action(workspace, "roles", "post-login", code=TWO_CLAIMS)
+        actions.deploy(workspace, "roles")
+        flows.set_flow(workspace, "post-login", ["roles"])
+        with SyncSession(workspace, ensure_local_profile(workspace), local_host=host) as s:
+            assert s.apply(s.plan()).ok
+        creds = json.loads((host.data_dir / "credentials.json").read_text())
+        base = host.connection().base_url
+        GetToken(base.split("://", 1)[1], creds["application"]["client_id"],
+                 client_secret=creds["application"]["client_secret"], protocol="http").login(
+            creds["demo_user"]["email"], creds["demo_user"]["password"], realm=creds["connection"])
+        actions.save_draft(workspace, "roles", code=ONE_CLAIM)  # the draft drops the roles claim
+        controller = SyncController(StudioSession(workspace), host=host)
+        dialog = ReplayDialog(controller)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: bool(dialog.rows), timeout=30_000)
+        assert dialog.rows and dialog.table.item(0, 1).text() == "s"
+        dialog.show()
+        with qtbot.waitSignal(dialog.sig_replayed, timeout=60_000) as replayed:
+            dialog.replay_button.click()
+        result = replayed.args[0]
+        assert not result.same
+        assert dialog.view.headline.text() == result.headline()
+        assert dialog.view.table.horizontalHeaderItem(2).text() == "what happened"
+        rows = dialog.view.differences_shown()
+        assert any(r[1] == "outcome.access_token.claims.https://acme/roles" and r[3] == "(absent)"
+                   for r in rows)
+        name = dialog.save_as_fixture()
+        assert name is not None and fixtures.get_fixture(workspace, name).event == result.event
+        assert "user.email" in dialog.personal_label.text()
+        qtbot.wait(100)
+        assert dialog.grab().save(str(screenshots_dir / "replay-diff.png"))
+        dialog.reject()
+        controller.shutdown()
+    finally:
+        workspace.close()
+        host.stop()

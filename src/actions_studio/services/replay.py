@@ -104,7 +104,7 @@ def replay_execution(ws: Workspace, client: Any, execution_id: str, *, action: O
 
 def _label(action: Optional[str], code: Code) -> str:
     what = code if code in ("draft", "deployed") else f"v{code}"
-    return f"{what} of {action}" if action else f"{what} flow" if code != "draft" else "drafts"
+    return f"{what} of {action}" if action else f"{what} flow"
 
 
 def _run_locally(ws: Workspace, trigger_id: str, ran: tuple[str, ...], event: dict[str, Any],

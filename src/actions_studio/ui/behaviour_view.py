@@ -75,16 +75,18 @@ class BehaviourDiffView(QWidget):
 
     def show_diff(self, diff: Any) -> None:
         """A `services.behaviour.BehaviourDiff`."""
-        self._show(diff.headline(), diff.before, diff.after, diff.differing)
+        self._show(diff.headline(), diff.before, diff.after, diff.differing, "Fixture")
 
     def show_replay(self, replay: Any) -> None:
         """A `services.replay.Replay`: what happened on the left, the local run on the right."""
         item = replay.comparison
-        self._show(replay.headline(), item.before.label, item.after.label, [] if item.same else [item])
+        self._show(replay.headline(), item.before.label, item.after.label, [] if item.same else [item],
+                   "Execution")
 
-    def _show(self, headline: str, before: str, after: str, differing: list[FixtureComparison]) -> None:
+    def _show(self, headline: str, before: str, after: str, differing: list[FixtureComparison],
+              first: str) -> None:
         self.headline.setText(headline)
-        self.table.setHorizontalHeaderLabels(["Fixture", "Aspect", before, after])
+        self.table.setHorizontalHeaderLabels([first, "Aspect", before, after])
         rows: list[tuple[str, str, str, str, bool]] = []
         for item in differing:
             for difference in item.differences:
