@@ -60,8 +60,9 @@ def test_binding_refusals_name_the_entry(http, unique) -> None:
                                      "runtime": "python3", "deploy": True}).json()
     url = "/api/v2/actions/triggers/post-login/bindings"
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": draft_only["id"]}}]})
-    # What the tenant's state refuses is 409, a ref to nothing 404 (400 is a malformed body).
-    assert resp.status_code == 409 and "bindings[0].ref" in resp.json()["message"] and "deploy" in resp.json()["message"]
+    # Auth0's 400 and sentence for an undeployed action (the Deploy CLI and sync retry on it).
+    assert resp.status_code == 400 and "bindings[0].ref" in resp.json()["message"]
+    assert "has not been deployed yet" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": other["id"]}}]})
     assert resp.status_code == 409 and "credentials-exchange" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_name", "value": "no such"}}]})

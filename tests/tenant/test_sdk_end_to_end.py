@@ -153,8 +153,10 @@ def test_a_draft_that_does_not_compile_is_failed_and_not_deployable(mgmt, unique
     assert "line 1" in action.model_extra["errors"][0]["msg"]
     with pytest.raises(ApiError) as refused:
         mgmt.actions.deploy(action.id)
-    assert refused.value.status_code == 409          # the request is fine; the action's state is not
+    # Auth0's status and sentence, which the Deploy CLI and Terraform retry on.
+    assert refused.value.status_code == 400
     assert refused.value.body["errorCode"] == "action_not_built"
+    assert "must be in the 'built' state" in refused.value.body["message"]
     mgmt.actions.delete(action.id)
 
 

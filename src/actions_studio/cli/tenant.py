@@ -31,6 +31,10 @@ def serve_command(
         False, "--insecure-http", help="Allow plain HTTP on a non-loopback host (behind a TLS proxy)."),
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL (issuer/audience) when behind a proxy."),
+    domain: Optional[str] = typer.Option(
+        None, "--domain", help="Serve as this https domain (e.g. tenant.example.com): the issuer is "
+        "https://DOMAIN/ and the Management API audience https://DOMAIN/api/v2/, as Auth0's clients "
+        "expect. Give --tls-cert/--tls-key for that name, or put a TLS proxy in front."),
     no_event_recording: bool = typer.Option(
         False, "--no-event-recording", help="Keep no execution's input event (they hold personal "
         "data); the studio cannot replay executions then."),
@@ -41,7 +45,7 @@ def serve_command(
 
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
-                           base_url=base_url, record_events=not no_event_recording,
+                           base_url=base_url, domain=domain, record_events=not no_event_recording,
                            event_retention_days=event_retention_days)
     try:
         check(options)

@@ -22,8 +22,10 @@ from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
 from .params import Page, QueryBool, paging
 from .runtimes import execution_runtime, trigger_json
 from .shapes import action_json, page_of, version_json
+from .token_exchange_profiles import profiles_of_action
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
+NOT_BUILT = "A draft must be in the 'built' state before it can be deployed."
 A, V, B = schema.action, schema.action_version, schema.binding
 
 
@@ -98,14 +100,13 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
                  source: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
-    if source is None and action["status"] == "building":
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
-                       "still being installed (status building); deploy once it is built (an action must be in the "
-                       "'built' state to deploy)", "action_not_built")
     if source is None and action["status"] != "built":
-        detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
-                       f"{detail}", "action_not_built")
+        # Auth0's status and wording (400, "A draft must be in the 'built' state …"): the Deploy CLI
+        # and Terraform retry a deploy only on that sentence (auth0-deploy-cli issue 395).
+        why = ("its dependencies are still being installed (status building)" if action["status"] == "building"
+               else f"its build {action['status']}: "
+                    + ("; ".join(e["msg"] for e in action["errors"]) or action["status"]))
+        raise ApiError(400, f"{NOT_BUILT} Action '{action['name']}': {why}.", "action_not_built")
     number = action["last_number"] + 1
     version = {
         "id": new_id(), "action_id": action["id"], "number": number, "code": snap["code"],
@@ -165,7 +166,12 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
             raise ApiError(409, "this tenant already has 100 actions (the limit)", "too_many_actions")
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
-            deploy_draft(conn, row, stamp)
+            try:
+                deploy_draft(conn, row, stamp)
+            except ApiError as exc:
+                # Not the deploy endpoint's 400 (which the Deploy CLI retries on): the create is
+                # refused as a whole for the state its draft would be in (issue 13 item 10's rule).
+                raise ApiError(409, exc.message, exc.error_code) from None
         rendered = _render(conn, row)
     if row["status"] == "building":
         start_dependency_build(ctx, row["id"], deps, now_iso)
@@ -228,6 +234,11 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
 def delete_action(id: str, force: Annotated[QueryBool, Query()] = False, ctx: TenantContext = Depends(get_ctx)) -> Response:
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
+        profiles = profiles_of_action(conn, id)
+        if profiles:
+            raise ApiError(409, f"action '{action['name']}' runs the token exchange profile"
+                           f"{'s' if len(profiles) > 1 else ''} {', '.join(profiles)}; delete "
+                           f"{'them' if len(profiles) > 1 else 'it'} first", "action_bound")
         bound = q.bindings_of_action(conn, id)
         if bound and not force:
             triggers = sorted({b["trigger_id"] for b in bound})

@@ -170,6 +170,19 @@ attack_counter = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
+# Token exchange profiles (Auth0's `/api/v2/token-exchange-profiles`): a token exchange grant whose
+# `subject_token_type` is one of these runs that profile's custom-token-exchange action.
+token_exchange_profile = sa.Table(
+    "token_exchange_profile", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("subject_token_type", sa.String(256), nullable=False, unique=True),
+    sa.Column("action_id", sa.String(64), sa.ForeignKey("action.id"), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
 # The input event of each execution, for replaying it in the studio (issue 19 part 2;
 # tenant/event_records.py). Its own table, not a column of `execution`: it holds personal data,
 # so it has its own retention (the tenant's `event_retention_days`) and can be off entirely.
