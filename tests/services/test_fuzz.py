@@ -174,3 +174,12 @@ def test_cli_fuzz_exits_1_on_a_finding_and_saves_it(ws: Workspace) -> None:
     assert json.loads(as_json.stdout)["findings"][0]["event"] == MINIMAL_POST_LOGIN
     bad = runner.invoke(app, ["--workspace", str(ws.path), "fuzz", "plan", "--invariant", "/nope.py"])
     assert bad.exit_code == 2 and "does not exist" in bad.stderr
+
+
+def test_an_action_whose_dependencies_cannot_be_installed_is_refused_before_fuzzing(ws: Workspace) -> None:
+    # No package index in tests (ACTIONS_STUDIO_NO_INDEX): the environment is refused once, with
+    # the reason, instead of a DependencyError "finding" for every example.
+    actions.create_action(ws, "deps", "post-login", code=SAFE,
+                          dependencies=["surely-not-a-real-package-19==1.0"])
+    with pytest.raises(InvalidInputError, match="the dependencies of deps cannot be installed"):
+        fuzz.fuzz_action(ws, "deps", examples=5)

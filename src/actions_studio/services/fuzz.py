@@ -171,7 +171,19 @@ def fuzz_action(
         sources = resolve_sources(ws, s, [action], "draft" if version is None else version, {})
     trigger = get_trigger(action.trigger_id)
     invariants = invariants or {}
-    environments = environments_for(ws)
+    # Each action's environment once, not per example: it does not change during a run, and
+    # looking it up is a store read (a few hundred microseconds an example would pay).
+    from actions_studio.execution import EnvironmentRefused
+
+    prepared: dict[str, tuple[str, ...]] = {}
+    for source in sources:
+        try:
+            prepared[source.name] = environments_for(ws)(source)
+        except EnvironmentRefused as exc:
+            raise InvalidInputError(f"the dependencies of {source.name} cannot be installed: {exc}") from None
+
+    def environments(source: Any) -> tuple[str, ...]:
+        return prepared[source.name]
     report = FuzzReport(action=action.name, seed=seed)
     # Per finding key: the last failing event seen. Hypothesis replays the shrunk example last,
     # so once the run ends this is the minimal event; after a Stop, the smallest found so far.
