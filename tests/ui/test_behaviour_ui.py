@@ -251,3 +251,34 @@ def test_replay_dialog_runs_a_tenant_execution_on_the_drafts(qtbot, tmp_path, mo
     finally:
         workspace.close()
         host.stop()
+
+
+def test_the_window_reaches_fuzz_replay_and_the_deploy_dialogs_diff(qtbot, analysis_worker, tmp_path) -> None:
+    from window_fixtures import close_studio, make_studio
+
+    studio = make_studio(qtbot, analysis_worker, tmp_path / "studio")
+    try:
+        _window_reaches(studio, qtbot)
+    finally:
+        close_studio(studio)
+
+
+def _window_reaches(studio, qtbot) -> None:
+    window = studio.window
+    menu_texts = [a.text() for a in window.sync_ui.menu.actions()]
+    assert "&Replay an execution…" in menu_texts
+    name = window.session.list_actions()[0].name
+    action_id = studio.action_id(name)
+    window.open_editor(action_id)
+    panel = window.test_panel
+    qtbot.waitUntil(lambda: panel.fuzz_button.isEnabled(), timeout=10_000)
+    assert panel.fuzz_pane.isHidden()
+    panel.fuzz_button.click()
+    assert not panel.fuzz_pane.isHidden() and panel.fuzz_pane.fuzz_button.isEnabled()
+    # Deploy asks its note with the behavioural diff to compute (the real dialog runs it).
+    studio.prompts.answers = [None]
+    window.deploy(action_id)
+    behaviour = studio.prompts.behaviours[-1]
+    assert behaviour is not None
+    answer = behaviour()
+    assert isinstance(answer, str) or answer.action == name
