@@ -13,7 +13,7 @@ import json
 import threading
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -34,6 +35,20 @@ from actions_studio.ui.session import StudioSession
 from actions_studio.ui.worker_bridge import WorkerBridge
 
 CHANNEL = "fuzz"
+
+
+class FuzzToggleButton(QPushButton):
+    """The Test panel's "Fuzz…": its full width when the bar has room, and it gives way first
+    when the panel is narrow, so the bar's minimum width (and the window's splitters) stay what
+    they were without it."""
+
+    def __init__(self, text: str, parent: Optional[QWidget] = None) -> None:
+        super().__init__(text, parent)
+        # A push button's default (Minimum) never shrinks below its size hint.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, super().minimumSizeHint().height())
 
 
 class FuzzPane(QWidget):

@@ -30,7 +30,7 @@ from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
-from actions_studio.ui.fuzz_pane import FuzzPane
+from actions_studio.ui.fuzz_pane import FuzzPane, FuzzToggleButton
 from actions_studio.ui.expectation_wording import describe_expectation
 from actions_studio.ui.elided_label import ElidedLabel
 from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
@@ -125,8 +125,9 @@ class TestPanel(QWidget):
         # fixture editor; the button shows and hides it.
         self.fuzz_pane = FuzzPane(self._session)
         self.fuzz_pane.hide()
-        self.fuzz_button = self._button("Fuzz…", "Run the draft on generated events of its trigger "
-                                        "and list what breaks it", self.toggle_fuzz)
+        self.fuzz_button = FuzzToggleButton("Fuzz…")
+        self.fuzz_button.setToolTip("Run the draft on generated events of its trigger and list what breaks it")
+        self.fuzz_button.clicked.connect(lambda _checked=False: self.toggle_fuzz())
         bar.addWidget(self.fuzz_button)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
