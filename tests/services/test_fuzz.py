@@ -183,3 +183,24 @@ def test_an_action_whose_dependencies_cannot_be_installed_is_refused_before_fuzz
                           dependencies=["surely-not-a-real-package-19==1.0"])
     with pytest.raises(InvalidInputError, match="the dependencies of deps cannot be installed"):
         fuzz.fuzz_action(ws, "deps", examples=5)
+
+
+def test_the_shrunk_event_is_minimal_no_key_can_go() -> None:
+    # Every key of the shrunk event is required: without any one of them the trigger refuses the
+    # event, so no smaller event exists (and every value is already its type's smallest).
+    import copy
+
+    from actions_studio.triggers import EventValidationError
+
+    trigger = get_trigger("post-login")
+    trigger.parse_event(MINIMAL_POST_LOGIN)
+    for top, inner in MINIMAL_POST_LOGIN.items():
+        for key in [None, *inner]:
+            smaller = copy.deepcopy(MINIMAL_POST_LOGIN)
+            if key is None:
+                del smaller[top]
+            else:
+                del smaller[top][key]
+            with pytest.raises(EventValidationError):
+                trigger.parse_event(smaller)
+    assert all(v in ("", 0) for inner in MINIMAL_POST_LOGIN.values() for v in inner.values())
