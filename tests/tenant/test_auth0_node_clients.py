@@ -46,7 +46,7 @@ def _sdk_env(tenant: HttpsTenant, name: str) -> dict[str, str]:
             "MGMT_CLIENT_SECRET": c["management"]["client_secret"],
             "APP_CLIENT_ID": c["application"]["client_id"], "APP_CLIENT_SECRET": c["application"]["client_secret"],
             "DEMO_EMAIL": c["demo_user"]["email"], "DEMO_PASSWORD": c["demo_user"]["password"],
-            "API_AUDIENCE": c["api"]["identifier"], "ACTION_NAME": name, "ACTION_CODE": CODE,
+            "API_AUDIENCE": c["api"]["identifier"], "ACTION_NAME": name, "ACTION_CODE": CODE, "ACTION_RUNTIME": "python3",
             "ACTION_CODE_V2": CODE_V2, "TEST_EVENT": json.dumps(get_trigger("post-login").sample_event()),
             "EXCHANGE_CODE": "def on_execute_custom_token_exchange(event, api):\n"
                              "    api.authentication.set_user_by_id(event.transaction.subject_token)\n"}
@@ -86,7 +86,7 @@ def _deploy_cli_config(tenant: HttpsTenant, folder: Path) -> Path:
 def _seed(tenant: HttpsTenant, name: str) -> str:
     with tenant.http(tenant.management_token()) as http:
         made = http.post("/api/v2/actions/actions", json={
-            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": CODE,
+            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": CODE, "runtime": "python3",
             "secrets": [{"name": "API_KEY", "value": "k-1"}], "deploy": True})
         assert made.status_code == 201, made.text
         bound = http.patch("/api/v2/actions/triggers/post-login/bindings",

@@ -32,7 +32,8 @@ def on_execute_custom_email_provider(event, api):
 
 
 def _v1(mgmt, trigger: str, name: str, code: str) -> None:
-    action = mgmt.actions.create(name=name, supported_triggers=[{"id": trigger, "version": "v1"}], code=code)
+    action = mgmt.actions.create(name=name, supported_triggers=[{"id": trigger, "version": "v1"}], code=code,
+                                 runtime="python3")
     mgmt.actions.deploy(action.id)
     mgmt.actions.triggers.bindings.update_many(trigger, bindings=[{"ref": {"type": "action_id", "value": action.id}}])
 

@@ -45,7 +45,7 @@ def http(tenant):
 def profile(http, unique):
     action = http.post("/api/v2/actions/actions", json={
         "name": unique("exchange"), "supported_triggers": [{"id": "custom-token-exchange", "version": "v1"}],
-        "code": EXCHANGE, "deploy": True}).json()
+        "code": EXCHANGE, "runtime": "python3", "deploy": True}).json()
     subject_type = f"urn:acme:{unique('partner-token')}"
     made = http.post(PROFILES, json={"name": "partner", "subject_token_type": subject_type,
                                      "action_id": action["id"], "type": "custom_authentication"})

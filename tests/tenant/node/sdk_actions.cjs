@@ -49,7 +49,8 @@ const CODE_V2 = env.ACTION_CODE_V2;
     check(res.triggers.some((t) => t.id === 'post-login'), 'post-login listed');
     return res.triggers;
   });
-  const runtime = (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
+  // The code's language when the test names it (its actions are Python), else the trigger's default.
+  const runtime = env.ACTION_RUNTIME || (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
   const action = await step('actions.create', async () => {
     const made = await mgmt.actions.create({
       name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime,
