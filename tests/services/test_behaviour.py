@@ -161,3 +161,14 @@ def test_code_from_elsewhere_is_a_side_the_sync_dialog_compares(deployed: Worksp
     assert diff.fixtures[0].after.result["actions"][0]["version"] is None
     same = behaviour.behaviour_diff(deployed, "roles", before=workspace, after="deployed")
     assert same.same
+
+
+def test_an_action_without_fixtures_says_so_and_passes(ws: Workspace) -> None:
+    actions.create_action(ws, "lonely", "post-login")
+    actions.deploy(ws, "lonely")
+    diff = behaviour.behaviour_diff(ws, "lonely")
+    assert diff.same and diff.headline() == "lonely has no fixtures: no behaviour to compare"
+    result = _cli(ws.path, "diff", "lonely")
+    assert result.exit_code == 0 and result.stdout.strip() == diff.headline()
+    missing = _cli(ws.path, "diff", "ghost")
+    assert missing.exit_code == 2 and "no action named 'ghost'" in missing.stderr
