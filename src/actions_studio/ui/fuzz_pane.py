@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from actions_studio.services import fuzz
+from actions_studio.services.errors import ServiceError
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.worker_bridge import WorkerBridge
 
@@ -65,6 +69,7 @@ class FuzzPane(QWidget):
         self._cancel: Optional[threading.Event] = None
         self._request = 0
         self.report: Optional[fuzz.FuzzReport] = None
+        self.seed: Optional[int] = None  # None: a new random run each time (the CLI's --seed repeats one)
         self._bridge = WorkerBridge(name="fuzz", parent=self)
         self._bridge.sig_finished.connect(self.on_bridge_finished)
         self._bridge.sig_failed.connect(self.on_bridge_failed)
@@ -85,8 +90,16 @@ class FuzzPane(QWidget):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setObjectName("fuzzStatus")
+        self.invariant_edit = QLineEdit()
+        self.invariant_edit.setPlaceholderText("Invariant file (optional)")
+        self.invariant_edit.setToolTip("A Python file whose invariant_… functions return True when the "
+                                       "behaviour is right, e.g. never denying a verified user")
+        self.invariant_button = QPushButton("Choose…")
+        self.invariant_button.clicked.connect(lambda _c=False: self.choose_invariant_file())
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.invariant_edit, 1)
+        bar.addWidget(self.invariant_button)
         bar.addWidget(self.examples_box)
         bar.addWidget(self.fuzz_button)
         bar.addWidget(self.stop_button)
@@ -148,13 +161,21 @@ class FuzzPane(QWidget):
             self.status.setText("Open an action to fuzz it")
             return None
         self.stop()
+        invariants = None
+        path = self.invariant_edit.text().strip()
+        if path:
+            try:
+                invariants = fuzz.load_invariants(Path(path))
+            except ServiceError as exc:
+                self.status.setText(str(exc))
+                return None
         examples = self.examples_box.value()
         cancel = self._cancel = threading.Event()
-        ws, name = self._session.ws, record.name
+        ws, name, seed = self._session.ws, record.name, self.seed
 
         def work(job: Any) -> fuzz.FuzzReport:
             ws.sandbox()
-            return fuzz.fuzz_action(ws, name, examples=examples, cancel=cancel,
+            return fuzz.fuzz_action(ws, name, examples=examples, cancel=cancel, invariants=invariants, seed=seed,
                                     on_progress=lambda done, total, found: job.progress((done, total, found)))
 
         self.findings.clear()
@@ -167,6 +188,11 @@ class FuzzPane(QWidget):
         self._request = self._bridge.submit(CHANNEL, work)
         return self._request
 
+    def choose_invariant_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Invariant file", "", "Python files (*.py)")
+        if path:
+            self.invariant_edit.setText(path)
+
     def stop(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
@@ -178,6 +204,8 @@ class FuzzPane(QWidget):
         self.fuzz_button.setEnabled(not running and self._action_id is not None)
         self.stop_button.setEnabled(running)
         self.examples_box.setEnabled(not running)
+        self.invariant_edit.setEnabled(not running)
+        self.invariant_button.setEnabled(not running)
         self.save_button.setEnabled(not running and self.findings.currentRow() >= 0)
 
     def on_bridge_progressed(self, _channel: str, request: int, item: Any) -> None:
