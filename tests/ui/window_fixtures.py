@@ -35,6 +35,7 @@ class ScriptedPrompts(Prompts):
         super().__init__(None)
         self.answers: list[Any] = []
         self.asked: list[tuple[str, str]] = []
+        self.behaviours: list[Any] = []
 
     def _next(self, kind: str, text: str) -> Any:
         self.asked.append((kind, text))
@@ -60,7 +61,9 @@ class ScriptedPrompts(Prompts):
         # a (name, trigger) answer keeps the preselected language, as pressing OK would
         return (*answer, runtime) if answer is not None and len(answer) == 2 else answer
 
-    def deploy_note(self, action_name: str, next_number: int) -> Optional[str]:
+    def deploy_note(self, action_name: str, next_number: int, behaviour=None) -> Optional[str]:
+        # The behavioural diff the real dialog would compute and show, kept for tests to run.
+        self.behaviours.append(behaviour)
         return self._next("deploy_note", f"{action_name} v{next_number}")
 
     def error(self, title: str, text: str) -> None:

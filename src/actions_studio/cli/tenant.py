@@ -35,12 +35,18 @@ def serve_command(
         None, "--domain", help="Serve as this https domain (e.g. tenant.example.com): the issuer is "
         "https://DOMAIN/ and the Management API audience https://DOMAIN/api/v2/, as Auth0's clients "
         "expect. Give --tls-cert/--tls-key for that name, or put a TLS proxy in front."),
+    no_event_recording: bool = typer.Option(
+        False, "--no-event-recording", help="Keep no execution's input event (they hold personal "
+        "data); the studio cannot replay executions then."),
+    event_retention_days: float = typer.Option(
+        10.0, "--event-retention-days", help="Days an execution's input event is kept for replay."),
 ) -> None:
     from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
 
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
-                           base_url=base_url, domain=domain)
+                           base_url=base_url, domain=domain, record_events=not no_event_recording,
+                           event_retention_days=event_retention_days)
     try:
         check(options)
     except ServeRefused as exc:

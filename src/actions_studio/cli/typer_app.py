@@ -48,6 +48,7 @@ def _register_subcommands() -> None:
     from actions_studio.cli import workspace as cli_workspace
     from actions_studio.cli import sync as cli_sync
     from actions_studio.cli import tenant as cli_tenant
+    from actions_studio.cli import behaviour as cli_behaviour
     from actions_studio.cli import deps as cli_deps
 
     cli_run.register(app)
@@ -55,6 +56,7 @@ def _register_subcommands() -> None:
     cli_workspace.register(app)
     cli_sync.register(app)
     cli_tenant.register(app)
+    cli_behaviour.register(app)
     cli_deps.register(app)
 
 

@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 from typing import Any, Optional, TypeVar
 
 from actions_studio.sync.errors import (
@@ -377,6 +378,49 @@ class TenantClient:
                     raise
                 waited += wait
                 self._wait(wait, f"the tenant has not registered the new versions for {trigger_id} yet")
+
+    # -- executions, for replay (issue 19): plain JSON, since the tenant's records carry fields
+    # (each action's console, calls, the recorded event) that the SDK's models do not know.
+
+    def execution(self, execution_id: str) -> dict[str, Any]:
+        return self._get_json(f"read execution {execution_id}",
+                              f"/api/v2/actions/executions/{quote(execution_id, safe='')}")
+
+    def recorded_event(self, execution_id: str) -> dict[str, Any]:
+        return self._get_json(f"read the event of execution {execution_id}",
+                              f"/api/v2/actions/executions/{quote(execution_id, safe='')}/event")
+
+    def recent_log_entries(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest log entries (newest first), as the tenant's `GET /api/v2/logs` gives them."""
+        answer = self._get_json("read the tenant's logs", f"/api/v2/logs?per_page={int(limit)}&page=0")
+        return list(answer if isinstance(answer, list) else answer.get("logs", []))
+
+    def _get_json(self, what: str, path: str) -> Any:
+        import httpx
+
+        for attempt in (1, 2):
+            self.requests += 1
+            try:
+                response = self._http.get(f"{self.base_url}{path}",
+                                          headers={"Authorization": f"Bearer {self.token()}"})
+            except httpx.TimeoutException:
+                raise TenantUnreachableError(f"{what}: no answer from {self.base_url} in time") from None
+            except httpx.TransportError as exc:
+                raise TenantUnreachableError(
+                    f"{what}: cannot reach {self.base_url} ({type(exc).__name__})") from None
+            if response.status_code == 401 and attempt == 1:
+                self.token.invalidate()  # revoked, or the tenant restarted
+                continue
+            if response.status_code >= 400:
+                try:
+                    body: Any = response.json()
+                except ValueError:
+                    body = response.text
+                status = response.status_code
+                cls = TenantAuthError if status in (401, 403) else TenantRefusedError
+                raise cls(f"{what}: the tenant answered {status}: {_message(body)}", status)
+            return response.json()
+        raise TenantAuthError(f"{what}: the tenant refused the token twice", 401)
 
     def delete(self, remote_id: str, name: str) -> None:
         try:

@@ -37,6 +37,11 @@ class TenantConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     # Threads for blocking work (flows, argon2, the store); a flow waits on the sandbox, not the CPU.
     worker_threads: int = 64
+    # The input event of every execution, kept for replay in the studio (event_records.py): how
+    # many days (Auth0 keeps its logs 10 days on most plans), and a switch to keep none at all,
+    # since events hold personal data.
+    record_events: bool = True
+    event_retention_days: float = 10.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

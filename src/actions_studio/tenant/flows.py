@@ -21,6 +21,7 @@ from actions_studio.runtime import (ActionSource, Continuation, EventTooLargeErr
                                     SandboxError)
 from actions_studio.triggers import EventValidationError
 
+from . import event_records
 from .build import sys_path_for
 from .context import TenantContext
 from .management.runtimes import execution_runtime
@@ -165,7 +166,9 @@ def run_actions(ctx: TenantContext, trigger_id: str, actions: list[RunSource], p
         message = "; ".join(f"{e.path}: {e.message}" for e in exc.errors[:3])
         return FlowRun(None, _platform_failure(trigger_id, actions, f"invalid event: {message}", started),
                        message)
-    return FlowRun(result, execution_record(trigger_id, result, started, execution_id))
+    record = execution_record(trigger_id, result, started, execution_id)
+    event_records.attach(record, payload, actions, ctx.config)
+    return FlowRun(result, record)
 
 
 def resume_flow(ctx: TenantContext, continuation: Continuation, query: dict[str, Any],
@@ -182,6 +185,7 @@ def resume_flow(ctx: TenantContext, continuation: Continuation, query: dict[str,
 def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> None:
     if execution is None:
         return
+    event_records.store(conn, execution)  # pops the recorded event off the record first
     row = {"id": execution["id"], "trigger_id": execution["trigger_id"],
            "status": execution["status"], "result": execution,
            "created_at": execution["created_at"], "updated_at": execution["updated_at"]}

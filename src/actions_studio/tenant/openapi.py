@@ -62,6 +62,7 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v2/actions/triggers/{triggerId}/bindings"): (404,),
     ("patch", "/api/v2/actions/triggers/{triggerId}/bindings"): (404, 409),
     ("get", "/api/v2/actions/executions/{id}"): (404,),
+    ("get", "/api/v2/actions/executions/{id}/event"): (404,),  # not recorded, or past retention
     ("post", "/api/v2/users"): (409,),
     ("get", "/api/v2/users/{id}"): (404,),
     ("patch", "/api/v2/users/{id}"): (404, 409),

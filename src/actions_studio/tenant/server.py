@@ -38,6 +38,8 @@ class ServeOptions:
     tls_key: Optional[Path] = None
     insecure_http: bool = False
     base_url: Optional[str] = None
+    record_events: bool = True  # issue 19: each execution's input event, for replay
+    event_retention_days: float = 10.0
     # The tenant as a named https domain (Auth0's `TENANT.REGION.auth0.com` or a custom domain):
     # the base URL becomes https://DOMAIN, so the issuer is https://DOMAIN/ and the Management API
     # audience https://DOMAIN/api/v2/ — what Auth0's Node SDK and Deploy CLI request (issue 17).
@@ -86,6 +88,9 @@ def check(options: ServeOptions) -> str:
             "TLS-terminating proxy sits in front, or bind to 127.0.0.1")
     if not 0 < options.port < 65536:
         raise ServeRefused(f"--port {options.port}: must be 1-65535")
+    if not options.event_retention_days > 0:
+        raise ServeRefused("--event-retention-days must be more than 0 (turn recording off with "
+                           "--no-event-recording)")
     return "http"
 
 
@@ -93,7 +98,9 @@ def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     host = options.host if options.host not in ("0.0.0.0", "::") else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
     base = public_base_url(options) or f"{scheme}://{shown}:{options.port}"
-    return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url)
+    return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,
+                        record_events=options.record_events,
+                        event_retention_days=options.event_retention_days)
 
 
 class PortUnavailable(RuntimeError):

@@ -125,7 +125,8 @@ class ActionCommands:
             if detail.draft.runtime == "python3":
                 # as services.actions.deploy: JavaScript is checked by Node when it runs (issue 16)
                 check_compiles(detail.draft.code, f"{record.name}.py")
-            note = self._prompts.deploy_note(record.name, record.last_number + 1)
+            note = self._prompts.deploy_note(record.name, record.last_number + 1,
+                                             behaviour=lambda: self._session.deploy_behaviour(action_id))
             if note is None:
                 return None
             version = self._session.deploy(action_id, note)

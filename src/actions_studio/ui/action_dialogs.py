@@ -1,8 +1,10 @@
-"""Small dialogs about one action: create (name, trigger, language) and deploy (optional note)."""
+"""Small dialogs about one action: create (name, trigger, language) and deploy (optional note,
+and what the deploy changes in behaviour)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from actions_studio.services.errors import InvalidInputError
 from actions_studio.services.names import RUNTIMES, check_entity_name
+from actions_studio.ui.behaviour_view import BehaviourDiffView
+from actions_studio.ui.worker_bridge import WorkerBridge
 
 # What the language picker says for each runtime (services/names.py has the runtimes).
 RUNTIME_LABELS = {"python3": "Python", "node22": "JavaScript (Node 22)"}
@@ -92,7 +96,12 @@ class NewActionDialog(QDialog):
 
 
 class DeployDialog(QDialog):
-    def __init__(self, action_name: str, next_number: int, parent: Optional[QWidget] = None) -> None:
+    """The optional note, and — when `behaviour` is given — what the deploy will change: the
+    action's fixtures run on the deployed version and on the draft, off the GUI thread, shown in
+    the behavioural-diff view as they arrive (issue 19). Deploy stays possible meanwhile."""
+
+    def __init__(self, action_name: str, next_number: int, parent: Optional[QWidget] = None,
+                 behaviour: Optional[Callable[[], Any]] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Deploy {action_name}")
         text = QLabel(f"Deploy the draft of <b>{action_name}</b> as version <b>{next_number}</b>?")
@@ -105,8 +114,33 @@ class DeployDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.note_edit)
+        self.behaviour_view: Optional[BehaviourDiffView] = None
+        self._bridge: Optional[WorkerBridge] = None
+        if behaviour is not None:
+            self.behaviour_view = BehaviourDiffView()
+            self.behaviour_view.show_message("Running the fixtures on the deployed version and the draft…")
+            layout.addWidget(self.behaviour_view, 1)
+            self._bridge = WorkerBridge(name="deploy-behaviour", parent=self)
+            self._bridge.sig_finished.connect(self.on_bridge_finished)
+            self._bridge.sig_failed.connect(self.on_bridge_failed)
+            self._bridge.submit("behaviour", lambda _job: behaviour())
+            self.resize(820, 420)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
 
     def note(self) -> str:
         return self.note_edit.text().strip()
+
+    def on_bridge_finished(self, _channel: str, _request: int, diff: Any) -> None:
+        if self.behaviour_view is not None:
+            if isinstance(diff, str):  # nothing to compare (a first deploy): the reason
+                self.behaviour_view.show_message(diff)
+            else:
+                self.behaviour_view.show_diff(diff)
+
+    def on_bridge_failed(self, _channel: str, _request: int, message: str) -> None:
+        if self.behaviour_view is not None:
+            self.behaviour_view.show_message(f"The fixtures could not be compared: {message}")
+
+    def wait_for_behaviour(self, timeout_s: float = 60.0) -> bool:
+        return self._bridge.wait(timeout_s) if self._bridge is not None else True

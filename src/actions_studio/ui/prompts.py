@@ -7,7 +7,8 @@ clicks — a modal `exec()` would otherwise block the test's event loop (PITFALL
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
@@ -67,11 +68,13 @@ class Prompts:
         dialog = NewActionDialog(triggers, trigger_id, self.parent, runtime=runtime)
         return dialog.answer() if dialog.exec() else None
 
-    def deploy_note(self, action_name: str, next_number: int) -> Optional[str]:
-        """The optional note, "" for none; None when the user cancelled."""
+    def deploy_note(self, action_name: str, next_number: int,
+                    behaviour: Optional[Callable[[], Any]] = None) -> Optional[str]:
+        """The optional note, "" for none; None when the user cancelled. `behaviour` computes the
+        behavioural diff the dialog shows while the user decides (off the GUI thread)."""
         from actions_studio.ui.action_dialogs import DeployDialog
 
-        dialog = DeployDialog(action_name, next_number, self.parent)
+        dialog = DeployDialog(action_name, next_number, self.parent, behaviour=behaviour)
         return dialog.note() if dialog.exec() else None
 
     def error(self, title: str, text: str) -> None:

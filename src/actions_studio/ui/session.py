@@ -112,6 +112,17 @@ class StudioSession(QObject):
         refusal = actions.deploy_refusal(self.ws, record.name) if record is not None else None
         return str(refusal) if refusal is not None else None
 
+    def deploy_behaviour(self, action_id: str) -> Any:
+        """What deploying the draft changes (issue 19): the BehaviourDiff of the deployed version
+        and the draft, or why there is nothing to compare (a first deploy). Runs fixtures: call it
+        off the GUI thread."""
+        from actions_studio.services import behaviour
+
+        record = self._require(action_id)
+        if record.deployed_number is None:
+            return "First deploy: there is no deployed version to compare the draft's behaviour with."
+        return behaviour.behaviour_diff(self.ws, record.name)
+
     def versions(self, action_id: str) -> list[VersionSummary]:
         return actions.list_versions(self.ws, self._require(action_id).name)
 

@@ -30,6 +30,7 @@ from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
+from actions_studio.ui.fuzz_pane import FuzzPane, FuzzToggleButton
 from actions_studio.ui.expectation_wording import describe_expectation
 from actions_studio.ui.elided_label import ElidedLabel
 from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
@@ -120,6 +121,14 @@ class TestPanel(QWidget):
         bar.addSpacing(8)
         for button in (self.run_button, self.run_all_button, self.expect_button):
             bar.addWidget(button)
+        # Fuzz (issue 19): generated events through the sandbox, in a pane of its own under the
+        # fixture editor; the button shows and hides it.
+        self.fuzz_pane = FuzzPane(self._session)
+        self.fuzz_pane.hide()
+        self.fuzz_button = FuzzToggleButton("Fuzz…")
+        self.fuzz_button.setToolTip("Run the draft on generated events of its trigger and list what breaks it")
+        self.fuzz_button.clicked.connect(lambda _checked=False: self.toggle_fuzz())
+        bar.addWidget(self.fuzz_button)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.event_edit = QPlainTextEdit()
@@ -189,6 +198,7 @@ class TestPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.fuzz_pane, 1)
         self.fixture_combo.currentIndexChanged.connect(self.on_fixture_combo_changed)
 
     def _button(self, text: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
@@ -230,11 +240,16 @@ class TestPanel(QWidget):
                        self.delete_button, self.run_button, self.run_all_button, self.event_edit):
             widget.setEnabled(enabled)
         self.expect_button.setEnabled(False)
+        self.fuzz_button.setEnabled(enabled)
+        self.fuzz_pane.set_action(action_id if enabled else None)
         self._shown = None
         self._last_report = None
         self.result_view.setHtml(self._placeholder(
             "Press F5 to run the draft against the fixture." if enabled else "Open an action to test it."))
         self._reload_fixtures()
+
+    def toggle_fuzz(self) -> None:
+        self.fuzz_pane.setVisible(not self.fuzz_pane.isVisible())
 
     def refresh_action_name(self) -> None:
         """The action was renamed: runs are addressed by name."""

@@ -182,3 +182,16 @@ token_exchange_profile = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
 )
+
+# The input event of each execution, for replaying it in the studio (issue 19 part 2;
+# tenant/event_records.py). Its own table, not a column of `execution`: it holds personal data,
+# so it has its own retention (the tenant's `event_retention_days`) and can be off entirely.
+# Secrets are never in it: the runtime adds them to the event, and values are redacted before
+# the write.
+execution_event = sa.Table(
+    "execution_event", metadata,
+    sa.Column("execution_id", sa.String(64), primary_key=True),
+    sa.Column("trigger_id", sa.String(64), nullable=False),
+    sa.Column("event", sa.JSON, nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False, index=True),
+)

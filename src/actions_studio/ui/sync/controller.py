@@ -98,6 +98,11 @@ class SyncController(QObject):
             self._session = self._factory(self.session.ws, self.tenant, self.host)
         return self._session
 
+    def open_tenant_session(self) -> Any:
+        """A new conversation with the active tenant, for a caller with a thread of its own (the
+        Replay dialog); the caller closes it."""
+        return self._factory(self.session.ws, self.tenant, self.host)
+
     # -- work (on the bridge's thread) -----------------------------------------------------------
 
     def request_plan(self, options: PlanOptions = PlanOptions()) -> int:

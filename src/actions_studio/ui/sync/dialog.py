@@ -31,6 +31,7 @@ from actions_studio.sync.applier import ApplyReport, Progress
 from actions_studio.sync.plan import Plan, PlanItem, Side
 from actions_studio.sync.planner import PlanOptions
 from actions_studio.ui.diff_view import DiffView
+from actions_studio.ui.sync_behaviour import SyncBehaviour
 from actions_studio.ui.sync.controller import SyncController
 from actions_studio.ui.sync.wording import PAIRS, Pair, Row, diff_texts, rows
 
@@ -141,6 +142,9 @@ class SyncDialog(QDialog):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addLayout(detail_bar)
         detail_layout.addWidget(self.diff, 1)
+        # What the push changes in behaviour on the action's fixtures (issue 19).
+        self.behaviour = SyncBehaviour(controller.session.ws, self)
+        detail_layout.addWidget(self.behaviour.view, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(detail)
@@ -169,6 +173,7 @@ class SyncDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.state_label)
+        layout.addWidget(self.behaviour.summary_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -253,6 +258,7 @@ class SyncDialog(QDialog):
                      f"{len(plan.steps())} step(s), {len(plan.conflicts)} conflict(s) to resolve"
                      + (f", {len(plan.refused)} refused (runtime)" if plan.refused else ""))
         self.state_label.setText(state)
+        self.behaviour.compare(plan)
         self.apply_button.setEnabled(bool(plan.steps()))
         self.message.setText("Conflicts wait for your choice; Apply runs everything else."
                              if plan.conflicts else "")
@@ -280,6 +286,7 @@ class SyncDialog(QDialog):
         self.show_item(self.selected_item())
 
     def show_item(self, item: Optional[PlanItem]) -> None:
+        self.behaviour.show_item(item.key if item is not None else None)
         is_conflict = item is not None and item.conflict is not None
         for button in (self.keep_button, self.take_button, self.both_button):
             button.setVisible(is_conflict)

@@ -57,6 +57,13 @@ class SyncUi:
         self.tenants_action = QAction("&Tenants…", self.window)
         self.tenants_action.triggered.connect(self.open_tenants)
         self.menu.addAction(self.tenants_action)
+        # Replay a tenant execution's recorded event locally (issue 19).
+        self.replay_dialog: Optional[Any] = None
+        self.replay_action = QAction("&Replay an execution…", self.window)
+        self.replay_action.setStatusTip("Run an execution's recorded event on your drafts and compare "
+                                        "with what the tenant did")
+        self.replay_action.triggered.connect(self.open_replay)
+        self.menu.addAction(self.replay_action)
         bar = window.menuBar()
         menus = bar.actions()
         # Before Help, as IDEs place their VCS/deploy menus.
@@ -103,7 +110,18 @@ class SyncUi:
         self.tenants_dialog.show()
         return self.tenants_dialog
 
+    def open_replay(self) -> Any:
+        from actions_studio.ui.replay_dialog import ReplayDialog
+
+        if self.replay_dialog is None or not self.replay_dialog.isVisible():
+            self.replay_dialog = ReplayDialog(self.controller, self.window)
+        self.replay_dialog.show()
+        self.replay_dialog.raise_()
+        return self.replay_dialog
+
     def shutdown(self) -> None:
+        if self.replay_dialog is not None:
+            self.replay_dialog.reject()
         self.controller.shutdown()
 
 

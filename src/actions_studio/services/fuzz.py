@@ -1,0 +1,264 @@
+"""Fuzzing an action over its trigger's event schema with Hypothesis (issue 19 part 3).
+
+Events come from `fuzz_strategies.event_strategy` (the trigger's event model) and run through the
+one run pipeline (`execution.execute`) in the real sandbox, so a JavaScript action is fuzzed the
+same way as a Python one. An example is a finding when the action raises, times out, the run
+crashes, or a user's invariant — a small predicate over the ExecutionResult — says no. Hypothesis
+shrinks each finding to a minimal event; findings of different kinds (and of different error
+types) are kept apart, so one KeyError does not hide a timeout.
+
+An invariant file is plain Python: every top-level function whose name starts with `invariant`
+is one invariant, called as `invariant(result)` or `invariant(event, result)` (the event as wire
+JSON, the result an ExecutionResult); it breaks when it returns a false value or raises
+AssertionError. The file is the user's own code, run in this process like a test file.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import runpy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from actions_studio.services.errors import InvalidInputError, NotFoundError
+from actions_studio.services.workspace import Workspace
+from actions_studio.store import repository as repo
+
+DEFAULT_EXAMPLES = 100
+# Per example: a fuzzed event that runs this long is a finding, far below the 20 s login budget
+# so that a hanging action does not eat the whole run.
+DEFAULT_TIMEOUT_S = 5.0
+
+Invariant = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "raises", "timeout", "crash", "invariant"
+    summary: str  # one line: "KeyError: 'plan'", "timed out", "never_denies_verified"
+    event: dict[str, Any]  # the shrunk event, wire JSON
+    result: dict[str, Any]  # the ExecutionResult JSON of that event (secrets redacted)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "summary": self.summary, "event": self.event, "result": self.result}
+
+
+@dataclass
+class FuzzReport:
+    action: str
+    examples: int = 0  # examples that ran in the sandbox
+    seed: Optional[int] = None
+    stopped: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+    def headline(self) -> str:
+        ran = f"{self.examples} example{'s' if self.examples != 1 else ''}"
+        stop = " (stopped)" if self.stopped else ""
+        if not self.findings:
+            return f"{self.action}: no finding in {ran}{stop}"
+        n = len(self.findings)
+        return f"{self.action}: {n} finding{'s' if n != 1 else ''} in {ran}{stop}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "examples": self.examples, "seed": self.seed,
+                "stopped": self.stopped, "findings": [f.to_json() for f in self.findings]}
+
+
+class _Stopped(BaseException):
+    # A BaseException, not an Exception: Hypothesis treats an Exception as a failing example and
+    # would shrink it; Stop must end the run at once instead.
+    pass
+
+
+class _Failed(Exception):
+    """Raised inside the property; one subclass per (kind, summary) so Hypothesis keeps them apart."""
+
+
+_FAILURE_TYPES: dict[tuple[str, str], type[_Failed]] = {}
+
+
+def _failure_type(kind: str, summary: str) -> type[_Failed]:
+    key = (kind, summary)
+    if key not in _FAILURE_TYPES:
+        _FAILURE_TYPES[key] = type(f"Failed_{len(_FAILURE_TYPES)}", (_Failed,), {})
+    return _FAILURE_TYPES[key]
+
+
+def load_invariants(path: Path) -> dict[str, Invariant]:
+    """The invariants of a file; a clear error when it cannot be read or defines none."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"invariant file {path} does not exist")
+    try:
+        namespace = runpy.run_path(str(path), run_name="actions_studio_invariants")
+    except SyntaxError as exc:
+        raise InvalidInputError(f"invariant file {path}: {exc.msg} (line {exc.lineno})") from None
+    except Exception as exc:
+        raise InvalidInputError(f"invariant file {path} failed to load: {type(exc).__name__}: {exc}") from None
+    found = {name: value for name, value in namespace.items()
+             if name.startswith("invariant") and inspect.isfunction(value)}
+    if not found:
+        raise InvalidInputError(
+            f"invariant file {path} defines no invariant: write a function named invariant_… "
+            "taking (result) or (event, result) and returning True when the behaviour is right")
+    for name, func in found.items():
+        if len(inspect.signature(func).parameters) not in (1, 2):
+            raise InvalidInputError(f"invariant file {path}: {name} must take (result) or (event, result)")
+    return found
+
+
+def _broken(invariants: dict[str, Invariant], event: dict[str, Any], result: Any) -> Optional[str]:
+    for name, func in invariants.items():
+        args = (result,) if len(inspect.signature(func).parameters) == 1 else (event, result)
+        try:
+            holds = func(*args)
+        except AssertionError as exc:
+            return f"{name}: {exc}" if str(exc) else name
+        except Exception as exc:  # the invariant itself is broken: say so, as a finding of its own
+            return f"{name} raised {type(exc).__name__}: {exc}"
+        if not holds:
+            return name
+    return None
+
+
+def _judge(result: Any) -> Optional[tuple[str, str]]:
+    if result.status == "timeout":
+        return "timeout", "timed out"
+    if result.status == "error":
+        failed = next((a for a in result.actions if a.error is not None), None)
+        if failed is None:
+            return "crash", "the run failed without an action error"
+        kind = "crash" if failed.error.type in ("Crash", "InvalidResult") else "raises"
+        return kind, f"{failed.error.type}: {failed.error.message}"
+    return None
+
+
+def fuzz_action(
+    ws: Workspace, action_name: str, *, examples: int = DEFAULT_EXAMPLES, seed: Optional[int] = None,
+    invariants: Optional[dict[str, Invariant]] = None, version: Optional[int] = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S, cancel: Optional[threading.Event] = None,
+    on_progress: Callable[[int, int, int], None] = lambda done, total, findings: None,
+) -> FuzzReport:
+    """Fuzzes the draft (or `version`) of `action_name` with `examples` generated events.
+
+    `on_progress(done, total, findings)` is called after each example (from this thread);
+    `cancel` set ends the run after the example in progress, keeping the findings so far.
+    """
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+    from hypothesis.errors import HypothesisException
+
+    from actions_studio.execution import execute
+    from actions_studio.runtime import EventTooLargeError
+    from actions_studio.triggers import EventValidationError
+    from actions_studio.services.catalog import get_trigger
+    from actions_studio.services.dependencies import environments_for
+    from actions_studio.services.fuzz_strategies import event_strategy
+    from actions_studio.services.runs import redacted, resolve_sources
+
+    if examples < 1:
+        raise InvalidInputError("--examples must be at least 1")
+    if timeout_s <= 0:
+        raise InvalidInputError("--timeout must be a positive number of seconds")
+    with ws.db.read() as s:
+        action = repo.find_action(s, action_name)
+        if action is None:
+            raise NotFoundError(f"no action named {action_name!r}")
+        sources = resolve_sources(ws, s, [action], "draft" if version is None else version, {})
+    trigger = get_trigger(action.trigger_id)
+    invariants = invariants or {}
+    # Each action's environment once, not per example: it does not change during a run, and
+    # looking it up is a store read (a few hundred microseconds an example would pay).
+    from actions_studio.execution import EnvironmentRefused
+
+    prepared: dict[str, tuple[str, ...]] = {}
+    for source in sources:
+        try:
+            prepared[source.name] = environments_for(ws)(source)
+        except EnvironmentRefused as exc:
+            raise InvalidInputError(f"the dependencies of {source.name} cannot be installed: {exc}") from None
+
+    def environments(source: Any) -> tuple[str, ...]:
+        return prepared[source.name]
+    report = FuzzReport(action=action.name, seed=seed)
+    # Per finding key: the last failing event seen. Hypothesis replays the shrunk example last,
+    # so once the run ends this is the minimal event; after a Stop, the smallest found so far.
+    latest: dict[tuple[str, str], Finding] = {}
+
+    def run_one(event: dict[str, Any]) -> None:
+        if cancel is not None and cancel.is_set():
+            raise _Stopped()
+        from hypothesis import reject
+
+        try:
+            result = execute(trigger.id, sources, event, sandbox=ws.sandbox,
+                             environments=environments, timeout_s=timeout_s)
+        except (EventValidationError, EventTooLargeError):
+            reject()  # not an event the tenant could send: not the action's fault
+        report.examples += 1
+        verdict = _judge(result)
+        if verdict is None and invariants:
+            broken = _broken(invariants, event, result)
+            verdict = ("invariant", broken) if broken is not None else None
+        on_progress(min(report.examples, examples), examples, len(latest) + (verdict is not None))
+        if verdict is not None:
+            # A copy: the strategies hand out shared skeleton objects for untouched subtrees.
+            latest[verdict] = Finding(kind=verdict[0], summary=verdict[1], event=copy.deepcopy(event),
+                                      result=redacted(result, sources).model_dump(mode="json"))
+            raise _failure_type(*verdict)(verdict[1])
+
+    property_test = settings(
+        max_examples=examples, database=None, deadline=None, derandomize=False,
+        report_multiple_bugs=True, print_blob=False,
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+    )(given(event_strategy(trigger.event_model))(run_one))
+    if seed is not None:
+        property_test = hypothesis_seed(seed)(property_test)
+    try:
+        property_test()
+    except _Stopped:
+        report.stopped = True
+    except (_Failed, BaseExceptionGroup):
+        pass  # the findings are in `latest`, with their shrunk events
+    except HypothesisException as exc:  # e.g. Flaky: a finding that did not repeat
+        if not latest:
+            raise InvalidInputError(f"fuzzing {action.name} could not finish: {exc}") from None
+    report.findings = sorted(latest.values(), key=lambda f: (f.kind, f.summary))
+    return report
+
+
+def finding_fixture_name(action_name: str, finding: Finding, index: int = 1) -> str:
+    """A fixture name for a finding: "fuzz add-roles 1 KeyError"."""
+    import re
+
+    word = re.sub(r"[^A-Za-z0-9_-]+", "", finding.summary.split(":")[0])[:30] or finding.kind
+    return f"fuzz {action_name} {index} {word}"[:100].rstrip()
+
+
+def finding_document(trigger_id: str, action_name: str, finding: Finding, name: str) -> dict[str, Any]:
+    """The finding's shrunk event as a fixture document of the action. A raise, timeout or crash
+    gets the expectation `success` (the test passes once the action is fixed); a broken
+    invariant has none, since only the invariant knows what is right."""
+    doc: dict[str, Any] = {"name": name, "trigger": trigger_id, "action": action_name,
+                           "event": copy.deepcopy(finding.event)}
+    if finding.kind != "invariant":
+        doc["expect"] = {"status": "success"}
+    return doc
+
+
+def save_finding(ws: Workspace, action_name: str, finding: Finding, name: str) -> str:
+    """Saves the finding as a fixture of the action (`finding_document`); returns its name."""
+    from actions_studio.services import fixtures
+
+    with ws.db.read() as s:
+        action = repo.find_action(s, action_name)
+        if action is None:
+            raise NotFoundError(f"no action named {action_name!r}")
+    doc = finding_document(action.trigger_id, action.name, finding, name)
+    record, _ = fixtures.save_fixture(ws, fixtures.parse_fixture(doc, source=f"finding {finding.summary}"))
+    return record.name
