@@ -53,14 +53,25 @@ class PostgresServer:
     admin_url: str  # SQLAlchemy URL of the maintenance database, as a role that creates databases
     _cluster: Optional["_Cluster"] = None
 
-    def database(self, prefix: str = "t") -> str:
-        """A new empty database; its SQLAlchemy URL. Dropped with the cluster."""
+    def database(self, prefix: str = "t", template: Optional[str] = None) -> str:
+        """A new database, empty or a copy of `template` (the URL of a database nobody is connected
+        to); its SQLAlchemy URL. Dropped with the cluster, or by `drop`."""
         import psycopg
 
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        # FILE_COPY: a small database is copied as files, faster than WAL_LOG's page-by-page log.
+        copy = f' TEMPLATE "{_name(template)}" STRATEGY FILE_COPY' if template else ""
         with psycopg.connect(_libpq(self.admin_url), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return _with_database(self.admin_url, name)
+
+    def drop(self, urls: list[str]) -> None:
+        """Drops these databases now (a server of the developer's own keeps nothing of the run)."""
+        import psycopg
+
+        with psycopg.connect(_libpq(self.admin_url), autocommit=True) as conn:
+            for url in urls:
+                conn.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
 
     def stop(self) -> None:
         if self._cluster is not None:
@@ -70,6 +81,10 @@ class PostgresServer:
 def _libpq(url: str) -> str:
     """A SQLAlchemy URL (postgresql+psycopg://…) as psycopg's own conninfo URL."""
     return "postgresql://" + url.split("://", 1)[1]
+
+
+def _name(url: str) -> str:
+    return url.partition("?")[0].rsplit("/", 1)[1]
 
 
 def _with_database(url: str, name: str) -> str:
