@@ -32,7 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .schema import metadata
+from . import migrate
 
 
 def now_iso() -> str:
@@ -69,7 +69,8 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+        """`upgrade`: bring the store's schema to this version's (migrate.py) before anything else."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -82,7 +83,12 @@ class Database:
         else:
             self.engine = sa.create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
         self._write_lock = threading.Lock() if self.is_sqlite else None
-        metadata.create_all(self.engine)
+        if upgrade:
+            try:
+                migrate.upgrade(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
 
     @contextmanager
     def write(self, *, ephemeral: bool = False) -> Iterator[Connection]:

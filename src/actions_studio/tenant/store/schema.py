@@ -169,3 +169,4 @@ attack_counter = sa.Table(
     sa.Column("count", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
+
