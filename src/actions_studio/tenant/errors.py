@@ -151,21 +151,17 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(sa_exc.DataError)
     async def _unstorable(request: Request, exc: sa_exc.DataError) -> JSONResponse:
-        # A value the database refuses (issue 18): PostgreSQL stores no NUL (U+0000) in text,
-        # where SQLite does. Bad input, so a 400 naming why, on whichever database refused it.
-        # A lookup (GET, DELETE) by such a value finds nothing: no stored row can hold it.
+        # A value the database refuses to store (issue 18): PostgreSQL stores no NUL (U+0000) in
+        # text, where SQLite does (store/db.py lets lookups by one find nothing). Bad input: a 400
+        # naming why.
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
         if "NUL" in reason or "0x00" in reason:
             reason = "text may not contain NUL (U+0000) characters"
-        lookup = request.method in ("GET", "HEAD", "DELETE")
-        status = 404 if lookup else 400
-        message = (f"not found: nothing stored can match this request ({reason})" if lookup
-                   else f"a value in this request cannot be stored: {reason}")
+        message = f"a value in this request cannot be stored: {reason}"
         if _is_oauth_path(request.url.path):
             return JSONResponse({"error": "invalid_request", "error_description": message},
-                                status_code=status)
-        return JSONResponse(ApiError(status, message, None if lookup else "invalid_body").body(),
-                            status_code=status)
+                                status_code=400)
+        return JSONResponse(ApiError(400, message, "invalid_body").body(), status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -64,6 +64,27 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy ev
     cur.close()
 
 
+# PostgreSQL stores no NUL (U+0000) in text and refuses any statement that binds one; SQLite stores
+# it. A lookup by such a value must still find nothing, as on SQLite, not fail: in SELECT and
+# DELETE parameters NUL becomes U+FFFF, a noncharacter no identifier, name or email holds. A write
+# of one still fails, and errors.py answers it with a 400 naming why.
+_NUL, _NONCHARACTER = "\x00", "\uffff"
+
+
+def _without_nul(value: object) -> object:
+    return value.replace(_NUL, _NONCHARACTER) if isinstance(value, str) and _NUL in value else value
+
+
+def _pg_lookups_without_nul(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    if not statement.lstrip()[:6].upper() in ("SELECT", "DELETE") or not parameters:
+        return statement, parameters
+    if isinstance(parameters, dict):
+        return statement, {k: _without_nul(v) for k, v in parameters.items()}
+    if isinstance(parameters, (list, tuple)) and not executemany:
+        return statement, type(parameters)(_without_nul(v) for v in parameters)
+    return statement, parameters
+
+
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
@@ -82,6 +103,7 @@ class Database:
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+            sa.event.listen(self.engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         if upgrade:
             try:
