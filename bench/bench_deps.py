@@ -5,7 +5,10 @@ A local wheelhouse of hand-made pure-Python wheels (--find-links, --no-index):
 - a second action with the same resolved set, declared differently (resolve only, env reused);
 - the same pins again (offline lookup: no pip at all);
 - a new set with an unreachable index (must fail fast);
-- a sandbox execution importing the dependency vs one importing nothing (p50 of N runs).
+- a sandbox execution importing the dependency vs one importing nothing (p50 of N runs);
+- npm (node22 actions), from a local registry on loopback: cold install of a set of 2 declared
+  packages pulling 10 in all, warm reuse of it (offline lookup), and as the same-run baseline a
+  plain `npm install` of the same set into a fresh folder (its own fresh npm cache), the same npm.
 
     .venv/bin/python bench/bench_deps.py [--runs 50]
 """
@@ -79,10 +82,53 @@ def main() -> int:
                     assert result.status == "success", result.actions[0].error
                     times.append(ms)
                 rows.append((f"{label} (p50 of {args.runs})", statistics.median(times)))
+    rows += npm_rows()
     width = max(len(r[0]) for r in rows)
     for label, ms in rows:
         print(f"{label:<{width}}  {ms:9.1f} ms")
     return 0
+
+
+def npm_rows() -> list[tuple[str, float]]:
+    import json
+    import subprocess
+
+    from actions_studio import nodejs
+    from actions_studio.deps import DepsSettings
+    from actions_studio.deps.npm import build_npm_environment
+    from tests.deps.npm_registry import NpmRegistry
+
+    registry = NpmRegistry()
+    for i in range(8):
+        registry.publish(f"leaf{i}", "1.0.0", index_js=f"module.exports = {i};\n")
+    registry.publish("app-a", "1.0.0", dependencies={f"leaf{i}": "^1.0.0" for i in range(4)})
+    registry.publish("app-b", "1.0.0", dependencies={f"leaf{i}": "^1.0.0" for i in range(4, 8)})
+    registry.start()
+    pins = ["app-a@1.0.0", "app-b@1.0.0"]
+    node = nodejs.find_node()
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = DepsSettings(npm_registry=registry.url, cache_dir=Path(tmp) / "cache")
+            env, ms = _timed(lambda: build_npm_environment(pins, settings, node=node))
+            assert env is not None and len(env.packages) == 10, env
+            rows.append(("npm cold install, 2 declared / 10 packages", ms))
+            again, ms = _timed(lambda: build_npm_environment(pins, settings, node=node))
+            assert again is not None and again.reused
+            rows.append(("npm same set again (reused, offline)", ms))
+            plain = Path(tmp) / "plain"
+            plain.mkdir()
+            (plain / "package.json").write_text(json.dumps({"name": "plain", "version": "0.0.0", "private": True,
+                                                            "dependencies": {"app-a": "1.0.0", "app-b": "1.0.0"}}))
+            done, ms = _timed(lambda: subprocess.run(
+                node.npm_command("install", "--registry", registry.url, "--cache", str(Path(tmp) / "plain-cache"),
+                                 "--no-audit", "--no-fund"),
+                cwd=plain, capture_output=True, text=True, timeout=300))
+            assert done.returncode == 0, done.stderr
+            rows.append(("baseline: plain `npm install` of the same set", ms))
+    finally:
+        registry.stop()
+    return rows
 
 
 if __name__ == "__main__":

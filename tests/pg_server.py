@@ -94,8 +94,9 @@ def _with_database(url: str, name: str) -> str:
 
 
 class _Cluster:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="actions-studio-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"
@@ -118,8 +119,9 @@ class _Cluster:
         self._run("initdb", "-D", str(self.data), "-U", "studio", "--auth=trust", "-E", "UTF8",
                   "--no-instructions", "--locale=C.UTF-8")
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
-                   f"-c port={self.port} -c fsync=off -c synchronous_commit=off "
-                   f"-c full_page_writes=off -c max_connections=200")
+                   f"-c port={self.port} -c max_connections=200")
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.logs / "server.log"),
                   "-w", "-t", "60", "start")
 
@@ -156,8 +158,9 @@ class _Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start() -> PostgresServer:
-    """A server for this session. Raises LookupError (with HOW_TO) when there is none to have."""
+def start(durable: bool = False) -> PostgresServer:
+    """A server for this session. Raises LookupError (with HOW_TO) when there is none to have.
+    `durable`: PostgreSQL's default settings (fsync on), what a benchmark measures."""
     if not driver_available():
         raise LookupError("the psycopg driver is not installed: pip install -e '.[test]'")
     url = os.environ.get(URL_ENV)
@@ -166,5 +169,5 @@ def start() -> PostgresServer:
     bindir = find_bindir()
     if bindir is None:
         raise LookupError(HOW_TO)
-    cluster = _Cluster(bindir)
+    cluster = _Cluster(bindir, durable)
     return PostgresServer(cluster.url, cluster)

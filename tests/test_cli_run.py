@@ -134,6 +134,14 @@ def test_flow_runs_in_order_and_skips_after_a_deny(write) -> None:
     assert result["status"] == "denied"
 
 
+def test_a_flow_of_exported_files_takes_the_action_folders_names() -> None:
+    acme = Path(__file__).resolve().parent.parent / "examples" / "acme" / "actions"
+    files = [acme / name / "code.py" for name in ("deny-unverified-email", "add-roles-claims")]
+    proc = run_cli("flow", "--trigger", "post-login", "--json", *files)
+    assert proc.returncode == 0, proc.stderr
+    assert [a["name"] for a in json.loads(proc.stdout)["actions"]] == ["deny-unverified-email", "add-roles-claims"]
+
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
@@ -181,3 +189,159 @@ def test_stubs_command_writes_the_shipped_stubs(tmp_path: Path) -> None:
     assert written and written == shipped
     for rel in written:
         assert (tmp_path / "typings" / rel).read_text() == (stubs_dir() / rel).read_text()
+
+
+def test_event_patch_merges_a_partial_event_over_the_sample(write) -> None:
+    # Issue 12 item 6: this partial event was eight "required field is missing" lines.
+    patch = write("e.json", json.dumps({"user": {"email": "x@blocked.com"}}))
+    proc = run_cli("run", write("gate.py", DENY), "--trigger", "post-login", "--event-patch", patch, "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "denied" and result["outcome"]["denied"]["reason"] == "no entry for x@blocked.com"
+
+
+def test_a_partial_event_is_one_headline_and_the_fields(write) -> None:
+    partial = write("e.json", json.dumps({"user": {"email": "x@blocked.com"}}))
+    proc = run_cli("run", write("ok.py", ALLOW), "--trigger", "post-login", "--event", partial)
+    assert proc.returncode == 2
+    headline, *fields = proc.stderr.rstrip("\n").splitlines()
+    assert headline == (f"error: event file {partial} does not match the post-login event "
+                        "(8 fields; --event-patch FILE starts from the sample event):")
+    assert fields[0] == "  user.user_id: required field is missing" and len(fields) == 8
+    assert all(line.startswith("  ") and line.endswith(": required field is missing") for line in fields)
+
+
+@pytest.mark.parametrize(("patch", "message"), [
+    ('{"user": {"email": 5}}', "error: the sample event patched by"),
+    ("[1]", "must hold a JSON object of the fields to change"),
+    ("{", "is not valid JSON"),
+])
+def test_a_bad_event_patch_is_named(write, patch: str, message: str) -> None:
+    proc = run_cli("run", write("ok.py", ALLOW), "-t", "post-login", "--event-patch", write("p.json", patch))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_event_and_event_patch_together_are_refused(write) -> None:
+    event = write("e.json", "{}")
+    proc = run_cli("run", write("ok.py", ALLOW), "-t", "post-login", "--event", event, "--event-patch", event)
+    assert proc.returncode == 2 and "not both" in proc.stderr
+
+
+# -- JavaScript files (node22) ---------------------------------------------------------------------
+
+NEEDS_NODE_RUNTIME = pytest.mark.skip(reason="needs the node22 runtime (runtime/node)")
+
+JS_ALLOW = """\
+exports.onExecutePostLogin = async (event, api) => {
+  console.log('hello', event.user.email);
+  api.accessToken.setCustomClaim('https://acme.example/plan', 'gold');
+};
+"""
+
+JS_DENY = """\
+exports.onExecutePostLogin = async (event, api) => {
+  api.access.deny('no entry for ' + event.user.email);
+};
+"""
+
+JS_BOOM = """\
+function helper() {
+  throw new Error('boom');
+}
+exports.onExecutePostLogin = async (event, api) => {
+  helper();
+};
+"""
+
+
+def run_js_cli(*args: str | Path, node: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONS_STUDIO")}
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
+                          env={**env, "ACTIONS_STUDIO_NODE": node})
+
+
+@pytest.mark.parametrize(("node", "why"), [
+    ("/nonexistent/node", "which is not a node executable nor a folder holding one"),
+    ("/usr/bin/node", "the studio needs Node 22 or newer"),   # Debian's Node 20, where present
+])
+def test_a_js_file_without_a_usable_node_is_one_clear_line(write, node: str, why: str) -> None:
+    if node == "/usr/bin/node" and not Path(node).is_file():
+        pytest.skip("no system Node on this machine")
+    proc = run_js_cli("run", write("allow.js", JS_ALLOW), "-t", "post-login", node=node)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"error: {Path(proc.args[4])} is a node22 action but the node runtime is missing: ")
+    assert why in line and "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_a_python_file_does_not_need_node(write) -> None:
+    proc = run_js_cli("run", write("allow.py", ALLOW), "-t", "post-login", "--json", node="/nonexistent/node")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "success"
+
+
+def test_a_js_file_without_the_triggers_handler_is_bad_input(write) -> None:
+    proc = run_cli("run", write("m2m.js", JS_ALLOW), "-t", "credentials-exchange")
+    assert proc.returncode == 2
+    assert "m2m.js has no onExecuteCredentialsExchange(event, api) handler for trigger credentials-exchange" in proc.stderr
+    assert "exports.onExecuteCredentialsExchange = async (event, api)" in proc.stderr
+
+
+def test_an_unknown_runtime_is_bad_input(write) -> None:
+    proc = run_cli("run", write("allow.js", JS_ALLOW), "-t", "post-login", "--runtime", "node12")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: --runtime: unknown runtime 'node12'; available: python3, node22"
+
+
+def test_runtime_python3_makes_a_js_file_python(write) -> None:
+    # --runtime wins over the extension: JavaScript read as Python is a Python syntax error.
+    proc = run_cli("run", write("allow.js", JS_ALLOW), "-t", "post-login", "--runtime", "python3", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["actions"][0]["error"]["type"] == "SyntaxError"
+
+
+@NEEDS_NODE_RUNTIME
+def test_a_js_file_runs_and_gives_the_same_result_as_python(write) -> None:
+    js = run_cli("run", write("allow.js", JS_ALLOW), "--trigger", "post-login", "--json")
+    py = run_cli("run", write("allow.py", ALLOW), "--trigger", "post-login", "--json")
+    assert js.returncode == 0 and py.returncode == 0, js.stderr + py.stderr
+    js_result, py_result = json.loads(js.stdout), json.loads(py.stdout)
+    assert js_result["status"] == "success"
+    assert js_result["outcome"] == py_result["outcome"]
+    assert js_result["actions"][0]["calls"] == py_result["actions"][0]["calls"]
+    assert js_result["actions"][0]["logs"] == py_result["actions"][0]["logs"]
+
+
+@NEEDS_NODE_RUNTIME
+def test_runtime_node22_makes_any_file_javascript(write) -> None:
+    proc = run_cli("run", write("allow.txt", JS_ALLOW), "-t", "post-login", "--runtime", "node22", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["outcome"]["access_token"]["claims"] == {"https://acme.example/plan": "gold"}
+
+
+@NEEDS_NODE_RUNTIME
+def test_a_js_error_exits_1_with_the_line_of_the_action(write) -> None:
+    proc = run_cli("run", write("boom.js", JS_BOOM), "-t", "post-login", "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["actions"][0]["error"]
+    assert (error["type"], error["message"], error["line"]) == ("Error", "boom", 2)
+
+
+@NEEDS_NODE_RUNTIME
+def test_a_js_syntax_error_is_the_actions_error_with_its_line(write) -> None:
+    code = "exports.onExecutePostLogin = async (event, api) => {\n  let x = (\n};\n"
+    proc = run_cli("run", write("broken.js", code), "-t", "post-login", "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["actions"][0]["error"]
+    assert error["type"] == "SyntaxError" and error["line"] == 3
+
+
+@NEEDS_NODE_RUNTIME
+def test_a_flow_mixes_python_and_javascript_files(write) -> None:
+    files = [write("first.py", ALLOW), write("gate.js", JS_DENY), write("never.js", JS_ALLOW)]
+    proc = run_cli("flow", "--trigger", "post-login", "--json", *files)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert [(a["name"], a["status"]) for a in result["actions"]] == [
+        ("first", "success"), ("gate", "denied"), ("never", "skipped")]
+    assert result["outcome"]["denied"]["reason"].startswith("no entry for ")

@@ -175,3 +175,33 @@ def test_a_workspace_that_is_not_one_is_a_clear_error(env: dict[str, str], tmp_p
 def test_the_default_workspace_lives_under_the_home_override(env: dict[str, str]) -> None:
     assert _real(env, "actions", "new", "a", "--trigger", "post-login").returncode == 0
     assert (Path(env["ACTIONS_STUDIO_HOME"]) / "workspace.sqlite").is_file()
+
+
+# -- actions new --runtime node22 ----------------------------------------------------------------
+
+
+def test_actions_new_runtime_node22_starts_from_the_triggers_js_template(cli) -> None:
+    from actions_studio.services.templates import template_for
+
+    created = cli("actions", "new", "gate", "--trigger", "credentials-exchange", "--runtime", "node22")
+    assert created.stdout.strip() == ("created gate (credentials-exchange v2, node22); "
+                                      "the draft is not deployed yet")
+    shown = json.loads(cli("actions", "show", "gate", "--json").stdout)
+    assert shown["runtime"] == "node22"
+    assert shown["code"] == template_for("credentials-exchange", "node22")
+    assert "exports.onExecuteCredentialsExchange = async (event, api) =>" in shown["code"]
+
+
+def test_actions_new_runtime_follows_a_js_code_file_and_the_option_wins(cli, tmp_path: Path) -> None:
+    code = tmp_path / "gate.js"
+    code.write_text("exports.onExecutePostLogin = async (event, api) => {};\n", encoding="utf-8")
+    cli("actions", "new", "from-js", "--trigger", "post-login", "--code", str(code))
+    cli("actions", "new", "forced", "--trigger", "post-login", "--code", str(code), "--runtime", "python3")
+    listed = {a["name"]: a["runtime"] for a in json.loads(cli("actions", "list", "--json").stdout)}
+    assert listed == {"from-js": "node22", "forced": "python3"}
+
+
+def test_actions_new_with_an_unknown_runtime_creates_nothing(cli) -> None:
+    refused = cli("actions", "new", "gate", "--trigger", "post-login", "--runtime", "node12", code=2)
+    assert refused.stderr.strip() == "error: unknown runtime 'node12'; available: python3, node22"
+    assert json.loads(cli("actions", "list", "--json").stdout) == []

@@ -28,6 +28,10 @@ def handler(body: str) -> str:
     ("api.cache.set('k', 'v')", ("cache",)),
     ("if event.user.email:\n    api.access.deny('x')\napi.cache.delete('k')", ("deny", "cache")),
     ("api.redirect.can_redirect()", ()),
+    # the later triggers (password reset, token exchange, providers)
+    ("api.access.reject_invalid_subject_token('expired')", ("deny",)),
+    ("api.notification.drop('spam')", ("deny",)),
+    ("api.transaction.set_result_url('https://x/done')", ("redirect",)),
     ("cache = {}\ncache.get('k')", ()),  # a local dict named cache is not the api's cache
     ("pass", ()),
 ])

@@ -68,7 +68,7 @@ def _settled(client: httpx.Client, action_id: str) -> dict[str, Any]:
 def _create(client: httpx.Client, name: str, dependencies: list[dict[str, str]]) -> dict[str, Any]:
     response = client.post("/api/v2/actions/actions", json={
         "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": GREETS,
-        "dependencies": dependencies})
+        "runtime": "python3", "dependencies": dependencies})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -77,7 +77,8 @@ def test_a_compiled_dependency_fails_the_build_naming_it(api: httpx.Client) -> N
     created = _create(api, "native", [{"name": "needs-native", "version": "1.0"}])
     assert created["status"] == "building"
     refused = api.post(f"/api/v2/actions/actions/{created['id']}/deploy")
-    assert refused.status_code == 409 and "still being installed" in refused.json()["message"]
+    assert refused.status_code == 400 and "still being installed" in refused.json()["message"]
+    assert "must be in the 'built' state" in refused.json()["message"]   # Auth0's sentence
     action = _settled(api, created["id"])
     assert action["status"] == "failed"
     [error] = action["errors"]
@@ -85,7 +86,7 @@ def test_a_compiled_dependency_fails_the_build_naming_it(api: httpx.Client) -> N
     assert error["msg"].startswith("dependencies needs-native==1.0 is not installed: fast-native==1.0 "
                                    "(needed by needs-native) is refused")
     deploy = api.post(f"/api/v2/actions/actions/{created['id']}/deploy")
-    assert deploy.status_code == 409 and "fast-native==1.0" in deploy.json()["message"]
+    assert deploy.status_code == 400 and "fast-native==1.0" in deploy.json()["message"]
 
 
 def test_a_pure_dependency_builds_deploys_and_runs_in_the_flow(api: httpx.Client) -> None:

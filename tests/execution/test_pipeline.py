@@ -3,6 +3,7 @@ what the sandbox is handed; and the one walk over an outcome."""
 
 from __future__ import annotations
 
+import threading
 from unittest.mock import create_autospec
 
 import pytest
@@ -54,7 +55,7 @@ def test_the_sandbox_gets_each_action_with_its_own_secrets_and_environment() -> 
                    environments=lambda s: paths[s.name], timeout_s=3.0) == "flow result"
     box.run_action.assert_not_called()
     (trigger, actions, payload), kwargs = box.run_flow.call_args
-    assert (trigger, payload, kwargs) == ("post-login", {"e": 1}, {"timeout_s": 3.0})
+    assert (trigger, payload, kwargs) == ("post-login", {"e": 1}, {"timeout_s": 3.0, "cancel": None})
     assert [(a.name, a.code, a.version, a.secrets, a.sys_path) for a in actions] == [
         ("a", "code a", None, {"K": "1"}, ("/envs/a",)), ("b", "code b", 4, {}, ())]
 
@@ -118,3 +119,13 @@ def test_a_node22_action_is_a_clear_error_result_until_the_node_runtime_exists()
     error = result.actions[1].error
     assert error.type == "RuntimeUnavailable"
     assert error.message.startswith("the node22 runtime is not available in this build: js cannot run here")
+
+
+def test_stop_reaches_the_sandbox_with_the_run() -> None:
+    # Stop in the window and Ctrl+C in the CLI set this event; the sandbox kills the child on it.
+    box = _sandbox()
+    stop = threading.Event()
+    execute("post-login", [RunSource("a", "code")], {}, sandbox=lambda: box, single=True, cancel=stop)
+    execute("post-login", [RunSource("a", "code")], {}, sandbox=lambda: box, cancel=stop)
+    assert box.run_action.call_args.kwargs["cancel"] is stop
+    assert box.run_flow.call_args.kwargs["cancel"] is stop

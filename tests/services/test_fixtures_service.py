@@ -94,3 +94,22 @@ def test_sample_fixture_is_valid_for_every_trigger() -> None:
 
     for trigger_id in TRIGGERS:
         assert fixtures.parse_fixture(fixtures.sample_fixture(trigger_id, "sample")).trigger == trigger_id
+
+
+def test_a_fixture_with_event_patch_holds_the_patched_sample() -> None:
+    spec = fixtures.parse_fixture({"name": "blocked", "trigger": "post-login",
+                                   "event_patch": {"user": {"email": "x@blocked.com"}}})
+    sample = get_trigger("post-login").sample_event()
+    assert spec.event["user"]["email"] == "x@blocked.com"
+    assert spec.event["tenant"] == sample["tenant"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"event_patch": {"user": {"email": 5}}}, "event.user.email"),
+    ({"event_patch": [1]}, "event_patch: must be a JSON object"),
+    ({"event_patch": {}, "event": {}}, "not both"),
+])
+def test_bad_event_patches_are_refused(change: dict, message: str) -> None:
+    doc = {"name": "p", "trigger": "post-login", **change}
+    with pytest.raises(InvalidInputError, match=message):
+        fixtures.parse_fixture(doc)

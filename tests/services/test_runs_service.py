@@ -146,3 +146,29 @@ def test_an_event_over_the_sandbox_limit_is_a_clear_refusal(tmp_path: Path) -> N
             runs.run_fixture(small, "big")
         [report] = runs.run_tests(small)
         assert report.passed is False and report.status == "not run"
+
+
+def test_a_stopped_run_is_stored_as_stopped_without_a_verdict_and_ends_run_all(ws: Workspace) -> None:
+    # Issue 12 item 5. The cancel event is set before the run: the sandbox then runs nothing and
+    # says "stopped" (tests/runtime/test_stop.py stops children mid-run).
+    import threading
+
+    actions.create_action(ws, "a", "post-login", code=CLAIM.format(who="x"))
+    _fixture(ws, "f1", "a", expect={"status": "success"})
+    _fixture(ws, "f2", "a", expect={"status": "success"})
+    cancel = threading.Event()
+    cancel.set()
+    report = runs.run_fixture(ws, "f1", cancel=cancel)
+    assert (report.status, report.passed, report.mismatch) == ("stopped", None, None)
+    assert runs.list_runs(ws, "f1")[0].status == "stopped"
+    assert list(runs.run_many(ws, ["f1", "f2"], cancel=cancel)) == []
+    running = threading.Event()
+    batch = runs.run_many(ws, ["f1", "f2"], cancel=running)
+    first = next(batch)
+    running.set()  # Stop pressed while f1 ran: f2 never starts
+    assert first.passed and list(batch) == []
+
+
+def test_an_expectation_may_pin_stopped() -> None:
+    spec = fixtures.parse_fixture({**fixtures.sample_fixture("post-login", "s"), "expect": {"status": "stopped"}})
+    assert spec.expect == {"status": "stopped"}

@@ -186,9 +186,36 @@ def test_pull_says_which_secrets_have_no_value_in_this_workspace(cli, tmp_path: 
     assert "no value" not in cli("pull").stdout  # the pushing workspace has its value
 
 
-def test_an_action_the_tenant_cannot_run_is_refused_and_the_rest_applies(cli, tmp_path: Path) -> None:
-    """The bundled tenant runs python3 only (today): a node22 action is refused in the plan,
-    before any write, with why; the python3 one is pushed; exit 7 says some were refused."""
+def test_the_bundled_tenant_takes_node22_and_python3_actions_with_their_runtimes(cli, tmp_path: Path) -> None:
+    code = tmp_path / "a.py"
+    code.write_text(CODE.format(n=1))
+    cli("actions", "new", "py", "--trigger", "post-login", "--code", str(code))
+    cli("actions", "new", "js", "--trigger", "post-login", "--runtime", "node22")
+    done = cli("sync", "--yes")
+    assert "refused" not in done.stdout + done.stderr
+    tenant = LocalTenant(tmp_path / "home" / "local-tenant")
+    conn = tenant.start()
+    try:
+        with TenantClient(conn) as client:
+            pushed = {a.name: (a.draft.runtime, a.status) for a in client.list_actions()}
+    finally:
+        tenant.stop()
+    assert pushed == {"py": ("python3", "built"), "js": ("node22", "built")}
+    assert "in sync" in cli("sync", "--dry-run").stdout
+
+
+def test_an_action_the_tenant_cannot_run_is_refused_and_the_rest_applies(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tenant that runs python3 only (the bundled tenant before issue 15): a node22 action is
+    refused in the plan, before any write, with why; the python3 one is pushed; exit 7 says some
+    were refused. The tenant's own trigger list is read, then narrowed to python3."""
+    listed = TenantClient.triggers
+
+    def python_only(self: TenantClient) -> list:
+        return [t.model_copy(update={"runtimes": ["python3"], "default_runtime": "python3"})
+                for t in listed(self)]
+
+    monkeypatch.setattr(TenantClient, "triggers", python_only)
     code = tmp_path / "a.py"
     code.write_text(CODE.format(n=1))
     cli("actions", "new", "py", "--trigger", "post-login", "--code", str(code))

@@ -16,7 +16,7 @@ def http(tenant):
 
 def _create(http, name, **extra):
     resp = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}],
-                                    "code": CODE, **extra})
+                                    "code": CODE, "runtime": "python3", **extra})
     assert resp.status_code == 201, resp.text
     return resp.json()
 
@@ -57,11 +57,12 @@ def test_binding_refusals_name_the_entry(http, unique) -> None:
     draft_only = _create(http, unique("undeployed"))
     other = http.post(ACTIONS, json={"name": unique("m2m"), "supported_triggers": [{"id": "credentials-exchange"}],
                                      "code": "def on_execute_credentials_exchange(event, api):\n    pass\n",
-                                     "deploy": True}).json()
+                                     "runtime": "python3", "deploy": True}).json()
     url = "/api/v2/actions/triggers/post-login/bindings"
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": draft_only["id"]}}]})
-    # What the tenant's state refuses is 409, a ref to nothing 404 (400 is a malformed body).
-    assert resp.status_code == 409 and "bindings[0].ref" in resp.json()["message"] and "deploy" in resp.json()["message"]
+    # Auth0's 400 and sentence for an undeployed action (the Deploy CLI and sync retry on it).
+    assert resp.status_code == 400 and "bindings[0].ref" in resp.json()["message"]
+    assert "has not been deployed yet" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_id", "value": other["id"]}}]})
     assert resp.status_code == 409 and "credentials-exchange" in resp.json()["message"]
     resp = http.patch(url, json={"bindings": [{"ref": {"type": "action_name", "value": "no such"}}]})
@@ -97,7 +98,8 @@ def test_triggers_list_is_the_catalog(http) -> None:
 
     triggers = http.get("/api/v2/actions/triggers").json()["triggers"]
     assert [t["id"] for t in triggers] == list(TRIGGERS)
-    assert triggers[0] == TRIGGERS["post-login"].to_management_api()
+    assert triggers[0] == {**TRIGGERS["post-login"].to_management_api(),
+                           "runtimes": ["node18", "node22", "python3"], "default_runtime": "node22"}
 
 
 def test_users_endpoints(http, unique, tenant) -> None:
@@ -126,7 +128,7 @@ def test_users_endpoints(http, unique, tenant) -> None:
 def test_deploy_must_be_a_json_boolean(http, unique, value) -> None:
     name = unique("strict")
     resp = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": "post-login"}], "code": CODE,
-                                    "deploy": value})
+                                    "runtime": "python3", "deploy": value})
     assert resp.status_code == 400, resp.text
     assert "deploy" in resp.json()["message"] and "boolean" in resp.json()["message"]
     assert http.get(ACTIONS, params={"actionName": name}).json()["total"] == 0   # nothing was created

@@ -148,7 +148,7 @@ def test_secret_values_never_come_back(tenant, unique) -> None:
     with tenant.http(tenant.management_token()) as http:
         made = http.post(ACTIONS, json={"name": unique("secretive"), "supported_triggers": [{"id": "post-login"}],
                                         "code": "def on_execute_post_login(event, api):\n    pass\n",
-                                        "secrets": [{"name": "API_KEY", "value": secret}], "deploy": True})
+                                        "runtime": "python3", "secrets": [{"name": "API_KEY", "value": secret}], "deploy": True})
         assert made.status_code == 201
         action_id = made.json()["id"]
         texts = [made.text, http.get(f"{ACTIONS}/{action_id}").text, http.get(ACTIONS).text,

@@ -102,7 +102,7 @@ def test_one_build_per_action_and_set_whichever_process_queues_and_claims(two) -
     lock = threading.Lock()
     release = threading.Event()
 
-    def build(dependencies):
+    def build(dependencies, runtime):
         with lock:
             built.append(dependencies[0]["name"])
         release.wait(30)
@@ -127,8 +127,8 @@ def _run_released(queue: BuildQueue, release: threading.Event) -> bool:
 
 def test_a_job_whose_builder_died_is_claimed_again_after_its_lease(two) -> None:
     clock = Clock()
-    dead = BuildQueue(two[0], lambda deps: [], workers=0, lease_s=30, clock=clock)
-    alive = BuildQueue(two[1], lambda deps: [], workers=0, lease_s=30, clock=clock)
+    dead = BuildQueue(two[0], lambda deps, runtime: [], workers=0, lease_s=30, clock=clock)
+    alive = BuildQueue(two[1], lambda deps, runtime: [], workers=0, lease_s=30, clock=clock)
     dead.enqueue("act_9", [{"name": "pkg", "version": "1"}])
     assert dead.claim() is not None                # ... and its process dies here
     assert alive.claim() is None                   # leased
@@ -136,3 +136,15 @@ def test_a_job_whose_builder_died_is_claimed_again_after_its_lease(two) -> None:
     job = alive.claim()
     assert job is not None and job["action_id"] == "act_9"
     assert dead.worker_id != alive.worker_id
+
+
+def test_the_same_set_in_another_runtime_is_another_build(two) -> None:
+    seen: list[str] = []
+    queue = BuildQueue(two[0], lambda deps, runtime: seen.append(runtime) or [], workers=0)
+    deps = [{"name": "lodash", "version": "4.17.21"}]
+    queue.enqueue("act_3", deps, "node22")
+    queue.enqueue("act_3", deps, "python3")
+    queue.enqueue("act_3", deps, "node22")
+    while queue.run_once():
+        pass
+    assert sorted(seen) == ["node22", "python3"]

@@ -134,7 +134,7 @@ def deploy(via: Pinned, token: str, trigger: str, name: str, code: str) -> None:
     version = "v3" if trigger == "post-login" else "v2"
     status, _, action = via.call("POST", "/api/v2/actions/actions", token=token, body={
         "name": name, "supported_triggers": [{"id": trigger, "version": version}], "code": code,
-        "deploy": True})
+        "runtime": "python3", "deploy": True})
     assert status == 201, action
     status, _, body = via.call("PATCH", f"/api/v2/actions/triggers/{trigger}/bindings", token=token,
                                body={"bindings": [{"ref": {"type": "action_id", "value": action["id"]}}]})
@@ -221,7 +221,7 @@ def test_a_dependency_build_queued_on_one_worker_finishes_for_the_other(served) 
     token = served.management_token(a)
     status, _, action = a.call("POST", "/api/v2/actions/actions", token=token, body={
         "name": "with-deps", "supported_triggers": [{"id": "post-login", "version": "v3"}],
-        "code": "def on_execute_post_login(event, api):\n    pass\n",
+        "code": "def on_execute_post_login(event, api):\n    pass\n", "runtime": "python3",
         "dependencies": [{"name": "no-such-package-anywhere", "version": "1.0"}]})
     assert status == 201 and action["status"] == "building"
     deadline = time.monotonic() + 120

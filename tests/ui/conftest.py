@@ -50,8 +50,12 @@ def make_editor(qtbot, analysis_worker) -> Iterator[Callable[..., "ActionEditor"
     editors: list[ActionEditor] = []
 
     def make(text: str = "", trigger_id: str | None = "post-login", secret_names=None, *, theme=LIGHT,
-             size: tuple[int, int] = (900, 560), caret_at_end: bool = True) -> ActionEditor:
-        editor = ActionEditor(analysis_worker, trigger_id, secret_names, theme=theme)
+             size: tuple[int, int] = (900, 560), caret_at_end: bool = True, worker=None,
+             language=None) -> ActionEditor:
+        from actions_studio.ui.editor.languages import PYTHON
+
+        editor = ActionEditor(worker or analysis_worker, trigger_id, secret_names, theme=theme,
+                              language=language or PYTHON)
         editors.append(editor)
         qtbot.addWidget(editor)
         editor.resize(*size)
@@ -154,3 +158,40 @@ class EditorDriver:
 @pytest.fixture
 def drive(qtbot, analysis_worker) -> Callable[..., EditorDriver]:
     return lambda editor: EditorDriver(qtbot, editor, analysis_worker)
+
+
+@pytest.fixture(scope="session")
+def typescript_worker() -> Iterator["TypeScriptWorker"]:  # noqa: F821
+    """One TypeScript service owner for the session (as the studio shares one), on the install
+    the setup step made once; its semantic server is ready before the first test asks."""
+    import threading
+
+    from actions_studio.analysis.typescript.install import find_install
+    from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
+    if find_install() is None:
+        pytest.skip("TypeScript is not installed on this machine: the setup step installs it once with "
+                    "`python -m actions_studio.analysis.typescript.install --shared`")
+    worker = TypeScriptWorker()
+    # Diagnostics wait for the semantic server: their answer means "Node's types are loaded".
+    answered = threading.Event()
+    worker.diagnostics("tests:warm:diagnostics", "exports.x = 1;\n", None, lambda _id, _answer: answered.set())
+    assert answered.wait(120), f"tsserver not ready: {worker.state}"
+    assert worker.state == "ready", worker.state
+    worker.close("tests:warm")
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def make_js_editor(make_editor, typescript_worker) -> Callable[..., "ActionEditor"]:  # noqa: F821
+    """make_editor for a node22 action: the JavaScript editor asking the TypeScript service."""
+    from actions_studio.ui.editor.languages import JAVASCRIPT
+
+    return lambda text="", trigger_id="post-login", **kw: make_editor(
+        text, trigger_id, worker=typescript_worker, language=JAVASCRIPT, **kw)
+
+
+@pytest.fixture
+def drive_js(qtbot, typescript_worker) -> Callable[..., EditorDriver]:
+    return lambda editor: EditorDriver(qtbot, editor, typescript_worker)

@@ -46,7 +46,7 @@ class FakeWindow:
     def show_message(self, text: str) -> None:
         self.calls.append(("message", text))
 
-    def show_refusal(self, text: str, line: Optional[int]) -> None:
+    def show_refusal(self, text: str, line: Optional[int], action_id: Optional[str] = None) -> None:
         self.calls.append(("refusal", text, line))
 
     def clear_refusal(self) -> None:

@@ -50,6 +50,7 @@ def test_new_fixture_save_as_expectation_and_run_all(studio, qtbot) -> None:
     assert '["admin"]' in studio.result_text()
     assert fixtures_service.get_fixture(studio.ws, "admin login").event["user"]["app_metadata"]["roles"] == ["admin"]
     qtbot.mouseClick(panel.expect_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.expectation_dialog.save_button, Qt.MouseButton.LeftButton)
     expect = fixtures_service.get_fixture(studio.ws, "admin login").expect
     assert expect["status"] == "success"
     assert expect["outcome"]["access_token"]["claims"] == {"https://example.com/roles": ["admin"]}
@@ -224,7 +225,7 @@ def test_new_action_dialog_checks_the_name_and_offers_every_trigger(qtbot) -> No
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "sms-via-twilio")
     assert ok.isEnabled()
-    assert dialog.answer() == ("sms-via-twilio", "send-phone-message")
+    assert dialog.answer() == ("sms-via-twilio", "send-phone-message", "python3")
     assert "MFA code" in dialog.description.text()
 
 

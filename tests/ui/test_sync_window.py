@@ -33,8 +33,20 @@ def test_ctrl_shift_s_opens_sync_and_the_status_bar_follows(qtbot, analysis_work
         assert applied.args[0].ok, applied.args[0].describe()
         qtbot.waitUntil(lambda: ui.status_button.text() == "⇅ Local tenant: in sync", timeout=20_000)
         qtbot.waitUntil(lambda: dialog.state_label.text().endswith("in sync"), timeout=20_000)
+        assert dialog.progress.isVisible() and dialog.progress.text().endswith("steps")
         dialog.close()
         studio.window.statusBar().grab().save(str(SCREENSHOTS / "sync-status-bar.png"))
+
+        # Reopened: a fresh plan, not the last apply's "N of N steps" (issue 12 item 4).
+        studio.window.activateWindow()
+        qtbot.waitUntil(lambda: studio.window.isActiveWindow())
+        qtbot.keyClick(studio.window, Qt.Key.Key_S, CTRL | SHIFT)
+        assert ui.dialog is dialog and dialog.isVisible()
+        assert not dialog.progress.isVisible() and dialog.message.text() == ""
+        assert dialog.plan is None and dialog.table.rowCount() == 0
+        qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
+        assert dialog.state_label.text().endswith("in sync")
+        dialog.close()
 
         # A local edit makes the last check stale.
         action_id = studio.action_id(studio.window.session.list_actions()[0].name)

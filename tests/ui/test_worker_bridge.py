@@ -172,3 +172,42 @@ def test_answers_for_a_deleted_bridge_are_dropped(qtbot) -> None:
     assert work.wait(10)  # the answer is posted now
     qtbot.wait(50)  # ... and delivered to nobody, without touching the deleted C++ object
     assert got == []
+
+
+def test_stop_sets_the_cancel_event_of_the_channels_running_job_and_its_answer_arrives() -> None:
+    # Issue 12 item 5: Stop reaches the run through its job's cancel event; the run still answers.
+    receiver = Receiver()
+    work = receiver.background(threads=2)
+    started = threading.Event()
+
+    def runaway(job) -> str:
+        started.set()
+        return "stopped" if job.cancel.wait(30) else "ran out"
+
+    request = work.submit("fixture", runaway)
+    other = work.submit("other", lambda job: job.cancel.is_set())
+    assert started.wait(10)
+    assert work.stop("fixture") is True
+    assert work.wait(10)
+    receiver.drain()
+    assert sorted(receiver.got) == sorted([("finished", "fixture", request, "stopped"),
+                                           ("finished", "other", other, False)])
+    assert work.stop("fixture") is False  # nothing of it is running any more
+
+
+def test_a_newer_request_cancels_the_superseded_job() -> None:
+    receiver = Receiver()
+    work = receiver.background(threads=2)
+    started = threading.Event()
+    outcome: list[bool] = []
+
+    def slow(job) -> None:
+        started.set()
+        outcome.append(job.cancel.wait(30))
+
+    work.submit("fixture", slow)
+    assert started.wait(10)
+    newest = work.submit("fixture", lambda _job: "new")
+    assert work.wait(10)
+    receiver.drain()
+    assert outcome == [True] and receiver.got == [("finished", "fixture", newest, "new")]

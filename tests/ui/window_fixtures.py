@@ -54,8 +54,11 @@ class ScriptedPrompts(Prompts):
     def integer(self, title: str, label: str, value: int, lo: int, hi: int) -> Optional[int]:
         return self._next("integer", label)
 
-    def new_action(self, triggers, trigger_id: str = ""):
-        return self._next("new_action", trigger_id)
+    def new_action(self, triggers, trigger_id: str = "", runtime: str = "python3"):
+        self.new_action_runtime = runtime  # what the dialog would have preselected
+        answer = self._next("new_action", trigger_id)
+        # a (name, trigger) answer keeps the preselected language, as pressing OK would
+        return (*answer, runtime) if answer is not None and len(answer) == 2 else answer
 
     def deploy_note(self, action_name: str, next_number: int) -> Optional[str]:
         return self._next("deploy_note", f"{action_name} v{next_number}")
@@ -116,7 +119,7 @@ class Studio:
 
 
 def make_studio(qtbot, analysis_worker, tmp_path: Path, *, seed: bool = True,
-                config_dir: Optional[Path] = None, show: bool = True) -> Studio:
+                config_dir: Optional[Path] = None, show: bool = True, typescript=None) -> Studio:
     config_dir = config_dir or tmp_path / "config"
     path = tmp_path / "workspace.sqlite"
     first_run = not path.exists()
@@ -124,7 +127,8 @@ def make_studio(qtbot, analysis_worker, tmp_path: Path, *, seed: bool = True,
     if seed and first_run:
         seed_examples(ws)
     prompts = ScriptedPrompts()
-    window = create_window(ws, analysis_worker, config_dir, prompts=prompts, first_run=first_run and seed)
+    window = create_window(ws, analysis_worker, config_dir, prompts=prompts, first_run=first_run and seed,
+                           typescript=typescript)
     # Not qtbot.addWidget: pytest-qt would close the window before this fixture's teardown could
     # answer the "save changes?" question; close_studio() closes it instead.
     if show:

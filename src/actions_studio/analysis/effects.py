@@ -31,6 +31,10 @@ KIND_LABELS = {
 # the JavaScript analysis (typescript/effects.py) maps Auth0's names onto these.
 METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("access", "deny"): ("deny", "access.deny"),
+    # The later triggers' ways to stop what the trigger does: a token exchange's rejection, a
+    # provider dropping the message (custom email/phone providers).
+    ("access", "reject_invalid_subject_token"): ("deny", "access.reject_invalid_subject_token"),
+    ("notification", "drop"): ("deny", "notification.drop"),
     ("validation", "error"): ("deny", "validation.error"),
     ("access_token", "set_custom_claim"): ("claims", "access_token"),
     ("id_token", "set_custom_claim"): ("claims", "id_token"),
@@ -45,6 +49,8 @@ METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("authentication", "enroll_with"): ("mfa", "authentication.enroll_with"),
     ("authentication", "enroll_with_any"): ("mfa", "authentication.enroll_with_any"),
     ("redirect", "send_user_to"): ("redirect", "redirect.send_user_to"),
+    # password-reset-post-challenge: where the browser goes once the password is reset.
+    ("transaction", "set_result_url"): ("redirect", "transaction.set_result_url"),
     ("cache", "get"): ("cache", "cache.get"),
     ("cache", "set"): ("cache", "cache.set"),
     ("cache", "delete"): ("cache", "cache.delete"),

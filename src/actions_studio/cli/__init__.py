@@ -47,12 +47,14 @@ def _register_subcommands() -> None:
     from actions_studio.cli import workspace as cli_workspace
     from actions_studio.cli import sync as cli_sync
     from actions_studio.cli import tenant as cli_tenant
+    from actions_studio.cli import deps as cli_deps
 
     cli_run.register(app)
     cli_stubs.register(app)
     cli_workspace.register(app)
     cli_sync.register(app)
     cli_tenant.register(app)
+    cli_deps.register(app)
 
 
 _register_subcommands()

@@ -37,13 +37,17 @@ def serve_command(
         None, "--rate-limit-per-s", help="Management API requests per second and client (0: no limit)."),
     rate_limit_burst: Optional[int] = typer.Option(
         None, "--rate-limit-burst", help="Management API burst per client."),
+    domain: Optional[str] = typer.Option(
+        None, "--domain", help="Serve as this https domain (e.g. tenant.example.com): the issuer is "
+        "https://DOMAIN/ and the Management API audience https://DOMAIN/api/v2/, as Auth0's clients "
+        "expect. Give --tls-cert/--tls-key for that name, or put a TLS proxy in front."),
 ) -> None:
     from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
 
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
-                           base_url=base_url, workers=workers, rate_limit_per_s=rate_limit_per_s,
-                           rate_limit_burst=rate_limit_burst)
+                           base_url=base_url, domain=domain, workers=workers,
+                           rate_limit_per_s=rate_limit_per_s, rate_limit_burst=rate_limit_burst)
     try:
         check(options)
     except ServeRefused as exc:

@@ -389,12 +389,48 @@ def flows_set(
     ctx: typer.Context, trigger: str,
     names: Optional[list[str]] = typer.Argument(None, help="Deployed actions, in order (none: empty the flow)."),
 ) -> None:
-    """Set the order of a trigger's flow."""
+    """Set the whole flow of a trigger, in order; says which actions it took out."""
     from actions_studio.services import flows
 
     with _workspace(ctx) as ws:
+        before = flows.get_flow(ws, trigger)
         items = flows.set_flow(ws, trigger, names or [])
+    _echo_flow(trigger, items, flows.removed_names(before, items))
+
+
+@flows_app.command("add")
+@guarded
+def flows_add(
+    ctx: typer.Context, trigger: str, action: str,
+    at: Optional[int] = typer.Option(None, "--at", help="1-based step to put it at (default: last); "
+                                     "moves an action already in the flow."),
+) -> None:
+    """Add one deployed action to a trigger's flow, keeping the others."""
+    from actions_studio.services import flows
+
+    with _workspace(ctx) as ws:
+        items = flows.add_to_flow(ws, trigger, action, at=at)
+    _echo_flow(trigger, items, [])
+
+
+@flows_app.command("remove")
+@guarded
+def flows_remove(ctx: typer.Context, trigger: str, action: str) -> None:
+    """Take one action out of a trigger's flow, keeping the others in order."""
+    from actions_studio.services import flows
+
+    with _workspace(ctx) as ws:
+        before = flows.get_flow(ws, trigger)
+        items = flows.remove_from_flow(ws, trigger, action)
+    _echo_flow(trigger, items, flows.removed_names(before, items))
+
+
+def _echo_flow(trigger: str, items: list[Any], removed: list[str]) -> None:
     typer.echo(f"{trigger} flow: {' -> '.join(a.name for a in items) or '(empty)'}")
+    if removed:
+        # Issue 12 item 2: `flows set` once dropped four actions with one quiet line.
+        typer.echo(f"removed from the flow: {', '.join(removed)} (still deployed; "
+                   f"`flows add {trigger} NAME` puts one back)")
 
 
 # -- test, export, import ------------------------------------------------------------------------

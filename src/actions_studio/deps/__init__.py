@@ -1,4 +1,5 @@
-"""deps: Action dependencies from PyPI — pinned, pure-Python, cached, offline-safe (issue 8).
+"""deps: Action dependencies from PyPI — pinned, pure-Python, cached, offline-safe (issue 8) —
+and, in deps/npm/, from the npm registry for node22 actions (issue 15).
 
 Qt-free and store-free: services/dependencies.py joins it to the workspace, tenant/build.py to the
 tenant. pip does the resolving and installing (as a subprocess); this package decides what may be
@@ -10,7 +11,9 @@ from .errors import (
     BuildCancelledError,
     DependencyError,
     IndexUnreachableError,
+    IntegrityError,
     InvalidPinError,
+    NativeCodeError,
     NotPurePythonError,
     ResolutionError,
 )
@@ -22,7 +25,7 @@ from .settings import DepsSettings
 
 __all__ = [
     "BuildCancelledError", "CancelToken", "DependencyError", "DepsSettings", "Environment",
-    "IndexUnreachableError", "InvalidPinError", "NotPurePythonError", "Pin", "ResolutionError",
+    "IndexUnreachableError", "IntegrityError", "InvalidPinError", "NativeCodeError", "NotPurePythonError", "Pin", "ResolutionError",
     "build_environment", "find_environment", "parse_pin", "parse_pins", "pin_latest",
     "pure_python_reason", "sandbox_path", "set_hash",
 ]

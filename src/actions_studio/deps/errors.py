@@ -32,3 +32,13 @@ class IndexUnreachableError(DependencyError):
 
 class BuildCancelledError(DependencyError):
     """The user cancelled the build; nothing was left in the cache."""
+
+
+class NativeCodeError(NotPurePythonError):
+    """An npm package with native code (an install script, `binding.gyp`, a `.node` addon): installs
+    run with --ignore-scripts and Node's permission model refuses addons, so it could only fail at
+    run time (issue 15). A NotPurePythonError, so every caller refuses it as it refuses compiled wheels."""
+
+
+class IntegrityError(DependencyError):
+    """A downloaded package is not what its registry published (checksum, name or version)."""

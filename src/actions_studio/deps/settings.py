@@ -2,7 +2,8 @@
 
 pip runs `--isolated` (its own config files and PIP_* variables are ignored): these settings alone
 decide the source, so the same pins give the same environment on every machine that shares them.
-Companies with their own mirror set an index URL, find-links and trusted hosts here — in the
+Companies with their own mirror set an index URL, find-links and trusted hosts (and for node22
+actions an npm registry URL) here — in the
 workspace settings (studio, CLI) or the environment (studio, CLI and tenant; the environment wins).
 """
 
@@ -17,6 +18,7 @@ from typing import Mapping, Optional
 import platformdirs
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
+DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org"
 # A reachable index answers in well under a second; a dead one must not hold a build (issue 8 §3).
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -26,6 +28,7 @@ ENV_TRUSTED_HOST = "ACTIONS_STUDIO_TRUSTED_HOST"  # several separated by whitesp
 ENV_NO_INDEX = "ACTIONS_STUDIO_NO_INDEX"          # "1": find-links only
 ENV_TIMEOUT = "ACTIONS_STUDIO_DEPS_TIMEOUT"
 ENV_CACHE = "ACTIONS_STUDIO_DEPS_CACHE"
+ENV_NPM_REGISTRY = "ACTIONS_STUDIO_NPM_REGISTRY"   # node22 actions' packages (deps/npm/)
 HOME_ENV = "ACTIONS_STUDIO_HOME"
 
 
@@ -50,6 +53,7 @@ class DepsSettings:
     no_index: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     cache_dir: Optional[Path] = None  # None: default_cache_dir()
+    npm_registry: str = DEFAULT_NPM_REGISTRY
 
     @property
     def cache(self) -> Path:
@@ -88,6 +92,8 @@ class DepsSettings:
                 changes["timeout_s"] = max(1.0, float(str(values["timeout_s"])))
             except ValueError:
                 pass
+        if values.get("npm_registry"):
+            changes["npm_registry"] = str(values["npm_registry"]).strip().rstrip("/")
         if values.get("cache_dir"):
             changes["cache_dir"] = Path(str(values["cache_dir"]))
         return replace(self, **changes)
@@ -100,4 +106,5 @@ class DepsSettings:
             "index_url": env.get(ENV_INDEX_URL), "find_links": env.get(ENV_FIND_LINKS),
             "trusted_host": env.get(ENV_TRUSTED_HOST), "no_index": env.get(ENV_NO_INDEX),
             "timeout_s": env.get(ENV_TIMEOUT), "cache_dir": env.get(ENV_CACHE),
+            "npm_registry": env.get(ENV_NPM_REGISTRY),
         })

@@ -50,9 +50,9 @@ def execute(
 
     Raised as the sandbox raises them, for each caller to word for its user: `SandboxError`,
     `EventTooLargeError`, `EventValidationError`, `UnknownTriggerError`, `ValueError` (more than
-    20 actions). `cancel` is carried for Stop: the sandbox will take it with its runs.
+    20 actions). `cancel` is Stop: setting it kills the running child at once and the result's
+    status is "stopped".
     """
-    del cancel  # accepted now so that every caller already passes it where it has one
     for index, source in enumerate(sources):
         if source.runtime not in RUNTIMES_HERE:
             return _not_here(trigger_id, sources, index)
@@ -66,8 +66,8 @@ def execute(
     if single:
         if len(ready) != 1:
             raise ValueError("a single-action run takes exactly one action")
-        return sandbox().run_action(trigger_id, ready[0], payload, timeout_s=timeout_s)
-    return sandbox().run_flow(trigger_id, ready, payload, timeout_s=timeout_s)
+        return sandbox().run_action(trigger_id, ready[0], payload, timeout_s=timeout_s, cancel=cancel)
+    return sandbox().run_flow(trigger_id, ready, payload, timeout_s=timeout_s, cancel=cancel)
 
 
 def _refused(trigger_id: str, sources: Sequence[RunSource], index: int, message: str) -> ExecutionResult:

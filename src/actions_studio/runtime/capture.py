@@ -47,10 +47,6 @@ class Layout:
         self.result_cap = RESULT_BYTES + MAX_FLOW_ACTIONS * (self.log_cap + 2 * RECORD_OVERHEAD)
         self.size = self.result_start + self.result_cap
 
-    def new_buffer(self) -> mmap.mmap:
-        # mmap(-1, ...) is MAP_SHARED|MAP_ANONYMOUS: the forked child writes, the zygote reads.
-        return mmap.mmap(-1, self.size)
-
 
 class CaptureStream(io.TextIOBase):
     """A text stream that fills the shared buffer up to its capacity, then only counts."""

@@ -126,6 +126,19 @@ def check_compiles(code: str, filename: str) -> None:
         raise DeployRefusedError(f"deploy refused: {filename} does not compile: {exc}", None) from None
 
 
+def deploy_refusal(ws: Workspace, name: str) -> Optional[DeployRefusedError]:
+    """Why deploying the draft would be refused now, or None: the studio's "deploy refused"
+    banner goes once the draft compiles again (issue 12 item 4)."""
+    detail = open_action(ws, name)
+    if detail.draft.runtime != "python3":
+        return None
+    try:
+        check_compiles(detail.draft.code, f"{name}.py")
+    except DeployRefusedError as exc:
+        return exc
+    return None
+
+
 def deploy(ws: Workspace, name: str, *, note: Optional[str] = None) -> VersionRecord:
     """Snapshots the draft as the next version number and marks it deployed."""
     with ws.db.write() as s:

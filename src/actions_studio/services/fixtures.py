@@ -2,6 +2,7 @@
 
 One JSON format everywhere (files, export, CLI; issue 3):
     {"name": "...", "trigger": "post-login", "action": "<optional action name>", "event": {...},
+     or instead of "event", "event_patch": {...} (fields deep-merged over the trigger's sample),
      "secrets": {"NAME": "value"} (optional), "expect": {"status": ..., "outcome": {...}} (optional)}
 Secret values go to the vault; the workspace keeps the names. Written back out (export, `fixtures
 show`), a value is `null`, meaning "kept in the vault, not exported"; reading `null` back leaves the
@@ -23,8 +24,9 @@ from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
 from actions_studio.store.records import FixtureRecord
 
-STATUSES = ("success", "denied", "error", "timeout", "suspended")
-_KEYS = ("name", "trigger", "action", "event", "secrets", "expect")
+# "stopped": the user stopped the run (Stop); an expectation may pin it like any other status.
+STATUSES = ("success", "denied", "error", "timeout", "suspended", "stopped")
+_KEYS = ("name", "trigger", "action", "event", "event_patch", "secrets", "expect")
 Change = Literal["created", "changed", "unchanged"]
 
 
@@ -61,9 +63,14 @@ def parse_fixture(data: Any, *, source: str = "fixture") -> FixtureSpec:
         raise InvalidInputError(
             f"{source}: unknown field(s) {', '.join(unknown)}; a fixture has {', '.join(_KEYS)}"
         )
-    for key in ("name", "trigger", "event"):
+    for key in ("name", "trigger"):
         if key not in data:
             raise InvalidInputError(f"{source}: missing field {key!r}")
+    if "event" not in data and "event_patch" not in data:
+        raise InvalidInputError(f"{source}: missing field 'event' (a whole event; or 'event_patch', "
+                                "only the fields that differ from the trigger's sample event)")
+    if "event" in data and "event_patch" in data:
+        raise InvalidInputError(f"{source}: give 'event' or 'event_patch', not both")
     name = data["name"]
     try:
         check_entity_name("fixture", name)
@@ -75,7 +82,16 @@ def parse_fixture(data: Any, *, source: str = "fixture") -> FixtureSpec:
     action = data.get("action")
     if action is not None and not isinstance(action, str):
         raise InvalidInputError(f"{source}: action: must be an action name")
-    event = data["event"]
+    if "event_patch" in data:
+        # Issue 12 item 6: the fields a test cares about, over the sample (RFC 7396); kept as the
+        # whole event, so a later change of the sample cannot change a saved test.
+        from actions_studio.triggers.event_patch import merge_patch
+
+        if not isinstance(data["event_patch"], dict):
+            raise InvalidInputError(f"{source}: event_patch: must be a JSON object of the fields to change")
+        event = merge_patch(trigger.sample_event(), data["event_patch"])
+    else:
+        event = data["event"]
     if not isinstance(event, dict):
         raise InvalidInputError(f"{source}: event: must be a JSON object")
     try:

@@ -5,6 +5,7 @@ what is kept (`redacted`); the canvas's runs (flow_design.run_design) go through
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union
@@ -53,10 +54,11 @@ def set_runs_kept(ws: Workspace, keep: int) -> None:
 
 def run_fixture(
     ws: Workspace, fixture_name: str, *, action: Optional[str] = None,
-    version: Optional[int] = None,
+    version: Optional[int] = None, cancel: Optional[threading.Event] = None,
 ) -> RunReport:
     """Runs the fixture: `action`'s draft (or its `version`), else the fixture's own action's
-    draft, else the trigger's flow of deployed versions."""
+    draft, else the trigger's flow of deployed versions. Setting `cancel` (Stop) kills the run
+    at once: the report's status is "stopped" and passes no judgement (issue 12 item 5)."""
     with ws.db.read() as s:
         fixture = require_fixture(s, fixture_name)
         action_name = action or fixture.action_name
@@ -83,10 +85,10 @@ def run_fixture(
                     "add deployed actions with `flows set`")
             sources = resolve_sources(ws, s, flow, "deployed", fixture_secrets)
             action_id, target, target_label = None, "flow", f"{fixture.trigger_id} flow"
-    result = run_sources(ws, fixture, sources)
-    mismatch = (first_mismatch(fixture.expect, result.model_dump(mode="json"))
-                if fixture.expect is not None else None)
-    passed = None if fixture.expect is None else mismatch is None
+    result = run_sources(ws, fixture, sources, cancel=cancel)
+    judged = fixture.expect is not None and result.status != "stopped"
+    mismatch = first_mismatch(fixture.expect, result.model_dump(mode="json")) if judged else None
+    passed = None if not judged else mismatch is None
     stored = redacted(result, sources)
     mismatch_text = redactor_for(sources).text(str(mismatch)) if mismatch is not None else None
     keep = runs_kept(ws)
@@ -139,7 +141,8 @@ def _values_for(ws, action_id: str, names, fixture_secrets: dict[str, str]) -> d
     return action_secret_values(ws, action_id, [n for n in names if n not in fixture_secrets])
 
 
-def run_sources(ws: Workspace, fixture: FixtureRecord, sources: Sequence[RunSource]) -> ExecutionResult:
+def run_sources(ws: Workspace, fixture: FixtureRecord, sources: Sequence[RunSource], *,
+                cancel: Optional[threading.Event] = None) -> ExecutionResult:
     """Runs `sources` against the fixture's event through the one pipeline (environments built
     first, from the workspace's dependency settings). The result is NOT redacted: the expectation
     is judged on what the actions really produced; `redacted` is for what is kept or shown."""
@@ -147,7 +150,7 @@ def run_sources(ws: Workspace, fixture: FixtureRecord, sources: Sequence[RunSour
 
     try:
         return execute(fixture.trigger_id, sources, fixture.event, sandbox=ws.sandbox,
-                       environments=environments_for(ws))
+                       environments=environments_for(ws), cancel=cancel)
     except EventTooLargeError as exc:
         raise InvalidInputError(f"fixture {fixture.name}: {exc}") from None
     except SandboxError as exc:
@@ -177,18 +180,20 @@ def run_tests(ws: Workspace) -> list[RunReport]:
 
 def run_many(ws: Workspace, fixture_names: Sequence[str], *, action: Optional[str] = None,
              superseded: Callable[[], bool] = lambda: False,
-             catch: tuple[type[Exception], ...] = (ServiceError,)) -> Iterator[RunReport]:
+             catch: tuple[type[Exception], ...] = (ServiceError,),
+             cancel: Optional[threading.Event] = None) -> Iterator[RunReport]:
     """Runs the fixtures one after another (the CLI's `test`, the Test panel's Run all).
 
     A fixture that cannot run (its action was deleted, a secret has no value) is a failed test
     with the reason as its mismatch; the others still run. `superseded` is asked before each
     fixture: once it says True nobody reads the answers, so no more sandbox time is spent.
+    Setting `cancel` (Stop) stops the fixture that is running ("stopped") and ends the batch.
     """
     for name in fixture_names:
-        if superseded():
+        if superseded() or (cancel is not None and cancel.is_set()):
             return
         try:
-            yield run_fixture(ws, name, action=action)
+            yield run_fixture(ws, name, action=action, cancel=cancel)
         except catch as exc:
             yield not_run(name, str(exc))
 

@@ -18,6 +18,7 @@ from .attack_protection import AttackProtection
 from .build import dependency_errors
 from .build_queue import BuildQueue
 from .authn import authorize, discovery, oauth, passwordless, signup
+from .authn import email_verification, password_reset
 from .bodylimit import BodyLimit
 from .bootstrap import DB_CONNECTION, DEMO_CALLBACKS, SMS_CONNECTION, ensure_tenant
 from .config import TenantConfig
@@ -25,6 +26,7 @@ from .context import TenantContext
 from .errors import install_handlers
 from .folder_lock import DataFolderLock
 from .management import actions, clients, executions, logs, triggers, user_blocks, users
+from .management import token_exchange_profiles
 from .passwords import Passwords
 from .pending import Pending
 from .ratelimit import RateLimiter
@@ -97,8 +99,8 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                               "endpoints that run the bound flows.",
                   version="1", lifespan=lifespan)
     install_handlers(app)
-    for module in (discovery, oauth, authorize, signup, passwordless, actions, triggers, executions, users,
-                   user_blocks, clients, logs):
+    for module in (discovery, oauth, authorize, signup, passwordless, password_reset, email_verification, actions, triggers, executions, users,
+                   user_blocks, clients, logs, token_exchange_profiles):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
     openapi.install(app, lambda: _tenant_values(app),

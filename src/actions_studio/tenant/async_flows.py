@@ -28,7 +28,7 @@ def fire(ctx: TenantContext, trigger_id: str, payload: dict[str, Any], *, log_ty
                 write_log(conn, log_type, description=description, client_id=client_id,
                           user_id=user_id, user_name=user_name, connection=connection,
                           execution_ids=run.execution_ids)
-            if run.status in ("error", "timeout"):
+            if run.failed:
                 log_failed_actions(conn, run.execution, client_id=client_id, user_id=user_id)
     except Exception:  # a background task has nobody to answer: log it, keep the server up
         log.exception("%s flow failed outside any request", trigger_id)

@@ -30,11 +30,14 @@ MANAGEMENT_SCOPES = [
     "read:actions", "create:actions", "update:actions", "delete:actions",
     "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
     "update:users_app_metadata", "read:logs", "read:clients", "update:clients",
+    "read:token_exchange_profiles", "create:token_exchange_profiles", "update:token_exchange_profiles",
+    "delete:token_exchange_profiles", "create:user_tickets",
 ]
 DEMO_API = "urn:actions-studio:demo-api"
 DEMO_API_SCOPES = ["read:demo", "write:demo"]
 DEMO_EMAIL = "demo@example.com"
 PASSWORD_GRANTS = ["password", "http://auth0.com/oauth/grant-type/password-realm"]
+TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"  # RFC 8693
 # The demo application's Allowed Callback URLs: where Auth0's web quickstarts run. `/authorize`
 # redirects nowhere else (callbacks.py); change them with PATCH /api/v2/clients/{id}.
 DEMO_CALLBACKS = ["http://localhost:3000/callback", "http://127.0.0.1:3000/callback"]
@@ -109,6 +112,23 @@ def _upgrade(conn: Connection, creds: dict[str, Any]) -> None:
         if conn.execute(sa.select(client.c.callbacks).where(demo)).scalar() == []:
             conn.execute(sa.update(client).where(demo).values(callbacks=DEMO_CALLBACKS))
         conn.execute(sa.insert(schema.setting).values(key="demo_callbacks_seeded", value=now_iso()))
+    _seed_once(conn, "token_exchange_grant_seeded", lambda: _add_grant_type(
+        conn, creds["application"]["client_id"], TOKEN_EXCHANGE_GRANT))
+
+
+def _seed_once(conn: Connection, key: str, seed: Any) -> None:
+    if conn.execute(sa.select(schema.setting.c.value).where(schema.setting.c.key == key)).first() is None:
+        seed()
+        conn.execute(sa.insert(schema.setting).values(key=key, value=now_iso()))
+
+
+def _add_grant_type(conn: Connection, client_id: str, grant_type: str) -> None:
+    """A grant the demo application gained in a later version (once: a user may remove it)."""
+    client = schema.client
+    row = conn.execute(sa.select(client.c.grant_types).where(client.c.client_id == client_id)).first()
+    if row is not None and grant_type not in row.grant_types:
+        conn.execute(sa.update(client).where(client.c.client_id == client_id)
+                     .values(grant_types=[*row.grant_types, grant_type]))
 
 
 def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
@@ -122,7 +142,7 @@ def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
     _grant(conn, management["client_id"], MANAGEMENT_AUDIENCE_KEY, MANAGEMENT_SCOPES)
     application = _new_client(conn, "Demo Application",
                               [*PASSWORD_GRANTS, "client_credentials", "authorization_code",
-                               "http://auth0.com/oauth/grant-type/passwordless/otp"],
+                               "http://auth0.com/oauth/grant-type/passwordless/otp", TOKEN_EXCHANGE_GRANT],
                               "regular_web", callbacks=DEMO_CALLBACKS)
     conn.execute(sa.insert(schema.resource_server).values(
         id=new_id("rs_"), identifier=DEMO_API, name="Demo API", scopes=DEMO_API_SCOPES,
@@ -136,6 +156,7 @@ def _create(conn: Connection, passwords: Passwords) -> dict[str, Any]:
         app_metadata={}, user_metadata={}, roles=["demo"], blocked=False, logins_count=0,
         created_at=stamp, updated_at=stamp))
     conn.execute(sa.insert(schema.setting).values(key="demo_callbacks_seeded", value=stamp))
+    conn.execute(sa.insert(schema.setting).values(key="token_exchange_grant_seeded", value=stamp))
     return {"base_url": "", "management": {**management, "audience": ""},
             "application": application, "api": {"identifier": DEMO_API},
             "connection": DB_CONNECTION,

@@ -1,4 +1,4 @@
-"""The dependency build queue, in the tenant's store (issue 18): one build per action and
+"""The dependency build queue, in the tenant's store (issue 18): one build per action, runtime and
 dependency set, whichever server process queued it, run by whichever process claims it first.
 
 - `enqueue` inserts a `build_job` row, or does nothing when that action and set are queued already
@@ -34,11 +34,11 @@ from .store.upsert import insert
 
 log = logging.getLogger(__name__)
 J = schema.build_job
-Build = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+Build = Callable[[list[dict[str, Any]], str], list[dict[str, Any]]]   # (dependencies, runtime) → errors
 
 
-def dependencies_key(dependencies: list[dict[str, Any]]) -> str:
-    return hashlib.sha256(json.dumps(dependencies, sort_keys=True).encode()).hexdigest()
+def dependencies_key(dependencies: list[dict[str, Any]], runtime: str = "python3") -> str:
+    return hashlib.sha256(json.dumps([runtime, dependencies], sort_keys=True).encode()).hexdigest()
 
 
 class BuildQueue:
@@ -57,11 +57,12 @@ class BuildQueue:
 
     # -- producers ------------------------------------------------------------------------------
 
-    def enqueue(self, action_id: str, dependencies: list[dict[str, Any]]) -> None:
+    def enqueue(self, action_id: str, dependencies: list[dict[str, Any]], runtime: str = "python3") -> None:
         with self._db.write(ephemeral=True) as conn:
             conn.execute(insert(conn, J).values(
-                action_id=action_id, dependencies_key=dependencies_key(dependencies),
-                dependencies=dependencies, queued_at=self._now(), claimed_by=None, lease_until=0.0,
+                action_id=action_id, dependencies_key=dependencies_key(dependencies, runtime),
+                dependencies=dependencies, runtime=runtime, queued_at=self._now(), claimed_by=None,
+                lease_until=0.0,
             ).on_conflict_do_nothing(index_elements=[J.c.action_id, J.c.dependencies_key]))
         self._wake.set()
 
@@ -86,7 +87,7 @@ class BuildQueue:
         """The oldest job nobody holds, now leased to this process; None when there is none."""
         now = self._now()
         with self._db.write(ephemeral=True) as conn:
-            row = conn.execute(sa.select(J.c.action_id, J.c.dependencies_key, J.c.dependencies)
+            row = conn.execute(sa.select(J.c.action_id, J.c.dependencies_key, J.c.dependencies, J.c.runtime)
                                .where(J.c.lease_until < now).order_by(J.c.queued_at).limit(1)
                                .with_for_update(skip_locked=True)).first()
             if row is None:
@@ -106,7 +107,7 @@ class BuildQueue:
                                  name="tenant-dependency-build-lease")
         renew.start()
         try:
-            errors = self._build(job["dependencies"])
+            errors = self._build(job["dependencies"], job["runtime"])
         finally:
             done.set()
             renew.join()

@@ -23,10 +23,13 @@ DESCRIPTIONS = {
     "gd_send_sms": "Phone message sent", "gd_send_sms_failure": "Failed sending phone message",
     "actions_execution_failed": "Action execution failed", "sapi": "Success API Operation",
     "limit_wc": "Blocked Account", "limit_mu": "Blocked IP Address",
+    "svr": "Success Verification Email Request", "fvr": "Failed Verification Email Request",
+    "sv": "Success Verification Email", "scpr": "Success Change Password Request",
+    "fcpr": "Failed Change Password Request",
 }
 
 # runtime ExecutionResult status of a failed action -> Auth0's error_class.
-ERROR_CLASS = {"error": "action_error", "timeout": "action_timeout"}
+ERROR_CLASS = {"error": "action_error", "timeout": "action_timeout", "stopped": "action_error"}
 
 
 def new_log_id() -> str:

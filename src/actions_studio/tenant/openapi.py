@@ -42,7 +42,7 @@ REASONS = {
 # The 4xx/5xx of each operation beyond the automatic ones: 400 (when it takes query parameters
 # or a body), 413 (any request may carry a body), and on the Management API 401, 403 and 429.
 EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
-    ("post", "/oauth/token"): (400, 401, 403, 415, 429),
+    ("post", "/oauth/token"): (400, 401, 403, 415, 429, 503),
     ("get", "/authorize"): (403, 404),
     ("post", "/u/login"): (400, 404, 415),
     ("get", "/continue"): (404,),
@@ -53,7 +53,8 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v2/actions/actions/{id}"): (404,),
     ("patch", "/api/v2/actions/actions/{id}"): (404, 409),
     ("delete", "/api/v2/actions/actions/{id}"): (404, 409),
-    ("post", "/api/v2/actions/actions/{id}/deploy"): (404, 409),
+    # 400 as Auth0 answers a draft that is not built ("must be in the 'built' state").
+    ("post", "/api/v2/actions/actions/{id}/deploy"): (400, 404, 409),
     ("post", "/api/v2/actions/actions/{id}/test"): (404, 409, 503),
     ("get", "/api/v2/actions/actions/{actionId}/versions"): (404,),
     ("get", "/api/v2/actions/actions/{actionId}/versions/{id}"): (404,),
@@ -70,9 +71,18 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v2/clients/{id}"): (404,),
     ("patch", "/api/v2/clients/{id}"): (404,),
     ("get", "/api/v2/logs/{id}"): (404,),
+    ("post", "/api/v2/token-exchange-profiles"): (404, 409),
+    ("post", "/dbconnections/change_password"): (400, 401, 415, 429),
+    ("get", "/u/reset-password"): (403, 404),
+    ("post", "/u/reset-password"): (400, 404, 415),
+    ("get", "/u/email-verification"): (404,),
+    ("post", "/api/v2/tickets/password-change"): (404,),
+    ("get", "/api/v2/token-exchange-profiles/{id}"): (404,),
+    ("patch", "/api/v2/token-exchange-profiles/{id}"): (404, 409),
 }
 # The statuses whose answer is an HTML page (as well as, for some, a JSON refusal).
-PAGES = {("get", "/authorize"): {400, 403, 404}}
+PAGES = {("get", "/authorize"): {400, 403, 404}, ("get", "/u/reset-password"): {403, 404},
+         ("post", "/u/reset-password"): {400, 404}, ("get", "/u/email-verification"): {404}}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlsplit
 
 from .config import TenantConfig
 
@@ -41,11 +43,41 @@ class ServeOptions:
     # The Management API's per-client limit (None: TenantConfig's default).
     rate_limit_per_s: Optional[float] = None
     rate_limit_burst: Optional[int] = None
+    # The tenant as a named https domain (Auth0's `TENANT.REGION.auth0.com` or a custom domain):
+    # the base URL becomes https://DOMAIN, so the issuer is https://DOMAIN/ and the Management API
+    # audience https://DOMAIN/api/v2/ — what Auth0's Node SDK and Deploy CLI request (issue 17).
+    domain: Optional[str] = None
+
+
+# A host name (or IPv4 address) with an optional port, nothing else: no scheme, path or user.
+_DOMAIN = re.compile(r"(?=.{1,253}(?::|$))(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::(?P<port>[0-9]{1,5}))?")
+
+
+def public_base_url(options: ServeOptions) -> Optional[str]:
+    """The base URL the options name (None: derived from host and port); raises ServeRefused."""
+    if options.domain is not None and options.base_url is not None:
+        raise ServeRefused("--domain and --base-url name the same thing: give one of them")
+    if options.domain is not None:
+        match = _DOMAIN.fullmatch(options.domain)
+        if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
+            raise ServeRefused(f"--domain {options.domain!r}: give a host name such as "
+                               "tenant.example.com or tenant.test:8443 (no scheme, path or slash)")
+        return f"https://{options.domain.lower()}"
+    if options.base_url is not None:
+        parts = urlsplit(options.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+                or parts.username or parts.password or parts.path not in ("", "/"):
+            raise ServeRefused(f"--base-url {options.base_url!r}: give the tenant's origin, such as "
+                               "https://tenant.example.com (no path, query or credentials)")
+        return options.base_url.rstrip("/")
+    return None
 
 
 def check(options: ServeOptions) -> str:
     """Returns the scheme to serve; raises ServeRefused for an unsafe or incomplete choice."""
     _check_scale(options)
+    public_base_url(options)
     if (options.tls_cert is None) != (options.tls_key is None):
         raise ServeRefused("--tls-cert and --tls-key go together: give both or neither")
     for path in (options.tls_cert, options.tls_key):
@@ -75,7 +107,7 @@ def _check_scale(options: ServeOptions) -> None:
 def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     host = options.host if options.host not in ("0.0.0.0", "::") else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
-    base = options.base_url or f"{scheme}://{shown}:{options.port}"
+    base = public_base_url(options) or f"{scheme}://{shown}:{options.port}"
     limits = {k: v for k, v in (("rate_limit_per_s", options.rate_limit_per_s),
                                 ("rate_limit_burst", options.rate_limit_burst)) if v is not None}
     return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,

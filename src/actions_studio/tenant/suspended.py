@@ -17,28 +17,33 @@ from .attack_protection import Attempt
 from .authn.login import LoginTransaction
 
 
+def freeze_continuation(continuation: Continuation) -> dict[str, Any]:
+    return {"state": continuation.state, "trigger_id": continuation.trigger_id,
+            "actions": [{"name": a.name, "code": a.code, "version": a.version, "secrets": a.secrets,
+                         "sys_path": list(a.sys_path)} for a in continuation.actions],
+            "index": continuation.index, "payload": continuation.payload, "cache": continuation.cache,
+            "records": [[name, calls] for name, calls in continuation.records],
+            "timeout_s": continuation.timeout_s}
+
+
+def thaw_continuation(c: dict[str, Any]) -> Continuation:
+    return Continuation(
+        state=c["state"], trigger_id=c["trigger_id"],
+        actions=tuple(ActionSource(name=a["name"], code=a["code"], version=a["version"],
+                                   secrets=a["secrets"], sys_path=tuple(a["sys_path"])) for a in c["actions"]),
+        index=c["index"], payload=c["payload"], cache=c["cache"],
+        records=tuple((name, calls) for name, calls in c["records"]), timeout_s=c["timeout_s"])
+
+
 def freeze(tx: LoginTransaction, pending: dict[str, Any], continuation: Continuation,
            execution_id: str) -> dict[str, Any]:
     return {"tx": asdict(tx), "pending": pending, "execution_id": execution_id,
-            "continuation": {
-                "state": continuation.state, "trigger_id": continuation.trigger_id,
-                "actions": [{"name": a.name, "code": a.code, "version": a.version, "secrets": a.secrets,
-                             "sys_path": list(a.sys_path)} for a in continuation.actions],
-                "index": continuation.index, "payload": continuation.payload,
-                "cache": continuation.cache,
-                "records": [[name, calls] for name, calls in continuation.records],
-                "timeout_s": continuation.timeout_s}}
+            "continuation": freeze_continuation(continuation)}
 
 
 def thaw(held: dict[str, Any]) -> tuple[LoginTransaction, dict[str, Any], Continuation, str]:
     tx = dict(held["tx"])
     if tx.get("attempt") is not None:
         tx["attempt"] = Attempt(**tx["attempt"])
-    c = held["continuation"]
-    continuation = Continuation(
-        state=c["state"], trigger_id=c["trigger_id"],
-        actions=tuple(ActionSource(name=a["name"], code=a["code"], version=a["version"],
-                                   secrets=a["secrets"], sys_path=tuple(a["sys_path"])) for a in c["actions"]),
-        index=c["index"], payload=c["payload"], cache=c["cache"],
-        records=tuple((name, calls) for name, calls in c["records"]), timeout_s=c["timeout_s"])
-    return LoginTransaction(**tx), held["pending"], continuation, held["execution_id"]
+    return (LoginTransaction(**tx), held["pending"], thaw_continuation(held["continuation"]),
+            held["execution_id"])

@@ -37,6 +37,14 @@ class EventValidationError(ValueError):
         self.errors = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
 
+    def fields(self, indent: str = "  ") -> str:
+        """The bad fields, one a line: what goes under a one-line headline (issue 12 item 6)."""
+        return "\n".join(f"{indent}{e}" for e in self.errors)
+
+    @property
+    def missing_fields(self) -> bool:
+        return any(e.message == "required field is missing" for e in self.errors)
+
 
 class ApiUsageError(ValueError, TypeError):
     """An api method called with a bad argument, or where it is not allowed.

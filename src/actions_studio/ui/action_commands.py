@@ -30,8 +30,9 @@ class WindowPort(Protocol):
 
     def show_message(self, text: str) -> None: ...
 
-    def show_refusal(self, text: str, line: Optional[int]) -> None:
-        """A deploy was refused: say why and, with a line, take the user there."""
+    def show_refusal(self, text: str, line: Optional[int], action_id: Optional[str] = None) -> None:
+        """A deploy of `action_id` was refused: say why and, with a line, take the user there;
+        the window drops the message once that draft compiles again."""
 
     def clear_refusal(self) -> None: ...
 
@@ -45,23 +46,37 @@ class ActionCommands:
         self._window = window
 
     def new_action(self, trigger_id: str = "") -> Optional[str]:
-        """Name + trigger from a dialog; the action starts from the template with a sample fixture."""
+        """Name, trigger and language from a dialog; the action starts from the trigger's template
+        in that language, with a sample fixture."""
         from actions_studio.services import fixtures
         from actions_studio.triggers import TRIGGERS
 
-        answer = self._prompts.new_action([(t.id, t.description) for t in TRIGGERS.values()], trigger_id)
+        answer = self._prompts.new_action([(t.id, t.description) for t in TRIGGERS.values()], trigger_id,
+                                          self.default_runtime())
         if answer is None:
             return None
-        name, trigger = answer
+        name, trigger, runtime = answer
         try:
-            record = self._session.create_action(name, trigger)
+            record = self._session.create_action(name, trigger, runtime)
             self._session.save_fixture(fixtures.sample_fixture(trigger, f"{name} sample", action=name))
         except ServiceError as exc:
             self._prompts.error("New action", str(exc))
             return None
         self._window.open_editor(record.id)
-        self._window.show_message(f"Created {name} from the {trigger} template, with a sample fixture")
+        language = "JavaScript" if runtime.startswith("node") else "Python"
+        self._window.show_message(f"Created {name} from the {trigger} {language} template, with a sample fixture")
         return record.id
+
+    def default_runtime(self) -> str:
+        """node22 when the active tenant runs only Node (an Auth0 tenant: Auth0 lists Node runtimes
+        only), python3 for the bundled tenant, which runs both."""
+        from actions_studio.services.tenants import is_local
+
+        try:
+            profile = self._session.tenant_profile(self._session.active_tenant())
+        except ServiceError:
+            return "python3"
+        return "python3" if is_local(profile) else "node22"
 
     def rename(self, action_id: str) -> Optional[str]:
         record = self._session.action(action_id) if action_id else None
@@ -107,13 +122,15 @@ class ActionCommands:
             return None
         detail = self._session.detail(action_id)
         try:
-            check_compiles(detail.draft.code, f"{record.name}.py")
+            if detail.draft.runtime == "python3":
+                # as services.actions.deploy: JavaScript is checked by Node when it runs (issue 16)
+                check_compiles(detail.draft.code, f"{record.name}.py")
             note = self._prompts.deploy_note(record.name, record.last_number + 1)
             if note is None:
                 return None
             version = self._session.deploy(action_id, note)
         except DeployRefusedError as exc:
-            self._window.show_refusal(str(exc), exc.line)
+            self._window.show_refusal(str(exc), exc.line, action_id)
             return None
         except ServiceError as exc:
             self._prompts.error("Deploy", str(exc))

@@ -1,4 +1,4 @@
-"""Small dialogs about one action: create (name + trigger) and deploy (optional note)."""
+"""Small dialogs about one action: create (name, trigger, language) and deploy (optional note)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,21 @@ from PySide6.QtWidgets import (
 )
 
 from actions_studio.services.errors import InvalidInputError
-from actions_studio.services.names import check_entity_name
+from actions_studio.services.names import RUNTIMES, check_entity_name
+
+# What the language picker says for each runtime (services/names.py has the runtimes).
+RUNTIME_LABELS = {"python3": "Python", "node22": "JavaScript (Node 22)"}
+
+
+def runtime_label(runtime: str) -> str:
+    """How the studio names a runtime to the user (explorer, status bar, dialogs)."""
+    return RUNTIME_LABELS.get(runtime, runtime)
 
 
 class NewActionDialog(QDialog):
     def __init__(self, triggers: list[tuple[str, str]], trigger_id: str = "",
-                 parent: Optional[QWidget] = None) -> None:
+                 parent: Optional[QWidget] = None, *, runtime: str = "python3") -> None:
+        """`runtime` is the preselected language: node22 when the active tenant runs only Node."""
         super().__init__(parent)
         self.setWindowTitle("New action")
         self.name_edit = QLineEdit()
@@ -34,6 +43,11 @@ class NewActionDialog(QDialog):
                                            Qt.ItemDataRole.ToolTipRole)
         if trigger_id:
             self.trigger_combo.setCurrentIndex(max(0, self.trigger_combo.findData(trigger_id)))
+        self.language_combo = QComboBox()
+        for rt in RUNTIMES:
+            self.language_combo.addItem(runtime_label(rt), rt)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(runtime)))
+        self.language_combo.setToolTip("The action starts from the trigger's template in this language")
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.problem = QLabel()
@@ -43,6 +57,7 @@ class NewActionDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Trigger", self.trigger_combo)
+        form.addRow("Language", self.language_combo)
         form.addRow("", self.description)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -71,8 +86,9 @@ class NewActionDialog(QDialog):
     def on_trigger_combo_changed(self, _index: int = 0) -> None:
         self.description.setText(self._descriptions.get(self.trigger_combo.currentData() or "", ""))
 
-    def answer(self) -> tuple[str, str]:
-        return self.name_edit.text(), str(self.trigger_combo.currentData())
+    def answer(self) -> tuple[str, str, str]:
+        """(name, trigger id, runtime)."""
+        return self.name_edit.text(), str(self.trigger_combo.currentData()), str(self.language_combo.currentData())
 
 
 class DeployDialog(QDialog):

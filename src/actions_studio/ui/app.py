@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from actions_studio.analysis.worker import AnalysisWorker
 from actions_studio.services.workspace import Workspace
@@ -14,12 +14,18 @@ from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
 
+if TYPE_CHECKING:  # the TypeScript service is imported only when a JavaScript action needs it
+    from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
 
 def create_window(ws: Workspace, worker: AnalysisWorker, config_dir: Path, *,
-                  prompts: Optional[Prompts] = None, first_run: bool = False) -> MainWindow:
+                  prompts: Optional[Prompts] = None, first_run: bool = False,
+                  typescript: Optional["TypeScriptWorker"] = None) -> MainWindow:
+    """`typescript`: a TypeScript service owner to share (tests); else the window starts its own
+    when a JavaScript action first needs it."""
     session = StudioSession(ws)
     dispatcher = RunDispatcher(ws)
-    window = MainWindow(session, dispatcher, EditorFactory(worker), StudioSettings(config_dir),
+    window = MainWindow(session, dispatcher, EditorFactory(worker, typescript), StudioSettings(config_dir),
                         prompts=prompts, first_run=first_run)
     # The session and dispatcher live as long as the window (Qt parents them to it).
     session.setParent(window)

@@ -37,8 +37,8 @@ class Job:
     request_id: int
     progress: Callable[[Any], None]  # an item for `progressed`, delivered like the answer
     superseded: Callable[[], bool]   # True once a newer request of the channel was made
-    # Set when the user stops this request; nobody sets it yet — Stop is the sandbox's next step,
-    # and a job hands this event to the runs it makes (execution.execute takes it).
+    # Set when the user stops this request (Stop) or a newer one supersedes it; a job hands it to
+    # the runs it makes (execution.execute takes it), which kill their sandbox child at once.
     cancel: threading.Event
 
 
@@ -74,6 +74,8 @@ class Background:
         self._name = name
         self._pending = 0
         self._idle = threading.Condition()
+        # The cancel events of the jobs not finished yet, by channel (guarded by _idle).
+        self._live: dict[str, dict[int, threading.Event]] = {}
 
     # -- asking ---------------------------------------------------------------------------------
 
@@ -85,15 +87,33 @@ class Background:
         def progress(item: Any) -> None:
             self._post(self._deliver_progress, channel, request_id, item)
 
-        handle = Job(channel, request_id, progress, lambda: not self.is_newest(channel, request_id),
-                     threading.Event())
+        cancel = threading.Event()
+        handle = Job(channel, request_id, progress, lambda: not self.is_newest(channel, request_id), cancel)
+        with self._idle:
+            live = self._live.setdefault(channel, {})
+            for earlier in live.values():
+                earlier.set()  # nobody will read its answer: its sandbox time is wasted
+            live[request_id] = cancel
 
         def job() -> None:
-            settled = settle(lambda: work(handle), self._expected)
+            try:
+                settled = settle(lambda: work(handle), self._expected)
+            finally:
+                with self._idle:
+                    self._live.get(channel, {}).pop(request_id, None)
             self._post(self._deliver, channel, request_id, settled)
 
         self._start(job)
         return request_id
+
+    def stop(self, channel: str) -> bool:
+        """Stop: sets the cancel event of every unfinished job of `channel`; True if there was one.
+        The job still answers (a run says "stopped"), so the panel shows what happened."""
+        with self._idle:
+            live = list(self._live.get(channel, {}).values())
+        for cancel in live:
+            cancel.set()
+        return bool(live)
 
     def supersede(self, channel: str) -> None:
         """Makes every request of `channel` so far stale (e.g. the question changed meaning)."""

@@ -1,5 +1,7 @@
 """Per-action dependencies: one `name==version` per line, checked as you type, stored in the draft,
 and installed in the background (issue 8) with progress and cancel; errors stay in this dialog.
+A node22 action's dependencies are npm packages, written `name@version` (issue 15): same dialog,
+npm's rules and words.
 
 Save stores the list at once when every line is pinned (no network needed); a bare name is pinned
 to the newest version first, in the background. The dialog closes when the environment is built;
@@ -31,6 +33,18 @@ from actions_studio.ui.session import StudioSession
 from actions_studio.ui.worker_bridge import WorkerBridge
 
 ERROR_STYLE = "color: #cf222e;"
+INTRO = {
+    "python3": ("One package per line, pinned as <code>name==version</code> "
+                "(e.g. <code>requests==2.32.3</code>); a name alone gets the newest version when "
+                "you save. Pure-Python packages only. They are installed into a shared, cached "
+                "environment that keeps working offline."),
+    "node22": ("One npm package per line, pinned as <code>name@version</code> "
+               "(e.g. <code>lodash@4.17.21</code>, <code>@scope/name@1.0.0</code>); a name alone gets "
+               "the registry's latest version when you save. Packages with native code (install "
+               "scripts, <code>binding.gyp</code>, <code>.node</code> addons) are refused. They are "
+               "installed with npm, scripts off, into a shared, cached environment that keeps working "
+               "offline."),
+}
 
 
 @dataclass(frozen=True)
@@ -53,15 +67,16 @@ class DependenciesDialog(QDialog):
         self._bridge.sig_failed.connect(lambda _c, _r, message: self.on_install_finished(False, message))
         detail = session.detail(action_id)
         self._action_name = detail.action.name if detail else ""
-        self.setWindowTitle(f"Dependencies — {self._action_name}")
-        intro = QLabel("One package per line, pinned as <code>name==version</code> "
-                       "(e.g. <code>requests==2.32.3</code>); a name alone gets the newest version when "
-                       "you save. Pure-Python packages only. They are installed into a shared, cached "
-                       "environment that keeps working offline.")
+        self.runtime = detail.action.runtime if detail else deps_service.PYTHON
+        source = "npm" if self.runtime == deps_service.NODE else "PyPI"
+        self.setWindowTitle(f"Dependencies ({source}) — {self._action_name}")
+        intro = QLabel(INTRO.get(self.runtime, INTRO["python3"]))
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit()
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setPlainText("\n".join(detail.draft.dependencies) if detail else "")
+        self.editor.setPlaceholderText("lodash@4.17.21" if self.runtime == deps_service.NODE else "requests==2.32.3")
+        self.editor.setPlainText("\n".join(deps_service.display_lines(detail.draft.dependencies, self.runtime))
+                                 if detail else "")
         self.editor.textChanged.connect(self.validate)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # pip gives no fraction: a busy bar plus its latest line
@@ -95,7 +110,7 @@ class DependenciesDialog(QDialog):
 
     def validate(self) -> bool:
         try:
-            found = deps_service.check_lines(self.dependencies())
+            found = deps_service.check_lines(self.dependencies(), self.runtime)
         except ServiceError as exc:
             self._say(str(exc), error=True)
             ok = False
@@ -111,7 +126,9 @@ class DependenciesDialog(QDialog):
             return False
         lines = self.dependencies()
         try:
-            if deps_service.all_pinned(lines):
+            if self.runtime == deps_service.NODE:
+                lines = deps_service.check_lines(lines, self.runtime)  # stored as name==version
+            if deps_service.all_pinned(lines, self.runtime):
                 self._session.set_dependencies(self._action_id, lines)  # offline: saved right now
                 presaved = True
             else:
@@ -126,6 +143,7 @@ class DependenciesDialog(QDialog):
 
     def _start_install(self, lines: list[str], presaved: bool) -> None:
         session = self._session
+        runtime = self.runtime
         token = self._token = CancelToken()
         # A dialog destroyed with its window stops pip rather than leaving it running.
         self.destroyed.connect(lambda *_: token.cancel())
@@ -134,9 +152,9 @@ class DependenciesDialog(QDialog):
             say = job.progress
             pinned = lines
             if not presaved:
-                pinned = session.pin_dependencies(lines, cancel=token, progress=say)
+                pinned = session.pin_dependencies(lines, runtime=runtime, cancel=token, progress=say)
                 say(Pinned(pinned))  # saved through the session, on the GUI thread
-            env = session.build_environment(pinned, cancel=token, progress=say)
+            env = session.build_environment(pinned, runtime=runtime, cancel=token, progress=say)
             return ("No dependencies." if env is None else
                     f"Installed {len(env.packages)} package(s): {', '.join(env.packages)}")
 
@@ -153,7 +171,7 @@ class DependenciesDialog(QDialog):
 
     def on_bridge_progressed(self, _channel: str, _request_id: int, item: object) -> None:
         if isinstance(item, Pinned):
-            self.editor.setPlainText("\n".join(item.lines))
+            self.editor.setPlainText("\n".join(deps_service.display_lines(item.lines, self.runtime)))
             self._session.set_dependencies(self._action_id, list(item.lines))
         else:
             self._say(str(item))

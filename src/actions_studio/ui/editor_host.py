@@ -4,30 +4,66 @@ The window only uses the editor's public surface: text()/set_text()/mark_saved()
 undo()/redo(), go_to_line(), show_find()/show_replace()/show_go_to_line(), toggle_comment(),
 request_completion(), diagnostics(), set_theme(), and the sig_modified_changed /
 sig_cursor_moved(line, column) / sig_diagnostics_changed(list) signals.
+
+Each editor is in its action's language (issue 16): a `node22` action gets a JavaScript editor
+asking the TypeScript service. That service's owner is made on first need — the first JavaScript
+editor, or `typescript()` once the window is idle — so a Python-only studio never starts
+Node, and the window never waits for tsserver (it starts on the owner's thread).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from PySide6.QtWidgets import QWidget
 
 from actions_studio.analysis.worker import AnalysisWorker
 
+if TYPE_CHECKING:
+    from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
 
 class EditorFactory:
-    def __init__(self, worker: AnalysisWorker) -> None:
+    def __init__(self, worker: AnalysisWorker, typescript: Optional["TypeScriptWorker"] = None) -> None:
         self.worker = worker
         self.dark = False
+        self._typescript = typescript
+        self._owns_typescript = False
+        self.progress: Optional[Callable[[str], None]] = None  # install lines, on the owner's thread
 
-    def create(self, trigger_id: str, secret_names: Iterable[str], parent: Optional[QWidget] = None) -> QWidget:
+    def typescript(self) -> "TypeScriptWorker":
+        """The TypeScript service's owner, started now if it is not yet."""
+        if self._typescript is None:
+            from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
+            self._typescript = TypeScriptWorker(progress=self.progress)
+            self._owns_typescript = True
+        return self._typescript
+
+    def typescript_started(self) -> bool:
+        return self._typescript is not None
+
+    def worker_for(self, runtime: str):
+        from actions_studio.services.templates import is_javascript
+
+        return self.typescript() if is_javascript(runtime) else self.worker
+
+    def create(self, trigger_id: str, secret_names: Iterable[str], parent: Optional[QWidget] = None,
+               runtime: str = "python3") -> QWidget:
         from actions_studio.ui.editor.action_editor import ActionEditor
+        from actions_studio.ui.editor.languages import language_for
         from actions_studio.ui.editor.themes import DARK, LIGHT
 
-        return ActionEditor(self.worker, trigger_id, list(secret_names), parent,
-                            theme=DARK if self.dark else LIGHT)
+        return ActionEditor(self.worker_for(runtime), trigger_id, list(secret_names), parent,
+                            theme=DARK if self.dark else LIGHT, language=language_for(runtime))
 
     def apply_theme(self, editor: QWidget, dark: bool) -> None:
         from actions_studio.ui.editor.themes import DARK, LIGHT
 
         editor.set_theme(DARK if dark else LIGHT)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop the TypeScript service this factory started (the jedi owner is the caller's)."""
+        typescript, self._typescript = self._typescript, None
+        if typescript is not None and self._owns_typescript:
+            typescript.stop(timeout)

@@ -81,7 +81,8 @@ class EditorTabs(QTabWidget):
         detail = self._session.detail(action_id)
         if detail is None:
             return None
-        editor = self._factory.create(detail.action.trigger_id, detail.draft.secret_names, self)
+        editor = self._factory.create(detail.action.trigger_id, detail.draft.secret_names, self,
+                                      runtime=detail.draft.runtime)
         editor.setProperty("tab_id", action_id)
         editor.set_dependency_paths(self._session.dependency_paths(action_id))
         editor.set_text(detail.draft.code)

@@ -1,19 +1,10 @@
-"""Expectations as the Test panel makes and shows them (Qt-free): from a result, and as one line."""
+"""Expectations as the Test panel shows them (Qt-free): as one line. What a run pins is
+services/expectations.changed_lines."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
-
-from actions_studio.runtime import ExecutionResult
-
-
-def expectation_of(result: ExecutionResult) -> dict[str, Any]:
-    expect: dict[str, Any] = {"status": result.status}
-    outcome = {k: v for k, v in result.outcome.items() if k != "set_by"}
-    if outcome:
-        expect["outcome"] = outcome
-    return expect
 
 
 def describe_expectation(expect: dict[str, Any], limit: int = 3) -> str:

@@ -1,8 +1,9 @@
 """The explorer: actions grouped by trigger, with a filter box and a marker per action.
 
 Markers: a filled green dot when the deployed version is the draft, an amber dot when the draft
-differs from what is deployed, a hollow dot when the action was never deployed. Items carry the
-action id; the explorer emits ids and never edits anything itself.
+differs from what is deployed, a hollow dot when the action was never deployed. Beside the deployed
+version each action shows its language (`py` or `js`, the runtime in its tooltip: issue 16). Items
+carry the action id; the explorer emits ids and never edits anything itself.
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from actions_studio.ui.action_dialogs import runtime_label
 from actions_studio.ui.session import StudioSession
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 TRIGGER_ROLE = Qt.ItemDataRole.UserRole + 1
+RUNTIME_ROLE = Qt.ItemDataRole.UserRole + 2
+# The file suffix each runtime's code has, as the explorer tags an action with it.
+RUNTIME_TAGS = {"python3": "py", "node22": "js"}
 
 
 def marker_icon(state: str) -> QIcon:
@@ -138,11 +143,14 @@ class Explorer(QWidget):
             differs = detail is None or detail.draft_differs
             state = "never" if record.deployed_number is None else ("changed" if differs else "deployed")
             version = f"v{record.deployed_number}" if record.deployed_number else ""
-            item = QTreeWidgetItem([record.name, version])
+            tag = RUNTIME_TAGS.get(record.runtime, record.runtime)
+            item = QTreeWidgetItem([record.name, f"{version} {tag}".strip()])
             item.setIcon(0, self._icons[state])
-            item.setToolTip(0, f"{record.name} — {MARKER_TIPS[state]}")
+            item.setToolTip(0, f"{record.name} ({runtime_label(record.runtime)}) — {MARKER_TIPS[state]}")
+            item.setToolTip(1, runtime_label(record.runtime))
             item.setData(0, ID_ROLE, record.id)
             item.setData(0, TRIGGER_ROLE, record.trigger_id)
+            item.setData(0, RUNTIME_ROLE, record.runtime)
             item.setData(1, ID_ROLE, state)
             item.setForeground(1, muted)
             group.addChild(item)
@@ -166,6 +174,10 @@ class Explorer(QWidget):
 
     def item_for(self, action_id: str) -> Optional[QTreeWidgetItem]:
         return next((it for it in self.items() if it.data(0, ID_ROLE) == action_id), None)
+
+    def runtime_of(self, action_id: str) -> Optional[str]:
+        item = self.item_for(action_id)
+        return item.data(0, RUNTIME_ROLE) if item else None
 
     def marker_of(self, action_id: str) -> Optional[str]:
         item = self.item_for(action_id)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from actions_studio.ui import theme as studio_theme
 from actions_studio.ui.action_commands import ActionCommands
+from actions_studio.ui.action_dialogs import runtime_label
 from actions_studio.ui.console_panel import ConsolePanel
 from actions_studio.ui.editor_host import EditorFactory
 from actions_studio.ui.editor_tabs import GETTING_STARTED, EditorTabs
@@ -40,6 +41,7 @@ from actions_studio.ui.menus import build_menus
 from actions_studio.ui.problems_panel import ProblemsPanel
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
+from actions_studio.ui.run_stop import install_stop
 from actions_studio.ui.window_geometry import first_start_geometry
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
         self.sync_ui = install_sync(self)  # Sync menu, tenant switcher, status-bar state (issue 7)
+        self.run_stop = install_stop(self)  # Stop: Run menu, toolbar, Esc while running (issue 12)
         self.theme_choice = settings.string("appearance/theme", "system")
         self.apply_theme()
         QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         banner_layout.addWidget(self.banner_close)
         self.banner.hide()
         self._banner_line: Optional[int] = None
+        self._refused_action: Optional[str] = None  # whose deploy the banner refused
         self.banner_button.clicked.connect(lambda: self._banner_line and self.go_to_line(self._banner_line))
 
         self.test_panel = TestPanel(self.session, self.dispatcher, self.prompts)
@@ -155,6 +159,9 @@ class MainWindow(QMainWindow):
         self.history.sig_revert_requested.connect(self.revert)
         self.history.sig_deploy_requested.connect(self.deploy)
         self.session.sig_action_changed.connect(lambda _id: self.update_status())
+        self.session.sig_action_changed.connect(self.on_session_action_changed_for_refusal)
+        self.session.sig_actions_changed.connect(
+            lambda: self._refused_action and self.on_session_action_changed_for_refusal(self._refused_action))
         self.session.sig_actions_changed.connect(self.on_session_actions_changed)
 
     def _build_status_bar(self) -> None:
@@ -201,6 +208,7 @@ class MainWindow(QMainWindow):
             "delete": lambda: self.delete_action(self.current_action_id()),
             "run": self.run_selected_fixture,
             "run_all": self.run_all_fixtures,
+            "stop": lambda: self.run_stop.stop(),
             "new_fixture": self.test_panel.on_new_button_clicked,
             "show_test": bottom(0),
             "show_console": bottom(1),
@@ -281,7 +289,8 @@ class MainWindow(QMainWindow):
             return
         record = detail.action
         self.status_trigger.setText(f"Trigger: {record.trigger_id} {record.trigger_version}")
-        self.status_runtime.setText(detail.draft.runtime)
+        self.status_runtime.setText(runtime_label(detail.draft.runtime))
+        self.status_runtime.setToolTip(f"Runtime: {detail.draft.runtime}")
         if record.deployed_number is None:
             state = "draft (never deployed)"
         elif detail.draft_differs:
@@ -378,7 +387,8 @@ class MainWindow(QMainWindow):
     def reload_editor(self, action_id: str) -> None:
         self.tabs.reload(action_id)
 
-    def show_refusal(self, text: str, line: Optional[int]) -> None:
+    def show_refusal(self, text: str, line: Optional[int], action_id: Optional[str] = None) -> None:
+        self._refused_action = action_id
         self._banner_line = line
         self.banner_label.setText(text)
         self.banner_button.setVisible(line is not None)
@@ -388,7 +398,16 @@ class MainWindow(QMainWindow):
             self.go_to_line(line)
 
     def clear_refusal(self) -> None:
+        self._refused_action = None
         self.banner.hide()
+
+    def on_session_action_changed_for_refusal(self, action_id: str) -> None:
+        """The refused draft was saved (or the action went): the banner goes once it compiles
+        again, rather than outliving its cause (issue 12 item 4)."""
+        if action_id != self._refused_action or not self.banner.isVisible():
+            return
+        if self.session.action(action_id) is None or self.session.deploy_refusal(action_id) is None:
+            self.clear_refusal()
 
     def log(self, heading: str, body: str) -> None:
         self.console.append(heading, body)
@@ -538,6 +557,7 @@ class MainWindow(QMainWindow):
         self.sync_ui.shutdown()
         for tab_id in self.tabs.open_ids():
             self.tabs.close_tab(tab_id, ask=False)
+        self.factory.stop()  # the TypeScript service, if a JavaScript action started it (issue 16)
         super().closeEvent(event)
 
 

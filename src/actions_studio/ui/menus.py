@@ -26,6 +26,7 @@ SHORTCUTS = {
     "complete": "Ctrl+Space",
     "run": "F5",
     "run_all": "Shift+F5",
+    "stop": "Esc",  # enabled only while a run is in progress (ui/run_stop.py)
     "deploy": "Ctrl+Shift+D",
     "preferences": "Ctrl+,",
 }
@@ -80,6 +81,7 @@ def build_menus(window: QMainWindow, commands: dict[str, Callable[[], object]]) 
     run = bar.addMenu("&Run")
     add(run, "run", "&Run selected fixture", "Run the draft against the selected fixture")
     add(run, "run_all", "Run &all fixtures", "Run every fixture of the action against its expectation")
+    add(run, "stop", "&Stop", "Stop the run in progress; its process is killed at once")
     add(run, "new_fixture", "&New fixture…")
 
     view = bar.addMenu("&View")

@@ -40,10 +40,12 @@ class Prompts:
         answer, ok = QInputDialog.getInt(self.parent, title, label, value, lo, hi)
         return answer if ok else None
 
-    def new_action(self, triggers: list[tuple[str, str]], trigger_id: str = "") -> Optional[tuple[str, str]]:
+    def new_action(self, triggers: list[tuple[str, str]], trigger_id: str = "",
+                   runtime: str = "python3") -> Optional[tuple[str, str, str]]:
+        """(name, trigger id, runtime), `runtime` preselected; None when cancelled."""
         from actions_studio.ui.action_dialogs import NewActionDialog
 
-        dialog = NewActionDialog(triggers, trigger_id, self.parent)
+        dialog = NewActionDialog(triggers, trigger_id, self.parent, runtime=runtime)
         return dialog.answer() if dialog.exec() else None
 
     def deploy_note(self, action_name: str, next_number: int) -> Optional[str]:

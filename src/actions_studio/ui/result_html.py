@@ -29,7 +29,7 @@ def _json(value: Any) -> str:
 
 
 def headline(result: ExecutionResult) -> tuple[str, str, str]:
-    """(kind, title, detail) where kind is allowed | denied | suspended | error."""
+    """(kind, title, detail) where kind is allowed | denied | suspended | stopped | error."""
     status = result.status
     outcome = result.outcome
     if status == "denied":
@@ -46,7 +46,8 @@ def headline(result: ExecutionResult) -> tuple[str, str, str]:
         redirect = outcome.get("redirect") or {}
         return "suspended", "Suspended for redirect", str(redirect.get("url") or "")
     if status == "stopped":
-        return "error", "Stopped", "the run was stopped before it finished"
+        # Its own kind: the user stopped it, which is neither the action's error nor a timeout.
+        return "stopped", "Stopped", "you stopped the run before it finished; its process was killed"
     if status in ("error", "timeout"):
         failing = next((a for a in result.actions if a.error), None)
         if status == "timeout":
@@ -123,9 +124,10 @@ def _section(title: str, c: StudioColours) -> str:
 def render(result: ExecutionResult, c: StudioColours, *, fixture: str = "", target: str = "",
            passed: Optional[bool] = None, mismatch: Optional[str] = None) -> str:
     kind, title, detail = headline(result)
-    fg = {"allowed": c.allowed, "denied": c.denied, "suspended": c.suspended, "error": c.error}[kind]
+    fg = {"allowed": c.allowed, "denied": c.denied, "suspended": c.suspended, "stopped": c.suspended,
+          "error": c.error}[kind]
     bg = {"allowed": c.allowed_bg, "denied": c.denied_bg, "suspended": c.suspended_bg,
-          "error": c.error_bg}[kind]
+          "stopped": c.suspended_bg, "error": c.error_bg}[kind]
     out = [f'<html><body style="color:{c.text};">']
     rows = _outcome_rows(result.outcome)
     card = [f'<table width="100%" cellspacing="0" cellpadding="10" '
@@ -203,15 +205,30 @@ def render_batch(reports: list, c: StudioColours) -> str:
     esc = html.escape
     passed = sum(1 for r in reports if r.passed)
     failed = sum(1 for r in reports if r.passed is False)
-    colour = c.denied if failed else c.allowed
-    rows = [f'<p style="font-size:14pt; font-weight:700; color:{colour}; margin:6px;">'
-            f"{passed} passed · {failed} failed · {len(reports) - passed - failed} without expectation</p>",
+    stopped = any(r.status == "stopped" for r in reports)
+    colour = c.denied if failed else c.suspended if stopped else c.allowed
+    counts = f"{passed} passed · {failed} failed · {len(reports) - passed - failed} without expectation"
+    if stopped:  # the fixtures after the stopped one never ran (issue 12 item 5)
+        counts = f"Run all was stopped after {len(reports)}: {counts}"
+    rows = [f'<p style="font-size:14pt; font-weight:700; color:{colour}; margin:6px;">{counts}</p>',
             '<table cellspacing="0" cellpadding="5" width="100%">']
     for r in reports:
         mark, mark_colour = (("✓ pass", c.allowed) if r.passed else ("✗ fail", c.denied)
-                             if r.passed is False else ("· ran", c.muted))
+                             if r.passed is False else ("■ stopped", c.suspended) if r.status == "stopped"
+                             else ("· ran", c.muted))
         rows.append(f'<tr><td style="color:{mark_colour}; font-weight:600;">{mark}</td>'
                     f"<td><b>{esc(r.fixture)}</b></td><td>{esc(r.status)}</td>"
                     f'<td style="color:{c.muted};">{esc(r.mismatch or "")}</td></tr>')
     rows.append("</table>")
     return "".join(rows)
+
+
+def render_nothing_ran(why: str, problems: list[str], c: StudioColours) -> str:
+    """The card of a run that was refused before anything ran (an invalid event)."""
+    items = "".join(f"<li>{_e(p)}</li>" for p in problems[:8])
+    more = f"<li>… and {len(problems) - 8} more</li>" if len(problems) > 8 else ""
+    return (f'<html><body style="color:{c.text};"><table width="100%" cellspacing="0" cellpadding="10" '
+            f'style="background-color:{c.card}; border:1px solid {c.border};"><tr><td>'
+            f'<span style="font-size:15pt; font-weight:700; color:{c.error};">Nothing ran</span>'
+            f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(why)}</span>'
+            f'<ul style="margin-top:6px; color:{c.error};">{items}{more}</ul></td></tr></table></body></html>')

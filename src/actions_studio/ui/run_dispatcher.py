@@ -31,11 +31,14 @@ class RunDispatcher(QObject):
     """Run-all moved on: (channel, request id, done, total, RunReport)."""
     sig_batch_finished = Signal(str, int, object)
     """Run-all ended: (channel, request id, list of RunReport)."""
+    sig_busy_changed = Signal(bool)
+    """A run started while none was in progress (True), or the last one in progress ended."""
 
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._ws = workspace
         self._batches: set[int] = set()  # request ids of Run all (GUI thread only)
+        self._in_progress: dict[str, int] = {}  # channel -> its newest request not answered yet
         self._bridge = WorkerBridge(threads=2, name="test-runs", parent=self)
         self._bridge.sig_finished.connect(self.on_bridge_finished)
         self._bridge.sig_failed.connect(self.on_bridge_failed)
@@ -53,12 +56,36 @@ class RunDispatcher(QObject):
     def is_newest(self, channel: str, request_id: int) -> bool:
         return self._bridge.is_newest(channel, request_id)
 
-    def run(self, channel: str, fixture_name: str, action_name: str) -> int:
-        def work(_job: Job) -> Any:
-            self._ensure_sandbox()
-            return runs.run_fixture(self._ws, fixture_name, action=action_name)
+    def is_busy(self) -> bool:
+        """A run or Run all is in progress (what Stop would stop)."""
+        return bool(self._in_progress)
 
-        return self._bridge.submit(channel, work)
+    def stop(self, channel: Optional[str] = None) -> bool:
+        """Stop (issue 12 item 5): kills the channel's run (every channel's without one) at once;
+        its answer still arrives, saying "stopped". True if something was running."""
+        channels = [channel] if channel is not None else list(self._in_progress)
+        return any([self._bridge.stop(c) for c in channels])
+
+    def _submit(self, channel: str, work: Any) -> int:
+        was_busy = self.is_busy()
+        request_id = self._bridge.submit(channel, work)
+        self._in_progress[channel] = request_id
+        if not was_busy:
+            self.sig_busy_changed.emit(True)
+        return request_id
+
+    def _answered(self, channel: str, request_id: int) -> None:
+        if self._in_progress.get(channel) == request_id:
+            del self._in_progress[channel]
+            if not self._in_progress:
+                self.sig_busy_changed.emit(False)
+
+    def run(self, channel: str, fixture_name: str, action_name: str) -> int:
+        def work(job: Job) -> Any:
+            self._ensure_sandbox()
+            return runs.run_fixture(self._ws, fixture_name, action=action_name, cancel=job.cancel)
+
+        return self._submit(channel, work)
 
     def run_all(self, channel: str, fixture_names: list[str], action_name: str) -> int:
         total = len(fixture_names)
@@ -71,20 +98,21 @@ class RunDispatcher(QObject):
             else:
                 # Stops early once superseded: no sandbox time for an answer nobody reads.
                 batch = runs.run_many(self._ws, fixture_names, action=action_name, catch=(Exception,),
-                                      superseded=job.superseded)
+                                      superseded=job.superseded, cancel=job.cancel)
             reports = []
             for done, report in enumerate(batch, start=1):
                 reports.append(report)
                 job.progress((done, total, report))
             return reports
 
-        request_id = self._bridge.submit(channel, work)
+        request_id = self._submit(channel, work)
         self._batches.add(request_id)
         return request_id
 
     def on_bridge_finished(self, channel: str, request_id: int, answer: Any) -> None:
         if channel == WARM_UP:
             return
+        self._answered(channel, request_id)
         if request_id in self._batches:
             self._batches.discard(request_id)
             self.sig_batch_finished.emit(channel, request_id, answer)
@@ -95,6 +123,7 @@ class RunDispatcher(QObject):
         if channel == WARM_UP:
             log.error("the sandbox did not start: %s", message)  # the first run reports it too
             return
+        self._answered(channel, request_id)
         self._batches.discard(request_id)
         self.sig_run_failed.emit(channel, request_id, message)
 

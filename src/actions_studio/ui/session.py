@@ -58,8 +58,8 @@ class StudioSession(QObject):
     def detail(self, action_id: str) -> Optional[actions.ActionDetail]:
         return actions.open_action_by_id(self.ws, action_id)
 
-    def create_action(self, name: str, trigger_id: str) -> ActionRecord:
-        detail = actions.create_action(self.ws, name, trigger_id)
+    def create_action(self, name: str, trigger_id: str, runtime: str = "python3") -> ActionRecord:
+        detail = actions.create_action(self.ws, name, trigger_id, runtime=runtime)
         self.sig_actions_changed.emit()
         return detail.action
 
@@ -97,12 +97,20 @@ class StudioSession(QObject):
     def dependency_paths(self, action_id: str) -> list[str]:
         """The action's built dependency environment (for the editor); [] while none is built."""
         detail = self.detail(action_id)
-        return [str(p) for p in dependencies.editor_paths(self.ws, detail.draft.dependencies)] if detail else []
+        if detail is None:
+            return []
+        return [str(p) for p in dependencies.editor_paths(self.ws, detail.draft.dependencies, detail.action.runtime)]
 
     def deploy(self, action_id: str, note: Optional[str]) -> VersionRecord:
         version = actions.deploy(self.ws, self._require(action_id).name, note=note or None)
         self.sig_action_changed.emit(action_id)
         return version
+
+    def deploy_refusal(self, action_id: str) -> Optional[str]:
+        """Why a deploy of the saved draft would be refused now, or None."""
+        record = self.action(action_id)
+        refusal = actions.deploy_refusal(self.ws, record.name) if record is not None else None
+        return str(refusal) if refusal is not None else None
 
     def versions(self, action_id: str) -> list[VersionSummary]:
         return actions.list_versions(self.ws, self._require(action_id).name)

@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -29,14 +30,18 @@ from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
-from actions_studio.ui.expectation_wording import describe_expectation, expectation_of
-from actions_studio.ui.event_check import EventProblem, check_event_text, event_text
+from actions_studio.ui.expectation_wording import describe_expectation
+from actions_studio.ui.elided_label import ElidedLabel
+from actions_studio.ui.event_check import EventProblem, changes_text, check_event_text, event_text
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 VALIDATE_DELAY_MS = 250
+EVENT_MIN_LINES = 4
+RESULT_MIN_WIDTH, RUNS_MIN_WIDTH = 150, 70
+PROBLEM_LINES = 3  # shown under the event; the rest are counted, and all are in the tooltip
 
 
 class TestPanel(QWidget):
@@ -68,6 +73,7 @@ class TestPanel(QWidget):
         self._shown: Optional[tuple[str, Any]] = None
         self._last_report: Any = None
         self._fixture_shown: Optional[str] = None  # the fixture whose event the editor holds
+        self.expectation_dialog: Optional[Any] = None  # Save as expectation's, while it is open
         self._settling = False
         self._build()
         self._validate_timer = QTimer(self)
@@ -85,28 +91,33 @@ class TestPanel(QWidget):
 
     def _build(self) -> None:
         self.fixture_combo = QComboBox()
-        self.fixture_combo.setMinimumContentsLength(12)
+        self.fixture_combo.setMinimumContentsLength(10)
         self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.fixture_combo.setToolTip("The fixture (test event) to run the draft against")
         self.new_button = self._button("New…", "Create a fixture from the trigger's sample event",
                                        self.on_new_button_clicked)
         self.save_button = self._button("Save", "Save the event to the workspace", self.save_fixture)
-        self.reset_button = self._button("Reset to sample", "Replace the event with the trigger's sample",
+        self.reset_button = self._button("Reset", "Replace the event with the trigger's sample event",
                                          self.on_reset_button_clicked)
         self.delete_button = self._button("Delete", "Delete this fixture", self.on_delete_button_clicked)
-        self.run_button = self._button("▶ Run  (F5)", "Run the draft against this fixture", self.run_selected)
+        self.changes_check = QCheckBox("Changes only")
+        self.changes_check.setToolTip("Show and edit only the fields that differ from the trigger's sample "
+                                      "event; the rest comes from the sample (merged as RFC 7396: "
+                                      "objects merge, other values replace, null removes)")
+        self.changes_check.toggled.connect(self.on_changes_check_toggled)
+        self.run_button = self._button("▶ Run", "Run the draft against this fixture (F5)", self.run_selected)
         self.run_button.setObjectName("runButton")
-        self.run_all_button = self._button("Run all  (Shift+F5)", "Run every fixture of this action",
+        self.run_all_button = self._button("Run all", "Run every fixture of this action (Shift+F5)",
                                            self.run_all)
-        self.expect_button = self._button("Save as expectation",
-                                          "Make the result shown the fixture's expected result",
+        self.expect_button = self._button("Save as expectation…",
+                                          "Pin what this run changed as the fixture's expected result",
                                           self.save_as_expectation)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 2)
         bar.addWidget(QLabel("Fixture"))
         bar.addWidget(self.fixture_combo, 1)
         bar.addWidget(self.new_button)
-        bar.addSpacing(16)
+        bar.addSpacing(8)
         for button in (self.run_button, self.run_all_button, self.expect_button):
             bar.addWidget(button)
 
@@ -116,22 +127,25 @@ class TestPanel(QWidget):
         self.event_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.event_edit.setTabStopDistance(self.event_edit.fontMetrics().horizontalAdvance(" ") * 2)
         self.event_edit.textChanged.connect(self.on_event_edit_text_changed)
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.expect_label = QLabel()
-        self.expect_label.setWordWrap(True)
-        self.expect_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Elided, not wrapped: a wrapped label overlapped its neighbour in a short panel (Flows
+        # mode gives the panel a quarter of the height; issue 12 item 3). Tooltips hold it all.
+        self.problems_label = ElidedLabel()
+        self.expect_label = ElidedLabel()
+        # Room for a few lines of JSON however short the panel: the event is what is edited here.
+        line = self.event_edit.fontMetrics().lineSpacing()
+        self.event_edit.setMinimumHeight(line * EVENT_MIN_LINES + 12)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 0, 0, 4)
         left_layout.setSpacing(3)
-        heading = QLabel("Event (wire JSON)")
+        heading = QLabel("Event")
+        heading.setToolTip("The fixture's event as Auth0's wire JSON")
         heading.setObjectName("sectionHeading")
         head_row = QHBoxLayout()
         head_row.setContentsMargins(0, 0, 0, 0)
         head_row.addWidget(heading)
         head_row.addStretch(1)
+        head_row.addWidget(self.changes_check)
         for button in (self.reset_button, self.save_button, self.delete_button):
             head_row.addWidget(button)
         left_layout.addLayout(head_row)
@@ -140,9 +154,13 @@ class TestPanel(QWidget):
         left_layout.addWidget(self.expect_label)
 
         self.result_view = QTextBrowser()
+        # The result card stays readable when the window is at its smallest (issue 12 item 3);
+        # the earlier-runs list gives way first.
+        self.result_view.setMinimumWidth(RESULT_MIN_WIDTH)
         self.result_view.setOpenLinks(False)
         self.result_view.anchorClicked.connect(self.on_result_view_anchor_clicked)
         self.runs_list = QListWidget()
+        self.runs_list.setMinimumWidth(RUNS_MIN_WIDTH)
         self.runs_list.itemClicked.connect(self.on_runs_list_item_clicked)
         runs_box = QWidget()
         runs_layout = QVBoxLayout(runs_box)
@@ -266,15 +284,17 @@ class TestPanel(QWidget):
         self._settle_fixture()
         name = self.current_fixture_name()
         self._fixture_shown = name
+        self.event_edit.setReadOnly(False)
+        self.fixture_combo.setPlaceholderText("")
         has = name is not None
         for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button,
-                       self.event_edit):
+                       self.event_edit, self.changes_check):
             widget.setEnabled(has)
         self.run_all_button.setEnabled(has)
         self._loading = True
         if has:
             fixture = self._session.fixture(name)
-            self.event_edit.setPlainText(event_text(fixture.event))
+            self.event_edit.setPlainText(self._editor_text(fixture.event))
             self._show_expectation(fixture.expect)
         else:
             self.event_edit.setPlainText("")
@@ -284,6 +304,60 @@ class TestPanel(QWidget):
         self._problems = []
         self._show_problems()
         self._reload_runs()
+
+    def _editor_text(self, event: dict) -> str:
+        if self.changes_check.isChecked() and self._trigger_id:
+            text = changes_text(self._trigger_id, event)
+            if text is not None:
+                return text
+            self._set_changes_only(False)
+            self.sig_status_message.emit("This event sets a field to null that the sample fills: "
+                                         "shown whole, since “changes only” cannot say that")
+        return event_text(event)
+
+    def _set_changes_only(self, on: bool) -> None:
+        self.changes_check.blockSignals(True)
+        self.changes_check.setChecked(on)
+        self.changes_check.blockSignals(False)
+
+    def on_changes_check_toggled(self, on: bool) -> None:
+        """Switch the editor between the whole event and only what differs from the sample."""
+        if not self._trigger_id:
+            return
+        event, problems = check_event_text(self._trigger_id, self.event_edit.toPlainText(), over_sample=not on)
+        if event is None:
+            self._set_changes_only(not on)
+            self._problems = problems
+            self._show_problems()
+            self.sig_status_message.emit("Fix the event before switching views: " + str(problems[0]))
+            return
+        was_loading, self._loading = self._loading, True
+        self.event_edit.setPlainText(self._editor_text(event))
+        self._loading = was_loading
+
+    def _show_fixture_of(self, name: str) -> None:
+        """Selects fixture `name`; one this action cannot run (another action's, another
+        trigger's) is shown read-only, named in the combo, until the user picks another."""
+        if name in self.fixture_names():
+            self.select_fixture(name)
+            return
+        try:
+            fixture = self._session.fixture(name)
+        except ServiceError:
+            return
+        self._settle_fixture()
+        self._loading = True
+        self.fixture_combo.setCurrentIndex(-1)
+        self.fixture_combo.setPlaceholderText(f"{name} (the canvas's run)")
+        self.event_edit.setPlainText(self._editor_text(fixture.event))
+        self.event_edit.setReadOnly(True)
+        self._show_expectation(fixture.expect)
+        self._loading = False
+        self._fixture_shown = None  # nothing here is saved: it is not this action's fixture
+        self._dirty = False
+        for widget in (self.save_button, self.reset_button, self.delete_button, self.run_button):
+            widget.setEnabled(False)
+        self.runs_list.clear()
 
     def _show_expectation(self, expect: Optional[dict]) -> None:
         if not expect:
@@ -302,7 +376,8 @@ class TestPanel(QWidget):
         self._validate_timer.stop()
         if not self._trigger_id:
             return None
-        event, self._problems = check_event_text(self._trigger_id, self.event_edit.toPlainText())
+        event, self._problems = check_event_text(self._trigger_id, self.event_edit.toPlainText(),
+                                                 over_sample=self.changes_check.isChecked())
         self._show_problems()
         return event
 
@@ -315,11 +390,12 @@ class TestPanel(QWidget):
             self.problems_label.setStyleSheet(f"color: {self._colours.allowed};")
             self.problems_label.setText(f"✓ {state}")
             return
-        shown = [f"✗ {p}" for p in self._problems[:6]]
-        if len(self._problems) > 6:
-            shown.append(f"… and {len(self._problems) - 6} more")
+        shown = [f"✗ {p}" for p in self._problems[:PROBLEM_LINES]]
+        if len(self._problems) > PROBLEM_LINES:
+            shown.append(f"… and {len(self._problems) - PROBLEM_LINES} more")
         self.problems_label.setStyleSheet(f"color: {self._colours.error};")
         self.problems_label.setText("\n".join(shown))
+        self.problems_label.setToolTip("\n".join(f"✗ {p}" for p in self._problems))
 
     def save_fixture(self) -> bool:
         """Saves the event under its fixture's name, keeping its expectation and secrets."""
@@ -373,7 +449,8 @@ class TestPanel(QWidget):
 
     def on_reset_button_clicked(self) -> None:
         if self._trigger_id:
-            self.event_edit.setPlainText(event_text(get_trigger(self._trigger_id).sample_event()))
+            self.event_edit.setPlainText("{}" if self.changes_check.isChecked()
+                                         else event_text(get_trigger(self._trigger_id).sample_event()))
 
     def on_delete_button_clicked(self) -> None:
         name = self.current_fixture_name()
@@ -395,9 +472,10 @@ class TestPanel(QWidget):
             return None
         if self._dirty and not self.save_fixture():
             self._show_problems()
+            self._show_nothing_ran()
             return None
         self.sig_run_requested.emit()
-        self._set_running(f"Running {self._action_name} against {name}…")
+        self._set_running(f"Running {self._action_name} against {name}… (Esc stops it)")
         return self._dispatcher.run(self._channel(), name, self._action_name)
 
     def run_all(self) -> Optional[int]:
@@ -406,10 +484,19 @@ class TestPanel(QWidget):
         if not self._action_id or not names:
             return None
         if self._dirty and not self.save_fixture():
+            self._show_nothing_ran()
             return None
         self.sig_run_requested.emit()
-        self._set_running(f"Running {len(names)} fixtures of {self._action_name}…")
+        self._set_running(f"Running {len(names)} fixtures of {self._action_name}… (Esc stops them)")
         return self._dispatcher.run_all(self._channel(), names, self._action_name)
+
+    def _show_nothing_ran(self) -> None:
+        """A run refused for an invalid event replaces the last card, which would otherwise read
+        as this run's answer (issue 12 item 4)."""
+        self._last_report = None
+        self.expect_button.setEnabled(False)
+        self._shown = ("refused", [str(p) for p in self._problems])
+        self._rerender()
 
     def _set_running(self, text: str) -> None:
         self.expect_button.setEnabled(False)
@@ -450,11 +537,16 @@ class TestPanel(QWidget):
         self._rerender()
         self._reload_runs()
         failed = sum(1 for r in reports if r.passed is False)
+        if any(r.status == "stopped" for r in reports):
+            self.sig_status_message.emit(f"Run all was stopped after {len(reports)} fixtures")
+            return
         self.sig_status_message.emit(f"Ran {len(reports)} fixtures: {failed} failed" if failed
                                      else f"Ran {len(reports)} fixtures: all passed")
 
     def show_report(self, report: Any) -> None:
-        """Shows a result this panel did not ask for (a flow run on the canvas, issue 5)."""
+        """Shows a result this panel did not ask for (a flow run on the canvas, issue 5), with the
+        fixture it ran: the panel never names one fixture over another's result (issue 12 item 3)."""
+        self._show_fixture_of(report.fixture)
         self._last_report = None  # not this action's fixture run: nothing to save as expectation
         self.expect_button.setEnabled(False)
         self._shown = ("report", report)
@@ -483,6 +575,10 @@ class TestPanel(QWidget):
                 f"{result_html.html.escape(payload)}{hint}</p>")
         elif kind == "batch":
             self.result_view.setHtml(result_html.render_batch(payload, c))
+        elif kind == "refused":
+            self.result_view.setHtml(result_html.render_nothing_ran(
+                "the event is not valid, so the fixture was not saved and nothing ran. Fix it and run again.",
+                payload, c))
 
     def result_html(self) -> str:
         return self.result_view.toPlainText()
@@ -493,16 +589,32 @@ class TestPanel(QWidget):
             self.sig_line_requested.emit(int(text.split(":", 1)[1]))
 
     def save_as_expectation(self) -> bool:
-        """Turns the result on screen into the fixture's expectation (status + outcome subset)."""
+        """Opens the lines the expectation would pin (status + what this run changed); the
+        checked ones become the fixture's expectation when the user saves (issue 12 item 7)."""
+        from actions_studio.services.expectations import changed_lines
+        from actions_studio.ui.expectation_dialog import ExpectationDialog
+
         report = self._last_report
         name = self.current_fixture_name()
-        if report is None or name is None or report.fixture != name:
+        if report is None or name is None or report.fixture != name or self._trigger_id is None:
             return False
-        fixture = self._session.fixture(name)
-        self._save_document(fixture, event=fixture.event, expect=expectation_of(report.result))
-        self._reload_fixtures(select=name)
-        self.sig_status_message.emit(f"{name}: the result is now its expectation")
+        lines = changed_lines(self._trigger_id, report.result.model_dump(mode="json"))
+        dialog = ExpectationDialog(name, lines, self)
+        # open(), not exec(): window-modal without a nested event loop, so tests can drive it.
+        dialog.accepted.connect(lambda: self._pin(name, dialog.kept()))
+        dialog.finished.connect(lambda _r: setattr(self, "expectation_dialog", None))
+        self.expectation_dialog = dialog
+        dialog.open()
         return True
+
+    def _pin(self, name: str, lines: list) -> None:
+        from actions_studio.services.expectations import expectation_from
+
+        fixture = self._session.fixture(name)
+        self._save_document(fixture, event=fixture.event, expect=expectation_from(lines))
+        self._reload_fixtures(select=name)
+        self.sig_status_message.emit(f"{name}: pinned {len(lines)} line{'s' if len(lines) != 1 else ''} "
+                                     "of this run as its expectation")
 
     def _reload_runs(self) -> None:
         self.runs_list.clear()

@@ -105,6 +105,10 @@ class WorkerBridge(QObject):
     def supersede(self, channel: str) -> None:
         self._work.supersede(channel)
 
+    def stop(self, channel: str) -> bool:
+        """Sets the cancel event of the channel's unfinished jobs (Stop); True if there was one."""
+        return self._work.stop(channel)
+
     def is_newest(self, channel: str, request_id: int) -> bool:
         return self._work.is_newest(channel, request_id)
 

@@ -157,6 +157,12 @@ def test_hover_titles_and_docs(engine: TypeScriptEngine, line_text, column_in_li
     assert doc in hover.doc
 
 
+def test_no_hover_on_a_name_typescript_cannot_resolve(engine: TypeScriptEngine) -> None:
+    # tsserver answers a bare "any" there; the squiggle's message is what the user needs.
+    line_text = "api.access.denyy('x');"
+    assert engine.hover(key(), PLAIN + line_text + "\n};\n", 2, 2 + len("api.access.den"), "post-login") is None
+
+
 def diagnostics_of(engine: TypeScriptEngine, body: str, trigger: str = "post-login", head: str = PLAIN):
     return engine.diagnostics(key(), head + body + "\n};\n", trigger)
 

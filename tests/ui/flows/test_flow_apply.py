@@ -182,3 +182,13 @@ def test_undeployed_other_trigger_and_deleted_actions_block_apply(flows, qtbot):
     flows.window.session.delete_action(ids["block-banned"], force=True)
     assert "⛔ Blocks Apply: an action of this flow no longer exists" in _shown_problems(view)
     assert view.canvas.states[-1].name == "(deleted action)"
+
+
+def test_only_triggers_with_a_flow_have_a_tab(flows):
+    # custom-token-exchange and event-stream bind to a profile or a stream: an action dragged onto
+    # their "flow" could never run, so the view offers no such tab.
+    view = view_of(flows)
+    tabs = [view.tabs.tabText(i).split(" (")[0] for i in range(view.tabs.count())]
+    assert "custom-token-exchange" not in tabs and "event-stream" not in tabs
+    assert "post-login" in tabs and "password-reset-post-challenge" in tabs
+    assert len(tabs) == len(view.trigger_ids) == 9

@@ -358,6 +358,8 @@ class TypeScriptEngine:
             body = self._call("quickinfo", where) if where is not None else None
             if not body or not body.get("displayString"):
                 return None
+            if not body.get("kind") and not body.get("documentation"):
+                return None  # a name TypeScript cannot resolve: its "any" tells the user nothing
             doc = _documentation(body)
             if not doc:
                 # A bare parameter (`event`, `api`) has no doc of its own: show its type's.

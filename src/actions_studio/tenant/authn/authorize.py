@@ -15,7 +15,7 @@ from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from .. import callbacks, suspended
@@ -183,7 +183,7 @@ def _login(ctx: TenantContext, request: Request, params: dict[str, Any]) -> Redi
 
 @router.get("/continue", response_class=RedirectResponse, status_code=302)
 async def continue_login(request: Request, state: str = Query(..., min_length=1, max_length=512),
-                         ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
+                         ctx: TenantContext = Depends(get_ctx)) -> Response:
     return await run_in_threadpool(_continue, ctx, state, dict(request.query_params))
 
 
@@ -192,17 +192,21 @@ async def continue_login(request: Request, state: str = Query(..., min_length=1,
                  "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
                  "application/json": {"schema": {"type": "object"}}}}})
 async def continue_login_form(request: Request, state: str = Query(..., min_length=1, max_length=512),
-                              ctx: TenantContext = Depends(get_ctx)) -> RedirectResponse:
+                              ctx: TenantContext = Depends(get_ctx)) -> Response:
     """A form post back (Auth0 accepts both): body fields join the query."""
     params = await read_params(request)
     query = {**dict(request.query_params), **{k: v for k, v in params.items() if isinstance(v, str)}}
     return await run_in_threadpool(_continue, ctx, state, query)
 
 
-def _continue(ctx: TenantContext, state: str, query: dict[str, Any]) -> RedirectResponse:
+def _continue(ctx: TenantContext, state: str, query: dict[str, Any]) -> Response:
     held = _pop(ctx, f"cont:{state}")
     if held is None:
         raise OAuthError(404, "invalid_request", "unknown or expired state")
+    if "reset" in held:  # a password reset suspended by its post-challenge flow
+        from . import password_reset
+
+        return password_reset.resume(ctx, held, query)
     tx, pending, continuation, execution_id = suspended.thaw(held)
     run = resume_flow(ctx, continuation, query, execution_id)
     return _redirect_result(ctx, tx, pending, run)

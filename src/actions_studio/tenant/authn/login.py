@@ -45,6 +45,11 @@ class LoginTransaction:
     attempt: Optional[Attempt] = None
     transaction_id: str = field(default_factory=lambda: secrets.token_hex(16))
     extra_transaction: dict[str, Any] = field(default_factory=dict)
+    # Claims the tenant adds to the access token (a token exchange's `act`).
+    extra_claims: dict[str, Any] = field(default_factory=dict)
+    # Executions that ran before this login's post-login flow (a custom token exchange's action):
+    # its log names them too.
+    prior_execution_ids: list[str] = field(default_factory=list)
 
 
 def post_login_event(tx: LoginTransaction, tenant_id: str) -> dict[str, Any]:
@@ -129,8 +134,8 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
                   client_name=tx.client["name"], user_id=user["user_id"],
                   user_name=user["email"] or user["username"], connection=tx.connection["name"],
                   ip=tx.request.get("ip"), user_agent=tx.request.get("user_agent"),
-                  execution_ids=run.execution_ids)
-        if run.status in ("error", "timeout"):
+                  execution_ids=tx.prior_execution_ids + run.execution_ids)
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
                                user_id=user["user_id"])
     return user
@@ -139,7 +144,7 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
 def refusal(run: FlowRun) -> Optional[OAuthError]:
     """The OAuth error a finished (not suspended) post-login flow answers with, or None."""
     outcome = run.outcome
-    if run.status in ("error", "timeout"):
+    if run.failed:
         failed = next((r for r in (run.execution or {}).get("results", []) if r.get("error")), None)
         detail = (f"action '{failed['action_name']}' failed: {failed['error']['msg']}" if failed
                   else "the post-login flow failed")
@@ -187,7 +192,7 @@ def tokens_for(ctx: TenantContext, tx: LoginTransaction, user: dict[str, Any],
         else (tx.audience or userinfo)
     token, expires = access_token(ctx, sub=user["user_id"], audience=audience,
                                   client_id=tx.client["client_id"], scope=scopes, gty="password",
-                                  claims=at.get("claims"))
+                                  claims={**(at.get("claims") or {}), **tx.extra_claims})
     body: dict[str, Any] = {"access_token": token, "scope": " ".join(scopes),
                             "expires_in": expires, "token_type": "Bearer"}
     if "openid" in scopes:

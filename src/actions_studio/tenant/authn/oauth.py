@@ -16,7 +16,7 @@ from ..flows import FlowRun, run_flow, store_execution
 from ..logs import log_failed_actions, write_log
 from ..store.directory import get_connection, get_grant, get_resource_server, find_login
 from ..tokens import access_token
-from . import authorize, passwordless
+from . import authorize, passwordless, token_exchange
 from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
 from .login import (LoginTransaction, check_password, finish, log_wrong_password, persist,
                     run_login)
@@ -24,12 +24,14 @@ from .login import (LoginTransaction, check_password, finish, log_wrong_password
 router = APIRouter(tags=["authentication"])
 
 GRANT_TYPES = ["client_credentials", *PASSWORD_GRANTS, "authorization_code",
-               "http://auth0.com/oauth/grant-type/passwordless/otp"]
+               "http://auth0.com/oauth/grant-type/passwordless/otp", token_exchange.GRANT]
 TOKEN_BODY = form_or_json({
     "grant_type": {"type": "string", "enum": GRANT_TYPES}, "client_id": string(128, 1),
     "client_secret": string(256), "audience": string(512), "scope": string(2048),
     "username": string(320), "password": string(1024), "realm": string(128), "code": string(128),
     "redirect_uri": string(2048), "otp": string(16),
+    "subject_token": string(16384), "subject_token_type": string(256), "requested_token_type": string(256),
+    "actor_token": string(16384), "actor_token_type": string(256),
 }, ["grant_type"])
 
 
@@ -54,6 +56,8 @@ def _token(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
         return authorize.exchange_code(ctx, params, client)
     if grant_type == passwordless.OTP_GRANT:
         return passwordless.otp_grant(ctx, request, params, client)
+    if grant_type == token_exchange.GRANT:
+        return token_exchange.exchange(ctx, request, params, client)
     raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
 
@@ -100,7 +104,7 @@ def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, 
     run = run_flow(ctx, "credentials-exchange", event)
     outcome = run.outcome
     error = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         error = OAuthError(403, "access_denied", "the credentials-exchange flow failed")
     elif outcome.get("denied"):
         denied = outcome["denied"]
@@ -112,7 +116,7 @@ def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, 
                   description=error.description if error else None, client_id=client["client_id"],
                   client_name=client["name"], details={"audience": audience},
                   execution_ids=run.execution_ids)
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
         raise error

@@ -1,4 +1,5 @@
-"""Passwordless SMS: `POST /passwordless/start` (connection=sms) fires send-phone-message with the
+"""Passwordless SMS: `POST /passwordless/start` (connection=sms) sends the code through the bound
+custom-phone-provider action (`event.notification.code`), or else fires send-phone-message with the
 code in `event.message_options`; `POST /oauth/token` with
 `http://auth0.com/oauth/grant-type/passwordless/otp` redeems the code and logs in (post-login)."""
 
@@ -17,13 +18,14 @@ from starlette.concurrency import run_in_threadpool
 from ..attack_protection import Attempt
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
-from ..flows import run_flow, store_execution
+from ..flows import store_execution
 from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
 from ..store.directory import find_phone, get_connection, get_resource_server
 from ..users import event_user
 from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
 from .login import LoginTransaction, finish, log_wrong_password, run_login
+from .senders import send_sms
 
 router = APIRouter(tags=["authentication"])
 OTP_GRANT = "http://auth0.com/oauth/grant-type/passwordless/otp"
@@ -75,18 +77,23 @@ def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
                                  "text": f"{code} is your verification code for {client['name']}."},
              "user": user, "client": client_event(client), "request": event_request(request, params),
              "secrets": {}, "tenant": {"id": ctx.tenant_id}}
-    run = run_flow(ctx, "send-phone-message", event)
-    failed = run.status in ("error", "timeout")
+    # The custom-phone-provider action delivers the code when one is bound (senders.py).
+    delivery = send_sms(ctx, code=code, recipient=phone, user=user, client=client, connection=connection,
+                        request=event["request"], known=known is not None, legacy_event=event)
+    run = delivery.run
+    failed = not delivery.delivered
     with ctx.db.write() as conn:
-        store_execution(conn, run.execution)
+        if run is not None:
+            store_execution(conn, run.execution)
         write_log(conn, "gd_send_sms_failure" if failed else "gd_send_sms",
+                  description=f"Failed sending phone message: {delivery.reason}" if failed else None,
                   client_id=client["client_id"], client_name=client["name"],
                   user_id=known["user_id"] if known else None, user_name=phone, connection="sms",
-                  execution_ids=run.execution_ids)
-        if failed:
+                  execution_ids=delivery.execution_ids)
+        if run is not None and run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if failed:
-        raise OAuthError(400, "sms_provider_error", "the send-phone-message flow failed")
+        raise OAuthError(400, "sms_provider_error", f"the code could not be sent: {delivery.reason}"[:1000])
     # Only a digest is kept; a new start for the same phone replaces the previous code.
     ctx.pending.put(f"otp:{client['client_id']}:{phone}", {"digest": _digest(code).hex()}, CODE_TTL_S)
     return {"_id": user["user_id"].split("|", 1)[1], "phone_number": phone, "phone_verified": False,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from .. import async_flows
+from . import email_verification
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, OAuthError
 from ..flows import has_flow, run_flow, store_execution
@@ -75,7 +76,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
     run = run_flow(ctx, "pre-user-registration", event)
     outcome = run.outcome
     error = None
-    if run.status in ("error", "timeout"):
+    if run.failed:
         error = signup_error(400, "extensibility_error", "the pre-user-registration flow failed")
     elif outcome.get("denied"):
         denied = outcome["denied"]
@@ -105,7 +106,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
                   user_id=None if error else row["user_id"], user_name=email,
                   connection=connection["name"], ip=req.get("ip"),
                   execution_ids=run.execution_ids + ([post_id] if post_id else []))
-        if run.status in ("error", "timeout"):
+        if run.failed:
             log_failed_actions(conn, run.execution, client_id=client["client_id"], user_id=None)
     if error is not None:
         raise error
@@ -113,6 +114,7 @@ def _signup(ctx: TenantContext, request: Request, params: dict[str, Any],
                   "secrets": {}, "tenant": {"id": ctx.tenant_id}}
     background.add_task(async_flows.fire, ctx, "post-user-registration", post_event, log_type=None,
                         user_id=row["user_id"], client_id=client["client_id"], execution_id=post_id)
+    background.add_task(email_verification.send_verification, ctx, row, client, connection, req)
     out = user_json(row)
     return {"_id": row["user_id"].split("|", 1)[1], "email": out["email"], "email_verified": False,
             **{k: out[k] for k in ("username", "user_metadata", *PROFILE) if k in out}}

@@ -20,9 +20,12 @@ from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import ActionCreate, ActionUpdate, RollbackBody, TestBody
 from .params import Page, QueryBool, paging
+from .runtimes import execution_runtime, trigger_json
 from .shapes import action_json, page_of, version_json
+from .token_exchange_profiles import profiles_of_action
 
 router = APIRouter(prefix="/api/v2/actions", tags=["actions"])
+NOT_BUILT = "A draft must be in the 'built' state before it can be deployed."
 A, V, B = schema.action, schema.action_version, schema.binding
 
 
@@ -41,7 +44,7 @@ def _trigger_list(refs: list[Any], field: str = "supported_triggers") -> list[di
 
 
 def _runtime(runtime: Optional[str], triggers: list[dict[str, str]]) -> str:
-    api = TRIGGERS[triggers[0]["id"]].to_management_api()
+    api = trigger_json(TRIGGERS[triggers[0]["id"]])
     if runtime is None:
         return api["default_runtime"]
     if runtime not in api["runtimes"]:
@@ -72,8 +75,9 @@ def _secrets(incoming: Optional[list[Any]], existing: list[dict[str, Any]], stam
     return out
 
 
-def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str) -> dict[str, Any]:
-    errors = build_errors(name, code, deps)
+def _build_state(name: str, code: str, deps: list[dict[str, Any]], stamp: str,
+                 runtime: str) -> dict[str, Any]:
+    errors = build_errors(name, code, deps, runtime=runtime)
     if not errors and not environment_ready(deps):  # installed in the background (issue 8)
         return {"status": "building", "errors": [], "built_at": None}
     return {"status": "failed" if errors else "built", "errors": errors,
@@ -96,14 +100,13 @@ def deploy_draft(conn: Connection, action: dict[str, Any], stamp: str,
                  source: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Snapshots the draft (or `source`, a version for rollback) as the next number, deployed."""
     snap = source or action
-    if source is None and action["status"] == "building":
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed yet: its dependencies are "
-                       "still being installed (status building); deploy once it is built (an action must be in the "
-                       "'built' state to deploy)", "action_not_built")
     if source is None and action["status"] != "built":
-        detail = "; ".join(e["msg"] for e in action["errors"]) or action["status"]
-        raise ApiError(409, f"action '{action['name']}' cannot be deployed: its build {action['status']}: "
-                       f"{detail}", "action_not_built")
+        # Auth0's status and wording (400, "A draft must be in the 'built' state …"): the Deploy CLI
+        # and Terraform retry a deploy only on that sentence (auth0-deploy-cli issue 395).
+        why = ("its dependencies are still being installed (status building)" if action["status"] == "building"
+               else f"its build {action['status']}: "
+                    + ("; ".join(e["msg"] for e in action["errors"]) or action["status"]))
+        raise ApiError(400, f"{NOT_BUILT} Action '{action['name']}': {why}.", "action_not_built")
     number = action["last_number"] + 1
     version = {
         "id": new_id(), "action_id": action["id"], "number": number, "code": snap["code"],
@@ -148,12 +151,13 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
     triggers = _trigger_list(body.supported_triggers)
     code = body.code if body.code is not None else ""
     deps = [d.model_dump(exclude_none=True) for d in body.dependencies or []]
+    runtime = _runtime(body.runtime, triggers)
     row = {
         "id": new_id(), "name": body.name, "supported_triggers": triggers, "code": code,
-        "dependencies": deps, "runtime": _runtime(body.runtime, triggers),
+        "dependencies": deps, "runtime": runtime,
         "secrets": _secrets(body.secrets, [], stamp), "last_number": 0,
         "deployed_version_id": None, "all_changes_deployed": False,
-        "created_at": stamp, "updated_at": stamp, **_build_state(body.name, code, deps, stamp),
+        "created_at": stamp, "updated_at": stamp, **_build_state(body.name, code, deps, stamp, runtime),
     }
     with ctx.db.write() as conn:
         if q.get_action_by_name(conn, body.name) is not None:
@@ -162,7 +166,12 @@ def create_action(body: ActionCreate, ctx: TenantContext = Depends(get_ctx)) -> 
             raise ApiError(409, "this tenant already has 100 actions (the limit)", "too_many_actions")
         conn.execute(sa.insert(A).values(**row))
         if body.deploy:
-            deploy_draft(conn, row, stamp)
+            try:
+                deploy_draft(conn, row, stamp)
+            except ApiError as exc:
+                # Not the deploy endpoint's 400 (which the Deploy CLI retries on): the create is
+                # refused as a whole for the state its draft would be in (issue 13 item 10's rule).
+                raise ApiError(409, exc.message, exc.error_code) from None
         rendered = _render(conn, row)
     if row["status"] == "building":
         start_dependency_build(ctx, row["id"], deps, now_iso)
@@ -207,7 +216,8 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
         if body.secrets is not None:
             changes["secrets"] = _secrets(body.secrets, action["secrets"], stamp)
         merged = {**action, **changes}
-        changes.update(_build_state(merged["name"], merged["code"], merged["dependencies"], stamp))
+        changes.update(_build_state(merged["name"], merged["code"], merged["dependencies"], stamp,
+                                    merged["runtime"]))
         draft_changed = any(k in changes and changes[k] != action[k]
                             for k in ("code", "dependencies", "runtime", "supported_triggers"))
         changes["all_changes_deployed"] = action["all_changes_deployed"] and not draft_changed
@@ -224,6 +234,11 @@ def update_action(id: str, body: ActionUpdate, ctx: TenantContext = Depends(get_
 def delete_action(id: str, force: Annotated[QueryBool, Query()] = False, ctx: TenantContext = Depends(get_ctx)) -> Response:
     with ctx.db.write() as conn:
         action = _require_action(conn, id)
+        profiles = profiles_of_action(conn, id)
+        if profiles:
+            raise ApiError(409, f"action '{action['name']}' runs the token exchange profile"
+                           f"{'s' if len(profiles) > 1 else ''} {', '.join(profiles)}; delete "
+                           f"{'them' if len(profiles) > 1 else 'it'} first", "action_bound")
         bound = q.bindings_of_action(conn, id)
         if bound and not force:
             triggers = sorted({b["trigger_id"] for b in bound})
@@ -257,7 +272,8 @@ def test_action(id: str, body: TestBody, ctx: TenantContext = Depends(get_ctx)) 
                        + "; ".join(e["msg"] for e in action["errors"]), "action_not_built")
     trigger_id = action["supported_triggers"][0]["id"]
     source = RunSource(name=action["name"], code=action["code"], version=None,
-                       secrets={s["name"]: s["value"] for s in action["secrets"]}, runtime=action["runtime"])
+                       secrets={s["name"]: s["value"] for s in action["secrets"]},
+                       runtime=execution_runtime(action["runtime"]))
     try:
         # A built draft's environment exists: it is looked up, never built, as for a login.
         result = execute(trigger_id, [source], body.payload, sandbox=lambda: ctx.sandbox, single=True,
@@ -312,7 +328,8 @@ def rollback(actionId: str, id: str, body: Optional[RollbackBody] = Body(None),
         if update_draft:
             draft = {"code": chosen["code"], "dependencies": chosen["dependencies"],
                      "runtime": chosen["runtime"], "supported_triggers": chosen["supported_triggers"]}
-            draft.update(_build_state(action["name"], chosen["code"], chosen["dependencies"], stamp))
+            draft.update(_build_state(action["name"], chosen["code"], chosen["dependencies"], stamp,
+                                      chosen["runtime"]))
             conn.execute(sa.update(A).where(A.c.id == actionId).values(**draft, updated_at=stamp))
             action.update(draft)
         version = deploy_draft(conn, action, stamp, source=chosen)

@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from actions_studio.triggers import TRIGGERS
 
+from .runtimes import trigger_json
+
 # A display name: no control characters, and not blank (a character other than space and control).
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
 _NAME = re.compile(NAME_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-RUNTIMES = sorted({r for t in TRIGGERS.values() for r in t.to_management_api()["runtimes"]})
+RUNTIMES = sorted({r for t in TRIGGERS.values() for r in trigger_json(t)["runtimes"]})
 
 
 def _printable(value: Optional[str]) -> Optional[str]:

@@ -17,6 +17,7 @@ from ..store import new_id, now_iso, schema
 from ..store import actions as q
 from .models import BindingsBody
 from .params import Page, paging
+from .runtimes import trigger_json
 from .shapes import binding_json, page_of
 
 router = APIRouter(prefix="/api/v2/actions", tags=["triggers"])
@@ -25,12 +26,20 @@ B = schema.binding
 
 @router.get("/triggers", dependencies=[Depends(require("read:actions"))])
 def list_triggers() -> dict[str, Any]:
-    return {"triggers": [t.to_management_api() for t in TRIGGERS.values()]}
+    return {"triggers": [trigger_json(t) for t in TRIGGERS.values()]}
 
 
 def _trigger(trigger_id: str) -> str:
     if trigger_id not in TRIGGERS:
         raise not_found(f"trigger '{trigger_id}' (known: {', '.join(TRIGGERS)})")
+    trigger = TRIGGERS[trigger_id]
+    if not trigger.has_flow:
+        # Auth0 answers 400 here: an entity-bound action runs from its entity, never from a flow
+        # (docs/architecture.md, "Triggers that are not flows"); the Deploy CLI skips such a trigger.
+        raise ApiError(400, f"Bindings are not supported for trigger {trigger_id}: its action is "
+                       f"attached to a {trigger.bound_to}"
+                       + (" (POST /api/v2/token-exchange-profiles with its action_id)"
+                          if trigger_id == "custom-token-exchange" else ""), "invalid_trigger")
     return trigger_id
 
 
@@ -81,11 +90,18 @@ def update_bindings(triggerId: str, body: BindingsBody,
                 raise ApiError(409, f"{where}: action '{action['name']}' is for "
                                f"{action['supported_triggers'][0]['id']}, not {triggerId}", "invalid_binding")
             if not action["deployed_version_id"]:
-                raise ApiError(409, f"{where}: action '{action['name']}' has no deployed version; "
+                # Auth0's status and sentence: the Deploy CLI, Terraform and sync retry on it.
+                raise ApiError(400, "Trying to create a binding for an action that has not been deployed "
+                               f"yet: {where}: action '{action['name']}' has no deployed version; "
                                "deploy it before binding it", "action_not_deployed")
             if any(a["id"] == action["id"] for a, _ in chosen):
                 raise ApiError(409, f"{where}: action '{action['name']}' is listed twice", "invalid_binding")
             chosen.append((action, item.display_name or action["name"]))
+        limit = TRIGGERS[triggerId].max_bindings
+        if len(chosen) > limit:
+            raise ApiError(400, f"bindings: {triggerId} runs at most {limit} action"
+                           f"{'s' if limit != 1 else ''} ({len(chosen)} given): "
+                           f"{TRIGGERS[triggerId].binding_description}", "too_many_bindings")
         conn.execute(sa.delete(B).where(B.c.trigger_id == triggerId))
         for pos, (action, display_name) in enumerate(chosen):
             # A binding of an action that stays in the flow keeps its id (the SDK and the studio

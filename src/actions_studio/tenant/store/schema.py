@@ -170,6 +170,19 @@ attack_counter = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
+# Token exchange profiles (Auth0's `/api/v2/token-exchange-profiles`): a token exchange grant whose
+# `subject_token_type` is one of these runs that profile's custom-token-exchange action.
+token_exchange_profile = sa.Table(
+    "token_exchange_profile", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("subject_token_type", sa.String(256), nullable=False, unique=True),
+    sa.Column("action_id", sa.String(64), sa.ForeignKey("action.id"), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
 # -- Short-lived state shared by every server process on one database (issue 18) ----------------
 # Times are wall-clock epoch seconds: a monotonic clock means nothing in another process.
 
@@ -201,6 +214,7 @@ build_job = sa.Table(
     sa.Column("action_id", sa.String(64), primary_key=True),
     sa.Column("dependencies_key", sa.String(64), primary_key=True),   # sha256 of the set's JSON
     sa.Column("dependencies", sa.JSON, nullable=False),
+    sa.Column("runtime", sa.String(32), nullable=False),
     sa.Column("queued_at", sa.Float, nullable=False),
     sa.Column("claimed_by", sa.String(64), nullable=True),
     sa.Column("lease_until", sa.Float, nullable=False, default=0.0),

@@ -14,10 +14,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from actions_studio.analysis.model import Diagnostic
-from actions_studio.analysis.worker import AnalysisWorker
+from actions_studio.analysis.owner import EngineOwner
 from actions_studio.ui.editor.find_bar import FindBar
 from actions_studio.ui.editor.go_to_line_dialog import GoToLineDialog
 from actions_studio.ui.editor.intelligence import EditorIntelligence
+from actions_studio.ui.editor.languages import PYTHON, Language
 from actions_studio.ui.editor.responsiveness import keep_typing_responsive
 from actions_studio.ui.editor.scintilla_view import ScintillaView
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
@@ -43,11 +44,13 @@ class ActionEditor(QWidget):
     sig_diagnostics_changed = Signal(list)
     """The problems of the text changed: a sorted list of analysis.model.Diagnostic."""
 
-    def __init__(self, worker: AnalysisWorker, trigger_id: str | None, secret_names: Iterable[str] | None = None,
-                 parent: QWidget | None = None, *, theme: EditorTheme = LIGHT) -> None:
+    def __init__(self, worker: EngineOwner, trigger_id: str | None, secret_names: Iterable[str] | None = None,
+                 parent: QWidget | None = None, *, theme: EditorTheme = LIGHT, language: Language = PYTHON) -> None:
+        """`worker` is the owner of the language's engine: the AnalysisWorker (jedi) for Python,
+        the TypeScriptWorker (tsserver) for JavaScript."""
         super().__init__(parent)
         keep_typing_responsive(worker)
-        self._view = ScintillaView(self, theme)
+        self._view = ScintillaView(self, theme, language=language)
         self._find_bar = FindBar(self._view, self)
         self._go_to_line: GoToLineDialog | None = None
         self._intelligence = EditorIntelligence(self._view, worker, trigger_id, secret_names, self)
@@ -194,6 +197,10 @@ class ActionEditor(QWidget):
     def set_theme(self, theme: EditorTheme) -> None:
         self._view.apply_theme(theme)
         self._view.set_diagnostics(self._intelligence.diagnostics())
+
+    @property
+    def language(self) -> Language:
+        return self._view.language
 
     def view(self) -> ScintillaView:
         """The text view (no Scintilla API: positions, popups and find primitives in plain Python)."""

@@ -1,7 +1,9 @@
 """Completions, call tips, hover docs and debounced diagnostics for one editor view.
 
-Nothing here runs jedi or pyflakes on the GUI thread: every question goes to the AnalysisWorker
-on a channel of this editor, and answers come back through the GUI relay (ui/worker_bridge.py).
+Nothing here runs jedi, pyflakes or tsserver on the GUI thread: every question goes to the
+language's engine owner on a channel of this editor — the AnalysisWorker (jedi) for Python, the
+TypeScriptWorker (tsserver) for JavaScript (issue 16); both take the same calls — and answers come
+back through the GUI relay (ui/worker_bridge.py).
 Each question remembers what would make its answer wrong (Thonny's habit, STYLE.md): an edit
 before the word being completed, the caret leaving that line, any edit at all for hover and
 diagnostics. Such an answer is dropped; the worker already drops answers superseded by a newer
@@ -18,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from actions_studio.analysis.diagnostics import diagnose
 from actions_studio.analysis.model import Completion, Diagnostic, HoverDoc, SignatureHelp
-from actions_studio.analysis.worker import AnalysisWorker
+from actions_studio.analysis.owner import EngineOwner
 from actions_studio.ui.editor.completion_filter import is_identifier_text, rank
 from actions_studio.ui.worker_bridge import gui_relay
 from actions_studio.ui.editor.scintilla_view import ScintillaView
@@ -50,7 +52,7 @@ class EditorIntelligence(QObject):
     sig_diagnostics_changed = Signal(list)
     """The diagnostics of the text changed (a list of analysis.model.Diagnostic, sorted by line)."""
 
-    def __init__(self, view: ScintillaView, worker: AnalysisWorker, trigger_id: str | None,
+    def __init__(self, view: ScintillaView, worker: EngineOwner, trigger_id: str | None,
                  secret_names: Iterable[str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._view = view
@@ -104,6 +106,14 @@ class EditorIntelligence(QObject):
         """Stop asking: pending answers are dropped and no further diagnostics run."""
         self._diagnostics_timer.stop()
         self._completion = self._signature = self._hover = self._diagnosis = None
+        close = getattr(self._worker, "close", None)  # tsserver keeps a file per document
+        if close is not None:
+            close(self._channel)
+
+    @property
+    def channel(self) -> str:
+        """This editor's document on the engine (its questions are ``<channel>:<question>``)."""
+        return self._channel
 
     # ------------------------------------------------------------------------------ completion
     def request_completion(self) -> None:
@@ -284,9 +294,13 @@ class EditorIntelligence(QObject):
     def on_diagnostics_timer_timeout(self) -> None:
         source = self._view.text()
         trigger_id, secret_names = self._trigger_id, self._secret_names
-        request_id = self._worker.submit(f"{self._channel}:diagnostics",
-                                         lambda _engine: diagnose(source, trigger_id, secret_names),
-                                         self._reply_diagnostics)
+        channel = f"{self._channel}:diagnostics"
+        if self._view.language.name == "javascript":
+            # TypeScript's checkJs diagnostics plus the handler check (analysis/typescript/engine.py)
+            request_id = self._worker.diagnostics(channel, source, trigger_id, self._reply_diagnostics)
+        else:
+            request_id = self._worker.submit(channel, lambda _engine: diagnose(source, trigger_id, secret_names),
+                                             self._reply_diagnostics)
         self._diagnosis = _Question(request_id, 0, 0, self._generation)
 
     def on_worker_diagnosed(self, request_id: int, answer: list[Diagnostic] | None) -> None:

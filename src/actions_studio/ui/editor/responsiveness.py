@@ -22,14 +22,14 @@ import sys
 import threading
 import weakref
 
-from actions_studio.analysis.worker import AnalysisWorker
+from actions_studio.analysis.owner import EngineOwner
 
 SWITCH_INTERVAL_S = 0.001
 _lock = threading.Lock()
-_frozen_for: weakref.WeakSet[AnalysisWorker] = weakref.WeakSet()
+_frozen_for: weakref.WeakSet[EngineOwner] = weakref.WeakSet()
 
 
-def keep_typing_responsive(worker: AnalysisWorker) -> None:
+def keep_typing_responsive(worker: EngineOwner) -> None:
     """Shorten GIL hand-offs now; freeze the GC's view of jedi's caches once the worker is warm."""
     if sys.getswitchinterval() > SWITCH_INTERVAL_S:
         sys.setswitchinterval(SWITCH_INTERVAL_S)

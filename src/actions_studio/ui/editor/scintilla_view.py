@@ -1,17 +1,16 @@
-"""The Python text area: the ONLY module of the studio that talks to Scintilla.
+"""The code text area (Python or JavaScript): the ONLY module of the studio that talks to Scintilla.
 
 Everything Scintilla-specific (message names, style numbers, byte positions, indicator and marker
 numbers) stays here so the binding could be swapped (PITFALLS.md, Editor). Callers get a small
-Python API and `sig_*` signals. Positions in this API are Scintilla's UTF-8 byte offsets ("pos");
+Python API and `sig_*` signals. What differs between the languages (lexer, styles, comment
+prefix, indentation) is data in languages.py, applied here. Positions in this API are Scintilla's UTF-8 byte offsets ("pos");
 `location_of` / `position_of` convert to and from jedi's (1-based line, code-point column)
 through analysis/positions.py, never by hand.
 """
 
 from __future__ import annotations
 
-import builtins
 import ctypes
-import keyword
 from collections.abc import Callable, Sequence
 
 import shiboken6
@@ -29,18 +28,11 @@ from actions_studio.analysis.positions import (
     line_byte_column_to_column,
 )
 from actions_studio.ui.editor.completion_icons import BADGES, ICON_SIZE, badge_pixels
-from actions_studio.ui.editor.indentation import INDENT, indent_after_enter
+from actions_studio.ui.editor.indentation import INDENT, closing_indent
+from actions_studio.ui.editor.languages import PYTHON, Language
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
 
 Msg = Scintilla.Message
-
-# Lexilla's Python lexer styles (SCE_P_*), checked against nameOfStyle() in the tests.
-P_DEFAULT, P_COMMENTLINE, P_NUMBER, P_STRING, P_CHARACTER, P_WORD = 0, 1, 2, 3, 4, 5
-P_TRIPLE, P_TRIPLEDOUBLE, P_CLASSNAME, P_DEFNAME, P_OPERATOR, P_IDENTIFIER = 6, 7, 8, 9, 10, 11
-P_COMMENTBLOCK, P_STRINGEOL, P_WORD2, P_DECORATOR = 12, 13, 14, 15
-P_FSTRING, P_FCHARACTER, P_FTRIPLE, P_FTRIPLEDOUBLE, P_ATTRIBUTE = 16, 17, 18, 19, 20
-_NOT_CODE_STYLES = frozenset({P_COMMENTLINE, P_COMMENTBLOCK, P_STRING, P_CHARACTER, P_TRIPLE, P_TRIPLEDOUBLE,
-                              P_STRINGEOL, P_FSTRING, P_FCHARACTER, P_FTRIPLE, P_FTRIPLEDOUBLE, P_NUMBER})
 
 # Indicators 8+ belong to the container (Scintilla.IndicatorNumbers.Container).
 INDICATOR_ERROR, INDICATOR_WARNING, INDICATOR_FIND = 8, 9, 10
@@ -49,6 +41,7 @@ _SEVERITY_INDICATORS = {"error": INDICATOR_ERROR, "warning": INDICATOR_WARNING}
 MARKER_ERROR, MARKER_WARNING = 20, 21
 MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD = 0, 1, 2
 _BRACES = frozenset(b"()[]{}")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
 _LIST_SEPARATOR = "\n"  # completion names never hold a newline (they may hold spaces: dict keys)
 _TYPE_SEPARATOR = "\x1d"
 _PREFERRED_FONTS = ("JetBrains Mono", "Cascadia Code", "Fira Code", "Source Code Pro", "Consolas", "Menlo",
@@ -108,7 +101,7 @@ class _TextArea(ScintillaEdit):
 
 
 class ScintillaView(QWidget):
-    """A Python code view: highlighting, folding, indent, squiggles, popups, find; no analysis."""
+    """A code view in one language: highlighting, folding, indent, squiggles, popups, find; no analysis."""
 
     sig_char_added = Signal(str)
     """The user typed a character; it is already in the text, before the caret."""
@@ -125,8 +118,10 @@ class ScintillaView(QWidget):
     sig_dwell_ended = Signal()
     """The mouse moved on after a dwell, or a key was pressed."""
 
-    def __init__(self, parent: QWidget | None = None, theme: EditorTheme = LIGHT) -> None:
+    def __init__(self, parent: QWidget | None = None, theme: EditorTheme = LIGHT, *,
+                 language: Language = PYTHON) -> None:
         super().__init__(parent)
+        self._language = language
         self._sci = _TextArea(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,24 +152,19 @@ class ScintillaView(QWidget):
     # ----------------------------------------------------------------------------------- set-up
     def _configure(self) -> None:
         sci = self._sci
-        lexer = create_lexer("python")
-        for key, value in {
-            "fold": "1",
-            "fold.compact": "0",  # blank lines after a block stay outside its fold
-            "fold.quotes.python": "1",
-            "lexer.python.keywords2.no.sub.identifiers": "1",  # `user.id` is not the builtin id()
-            "lexer.python.decorator.attributes": "1",
-        }.items():
+        language = self._language
+        lexer = create_lexer(language.lexer)
+        for key, value in language.properties.items():
             lexer.property_set(key, value)
         # set_lexer detaches: without that both sides free the lexer and exit segfaults (PITFALLS.md)
         set_lexer(sci, lexer)
-        sci.setKeyWords(0, " ".join(sorted(set(keyword.kwlist) | set(keyword.softkwlist) - {"_"})))
-        sci.setKeyWords(1, " ".join(sorted(n for n in dir(builtins) if not n.startswith("_"))))
+        for number, words in enumerate(language.keywords):
+            sci.setKeyWords(number, words)
         sci.setCodePage(Scintilla.CpUtf8)
         sci.setEOLMode(Scintilla.EndOfLine.Lf)
         sci.setUseTabs(False)
-        sci.setIndent(INDENT)
-        sci.setTabWidth(INDENT)
+        sci.setIndent(language.indent)
+        sci.setTabWidth(language.indent)
         sci.setTabIndents(True)
         sci.setBackSpaceUnIndents(True)
         sci.setIndentationGuides(Scintilla.IndentView.LookBoth)
@@ -263,23 +253,16 @@ class ScintillaView(QWidget):
         sci.styleSetFore(common.Default, _bgr(theme.foreground))
         sci.styleSetBack(common.Default, _bgr(theme.background))
         sci.styleClearAll()
-        roles = {
-            P_DEFAULT: theme.foreground, P_IDENTIFIER: theme.foreground, P_ATTRIBUTE: theme.foreground,
-            P_COMMENTLINE: theme.comment, P_COMMENTBLOCK: theme.comment, P_NUMBER: theme.number,
-            P_STRING: theme.string, P_CHARACTER: theme.string, P_TRIPLE: theme.string,
-            P_TRIPLEDOUBLE: theme.string, P_STRINGEOL: theme.string, P_FSTRING: theme.fstring,
-            P_FCHARACTER: theme.fstring, P_FTRIPLE: theme.fstring, P_FTRIPLEDOUBLE: theme.fstring,
-            P_WORD: theme.keyword, P_WORD2: theme.builtin, P_DECORATOR: theme.decorator,
-            P_DEFNAME: theme.def_name, P_CLASSNAME: theme.class_name, P_OPERATOR: theme.operator,
-        }
-        for style, colour in roles.items():
-            sci.styleSetFore(style, _bgr(colour))
-        for style in (P_WORD, P_DEFNAME, P_CLASSNAME):
+        language = self._language
+        for role, styles in language.roles.items():
+            for style in styles:
+                sci.styleSetFore(style, _bgr(getattr(theme, role)))
+        for style in language.bold:
             sci.styleSetBold(style, True)
-        for style in (P_COMMENTLINE, P_COMMENTBLOCK):
+        for style in language.italic:
             sci.styleSetItalic(style, True)
-        sci.styleSetBack(P_STRINGEOL, _bgr(theme.unclosed_string_background))
-        sci.styleSetEOLFilled(P_STRINGEOL, True)
+        sci.styleSetBack(language.string_eol, _bgr(theme.unclosed_string_background))
+        sci.styleSetEOLFilled(language.string_eol, True)
         sci.styleSetFore(common.LineNumber, _bgr(theme.line_number))
         sci.styleSetBack(common.LineNumber, _bgr(theme.margin_background))
         sci.styleSetSize(common.LineNumber, max(7, self._font_size - 1))
@@ -332,6 +315,10 @@ class ScintillaView(QWidget):
     def theme(self) -> EditorTheme:
         return self._theme
 
+    @property
+    def language(self) -> Language:
+        return self._language
+
     def set_caret_blinking(self, blinking: bool) -> None:
         """A steady caret (False) makes rendered pictures reproducible."""
         self._sci.setCaretPeriod(500 if blinking else 0)
@@ -378,7 +365,8 @@ class ScintillaView(QWidget):
         return False
 
     def _newline_with_indent(self) -> None:
-        """Enter in one undo step, indented by indentation.indent_after_enter."""
+        """Enter in one undo step, indented by the language's indent_after_enter; between a `{`
+        and its `}` (JavaScript) the `}` goes to a line of its own below the caret's."""
         sci = self._sci
         sci.beginUndoAction()
         try:
@@ -388,23 +376,33 @@ class ScintillaView(QWidget):
             line = sci.lineFromPosition(caret)
             head = self.text_range(sci.positionFromLine(line), caret)
             code = self._code_part(sci.positionFromLine(line), head)
-            indent = indent_after_enter(head, code, sci.lineIndentation(line))
+            own_indent = sci.lineIndentation(line)
+            indent = self._language.indent_after_enter(head, code, own_indent, self._language.indent)
+            stripped = code.rstrip()
+            closer = _PAIRS.get(stripped[-1:]) if self._language.split_brackets else None
+            split = (closer is not None and caret < sci.length()
+                     and self.text_range(caret, caret + 1) == closer)
             sci.newLine()
             if not head.strip():
                 sci.setLineIndentation(line, 0)  # leave no trailing spaces on the line left behind
+            if split:
+                sci.newLine()
+                sci.setLineIndentation(line + 2, own_indent)
             sci.setLineIndentation(line + 1, indent)
             sci.gotoPos(sci.lineIndentPosition(line + 1))
         finally:
             sci.endUndoAction()
 
     def _code_part(self, line_start: int, head: str) -> str:
-        """`head` without a trailing comment (a `#` the lexer styles as a comment)."""
-        if "#" not in head:
+        """`head` without a trailing comment (where the lexer's comment styles begin)."""
+        starts = self._language.comment_prefix[0]  # `#`; `/` begins both `//` and `/*`
+        if starts not in head:
             return head
         self._sci.colourise(line_start, line_start + len(head.encode("utf-8")))  # styling is lazy
+        comments = self._language.comments
         offset = 0
         for index, char in enumerate(head):
-            if char == "#" and self._sci.styleAt(line_start + offset) == P_COMMENTLINE:
+            if char == starts and self._sci.styleAt(line_start + offset) in comments:
                 return head[:index]
             offset += len(char.encode("utf-8"))
         return head
@@ -485,7 +483,7 @@ class ScintillaView(QWidget):
         pos = max(0, pos)
         # Scintilla styles lazily (on paint); text typed a moment ago may not be styled yet.
         self._sci.colourise(self._sci.positionFromLine(self._sci.lineFromPosition(pos)), pos + 1)
-        return self._sci.styleAt(pos) not in _NOT_CODE_STYLES
+        return self._sci.styleAt(pos) not in self._language.not_code
 
     def word_start(self, pos: int) -> int:
         return self._sci.wordStartPosition(pos, True)
@@ -528,7 +526,8 @@ class ScintillaView(QWidget):
         self._sci.setSavePoint()
 
     def toggle_comment(self) -> None:
-        """Comment the selected lines (or the caret line) with `# `, or uncomment them if all are."""
+        """Comment the selected lines (or the caret line) with the language's prefix and a space
+        (`# `, `// `), or uncomment them if all are."""
         sci = self._sci
         start, end = self.selection()
         first, last = sci.lineFromPosition(start), sci.lineFromPosition(end)
@@ -537,7 +536,9 @@ class ScintillaView(QWidget):
         lines = [line for line in range(first, last + 1) if self.line_text(line).strip()]
         if not lines:
             return
-        commented = all(self.line_text(line).lstrip().startswith("#") for line in lines)
+        prefix = self._language.comment_prefix
+        width = len(prefix)
+        commented = all(self.line_text(line).lstrip().startswith(prefix) for line in lines)
         # SCI_INSERTTEXT collapses the selection here, so remember it as (line, column) and move it
         # by what each line gained or lost.
         ends = [(sci.lineFromPosition(p), p - sci.positionFromLine(sci.lineFromPosition(p)))
@@ -547,16 +548,17 @@ class ScintillaView(QWidget):
         try:
             if commented:
                 for line in lines:
-                    hash_pos = sci.lineIndentPosition(line)
-                    removed = 2 if self.text_range(hash_pos + 1, hash_pos + 2) == " " else 1
-                    sci.deleteRange(hash_pos, removed)
-                    edits[line] = (hash_pos - sci.positionFromLine(line), -removed)
+                    prefix_pos = sci.lineIndentPosition(line)
+                    spaced = self.text_range(prefix_pos + width, prefix_pos + width + 1) == " "
+                    removed = width + spaced
+                    sci.deleteRange(prefix_pos, removed)
+                    edits[line] = (prefix_pos - sci.positionFromLine(line), -removed)
             else:
                 column = min(sci.lineIndentation(line) for line in lines)
                 for line in lines:
                     at = sci.findColumn(line, column)
-                    sci.insertText(at, "# ")
-                    edits[line] = (at - sci.positionFromLine(line), 2)
+                    sci.insertText(at, prefix + " ")
+                    edits[line] = (at - sci.positionFromLine(line), width + 1)
         finally:
             sci.endUndoAction()
         moved = []
@@ -790,7 +792,27 @@ class ScintillaView(QWidget):
 
     # ----------------------------------------------------------------------------- Scintilla slots
     def on_sci_char_added(self, code_point: int) -> None:
-        self.sig_char_added.emit(chr(code_point))
+        char = chr(code_point)
+        if char in "})]" and self._language.split_brackets:
+            self._dedent_closer()
+        self.sig_char_added.emit(char)
+
+    def _dedent_closer(self) -> None:
+        """A closing bracket typed alone on its line lines up with its opener's line."""
+        sci = self._sci
+        closer = sci.currentPos() - 1
+        line = sci.lineFromPosition(closer)
+        # braceMatch pairs only brackets of one style, and styling is lazy: style what was typed
+        # since the last paint (from the first unstyled line), not the whole file again.
+        styled = sci.positionFromLine(sci.lineFromPosition(sci.endStyled()))
+        if styled <= closer:
+            sci.colourise(styled, closer + 1)
+        opener = sci.braceMatch(closer, 0)
+        opener_indent = sci.lineIndentation(sci.lineFromPosition(opener)) if opener >= 0 else None
+        indent = closing_indent(self.line_text(line), sci.lineIndentation(line), opener_indent)
+        if indent is not None:
+            sci.setLineIndentation(line, indent)
+            sci.gotoPos(sci.lineEndPosition(line))
 
     def on_sci_modified(self, kind: int, pos: int, length: int, lines_added: int, text, line: int,
                         fold_now: int, fold_prev: int) -> None:
@@ -807,7 +829,7 @@ class ScintillaView(QWidget):
     def _match_braces(self, caret: int) -> None:
         sci = self._sci
         for pos in (caret - 1, caret):
-            if 0 <= pos < sci.length() and sci.charAt(pos) in _BRACES and sci.styleAt(pos) == P_OPERATOR:
+            if 0 <= pos < sci.length() and sci.charAt(pos) in _BRACES and sci.styleAt(pos) == self._language.operator:
                 match = sci.braceMatch(pos, 0)
                 if match >= 0:
                     sci.braceHighlight(pos, match)
@@ -815,6 +837,17 @@ class ScintillaView(QWidget):
                     sci.braceBadLight(pos)
                 return
         sci.braceHighlight(Scintilla.InvalidPosition, Scintilla.InvalidPosition)
+
+    def matching_brace(self, pos: int) -> int | None:
+        """Where the bracket at `pos` pairs, if it is a bracket of the code (not of a string or a
+        comment) and has a partner."""
+        sci = self._sci
+        sci.colourise(0, -1)
+        if not (0 <= pos < sci.length() and sci.charAt(pos) in _BRACES
+                and sci.styleAt(pos) == self._language.operator):
+            return None
+        match = sci.braceMatch(pos, 0)
+        return match if match >= 0 else None
 
     def on_sci_save_point_changed(self, dirty: bool) -> None:
         # ScintillaEditBase emits savePointChanged(true) when the save point is LEFT (the .pyi

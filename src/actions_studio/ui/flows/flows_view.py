@@ -65,7 +65,9 @@ class FlowsView(QWidget):
         self.session = session
         self.prompts = prompts
         self.colours: StudioColours = LIGHT_COLOURS
-        self.trigger_ids = list(TRIGGERS)
+        # Entity-bound action types (custom-token-exchange, event-stream) bind to a profile or a
+        # stream, not to a trigger's flow: no tab, so nothing can be dragged where it cannot run.
+        self.trigger_ids = [t for t in TRIGGERS if TRIGGERS[t].has_flow]
         self.designs: dict[str, FlowDesign] = {}
         self.stacks: dict[str, QUndoStack] = {}
         self.lights: dict[str, dict[str, RunLight]] = {}

@@ -37,6 +37,9 @@ def status_colours(status: str, c: StudioColours) -> tuple[str, str]:
         "error": (c.error, c.error_bg),
         "timeout": (c.error, c.error_bg),
         "suspended": (c.suspended, c.suspended_bg),
+        # Stopped by the user: amber like a pause, not the red of a failure, and never the muted
+        # grey of "not run", which reads as disabled on the card (issue 12 item 5).
+        "stopped": (c.suspended, c.suspended_bg),
     }.get(status, (c.muted, c.card))
 
 

@@ -22,13 +22,32 @@ class FlowRunner(QObject):
     """A canvas run ended: (trigger id, request id, RunReport)."""
     sig_run_failed = Signal(str, int, str)
     """A canvas run could not start or crashed: (trigger id, request id, one-line message)."""
+    sig_busy_changed = Signal(bool)
+    """A canvas run started while none was in progress (True), or the last one ended."""
 
     def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._ws = workspace
         self._bridge = WorkerBridge(name="canvas-runs", parent=self)
+        self._in_progress: dict[str, int] = {}  # trigger id -> its newest run not answered yet
+        # Busy state first, then the answer: a panel reacting to the answer sees Stop disabled.
+        self._bridge.sig_finished.connect(self._answered)
+        self._bridge.sig_failed.connect(self._answered)
         self._bridge.sig_finished.connect(self.sig_run_finished)
         self._bridge.sig_failed.connect(self.sig_run_failed)
+
+    def _answered(self, trigger_id: str, request_id: int, _answer: Any) -> None:
+        if self._in_progress.get(trigger_id) == request_id:
+            del self._in_progress[trigger_id]
+            if not self._in_progress:
+                self.sig_busy_changed.emit(False)
+
+    def is_busy(self) -> bool:
+        return bool(self._in_progress)
+
+    def stop(self) -> bool:
+        """Stop: kills every canvas run in progress at once; each answers "stopped"."""
+        return any([self._bridge.stop(t) for t in list(self._in_progress)])
 
     def is_newest(self, trigger_id: str, request_id: int) -> bool:
         return self._bridge.is_newest(trigger_id, request_id)
@@ -36,11 +55,16 @@ class FlowRunner(QObject):
     def run(self, trigger_id: str, action_ids: list[str], fixture_name: str, *, drafts: bool) -> int:
         ids = list(action_ids)
 
-        def work(_job: Job) -> Any:
+        def work(job: Job) -> Any:
             self._ws.sandbox()
-            return run_design(self._ws, trigger_id, ids, fixture_name, drafts=drafts)
+            return run_design(self._ws, trigger_id, ids, fixture_name, drafts=drafts, cancel=job.cancel)
 
-        return self._bridge.submit(trigger_id, work)
+        was_busy = self.is_busy()
+        request_id = self._bridge.submit(trigger_id, work)
+        self._in_progress[trigger_id] = request_id
+        if not was_busy:
+            self.sig_busy_changed.emit(True)
+        return request_id
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         return self._bridge.wait(timeout_ms / 1000)

@@ -80,6 +80,7 @@ class SyncDialog(QDialog):
         self.resolutions: dict[str, Side] = {}
         self._rows: list[Row] = []
         self._pending_request = 0
+        self._applying = False
         self.side_windows: list[SideBySideWindow] = []
 
         self.tenant_combo = QComboBox()
@@ -202,6 +203,19 @@ class SyncDialog(QDialog):
         return PlanOptions(delete=self.delete_box.isChecked(), import_remote=self.import_box.isChecked(),
                            resolutions=dict(self.resolutions))
 
+    def reopen(self) -> None:
+        """The dialog opened again: a fresh plan, not the last apply's progress and table
+        (issue 12 item 4: it reopened on "10 of 10 steps"). An apply still running is kept."""
+        if self._applying:
+            return
+        self.progress.hide()
+        self.message.setText("")
+        self.plan = None
+        self._rows = []
+        self.table.setRowCount(0)
+        self.show_item(None)
+        self.refresh()
+
     def refresh(self) -> None:
         self.state_label.setText(f"Reading {self.controller.tenant}…")
         self.apply_button.setEnabled(False)
@@ -322,6 +336,7 @@ class SyncDialog(QDialog):
         self.progress.show()
         self.message.setText("")
         self._set_busy(True)
+        self._applying = True
         self.controller.apply(self.plan)
 
     def on_controller_progress(self, p: Progress) -> None:
@@ -333,11 +348,13 @@ class SyncDialog(QDialog):
             self.progress.setValue(p.index)
 
     def on_controller_applied(self, report: ApplyReport) -> None:
+        self._applying = False
         self._set_busy(False)
         self.message.setText(("Done: " + report.describe()) if report.ok else report.describe())
         self.refresh()
 
     def on_controller_apply_refused(self, message: str) -> None:
+        self._applying = False
         self._set_busy(False)
         self.progress.hide()
         self.message.setText(message)

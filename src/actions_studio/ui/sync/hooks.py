@@ -92,7 +92,7 @@ class SyncUi:
             self.dialog.tenants_button.clicked.connect(self.open_tenants)
         self.dialog.show()
         self.dialog.raise_()
-        self.dialog.refresh()
+        self.dialog.reopen()
         return self.dialog
 
     def open_tenants(self) -> TenantsDialog:

@@ -1,7 +1,7 @@
 """Baseline: the tenant's schema as it was before Alembic versioned it (issue 18).
 
 Stores made before then have no `alembic_version` and were built by `create_all`, which added
-whatever table a newer version defined (`attack_counter` came last). So this revision creates each
+whatever table a newer version defined (`attack_counter` and `token_exchange_profile` came last). So this revision creates each
 table only where it is missing: on an empty database it builds the whole schema, on an older store
 it adds what that store lacks and keeps every row. Later revisions are ordinary ones.
 
@@ -164,6 +164,17 @@ def upgrade() -> None:
           sa.Column("count", sa.Float(), nullable=False),
           sa.Column("updated_at", sa.Float(), nullable=False),
           sa.PrimaryKeyConstraint("kind", "identifier", "connection", "ip"))
+    table("token_exchange_profile",
+          sa.Column("id", sa.String(length=64), nullable=False),
+          sa.Column("name", sa.String(length=128), nullable=False),
+          sa.Column("subject_token_type", sa.String(length=256), nullable=False),
+          sa.Column("action_id", sa.String(length=64), nullable=False),
+          sa.Column("type", sa.String(length=32), nullable=False),
+          sa.Column("created_at", sa.String(length=32), nullable=False),
+          sa.Column("updated_at", sa.String(length=32), nullable=False),
+          sa.ForeignKeyConstraint(["action_id"], ["action.id"]),
+          sa.PrimaryKeyConstraint("id"),
+          sa.UniqueConstraint("subject_token_type"))
 
 
 def downgrade() -> None:

@@ -34,6 +34,7 @@ def upgrade() -> None:
                     sa.Column("action_id", sa.String(length=64), nullable=False),
                     sa.Column("dependencies_key", sa.String(length=64), nullable=False),
                     sa.Column("dependencies", sa.JSON(), nullable=False),
+                    sa.Column("runtime", sa.String(length=32), nullable=False),
                     sa.Column("queued_at", sa.Float(), nullable=False),
                     sa.Column("claimed_by", sa.String(length=64), nullable=True),
                     sa.Column("lease_until", sa.Float(), nullable=False),
