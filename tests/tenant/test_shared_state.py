@@ -148,3 +148,15 @@ def test_the_same_set_in_another_runtime_is_another_build(two) -> None:
     while queue.run_once():
         pass
     assert sorted(seen) == ["node22", "python3"]
+
+
+def test_only_the_short_lived_state_commits_without_waiting_for_the_disk(two, store) -> None:
+    if not store.is_postgresql:
+        pytest.skip("PostgreSQL's synchronous_commit; SQLite's WAL commits are the same for both")
+    # Where the setting comes from: the session's own connection options, or the server's default
+    # (the suite's server has it off everywhere, so the value alone would prove nothing).
+    setting = "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'"
+    with two[0].write(ephemeral=True) as conn:
+        assert tuple(conn.exec_driver_sql(setting).one()) == ("off", "client")
+    with two[0].write() as conn:
+        assert conn.exec_driver_sql(setting).one().source != "client"

@@ -103,13 +103,20 @@ class Database:
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
-            sa.event.listen(self.engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
+            # The short-lived state's own pool: its sessions commit without waiting for the disk
+            # (synchronous_commit=off from the connection's start, so no extra round trip per
+            # transaction), which a login pays for at each rate-limit take.
+            self._ephemeral: Engine = sa.create_engine(
+                url, pool_size=4, max_overflow=12, pool_pre_ping=True,
+                connect_args={"options": "-c synchronous_commit=off"})
+            for engine in (self.engine, self._ephemeral):
+                sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         if upgrade:
             try:
                 migrate.upgrade(self.engine)
             except BaseException:
-                self.engine.dispose()
+                self.close()
                 raise
 
     @contextmanager
@@ -117,10 +124,8 @@ class Database:
         """One transaction that may write; committed on success, rolled back on any exception.
         `ephemeral`: only atomic statements on short-lived shared state (the module's docstring)."""
         if self._write_lock is None:
-            with self.engine.connect() as conn, conn.begin():
-                if ephemeral:
-                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                else:
+            with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
+                if not ephemeral:
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
                 yield conn
             return
@@ -136,3 +141,5 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if not self.is_sqlite:
+            self._ephemeral.dispose()
