@@ -173,6 +173,12 @@ def worker_main(spec: dict[str, Any]) -> None:
         sys.exit(3)
 
 
-if __name__ == "__main__":
+def main(_args: Optional[list[str]] = None) -> int:
+    """`python -m actions_studio.tenant.workers` (and the desktop bundle's packaging/entry.py)."""
     logging.basicConfig(level=logging.INFO)
     worker_main(json.loads(sys.stdin.read()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
