@@ -13,7 +13,13 @@ post-login flow (claims, metadata, a log line) — so the ratio is the flow's co
 Every phase is bounded in time and in count. A last row runs the same flow straight into a
 `Sandbox` from 16 threads (no HTTP, no store): the runtime's share of a login's cost.
 
-    .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2]
+`--teams` adds the team-server rows (issue 18), in the same run: the 3-action flow saturated on
+SQLite with 1 worker, on PostgreSQL with 1 worker and with 2 workers (`tenant serve --workers 2`),
+and the 2 workers paced at 70% of their measured saturation (p99 against p50). PostgreSQL is a
+throwaway cluster with the default, durable settings (tests/pg_server.py), or
+ACTIONS_STUDIO_TEST_POSTGRES_URL.
+
+    .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2] [--teams]
 """
 
 from __future__ import annotations
@@ -82,9 +88,9 @@ class Client:
         self.conn.close()
 
 
-def start_tenant(data: Path, port: int) -> subprocess.Popen:
+def start_tenant(data: Path, port: int, *more: str) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--data", str(data), *more], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -231,6 +237,62 @@ def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1)}
 
 
+def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
+    """Issue 18's rows: the 3-action flow on SQLite and PostgreSQL, 1 and 2 workers, same run."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import pg_server
+
+    server = pg_server.start(durable=True)
+    try:
+        setups = [("SQLite, 1 worker", None, 1), ("PostgreSQL, 1 worker", server.database("bench"), 1),
+                  ("PostgreSQL, 2 workers", server.database("bench"), 2)]
+        for label, url, workers in setups:
+            port, data = free_port(), tmp / f"data-{len(label)}-{workers}-{url is None}"
+            more = [*(["--database-url", url] if url else []), "--workers", str(workers)]
+            proc = start_tenant(data, port, *more)
+            try:
+                creds = json.loads((data / "credentials.json").read_text())
+                token, ids, users = setup(port, creds, args.clients)
+                bind(port, token, ids)
+                run_phase(port, creds, users, seconds=2, max_logins=args.clients * 4, rate=None, expect_flow=True)
+                name = f"{label}, 3-action flow, saturation"
+                for _ in range(args.rounds):
+                    keep(name, run_phase(port, creds, users, seconds=args.seconds, max_logins=args.max_logins,
+                                         rate=None, expect_flow=True))
+                if workers == 2:
+                    saturation = max(1.0, ROWS[name]["logins_per_s"])
+                    for _ in range(args.rounds):
+                        keep(f"{label}, paced 70% of saturation", run_phase(
+                            port, creds, users, seconds=args.seconds, max_logins=args.max_logins,
+                            rate=0.7 * saturation, expect_flow=True))
+            finally:
+                proc.terminate()
+                proc.wait(30)
+    finally:
+        server.stop()
+
+
+def team_verdicts() -> None:
+    sqlite1 = ROWS["SQLite, 1 worker, 3-action flow, saturation"]["logins_per_s"]
+    pg1 = ROWS["PostgreSQL, 1 worker, 3-action flow, saturation"]["logins_per_s"]
+    pg2 = ROWS["PostgreSQL, 2 workers, 3-action flow, saturation"]["logins_per_s"]
+    paced = ROWS["PostgreSQL, 2 workers, paced 70% of saturation"]
+    checks = [
+        ("PostgreSQL 1 worker vs SQLite 1 worker", pg1 / max(sqlite1, 1e-9), 0.8),
+        ("PostgreSQL 2 workers vs 1 worker", pg2 / max(pg1, 1e-9), 1.4),
+        ("p99 / p50 at 70% of saturation, 2 workers", (paced["p99_ms"] or 0) / max(paced["p50_ms"] or 1e-9, 1e-9),
+         3.0),
+    ]
+    print("\nteam server (issue 18):")
+    for what, value, target in checks:
+        good = value <= target if what.startswith("p99") else value >= target
+        bound = "<=" if what.startswith("p99") else ">="
+        print(f"  {what}: {value:.2f}x (target {bound} {target:g}x): {'met' if good else 'NOT met'}")
+
+
+ROWS: dict[str, dict[str, Any]] = {}
+
+
 def _better(name: str, a: dict[str, Any] | None, b: dict[str, Any]) -> dict[str, Any]:
     """The least-disturbed round: highest rate when saturated, lowest p50 when paced."""
     if a is None:
@@ -249,9 +311,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2,
                         help="the machine is shared: each phase runs this often, the best round is shown")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--teams", action="store_true",
+                        help="add the team-server rows: SQLite vs PostgreSQL, 1 vs 2 workers (issue 18)")
     args = parser.parse_args()
 
-    rows: dict[str, dict[str, Any]] = {}
+    rows = ROWS
     all_rounds: dict[str, list[dict[str, Any]]] = {}
 
     def keep(name: str, row: dict[str, Any]) -> None:
@@ -280,6 +344,8 @@ def main() -> int:
         finally:
             proc.terminate()
             proc.wait(20)
+        if args.teams:
+            team_rows(args, keep, Path(tmp))
     for _ in range(args.rounds):
         keep("sandbox alone, 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
 
@@ -288,9 +354,10 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\ntenant logins over loopback, {args.clients} concurrent clients, {os.cpu_count()} cores, "
           f"load average {load:.2f}; best of {args.rounds} rounds")
-    print(f"{'phase':<32} {'logins':>7} {'errors':>6} {'logins/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    width = max(32, *(len(n) for n in rows))
+    print(f"{'phase':<{width}} {'logins':>7} {'errors':>6} {'logins/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
     for name, row in rows.items():
-        print(f"{name:<32} {row['logins']:>7} {row['errors']:>6} {row['logins_per_s']:>9} "
+        print(f"{name:<{width}} {row['logins']:>7} {row['errors']:>6} {row['logins_per_s']:>9} "
               f"{row['p50_ms']!s:>7} {row['p99_ms']!s:>7}")
     base, flow = rows["no action, saturation"], rows["3-action flow, saturation"]
     paced = rows[f"3-action flow, paced {args.rate:g}/s"]
@@ -301,6 +368,8 @@ def main() -> int:
     ok_p50 = paced["p50_ms"] is not None and paced["p50_ms"] <= TARGET_P50_MS
     print(f"targets: >= {TARGET_LOGINS_PER_S:g} logins/s with the flow: {'met' if ok_rate else 'NOT met'}; "
           f"p50 <= {TARGET_P50_MS:g} ms at {args.rate:g}/s offered: {'met' if ok_p50 else 'NOT met'}")
+    if args.teams:
+        team_verdicts()
     print("rounds (logins/s):", {k: [r["logins_per_s"] for r in v] for k, v in all_rounds.items()})
     errors = sum(r["errors"] for rs in all_rounds.values() for r in rs)
     if errors:

@@ -25,6 +25,8 @@ _INTERPRETER_FLAGS = frozenset({"-P", "-s", "-B", "-E", "-I", "-u"})
 # `-m NAME` → the module whose main(argv) runs it (what NAME's `__main__` calls).
 _RUNNABLE_MODULES = {
     "actions_studio.runtime.python.zygote": "actions_studio.runtime.python.zygote",
+    # `tenant serve --workers N` starts each worker so (tenant/workers.py).
+    "actions_studio.tenant.workers": "actions_studio.tenant.workers",
     "pip": "pip._internal.cli.main",
 }
 

@@ -1,5 +1,11 @@
 """A real tenant on a loopback port (uvicorn in a thread) with a real sandbox, shared by the
-tests of this folder; clients are the real `auth0-python` SDK and plain HTTP."""
+tests of this folder; clients are the real `auth0-python` SDK and plain HTTP.
+
+Every test that reaches a tenant's store runs twice (issue 18): on SQLite (`[sqlite]`) and on a real
+PostgreSQL server (`[postgresql]`, the session's throwaway cluster from tests/pg_server.py, or a skip
+that says how to get one). One cluster serves the whole session; each tenant gets its own database,
+copied from a template that already holds the schema, so a fresh store costs one CREATE DATABASE.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 import pytest
@@ -22,6 +28,41 @@ from actions_studio.runtime import Sandbox, SandboxLimits
 from actions_studio.tenant.app import create_app
 from actions_studio.tenant.attack_protection import Settings
 from actions_studio.tenant.config import TenantConfig
+from actions_studio.tenant.store import Database, sqlite_url
+
+
+class TenantStore:
+    """Where a test's tenant keeps its data: SQLite in its data folder, or a fresh PostgreSQL
+    database of the session's server."""
+
+    def __init__(self, kind: str, server: Any = None) -> None:
+        self.kind = kind
+        self._server = server
+        self._template: Optional[str] = None
+        self._made: list[str] = []
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.kind == "postgresql"
+
+    def url(self) -> Optional[str]:
+        """A new, empty store's SQLAlchemy URL (None: SQLite, the tenant's default, in its folder)."""
+        if not self.is_postgresql:
+            return None
+        if self._template is None:
+            self._template = self._server.database("tenant_template")
+            Database(self._template).close()      # the schema, once; copies start from it
+        url = self._server.database("tenant", template=self._template)
+        self._made.append(url)
+        return url
+
+    def database(self, url: Optional[str], data_dir: Path) -> Database:
+        """An engine on a tenant's store (a test that reads or edits it behind the server)."""
+        return Database(url or sqlite_url(data_dir))
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.drop([*self._made, *([self._template] if self._template else [])])
 
 
 def free_port() -> int:
@@ -37,6 +78,7 @@ class RunningTenant:
     creds: dict[str, Any]
     server: uvicorn.Server
     thread: threading.Thread
+    database_url: Optional[str] = None          # None: SQLite in data_dir
     clients: list[httpx.Client] = field(default_factory=list)
 
     @property
@@ -84,7 +126,18 @@ def start_tenant(data_dir: Path, sandbox: Sandbox, **overrides: Any) -> RunningT
             raise RuntimeError("the tenant did not start")
         time.sleep(0.02)
     creds = json.loads((data_dir / "credentials.json").read_text())
-    return RunningTenant(base_url, data_dir, creds, server, thread)
+    return RunningTenant(base_url, data_dir, creds, server, thread, config.database_url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Iterator[TenantStore]:
+    """The database kind of this half of the suite (issue 18)."""
+    if request.param == "sqlite":
+        yield TenantStore("sqlite")
+        return
+    chosen = TenantStore("postgresql", request.getfixturevalue("postgres_server"))
+    yield chosen
+    chosen.close()
 
 
 @pytest.fixture(scope="session")
@@ -94,10 +147,11 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture(scope="session")
-def tenant(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox) -> Iterator[RunningTenant]:
+def tenant(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox,
+           store: TenantStore) -> Iterator[RunningTenant]:
     # Every test speaks from 127.0.0.1: their wrong passwords together must not fill that IP's
     # failure budget (suspicious IP throttling is tested on a tenant of its own).
-    running = start_tenant(tmp_path_factory.mktemp("tenant") / "data", sandbox,
+    running = start_tenant(tmp_path_factory.mktemp("tenant") / "data", sandbox, database_url=store.url(),
                            rate_limit_per_s=10_000, rate_limit_burst=100_000,
                            attack_protection=Settings(ip_max_failures=100_000))
     yield running
@@ -110,10 +164,12 @@ def mgmt(tenant: RunningTenant) -> Auth0:
 
 
 @pytest.fixture
-def tenant_factory(tmp_path: Path, sandbox: Sandbox) -> Iterator[Callable[..., RunningTenant]]:
+def tenant_factory(tmp_path: Path, sandbox: Sandbox,
+                   store: TenantStore) -> Iterator[Callable[..., RunningTenant]]:
     started: list[RunningTenant] = []
 
     def make(**overrides: Any) -> RunningTenant:
+        overrides.setdefault("database_url", store.url())
         running = start_tenant(tmp_path / f"data{len(started)}", sandbox, **overrides)
         started.append(running)
         return running

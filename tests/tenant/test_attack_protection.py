@@ -1,5 +1,5 @@
-"""Attack protection's counters (issue 13, item 9) against a real SQLite store, with a clock the
-test moves: brute-force blocks per identifier and IP, suspicious IP throttling, what lifts them."""
+"""Attack protection's counters (issue 13, item 9) against a real store (SQLite and PostgreSQL),
+with a clock the test moves: brute-force blocks per identifier and IP, suspicious IP throttling, what lifts them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from actions_studio.tenant.attack_protection import (IP_BLOCKED, USER_BLOCKED, AttackProtection, Attempt,
                                                      Settings)
-from actions_studio.tenant.store import Database, sqlite_url
+from actions_studio.tenant.store import Database
 
 
 class Clock:
@@ -21,8 +21,8 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database(sqlite_url(tmp_path))
+def db(tmp_path, store):
+    database = store.database(store.url(), tmp_path)
     yield database
     database.close()
 
@@ -123,9 +123,10 @@ def test_zero_turns_each_protection_off(db, clock) -> None:
     assert _fail(db, protection, PAIR, 150) == [] and _check(db, protection, PAIR).refusal is None
 
 
-def test_counts_from_two_stores_on_one_database_are_never_lost(tmp_path, clock) -> None:
+def test_counts_from_two_stores_on_one_database_are_never_lost(tmp_path, clock, store) -> None:
     """Two engines stand for two server processes (issue 18): each failure is one atomic upsert."""
-    databases = [Database(sqlite_url(tmp_path)), Database(sqlite_url(tmp_path))]
+    url = store.url()
+    databases: list[Database] = [store.database(url, tmp_path), store.database(url, tmp_path)]
     protection = AttackProtection(Settings(max_attempts=40, ip_max_failures=0), clock)
     started: list[str] = []
     lock = threading.Lock()

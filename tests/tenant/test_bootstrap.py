@@ -34,12 +34,13 @@ def test_first_start_creates_the_demo_tenant(tenant) -> None:
             "read:logs"} <= scopes
 
 
-def test_a_restart_keeps_clients_and_key_and_refreshes_the_urls(tmp_path, sandbox) -> None:
-    first = start_tenant(tmp_path / "data", sandbox)
+def test_a_restart_keeps_clients_and_key_and_refreshes_the_urls(tmp_path, sandbox, store) -> None:
+    url = store.url()
+    first = start_tenant(tmp_path / "data", sandbox, database_url=url)
     kid = jwt.get_unverified_header(first.management_token())["kid"]
     creds = first.creds
     first.stop()
-    second = start_tenant(tmp_path / "data", sandbox)
+    second = start_tenant(tmp_path / "data", sandbox, database_url=url)
     try:
         assert second.base_url != first.base_url
         assert second.creds["base_url"] == second.base_url
@@ -52,40 +53,56 @@ def test_a_restart_keeps_clients_and_key_and_refreshes_the_urls(tmp_path, sandbo
         second.stop()
 
 
-def test_a_lost_credentials_file_is_one_clear_error(tmp_path, sandbox) -> None:
-    running = start_tenant(tmp_path / "data", sandbox)
+def test_a_lost_credentials_file_is_one_clear_error(tmp_path, sandbox, store) -> None:
+    url = store.url()
+    running = start_tenant(tmp_path / "data", sandbox, database_url=url)
     running.stop()
     (tmp_path / "data" / "credentials.json").unlink()
     with pytest.raises(RuntimeError, match="credentials.json is missing"):
-        open_context(TenantConfig(data_dir=tmp_path / "data"), sandbox=sandbox)
+        open_context(TenantConfig(data_dir=tmp_path / "data", database_url=url), sandbox=sandbox)
 
 
-def test_credentials_json_is_valid_json_with_secrets_only_there(tenant) -> None:
+def test_credentials_json_is_valid_json_with_secrets_only_there(tenant, store) -> None:
     creds = json.loads((tenant.data_dir / "credentials.json").read_text())
-    store = (tenant.data_dir / "tenant.sqlite").read_bytes()
-    assert creds["management"]["client_secret"].encode() not in store
-    assert creds["demo_user"]["password"].encode() not in store
+    if tenant.database_url is None:
+        held = (tenant.data_dir / "tenant.sqlite").read_bytes()
+    else:   # every row of every table, as text
+        import sqlalchemy as sa
+
+        db = store.database(tenant.database_url, tenant.data_dir)
+        try:
+            with db.read() as conn:
+                names = sa.inspect(conn).get_table_names()
+                held = repr([conn.execute(sa.text(f'SELECT * FROM "{n}"')).all() for n in names]).encode()
+        finally:
+            db.close()
+        assert b"auth0|" in held        # the dump holds the users: the test can fail
+    assert creds["management"]["client_secret"].encode() not in held
+    assert creds["demo_user"]["password"].encode() not in held
 
 
-def test_an_app_on_a_folder_a_running_tenant_serves_is_refused(tenant, sandbox) -> None:
+def test_an_app_on_a_folder_a_running_tenant_serves_is_refused(tenant, sandbox, store) -> None:
     from actions_studio.tenant.folder_lock import DataFolderBusy
 
     before = (tenant.data_dir / "credentials.json").read_bytes()
     with pytest.raises(DataFolderBusy, match=f"already served by the tenant at {tenant.base_url}"):
-        open_context(TenantConfig(data_dir=tenant.data_dir, base_url="http://127.0.0.1:1"), sandbox=sandbox)
+        open_context(TenantConfig(data_dir=tenant.data_dir, base_url="http://127.0.0.1:1",
+                                  database_url=tenant.database_url), sandbox=sandbox)
     assert (tenant.data_dir / "credentials.json").read_bytes() == before
 
 
-def test_a_store_from_before_callbacks_gets_the_demo_callbacks_and_client_scopes(tmp_path, sandbox) -> None:
+def test_a_store_from_before_callbacks_gets_the_demo_callbacks_and_client_scopes(tmp_path, sandbox,
+                                                                                 store) -> None:
     import sqlalchemy as sa
 
     from actions_studio.tenant.bootstrap import DEMO_CALLBACKS, MANAGEMENT_AUDIENCE_KEY
-    from actions_studio.tenant.store import Database, schema, sqlite_url
+    from actions_studio.tenant.store import schema
 
-    first = start_tenant(tmp_path / "data", sandbox)
+    url = store.url()
+    first = start_tenant(tmp_path / "data", sandbox, database_url=url)
     creds = first.creds
     first.stop()
-    db = Database(sqlite_url(tmp_path / "data"))      # what an earlier version left behind
+    db = store.database(url, tmp_path / "data")      # what an earlier version left behind
     with db.write() as conn:
         conn.execute(sa.update(schema.client).values(callbacks=[]))
         conn.execute(sa.delete(schema.setting).where(schema.setting.c.key == "demo_callbacks_seeded"))
@@ -93,7 +110,7 @@ def test_a_store_from_before_callbacks_gets_the_demo_callbacks_and_client_scopes
         conn.execute(sa.update(grant).where(grant.c.audience == MANAGEMENT_AUDIENCE_KEY)
                      .values(scope=["read:actions", "create:actions"]))
     db.close()
-    second = start_tenant(tmp_path / "data", sandbox)
+    second = start_tenant(tmp_path / "data", sandbox, database_url=url)
     try:
         assert second.creds["application"]["callbacks"] == DEMO_CALLBACKS
         mgmt = second.sdk()
@@ -103,7 +120,7 @@ def test_a_store_from_before_callbacks_gets_the_demo_callbacks_and_client_scopes
         mgmt.clients.update(demo.client_id, callbacks=[])
     finally:
         second.stop()
-    third = start_tenant(tmp_path / "data", sandbox)
+    third = start_tenant(tmp_path / "data", sandbox, database_url=url)
     try:
         assert third.creds["application"]["callbacks"] == []
     finally:

@@ -114,7 +114,9 @@ def test_an_ip_that_fails_for_many_users_is_throttled_for_all(tenant_factory) ->
             assert _answers(http, small, f"victim{n}@example.com", "a guess", 1)[0][0] == 403
         status, body, retry = _answers(http, small, demo["email"], demo["password"], 1)[0]
     assert status == 429 and body == {"error": "too_many_attempts", "error_description": IP_BLOCKED}
-    assert int(retry) == 864
+    # One failure drains in 864 s (100 a day); the seconds the five failures took have drained
+    # already (a loaded machine, a PostgreSQL store: more than one).
+    assert 800 <= int(retry) <= 864
     mgmt = small.sdk()
     [log] = [e for e in mgmt.logs.list(per_page=20) if e.type == "limit_mu"]
     assert log.ip == "127.0.0.1" and "5 failed logins from 127.0.0.1" in log.description

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from typing import Optional
 
 import httpx
 from typer.testing import CliRunner
@@ -25,9 +26,9 @@ def test_serve_refuses_a_public_host_without_tls(tmp_path) -> None:
     assert not (tmp_path / "credentials.json").exists()
 
 
-def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
+def test_serve_starts_writes_credentials_and_answers(tmp_path, store) -> None:
     port, data = free_port(), tmp_path / "data"
-    proc = _serve(port, data)
+    proc = _serve(port, data, store.url())
     try:
         _wait_until_serving(proc, port)
         creds_path = data / "credentials.json"
@@ -43,10 +44,12 @@ def test_serve_starts_writes_credentials_and_answers(tmp_path) -> None:
         _stop(proc)
 
 
-def _serve(port: int, data) -> subprocess.Popen:
+def _serve(port: int, data, database_url: Optional[str] = None, *more: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    store = ["--database-url", database_url] if database_url else []
     return subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+                             "--data", str(data), *store, *more],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
 
 
 def _wait_until_serving(proc: subprocess.Popen, port: int) -> None:
@@ -73,13 +76,14 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.stdout.close()
 
 
-def test_a_second_server_on_the_same_folder_is_refused_naming_the_first(tmp_path) -> None:
+def test_a_second_server_on_the_same_folder_is_refused_naming_the_first(tmp_path, store) -> None:
     data, first_port, second_port = tmp_path / "data", free_port(), free_port()
-    first = _serve(first_port, data)
+    url = store.url()
+    first = _serve(first_port, data, url)
     try:
         _wait_until_serving(first, first_port)
         before = (data / "credentials.json").read_bytes()
-        second = _serve(second_port, data)
+        second = _serve(second_port, data, url)
         try:
             out, _ = second.communicate(timeout=60)
         finally:
@@ -98,7 +102,7 @@ def test_a_second_server_on_the_same_folder_is_refused_naming_the_first(tmp_path
     finally:
         _stop(first)
     # The lock went with the first server: the folder can be served again.
-    again = _serve(second_port, data)
+    again = _serve(second_port, data, url)
     try:
         _wait_until_serving(again, second_port)
         assert json.loads((data / "credentials.json").read_text())["base_url"] == f"http://127.0.0.1:{second_port}"
@@ -106,9 +110,9 @@ def test_a_second_server_on_the_same_folder_is_refused_naming_the_first(tmp_path
         _stop(again)
 
 
-def test_a_busy_port_leaves_credentials_json_naming_the_last_server(tmp_path) -> None:
-    data, port = tmp_path / "data", free_port()
-    first = _serve(port, data)
+def test_a_busy_port_leaves_credentials_json_naming_the_last_server(tmp_path, store) -> None:
+    data, port, url = tmp_path / "data", free_port(), store.url()
+    first = _serve(port, data, url)
     _wait_until_serving(first, port)
     _stop(first)
     before = (data / "credentials.json").read_bytes()
@@ -117,7 +121,8 @@ def test_a_busy_port_leaves_credentials_json_naming_the_last_server(tmp_path) ->
         squatter.bind(("127.0.0.1", busy))
         squatter.listen()
         result = subprocess.run([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(busy),
-                                 "--data", str(data)], capture_output=True, text=True, timeout=60)
+                                 "--data", str(data), *(["--database-url", url] if url else [])],
+                                capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{busy}" in result.stderr and "Traceback" not in result.stderr
     assert (data / "credentials.json").read_bytes() == before

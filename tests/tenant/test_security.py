@@ -42,11 +42,10 @@ def test_no_token_is_401(tenant) -> None:
         _error(http.get(ACTIONS, headers={"Authorization": "Bearer"}), 401)
 
 
-def test_expired_token_is_401(tenant) -> None:
+def test_expired_token_is_401(tenant, store) -> None:
     from actions_studio.tenant.keys import load_or_create
-    from actions_studio.tenant.store import Database, sqlite_url
 
-    db = Database(sqlite_url(tenant.data_dir))
+    db = store.database(tenant.database_url, tenant.data_dir)
     key = load_or_create(db)              # the tenant's own key: only the expiry is wrong
     db.close()
     token = key.sign(_forge(tenant, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600))

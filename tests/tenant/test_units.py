@@ -1,37 +1,14 @@
-"""Small pieces of the tenant without a server: rate limiter, pending store, passwords, shapes."""
+"""Small pieces of the tenant without a server: passwords, shapes, the folder lock (the shared state's
+pieces are in test_shared_state.py, on both databases)."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from actions_studio.tenant.passwords import Passwords
-from actions_studio.tenant.pending import Pending
-from actions_studio.tenant.ratelimit import RateLimiter
 from actions_studio.tenant.server import is_loopback
 from actions_studio.tenant.users import apply_metadata
-
-
-def test_rate_limiter_allows_the_burst_then_says_how_long_to_wait() -> None:
-    limiter = RateLimiter(rate_per_s=2, burst=3)
-    assert [limiter.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-    wait = limiter.take("a")
-    assert 0 < wait <= 0.5 and RateLimiter.retry_after(wait) == "1"
-    assert limiter.take("b") == 0.0                    # per client
-    assert RateLimiter(0, 1).take("a") == 0.0          # 0 disables
-
-
-def test_pending_is_single_use_and_expires() -> None:
-    pending = Pending(max_entries=3)
-    pending.put("a", 1, ttl_s=60)
-    assert pending.get("a") == 1 and pending.pop("a") == 1 and pending.pop("a") is None
-    pending.put("b", 2, ttl_s=0.01)
-    time.sleep(0.02)
-    assert pending.pop("b") is None
-    for key in "wxyz":
-        pending.put(key, key, ttl_s=60)
-    assert pending.get("w") is None and pending.get("z") == "z"   # bounded: oldest dropped
 
 
 def test_passwords_memo_skips_argon2_only_for_the_right_password() -> None:

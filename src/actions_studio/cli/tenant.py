@@ -31,6 +31,12 @@ def serve_command(
         False, "--insecure-http", help="Allow plain HTTP on a non-loopback host (behind a TLS proxy)."),
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL (issuer/audience) when behind a proxy."),
+    workers: int = typer.Option(
+        1, "--workers", help="Server processes on the one port, sharing the store (docs/tenant.md)."),
+    rate_limit_per_s: Optional[float] = typer.Option(
+        None, "--rate-limit-per-s", help="Management API requests per second and client (0: no limit)."),
+    rate_limit_burst: Optional[int] = typer.Option(
+        None, "--rate-limit-burst", help="Management API burst per client."),
     domain: Optional[str] = typer.Option(
         None, "--domain", help="Serve as this https domain (e.g. tenant.example.com): the issuer is "
         "https://DOMAIN/ and the Management API audience https://DOMAIN/api/v2/, as Auth0's clients "
@@ -46,7 +52,8 @@ def serve_command(
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
                            base_url=base_url, domain=domain, record_events=not no_event_recording,
-                           event_retention_days=event_retention_days)
+                           event_retention_days=event_retention_days, workers=workers,
+                           rate_limit_per_s=rate_limit_per_s, rate_limit_burst=rate_limit_burst)
     try:
         check(options)
     except ServeRefused as exc:

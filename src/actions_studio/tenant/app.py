@@ -15,6 +15,8 @@ from actions_studio.runtime import Sandbox
 
 from . import callbacks, keys, openapi
 from .attack_protection import AttackProtection
+from .build import dependency_errors
+from .build_queue import BuildQueue
 from .authn import authorize, discovery, oauth, passwordless, signup
 from .authn import email_verification, password_reset
 from .bodylimit import BodyLimit
@@ -26,6 +28,7 @@ from .folder_lock import DataFolderLock
 from .management import actions, clients, executions, logs, triggers, user_blocks, users
 from .management import token_exchange_profiles
 from .passwords import Passwords
+from .pending import Pending
 from .ratelimit import RateLimiter
 from .store import Database, schema, sqlite_url
 
@@ -62,11 +65,12 @@ def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional
         raise
     return TenantContext(config=config, db=db, key=key, passwords=passwords,
                          sandbox=sandbox or Sandbox(config.sandbox_limits),
-                         limiter=RateLimiter(config.rate_limit_per_s, config.rate_limit_burst),
-                         auth_limiter=RateLimiter(config.auth_rate_limit_per_s,
+                         limiter=RateLimiter(db, "mgmt", config.rate_limit_per_s, config.rate_limit_burst),
+                         auth_limiter=RateLimiter(db, "auth", config.auth_rate_limit_per_s,
                                                   config.auth_rate_limit_burst),
                          credentials=credentials, tenant_id=str(tenant_id),
-                         protection=AttackProtection(config.attack_protection), folder_lock=owned_lock)
+                         protection=AttackProtection(config.attack_protection), pending=Pending(db),
+                         builds=BuildQueue(db, dependency_errors).start(), folder_lock=owned_lock)
 
 
 def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,

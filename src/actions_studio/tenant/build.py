@@ -12,10 +12,7 @@ a draft whose environment is not built yet is `building` and a background build 
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Optional
 
 from actions_studio import deps
@@ -28,12 +25,6 @@ log = logging.getLogger(__name__)
 
 DOCS_URL = "https://docs.python.org/3/reference/lexical_analysis.html"
 JS_DOCS_URL = "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Errors"
-# A few at a time: each is a pip process; more would only compete for the same network.
-_BUILDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tenant-dependency-build")
-# Action ids with a build queued or running in this process: a `building` draft not in here was
-# left by a tenant that stopped mid-build, and the next read of it starts the build again.
-_IN_FLIGHT: set[tuple[str, str, str]] = set()
-_IN_FLIGHT_LOCK = threading.Lock()
 
 
 def _pins(dependencies: list[dict[str, Any]]) -> list[str]:
@@ -155,35 +146,7 @@ def dependency_errors(dependencies: list[dict[str, Any]], runtime: str = "python
 
 
 def start_dependency_build(ctx: "TenantContext", action_id: str, dependencies: list[dict[str, Any]],
-                           stamp_now: Any, runtime: str = "python3") -> None:
-    """`building` → `built` | `failed`, in the background. The result is written only if the draft
-    still has these dependencies and is still building (a newer PATCH started its own build)."""
-
-    key = (action_id, runtime, json.dumps(dependencies, sort_keys=True))
-    with _IN_FLIGHT_LOCK:
-        if key in _IN_FLIGHT:
-            return
-        _IN_FLIGHT.add(key)
-
-    def run() -> None:
-        import sqlalchemy as sa
-
-        from .store import actions as q
-        from .store import schema
-
-        try:
-            errors = dependency_errors(dependencies, runtime)
-            with ctx.db.write() as conn:
-                action: Optional[dict[str, Any]] = q.get_action(conn, action_id)
-                if (action is None or action["status"] != "building" or action["dependencies"] != dependencies
-                        or action["runtime"] != runtime):
-                    return
-                stamp = stamp_now()
-                conn.execute(sa.update(schema.action).where(schema.action.c.id == action_id).values(
-                    status="failed" if errors else "built", errors=errors,
-                    built_at=None if errors else stamp))
-        finally:
-            with _IN_FLIGHT_LOCK:
-                _IN_FLIGHT.discard(key)
-
-    _BUILDS.submit(run)
+                           stamp_now: Any = None, runtime: str = "python3") -> None:
+    """`building` → `built` | `failed`, in the background: queued in the store (build_queue.py), so
+    one build runs per action, runtime and dependency set whichever server process asked for it."""
+    ctx.builds.enqueue(action_id, dependencies, runtime)

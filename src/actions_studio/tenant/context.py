@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from fastapi import Request
@@ -10,6 +10,7 @@ from fastapi import Request
 from actions_studio.runtime import Sandbox
 
 from .attack_protection import AttackProtection
+from .build_queue import BuildQueue
 from .config import TenantConfig
 from .folder_lock import DataFolderLock
 from .keys import SigningKey
@@ -31,12 +32,15 @@ class TenantContext:
     credentials: dict[str, Any]
     tenant_id: str
     protection: AttackProtection    # brute-force counters and IP throttling, in the store
-    # Pending logins, suspended flows, codes (pending.py says why they live in memory only).
-    pending: Pending = field(default_factory=Pending)
+    # Pending logins, suspended flows, codes: in the store, shared by every process (pending.py).
+    pending: Pending
+    # The dependency build queue, in the store too; this process's builders run from it.
+    builds: BuildQueue
     # The data folder's lock when this context took it (folder_lock.py); released on close.
     folder_lock: Optional[DataFolderLock] = None
 
     def close(self) -> None:
+        self.builds.close()
         self.db.close()
         if self.folder_lock is not None:
             self.folder_lock.release()

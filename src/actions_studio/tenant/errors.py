@@ -13,6 +13,7 @@ from http import HTTPStatus
 from typing import Any, Optional
 
 from fastapi import FastAPI, Request
+from sqlalchemy import exc as sa_exc
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -147,6 +148,20 @@ def install_handlers(app: FastAPI) -> None:
             detail = f"{request.method} is not allowed on {request.url.path} (allowed: {', '.join(allowed)})"
         return JSONResponse(ApiError(exc.status_code, detail).body(), status_code=exc.status_code,
                             headers=headers or None)
+
+    @app.exception_handler(sa_exc.DataError)
+    async def _unstorable(request: Request, exc: sa_exc.DataError) -> JSONResponse:
+        # A value the database refuses to store (issue 18): PostgreSQL stores no NUL (U+0000) in
+        # text, where SQLite does (store/db.py lets lookups by one find nothing). Bad input: a 400
+        # naming why.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
+        if "NUL" in reason or "0x00" in reason:
+            reason = "text may not contain NUL (U+0000) characters"
+        message = f"a value in this request cannot be stored: {reason}"
+        if _is_oauth_path(request.url.path):
+            return JSONResponse({"error": "invalid_request", "error_description": message},
+                                status_code=400)
+        return JSONResponse(ApiError(400, message, "invalid_body").body(), status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -49,8 +49,12 @@ class SigningKey:
 
 
 def load_or_create(db: Database) -> SigningKey:
+    """The tenant's one key, from the store: every server process on it signs with the same one
+    (issue 18). Writers are serialised (store/db.py), so of several processes starting on an empty
+    store one creates the key and the others read it."""
     with db.write() as conn:
-        row = conn.execute(sa.select(schema.signing_key).where(schema.signing_key.c.current)).first()
+        row = conn.execute(sa.select(schema.signing_key).where(schema.signing_key.c.current)
+                           .order_by(schema.signing_key.c.created_at, schema.signing_key.c.kid)).first()
         if row is not None:
             key = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
             assert isinstance(key, rsa.RSAPrivateKey)

@@ -1,34 +1,67 @@
-"""Per-client token buckets: past the limit a request gets 429 with Retry-After (issue 6, section 2)."""
+"""Per-client token buckets: past the limit a request gets 429 with Retry-After (issue 6, section 2).
+
+The buckets live in the tenant's store (table `rate_bucket`) so that every server process on one
+database draws from the same ones (issue 18): N workers must not each allow the whole rate. A take
+is one atomic upsert that refills the bucket for the time since its last take, takes a token if
+one is there and returns what it did; "now" is wall-clock time for the same reason.
+"""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
+from typing import Callable
+
+import sqlalchemy as sa
+
+from .store import Database, schema
+from .store.upsert import insert
+
+T = schema.rate_bucket
+SWEEP_EVERY_S = 60.0
 
 
 class RateLimiter:
-    def __init__(self, rate_per_s: float, burst: int) -> None:
+    def __init__(self, db: Database, name: str, rate_per_s: float, burst: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        """`name`: this limit's own part of the table (its keys are `<name>:<client>`)."""
+        self._db = db
+        self._prefix = f"{name}:"
         self.rate = rate_per_s
-        self.burst = max(1, burst)
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self.burst = float(max(1, burst))
+        self._now = clock
+        self._next_sweep = 0.0
+        self._sweep_lock = threading.Lock()
 
     def take(self, key: str) -> float:
         """0.0 when the request may go ahead, else the seconds until one token is back."""
         if self.rate <= 0:
             return 0.0
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 100_000:  # unbounded client ids must not grow memory forever
-                self._buckets.clear()
-            return (1.0 - tokens) / self.rate
+        now = self._now()
+        elapsed = sa.case((T.c.updated_at < now, now - T.c.updated_at), else_=0.0)
+        refilled = T.c.tokens + elapsed * self.rate
+        level = sa.case((refilled > self.burst, self.burst), else_=refilled)
+        with self._db.write(ephemeral=True) as conn:
+            statement = insert(conn, T).values(key=(self._prefix + key)[:320], tokens=self.burst - 1.0, allowed=True,
+                                               updated_at=now)
+            row = conn.execute(statement.on_conflict_do_update(
+                index_elements=[T.c.key],
+                set_={"tokens": sa.case((level >= 1.0, level - 1.0), else_=level),
+                      "allowed": level >= 1.0, "updated_at": now},
+            ).returning(T.c.tokens, T.c.allowed)).one()
+        self._sweep(now)
+        return 0.0 if row.allowed else (1.0 - row.tokens) / self.rate
+
+    def _sweep(self, now: float) -> None:
+        """A bucket that has refilled to the full burst is the same as none: forget it."""
+        with self._sweep_lock:
+            if now < self._next_sweep:
+                return
+            self._next_sweep = now + SWEEP_EVERY_S
+        with self._db.write(ephemeral=True) as conn:
+            conn.execute(sa.delete(T).where(T.c.key.startswith(self._prefix, autoescape=True),
+                                            T.c.updated_at < now - self.burst / self.rate))
 
     @staticmethod
     def retry_after(wait_s: float) -> str:

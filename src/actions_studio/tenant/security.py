@@ -52,7 +52,7 @@ def require(scope: str) -> Callable[..., Claims]:
         except (jwt.InvalidTokenError, ValueError):
             raise ApiError(401, "Invalid token", "invalid_token",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
-        wait = ctx.limiter.take(f"mgmt:{claims.get('azp') or claims.get('sub')}")
+        wait = ctx.limiter.take(str(claims.get('azp') or claims.get('sub')))
         if wait:
             raise ApiError(429, "Global limit has been reached", "too_many_requests",
                            headers={"Retry-After": RateLimiter.retry_after(wait)})

@@ -40,6 +40,11 @@ class ServeOptions:
     base_url: Optional[str] = None
     record_events: bool = True  # issue 19: each execution's input event, for replay
     event_retention_days: float = 10.0
+    # Server processes on the one port (workers.py); every one shares the store's state.
+    workers: int = 1
+    # The Management API's per-client limit (None: TenantConfig's default).
+    rate_limit_per_s: Optional[float] = None
+    rate_limit_burst: Optional[int] = None
     # The tenant as a named https domain (Auth0's `TENANT.REGION.auth0.com` or a custom domain):
     # the base URL becomes https://DOMAIN, so the issuer is https://DOMAIN/ and the Management API
     # audience https://DOMAIN/api/v2/ — what Auth0's Node SDK and Deploy CLI request (issue 17).
@@ -73,6 +78,7 @@ def public_base_url(options: ServeOptions) -> Optional[str]:
 
 def check(options: ServeOptions) -> str:
     """Returns the scheme to serve; raises ServeRefused for an unsafe or incomplete choice."""
+    _check_scale(options)
     public_base_url(options)
     if (options.tls_cert is None) != (options.tls_key is None):
         raise ServeRefused("--tls-cert and --tls-key go together: give both or neither")
@@ -94,13 +100,24 @@ def check(options: ServeOptions) -> str:
     return "http"
 
 
+def _check_scale(options: ServeOptions) -> None:
+    if not 1 <= options.workers <= 64:
+        raise ServeRefused(f"--workers {options.workers}: must be 1-64")
+    if options.rate_limit_per_s is not None and options.rate_limit_per_s < 0:
+        raise ServeRefused("--rate-limit-per-s: must be 0 (off) or more")
+    if options.rate_limit_burst is not None and options.rate_limit_burst < 1:
+        raise ServeRefused("--rate-limit-burst: must be 1 or more")
+
+
 def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     host = options.host if options.host not in ("0.0.0.0", "::") else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
     base = public_base_url(options) or f"{scheme}://{shown}:{options.port}"
+    limits = {k: v for k, v in (("rate_limit_per_s", options.rate_limit_per_s),
+                                ("rate_limit_burst", options.rate_limit_burst)) if v is not None}
     return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,
                         record_events=options.record_events,
-                        event_retention_days=options.event_retention_days)
+                        event_retention_days=options.event_retention_days, **limits)
 
 
 class PortUnavailable(RuntimeError):
@@ -140,6 +157,9 @@ def serve(options: ServeOptions) -> None:
     lock = DataFolderLock.acquire(config.data_dir, config.base_url)
     try:
         sock = bind(options.host, options.port)
+        if options.workers > 1:
+            _serve_workers(options, scheme, config, sock)
+            return
         server = uvicorn.Server(uvicorn.Config(
             create_app(config, folder_lock=lock), host=options.host, port=options.port,
             log_level="info", ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
@@ -154,3 +174,21 @@ def serve(options: ServeOptions) -> None:
             raise RuntimeError("the tenant did not start (its reason is logged above)")
     finally:
         lock.release()
+
+
+def _serve_workers(options: ServeOptions, scheme: str, config: TenantConfig, sock: socket.socket) -> None:
+    from sqlalchemy import exc as sa_exc
+
+    from .workers import Supervisor, prepare_store
+
+    with sock:
+        sock.listen(2048)    # before the workers start: a connection made meanwhile waits
+        try:
+            prepare_store(options, scheme)
+        except sa_exc.SQLAlchemyError as exc:
+            detail = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())[:300]
+            raise RuntimeError(f"the tenant's store cannot be opened: {detail}") from None
+        logging.getLogger("uvicorn.error").info(
+            "tenant at %s with %d workers, data in %s (Press CTRL+C to quit)", config.base_url,
+            options.workers, config.data_dir)
+        Supervisor(options, scheme, sock, options.workers).run()

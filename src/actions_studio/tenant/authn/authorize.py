@@ -3,7 +3,8 @@
 
 This is the only login where `api.redirect.send_user_to` can work (TRIGGERS.md: the password grants
 cannot redirect). `redirect_uri` must match one of the application's Allowed Callback URLs
-(callbacks.py). Pending logins, suspended flows and codes live in `ctx.pending` (memory only).
+(callbacks.py). Pending logins, suspended flows and codes live in `ctx.pending`, in the store, so
+any server process may take the next step (issue 18; suspended.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import callbacks
+from .. import callbacks, suspended
 from ..attack_protection import Attempt
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
@@ -108,7 +109,9 @@ def _redirect_result(ctx: TenantContext, tx: LoginTransaction, pending: dict[str
     if run.status == "suspended" and run.result is not None and run.result.continuation is not None:
         store_execution_and_wait(ctx, run)
         state = run.result.state or secrets.token_urlsafe(24)
-        _put(ctx, f"cont:{state}", {"tx": tx, "pending": pending, "run": run}, PENDING_TTL_S)
+        assert run.execution is not None
+        _put(ctx, f"cont:{state}", suspended.freeze(tx, pending, run.result.continuation,
+                                                    run.execution["id"]), PENDING_TTL_S)
         target = run.outcome.get("redirect") or {}
         url = _with_query(str(target.get("url")), {**(target.get("query") or {}), "state": state})
         return RedirectResponse(url, status_code=302)
@@ -204,8 +207,8 @@ def _continue(ctx: TenantContext, state: str, query: dict[str, Any]) -> Response
         from . import password_reset
 
         return password_reset.resume(ctx, held, query)
-    tx, pending, previous = held["tx"], held["pending"], held["run"]
-    run = resume_flow(ctx, previous.result.continuation, query, previous.execution["id"])
+    tx, pending, continuation, execution_id = suspended.thaw(held)
+    run = resume_flow(ctx, continuation, query, execution_id)
     return _redirect_result(ctx, tx, pending, run)
 
 

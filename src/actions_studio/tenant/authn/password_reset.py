@@ -32,7 +32,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .. import async_flows
+from .. import async_flows, suspended
 from ..context import TenantContext, get_ctx
 from ..errors import ApiError, OAuthError
 from ..flows import FlowRun, resume_flow, run_flow, store_execution
@@ -156,9 +156,8 @@ def open_ticket(request: Request, ticket: str = Query(..., min_length=1, max_len
 
 def resume(ctx: TenantContext, held: dict[str, Any], query: dict[str, Any]) -> Response:
     """`/continue?state=…` of a suspended reset (authorize.py hands it over)."""
-    previous: FlowRun = held["run"]
-    assert previous.result is not None and previous.result.continuation is not None and previous.execution
-    run = resume_flow(ctx, previous.result.continuation, query, previous.execution["id"])
+    # JSON in the shared store (issue 18): any worker process may resume it.
+    run = resume_flow(ctx, suspended.thaw_continuation(held["continuation"]), query, held["execution_id"])
     return _after_flow(ctx, held["reset"], run)
 
 
@@ -170,7 +169,10 @@ def _after_flow(ctx: TenantContext, reset: dict[str, Any], run: FlowRun) -> Resp
             log_failed_actions(conn, run.execution, client_id=reset["client_id"], user_id=reset["user_id"])
     if run.status == "suspended" and run.result is not None and run.result.continuation is not None:
         state = run.result.state or secrets.token_urlsafe(24)
-        ctx.pending.put(f"cont:{state}", {"reset": reset, "run": run}, FORM_TTL_S)
+        assert run.execution is not None
+        ctx.pending.put(f"cont:{state}", {"reset": reset, "execution_id": run.execution["id"],
+                                          "continuation": suspended.freeze_continuation(run.result.continuation)},
+                        FORM_TTL_S)
         target = outcome.get("redirect") or {}
         return RedirectResponse(_with_query(str(target.get("url")), {**(target.get("query") or {}), "state": state}),
                                 status_code=302)

@@ -95,8 +95,7 @@ def _start(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
     if failed:
         raise OAuthError(400, "sms_provider_error", f"the code could not be sent: {delivery.reason}"[:1000])
     # Only a digest is kept; a new start for the same phone replaces the previous code.
-    ctx.pending.put(f"otp:{client['client_id']}:{phone}", {"digest": _digest(code), "attempts": 0},
-                    CODE_TTL_S)
+    ctx.pending.put(f"otp:{client['client_id']}:{phone}", {"digest": _digest(code).hex()}, CODE_TTL_S)
     return {"_id": user["user_id"].split("|", 1)[1], "phone_number": phone, "phone_verified": False,
             "request_language": None}
 
@@ -116,15 +115,14 @@ def otp_grant(ctx: TenantContext, request: Request, params: dict[str, Any],
         raise verdict.refusal
     key = f"otp:{client['client_id']}:{phone}"
     held = ctx.pending.get(key)
-    if held is None or not hmac.compare_digest(held["digest"], _digest(otp)):
-        if held is not None:
-            held["attempts"] += 1
-            if held["attempts"] >= MAX_ATTEMPTS:
-                ctx.pending.pop(key)
-        wrong = "Wrong phone number or verification code."
+    wrong = "Wrong phone number or verification code."
+    if held is None or not hmac.compare_digest(bytes.fromhex(held["digest"]), _digest(otp)):
+        if held is not None:   # tries are counted in the store: every process sees the same three
+            ctx.pending.count_try(key, MAX_ATTEMPTS)
         log_wrong_password(ctx, client, phone, "sms", req, None, attempt, description=wrong)
         raise OAuthError(403, "invalid_grant", wrong)
-    ctx.pending.pop(key)
+    if ctx.pending.pop(key) is None:   # another request redeemed (or used up) it just now
+        raise OAuthError(403, "invalid_grant", wrong)
     audience = text(params, "audience", required=False, max_len=512)
     stamp = now_iso()
     with ctx.db.write() as conn:

@@ -1,10 +1,23 @@
 """Engine, transactions and time/id helpers of the tenant store.
 
-SQLite (the default, one file in the data dir) or any SQLAlchemy URL (PostgreSQL:
-`postgresql+psycopg://user:pass@host/db`). The server process is threaded (FastAPI runs plain `def`
-endpoints in a thread pool), so on SQLite writes are serialised by an in-process lock: two
-deferred transactions that both upgrade to a write would otherwise fail with "database is locked"
-instead of waiting. PostgreSQL does its own locking.
+SQLite (the default, one file in the data dir) or PostgreSQL (`postgresql+psycopg://user:pass@host/db`).
+
+Write transactions are serialised on both, across threads and processes (issue 18), so that every
+read-then-write the endpoints do (a user's logins_count, an action's next version number, a name
+that must stay unique) is as correct on PostgreSQL as on SQLite, where one writer at a time is the
+rule anyway. No flow, password hash or build runs inside a write transaction, so they are short:
+the order costs little, and it needs no per-endpoint row locking to audit.
+
+- SQLite: an in-process lock (threads queue there instead of polling the file lock), and
+  `BEGIN IMMEDIATE`, which takes the database's write lock at the start — a deferred transaction
+  that reads and then writes fails with "database is locked" when another process wrote in between,
+  busy timeout or not.
+- PostgreSQL: a transaction-level advisory lock, taken first in every write transaction.
+
+`write(ephemeral=True)` is for the short-lived shared state (pending logins, codes, rate-limit
+buckets, build claims): each of its statements is atomic on its own (an upsert, DELETE … RETURNING,
+UPDATE … RETURNING, FOR UPDATE SKIP LOCKED), so on PostgreSQL it skips the writers' order, and
+commits without waiting for the disk (a crash loses at most the last moments of such state).
 """
 
 from __future__ import annotations
@@ -19,7 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .schema import metadata
+from . import migrate
 
 
 def now_iso() -> str:
@@ -34,7 +47,14 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{Path(data_dir) / 'tenant.sqlite'}"
 
 
+# Any constant: the key of the advisory lock that orders write transactions on PostgreSQL.
+WRITERS_LOCK = 0x5EED_7E4A
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+    # The driver's own transaction handling would BEGIN (deferred) by itself; SQLAlchemy's
+    # documented recipe: turn it off and emit BEGIN from the "begin" event (_sqlite_begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     # WAL: readers never wait for the writer; NORMAL is durable against a killed process.
     cur.execute("PRAGMA journal_mode=WAL")
@@ -44,8 +64,34 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy ev
     cur.close()
 
 
+# PostgreSQL stores no NUL (U+0000) in text and refuses any statement that binds one; SQLite stores
+# it. A lookup by such a value must still find nothing, as on SQLite, not fail: in SELECT and
+# DELETE parameters NUL becomes U+FFFF, a noncharacter no identifier, name or email holds. A write
+# of one still fails, and errors.py answers it with a 400 naming why.
+_NUL, _NONCHARACTER = "\x00", "\uffff"
+
+
+def _without_nul(value: object) -> object:
+    return value.replace(_NUL, _NONCHARACTER) if isinstance(value, str) and _NUL in value else value
+
+
+def _pg_lookups_without_nul(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    if not statement.lstrip()[:6].upper() in ("SELECT", "DELETE") or not parameters:
+        return statement, parameters
+    if isinstance(parameters, dict):
+        return statement, {k: _without_nul(v) for k, v in parameters.items()}
+    if isinstance(parameters, (list, tuple)) and not executemany:
+        return statement, type(parameters)(_without_nul(v) for v in parameters)
+    return statement, parameters
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
+
+
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+        """`upgrade`: bring the store's schema to this version's (migrate.py) before anything else."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -54,20 +100,39 @@ class Database:
                 pool_size=16, max_overflow=48,
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+            # The short-lived state's own pool: its sessions commit without waiting for the disk
+            # (synchronous_commit=off from the connection's start, so no extra round trip per
+            # transaction), which a login pays for at each rate-limit take.
+            self._ephemeral: Engine = sa.create_engine(
+                url, pool_size=4, max_overflow=12, pool_pre_ping=True,
+                connect_args={"options": "-c synchronous_commit=off"})
+            for engine in (self.engine, self._ephemeral):
+                sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
         self._write_lock = threading.Lock() if self.is_sqlite else None
-        metadata.create_all(self.engine)
+        if upgrade:
+            try:
+                migrate.upgrade(self.engine)
+            except BaseException:
+                self.close()
+                raise
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One transaction that may write; committed on success, rolled back on any exception."""
+    def write(self, *, ephemeral: bool = False) -> Iterator[Connection]:
+        """One transaction that may write; committed on success, rolled back on any exception.
+        `ephemeral`: only atomic statements on short-lived shared state (the module's docstring)."""
         if self._write_lock is None:
-            with self.engine.begin() as conn:
+            with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
+                if not ephemeral:
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
                 yield conn
             return
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        with self._write_lock, self.engine.connect() as conn:
+            conn.execution_options(writer=True)
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -76,3 +141,5 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if not self.is_sqlite:
+            self._ephemeral.dispose()

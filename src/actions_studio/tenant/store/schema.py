@@ -195,3 +195,40 @@ execution_event = sa.Table(
     sa.Column("event", sa.JSON, nullable=False),
     sa.Column("recorded_at", sa.String(32), nullable=False, index=True),
 )
+
+# -- Short-lived state shared by every server process on one database (issue 18) ----------------
+# Times are wall-clock epoch seconds: a monotonic clock means nothing in another process.
+
+# Pending redirect logins, suspended flows, authorization codes, passwordless codes (pending.py).
+# `key` is "<kind>:<id>"; `tries` counts wrong guesses of a code; a row past `expires_at` is gone.
+pending_state = sa.Table(
+    "pending_state", metadata,
+    sa.Column("key", sa.String(640), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("tries", sa.Integer, nullable=False, default=0),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
+# Token buckets of the rate limits (ratelimit.py): `tokens` left at `updated_at`; `allowed` says
+# whether the last take got one (the upsert that takes returns it).
+rate_bucket = sa.Table(
+    "rate_bucket", metadata,
+    sa.Column("key", sa.String(320), primary_key=True),
+    sa.Column("tokens", sa.Float, nullable=False),
+    sa.Column("allowed", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# The dependency build queue (build_queue.py): one row per action and dependency set, so one
+# build each; a worker claims a row by leasing it until `lease_until` and renews the lease while
+# it builds, so a build whose process died is claimed again once the lease runs out.
+build_job = sa.Table(
+    "build_job", metadata,
+    sa.Column("action_id", sa.String(64), primary_key=True),
+    sa.Column("dependencies_key", sa.String(64), primary_key=True),   # sha256 of the set's JSON
+    sa.Column("dependencies", sa.JSON, nullable=False),
+    sa.Column("runtime", sa.String(32), nullable=False),
+    sa.Column("queued_at", sa.Float, nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.Float, nullable=False, default=0.0),
+)
