@@ -18,7 +18,7 @@ def http(tenant):
 
 def _deployed(http, name: str, trigger: str, code: str) -> dict:
     resp = http.post(ACTIONS, json={"name": name, "supported_triggers": [{"id": trigger, "version": "v1"}],
-                                    "code": code, "deploy": True})
+                                    "code": code, "runtime": "python3", "deploy": True})
     assert resp.status_code == 201, resp.text
     return resp.json()
 
@@ -29,7 +29,8 @@ def _handler(name: str) -> str:
 
 def test_deploying_a_draft_that_did_not_build_is_auth0s_400(http, unique) -> None:
     made = http.post(ACTIONS, json={"name": unique("unbuilt"), "supported_triggers": [{"id": "post-login"}],
-                                    "code": "def on_execute_post_login(event, api)\n    pass\n"}).json()
+                                    "code": "def on_execute_post_login(event, api)\n    pass\n",
+                                    "runtime": "python3"}).json()
     assert made["status"] == "failed"
     refused = http.post(f"{ACTIONS}/{made['id']}/deploy")
     assert refused.status_code == 400

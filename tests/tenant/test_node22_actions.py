@@ -152,7 +152,8 @@ def test_a_js_draft_that_does_not_compile_is_failed_with_its_line(mgmt, unique) 
         assert error["msg"] == f"{action.name} does not compile: SyntaxError: Unexpected token ';' (line 2)"
         with pytest.raises(ApiError) as refused:
             mgmt.actions.deploy(action.id)
-        assert refused.value.status_code == 409 and refused.value.body["errorCode"] == "action_not_built"
+        # Auth0's status for a draft that is not built
+        assert refused.value.status_code == 400 and refused.value.body["errorCode"] == "action_not_built"
         assert "(line 2)" in refused.value.body["message"]
         fixed = mgmt.actions.update(action.id, code=JS_CLAIM)
         assert fixed.status == "built" and not fixed.model_extra.get("errors")
@@ -185,7 +186,7 @@ def test_without_node_a_js_draft_fails_saying_why_and_python_still_builds(
         assert "no-node-here" in error["msg"] and "\n" not in error["msg"]
         assert py["status"] == "built"
         refused = http.post(f"{ACTIONS}/{js['id']}/deploy")
-        assert refused.status_code == 409 and refused.json()["errorCode"] == "action_not_built"
+        assert refused.status_code == 400 and refused.json()["errorCode"] == "action_not_built"
     finally:
         http.delete(f"{ACTIONS}/{js['id']}")
         http.delete(f"{ACTIONS}/{py['id']}")

@@ -253,7 +253,8 @@ class TenantClient:
         return list(answer.triggers or ())
 
     def trigger_ids(self) -> list[str]:
-        return sorted({str(t.id) for t in self.triggers()})
+        """The triggers that have a flow (entity-bound ones have no bindings to read)."""
+        return _flow_triggers(self.triggers())
 
     def flow(self, trigger_id: str) -> tuple[str, ...]:
         return tuple(b.action.id for b in self._pages(
@@ -268,10 +269,7 @@ class TenantClient:
         for t in triggers:
             key = (str(t.id), str(t.version or ""))
             runtimes[key] = tuple(sorted(set(runtimes.get(key, ())) | set(t.runtimes or ())))
-        flow_triggers = sorted({str(t.id) for t in triggers
-                                if str(getattr(t, "binding_policy", None) or "trigger-bound")
-                                != "entity-bound"})
-        flows = {t: f for t in flow_triggers if (f := self.flow(t))}
+        flows = {t: f for t in _flow_triggers(triggers) if (f := self.flow(t))}
         return RemoteSnapshot(tuple(actions), flows, runtimes)
 
     def get_action(self, remote_id: str) -> RemoteAction:
@@ -386,3 +384,8 @@ class TenantClient:
         except TenantRefusedError as exc:
             if exc.status != 404:  # already gone: what a resumed delete finds
                 raise
+
+
+def _flow_triggers(triggers: Sequence[Any]) -> list[str]:
+    return sorted({str(t.id) for t in triggers
+                   if str(getattr(t, "binding_policy", None) or "trigger-bound") != "entity-bound"})
