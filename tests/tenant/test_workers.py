@@ -123,9 +123,10 @@ def serve(tmp_path: Path, store, *extra: str) -> Served:
     return Served(proc, port, data)
 
 
-@pytest.fixture
-def served(tmp_path, store) -> Iterator[Served]:
-    running = serve(tmp_path, store)
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, store) -> Iterator[Served]:
+    # One server for the tests below (each starts in ~10 s); each leaves no flow bound.
+    running = serve(tmp_path_factory.mktemp("workers"), store)
     yield running
     running.stop()
 
@@ -170,6 +171,8 @@ def test_a_redirect_login_crosses_workers_at_every_step(served) -> None:
     assert jwt.decode(tokens["access_token"], options={"verify_signature": False})["https://w/answer"] == "yes"
     assert a.call("POST", "/oauth/token", form=exchange)[0] == 403
     assert b.call("GET", "/continue?" + urlencode({"state": state}))[0] == 404
+    assert a.call("PATCH", "/api/v2/actions/triggers/post-login/bindings", token=token,
+                  body={"bindings": []})[0] == 200
 
 
 def test_passwordless_codes_and_their_tries_cross_workers(served) -> None:
@@ -204,7 +207,11 @@ def test_passwordless_codes_and_their_tries_cross_workers(served) -> None:
 
 def test_brute_force_counts_cross_workers(served) -> None:
     a, b = pin_both(served)
-    app, demo = served.creds["application"], served.creds["demo_user"]
+    app = served.creds["application"]
+    demo = {"email": "crossing@example.com", "password": "a password of its own"}   # blocked below
+    status, _, made = a.call("POST", "/api/v2/users", token=served.management_token(b), body={
+        "connection": served.creds["connection"], **demo})
+    assert status == 201, made
 
     def password_login(via: Pinned, password: str) -> int:
         return via.call("POST", "/oauth/token", form={
