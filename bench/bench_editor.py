@@ -12,7 +12,19 @@ Rows (targets from the issue), each next to a same-run baseline:
   - process start → main window shown and idle: see `measure_startup_to_idle` (left to the
     main-window engineer; bench/bench_window.py measures it today).
 
-    .venv/bin/python bench/bench_editor.py [--completions 60] [--keys 1000]
+JavaScript rows (issue 16), the same measurements on a node22 action's editor with the
+TypeScript service, each next to raw tsserver requests (bench_ts.py's bare protocol client):
+  - first JavaScript completion after start-up: a fresh process makes the TypeScript service as
+    the studio does at idle (EditorFactory.warm_for), shows a JavaScript editor and types
+    `event.` at once; timed from the service's start to the list on screen. Baseline: a raw
+    tsserver started, configured, sent the file and asked, by hand (fresh processes too).
+  - completion p95 on a 300-line action: `.` typed in the handler, timed to the list on screen.
+    Baseline: raw updateOpen (the same inserted line) + completionInfo at the same position.
+  - keystroke p95 typing into a 3,000-line JavaScript file. Baseline: QPlainTextEdit.
+  - studio start → idle with a JavaScript action's tab restored, against the same workspace with
+    that action in Python (fresh processes, same run).
+
+    .venv/bin/python bench/bench_editor.py [--completions 60] [--keys 1000] [--only python|javascript]
 """
 
 from __future__ import annotations
@@ -33,6 +45,8 @@ TARGET_COMPLETION_P95_MS = 50.0
 TARGET_KEYSTROKE_P95_MS = 16.0
 TARGET_STARTUP_S = 1.5
 STARTUP_DELAY_S = 1.0  # what building the main window takes before a user can type
+TARGET_FIRST_JS_COMPLETION_S = 1.5
+TARGET_JS_RATIO = 1.3
 
 HANDLER = "def on_execute_post_login(event, api):\n"
 
@@ -265,18 +279,264 @@ def _row(name: str, target: str, result: str, baseline: str) -> str:
     return f"| {name} | {target} | {result} | {baseline} |"
 
 
+# ------------------------------------------------------------------------ JavaScript (issue 16)
+JS_TYPED = (
+    "  if (event.user.email_verified && event.stats.logins_count > 3) {\n"
+    "const roles = event.authorization?.roles ?? [];\n"
+    "api.accessToken.setCustomClaim(`https://acme.example/roles`, roles);\n"
+    "}\n"
+)
+
+
+def _shown_js_editor(worker, text: str):
+    from actions_studio.ui.editor.action_editor import ActionEditor
+    from actions_studio.ui.editor.languages import JAVASCRIPT
+
+    editor = ActionEditor(worker, "post-login", language=JAVASCRIPT)
+    editor.resize(1000, 700)
+    editor.set_text(text)
+    editor.show()
+    _app().processEvents()
+    return editor
+
+
+def first_js_completion_child() -> None:
+    """Runs in a fresh process: the service starts as at the studio's idle, `event.` is typed at
+    once; prints the seconds from the service's start to the list on screen."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    _app()
+    import actions_studio.analysis.typescript.engine  # noqa: F401 - loaded with the studio's package
+    from actions_studio.analysis.worker import AnalysisWorker
+    from actions_studio.ui.editor_host import EditorFactory
+
+    jedi = AnalysisWorker(warm_up=False)
+    factory = EditorFactory(jedi)
+    start = time.perf_counter()
+    factory.warm_for(["node22"])
+    editor = _shown_js_editor(factory.typescript(), "exports.onExecutePostLogin = async (event, api) => {\n  \n};\n")
+    view = editor.view()
+    view.set_caret(view.position_of(2, 2))
+    QTest.keyClicks(editor.text_area(), "event")
+    QTest.keyClick(editor.text_area(), Qt.Key.Key_Period)
+    _wait_until(lambda: "user" in view.completion_items(), timeout_s=60)
+    print(json.dumps({"s": time.perf_counter() - start}))
+    editor.close()
+    factory.stop(timeout=10)
+    jedi.stop()
+
+
+def measure_first_js_completion(runs: int) -> tuple[list[float], list[float]]:
+    from bench_ts import measure_first
+
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--child-first-js-completion"],
+                             capture_output=True, text=True, check=True, timeout=300)
+        samples.append(json.loads(out.stdout.strip().splitlines()[-1])["s"])
+    return samples, measure_first("raw", runs)
+
+
+def measure_js_completions(worker, count: int) -> tuple[list[float], list[float]]:
+    """(editor round trips, raw tsserver requests) in ms, on a 300-line JavaScript action."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from bench_ts import _raw_server, javascript_action
+
+    source = javascript_action(300)
+    editor = _shown_js_editor(worker, source)
+    view = editor.view()
+    area = editor.text_area()
+    # `event.` and `api.` in the handler (the injected trigger types), `crypto.` (Node's types)
+    places = [(n, "event" if n % 2 else "api") for n in range(1, view.line_count() + 1)
+              if view.line_text(n - 1).startswith("  if (!check")]
+    places += [(n, "crypto") for n in range(1, view.line_count() + 1) if view.line_text(n - 1).strip() == "return false;"][:8]
+    samples = []
+    for attempt in range(count + 5):
+        line, name = places[attempt % len(places)]
+        view.set_caret(view.position_of(line, 10_000))
+        QTest.keyClick(area, Qt.Key.Key_Return)
+        QTest.keyClicks(area, name)
+        start = time.perf_counter()
+        QTest.keyClick(area, Qt.Key.Key_Period)
+        _wait_until(view.completion_active, timeout_s=60)
+        if attempt >= 5:  # the first ones load the file and Node's types
+            samples.append((time.perf_counter() - start) * 1000)
+        QTest.keyClick(area, Qt.Key.Key_Escape)
+        while editor.text() != source and editor.can_undo():
+            editor.undo()
+    editor.close()
+
+    server, path, _text = _raw_server(source)
+    lines = source.split("\n")
+    raw = []
+    try:
+        server.request("completionInfo", {"file": path, "line": 1, "offset": 1})
+        for attempt in range(count + 5):
+            line, name = places[attempt % len(places)]
+            end = len(lines[line - 1]) + 1
+            typed = "  " * (2 if name == "crypto" else 1) + name + "."
+            start = time.perf_counter()
+            server.request("updateOpen", {"changedFiles": [{"fileName": path, "textChanges": [{
+                "start": {"line": line, "offset": end}, "end": {"line": line, "offset": end},
+                "newText": "\n" + typed}]}]})
+            body = server.request("completionInfo", {"file": path, "line": line + 1, "offset": len(typed) + 1,
+                                                     "includeExternalModuleExports": False,
+                                                     "includeInsertTextCompletions": True, "triggerCharacter": "."})
+            if attempt >= 5:
+                raw.append((time.perf_counter() - start) * 1000)
+            assert body["entries"], name
+            server.request("updateOpen", {"changedFiles": [{"fileName": path, "textChanges": [{
+                "start": {"line": line, "offset": end}, "end": {"line": line + 1, "offset": len(typed) + 1},
+                "newText": ""}]}]})
+    finally:
+        server.stop()
+    return samples, raw
+
+
+def measure_js_keystrokes(worker, keys: int) -> tuple[list[float], list[float]]:
+    """(JavaScript ActionEditor, QPlainTextEdit baseline) ms per keystroke incl. the repaint turn."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from bench_ts import javascript_action
+
+    source = javascript_action(3000)
+    text = (JS_TYPED * (keys // len(JS_TYPED) + 1))[:keys]
+    app = _app()
+
+    def type_into(area, place_caret: Callable[[], None]) -> list[float]:
+        place_caret()
+        samples = []
+        for char in text:
+            start = time.perf_counter()
+            _type_char(area, char)
+            app.processEvents()
+            samples.append((time.perf_counter() - start) * 1000)
+        return samples
+
+    editor = _shown_js_editor(worker, source)
+    view = editor.view()
+    # the end of a line inside a function body, as a user adds code there
+    middle = next(n for n in range(view.line_count() // 2, view.line_count())
+                  if view.line_text(n - 1).strip() == "return false;")
+    editor_samples = type_into(editor.text_area(), lambda: view.set_caret(view.position_of(middle, 10_000)))
+    editor.close()
+
+    plain = QPlainTextEdit()
+    plain.resize(1000, 700)
+    plain.setPlainText(source)
+    plain.show()
+    app.processEvents()
+
+    def plain_caret() -> None:
+        cursor = plain.textCursor()
+        block = plain.document().findBlockByNumber(middle - 1)
+        cursor.setPosition(block.position() + block.length() - 1)
+        plain.setTextCursor(cursor)
+
+    plain_samples = type_into(plain, plain_caret)
+    plain.close()
+    return editor_samples, plain_samples
+
+
+def measure_startup_with_javascript(runs: int) -> tuple[list[float], list[float]]:
+    """Seconds to idle with a restored tab of a JavaScript action, and of the same action in
+    Python (fresh processes; the first run made each workspace and its tabs)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from bench_window import _time_to_idle
+
+    base_env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                "ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"}
+    studio = [sys.executable, "-m", "actions_studio"]
+    # The first run opens add-roles-to-tokens; make it a node22 action with its template.
+    to_javascript = (
+        "from actions_studio.services import actions, locations, templates\n"
+        "from actions_studio.services.workspace import Workspace\n"
+        "with Workspace.open(locations.default_workspace_path()) as ws:\n"
+        "    actions.save_draft(ws, 'add-roles-to-tokens', runtime='node22',\n"
+        "                       code=templates.template_for('post-login', 'node22'))\n"
+    )
+    homes = {kind: Path(tempfile.mkdtemp(prefix=f"bench-editor-{kind}-")) for kind in ("python", "javascript")}
+    results: dict[str, list[float]] = {kind: [] for kind in homes}
+    try:
+        for kind, home in homes.items():
+            env = {**base_env, "ACTIONS_STUDIO_HOME": str(home)}
+            _time_to_idle(studio, env)  # first run: examples, tabs
+            if kind == "javascript":
+                subprocess.run([sys.executable, "-c", to_javascript], env=env, check=True, timeout=60)
+            _time_to_idle(studio, env)  # warms the file cache
+        for _ in range(runs):
+            for kind, home in homes.items():  # interleaved: both meet the same machine load
+                results[kind].append(_time_to_idle(studio, {**base_env, "ACTIONS_STUDIO_HOME": str(home)}))
+    finally:
+        for home in homes.values():
+            shutil.rmtree(home, ignore_errors=True)
+    return results["javascript"], results["python"]
+
+
+def javascript_rows(args) -> list[str]:
+    from actions_studio.analysis.typescript.worker import TypeScriptWorker
+
+    first, raw_first = measure_first_js_completion(args.first_runs)
+    from bench_ts import ask
+
+    worker = TypeScriptWorker()
+    # Warm means the semantic server (Node's types) answers, as the raw baseline's does: its
+    # diagnostics come only from it, so their answer says it is ready.
+    ask(worker.diagnostics, "bench:warm:diagnostics", "exports.x = 1;\n", None)
+    completions, raw = measure_js_completions(worker, args.completions)
+    keystrokes, plain = measure_js_keystrokes(worker, args.keys)
+    worker.stop(timeout=10)
+    with_js, python_only = measure_startup_with_javascript(args.first_runs)
+
+    def ms(samples: list[float], fraction: float) -> str:
+        return f"{percentile(samples, fraction):.1f} ms"
+
+    ratio = percentile(completions, 0.95) / percentile(raw, 0.95)
+    return [
+        _row(f"JavaScript: first completion after start-up (service started as at idle, `event.` typed at once "
+             f"→ list; median of {len(first)} fresh processes, max)", f"≤ {TARGET_FIRST_JS_COMPLETION_S} s",
+             f"{statistics.median(first):.2f} s (max {max(first):.2f})",
+             f"raw tsserver started and asked by hand: {statistics.median(raw_first):.2f} s"),
+        _row(f"JavaScript: completion p95, 300-line action (`.` → list on screen, n={len(completions)})",
+             f"≤ {TARGET_JS_RATIO}× raw", f"{ms(completions, 0.95)} (p50 {ms(completions, 0.5)}; {ratio:.2f}× raw)",
+             f"raw updateOpen + completionInfo p95 {ms(raw, 0.95)}"),
+        _row(f"JavaScript: keystroke p95, typing {len(keystrokes)} chars into a 3,000-line file",
+             f"≤ {TARGET_KEYSTROKE_P95_MS:.0f} ms", f"{ms(keystrokes, 0.95)} (p50 {ms(keystrokes, 0.5)}, "
+             f"max {max(keystrokes):.1f} ms)", f"QPlainTextEdit p95 {ms(plain, 0.95)}"),
+        _row(f"studio start → idle, a JavaScript action's tab restored (median of {len(with_js)})",
+             "not slower than Python-only", f"{statistics.median(with_js):.2f} s",
+             f"same action in Python: {statistics.median(python_only):.2f} s"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--completions", type=int, default=60)
     parser.add_argument("--keys", type=int, default=1000)
     parser.add_argument("--first-runs", type=int, default=3)
     parser.add_argument("--child-first-completion", choices=("warm", "cold"))
+    parser.add_argument("--child-first-js-completion", action="store_true")
+    parser.add_argument("--only", choices=("python", "javascript"))
     args = parser.parse_args()
     if args.child_first_completion:
         first_completion_child(args.child_first_completion == "warm")
         return 0
+    if args.child_first_js_completion:
+        first_js_completion_child()
+        return 0
 
     _app()
+    if args.only == "javascript":
+        print("| measurement | target | result | same-run baseline |")
+        print("|---|---|---|---|")
+        print("\n".join(javascript_rows(args)))
+        return 0
     from actions_studio.analysis.worker import AnalysisWorker
 
     first = measure_first_completion(args.first_runs, warm_up=True)
@@ -310,6 +570,8 @@ def main() -> int:
     print(_row("diagnostics of the 3,000-line file (worker thread, once per pause)", "—",
                f"median {statistics.median(diagnostics_big):.0f} ms",
                f"300 lines: {statistics.median(diagnostics_small):.0f} ms"))
+    if args.only != "python":
+        print("\n".join(javascript_rows(args)))
     return 0
 
 

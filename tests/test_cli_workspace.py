@@ -61,11 +61,11 @@ def test_the_action_lifecycle(cli, tmp_path: Path) -> None:
     cli("actions", "new", "add-x", "--trigger", "post-login")
     assert "def on_execute_post_login" in cli("actions", "show", "add-x").stdout
     cli("actions", "update", "add-x", "--code", str(code))
-    assert cli("actions", "deploy", "add-x", "--note", "first").stdout == "1\n"
+    assert cli("actions", "deploy", "add-x", "--note", "first").stdout == "deployed add-x as v1\n"
     code.write_text(OK_CODE.replace("1)", "2)"), encoding="utf-8")
     cli("actions", "update", "add-x", "--code", str(code))
-    assert cli("actions", "deploy", "add-x").stdout == "2\n"
-    assert cli("actions", "revert", "add-x", "1").stdout == "3\n"
+    assert json.loads(cli("actions", "deploy", "add-x", "--json").stdout) == {"name": "add-x", "version": 2}
+    assert cli("actions", "revert", "add-x", "1").stdout == "deployed add-x as v3 (a copy of v1)\n"
     versions = json.loads(cli("actions", "versions", "add-x", "--json").stdout)
     assert [(v["number"], v["deployed"], v["note"]) for v in versions] == [
         (3, True, "revert to version 1"), (2, False, None), (1, False, "first")]

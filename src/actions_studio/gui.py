@@ -91,6 +91,7 @@ def main(workspace_path: Optional[Path] = None) -> int:
     from actions_studio.store.errors import StoreError
     from actions_studio.ui.app import create_window
     from actions_studio.ui.first_run import seed_examples
+    from actions_studio.ui.worker_bridge import gui_relay
 
     path = Path(workspace_path) if workspace_path is not None else locations.default_workspace_path()
     first_run = not path.exists()
@@ -122,6 +123,11 @@ def main(workspace_path: Optional[Path] = None) -> int:
             QTimer.singleShot(0, window.close)
         else:
             worker.submit("studio:warm-up", lambda engine: engine.warm_up(), lambda _id, _answer: None)
+            # tsserver starts on its owner's thread, only if a JavaScript action exists (issue 16);
+            # its first-use install reports each line in the status bar.
+            post = gui_relay().poster(window)
+            window.factory.progress = lambda line: post(window.show_message, line)
+            window.factory.warm_for(a.runtime for a in window.session.list_actions())
             # The sandbox's zygote costs ~100 ms; start it now so the first F5 does not pay it.
             window.dispatcher.warm_sandbox()
 

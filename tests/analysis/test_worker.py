@@ -115,3 +115,26 @@ def test_a_deferred_request_superseded_meanwhile_is_dropped() -> None:
         assert delivered == ["new"]
     finally:
         worker.stop()
+
+
+def test_a_worker_not_warmed_loads_jedi_only_when_first_asked() -> None:
+    # Issue 12 item 10: the studio starts its owner before the window is built; importing jedi
+    # then (~0.1 s) competed with the window for the GIL.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, threading, time\n"
+        "from actions_studio.analysis.worker import AnalysisWorker\n"
+        "w = AnalysisWorker(warm_up=False)\n"
+        "time.sleep(0.3)\n"
+        "print('before', 'jedi' in sys.modules)\n"
+        "done = threading.Event()\n"
+        "w.submit('c', lambda e: e.complete('import o', 1, 8, None), lambda _i, _a: done.set())\n"
+        "done.wait(60)\n"
+        "print('after', 'jedi' in sys.modules)\n"
+        "w.stop()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                         check=True).stdout.split()
+    assert out == ["before", "False", "after", "True"]

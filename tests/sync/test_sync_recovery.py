@@ -65,7 +65,8 @@ def tenant(host: LocalTenantHost) -> Iterator[TenantClient]:
     """A client of the emptied tenant, for the changes "another tool" makes."""
     with TenantClient(host.connection()) as client:
         for trigger_id in client.trigger_ids():
-            if client.flow(trigger_id):
+            # Entity-bound triggers have no flow: the tenant refuses to list their bindings, as Auth0 does.
+            if get_trigger(trigger_id).has_flow and client.flow(trigger_id):
                 client.set_flow(trigger_id, [])
         for action in client.list_actions():
             client.delete(action.id, action.name)

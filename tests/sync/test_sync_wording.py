@@ -29,8 +29,26 @@ def test_diff_shows_settings_and_the_base_for_conflicts() -> None:
     assert "# dependencies: requests==2.32.3" in left and "# secrets: API_KEY" in left
     assert "print('theirs')" in right
     title, base, _, _ = diff_texts(item, "base-theirs")
-    assert title == "Last sync (base)" and base == "(never synced)\n"
+    assert title == "Last sync (base) — never synced" and base == ""
     assert content_text(None) == "(absent)\n"
+
+
+def test_a_create_reads_as_an_addition_from_the_tenant_to_the_workspace() -> None:
+    # Issue 12 item 9: the workspace's code in red, "(+1 −18 lines)".
+    from actions_studio.ui.diff_model import side_by_side, summary
+
+    item = PlanItem("action", "a", "a", "create", "create a", local=MINE, remote=None)
+    left_title, left, right_title, right = diff_texts(item)
+    assert (left_title, left) == ("Tenant (theirs) — not on the tenant", "")
+    assert right_title == "Workspace (mine)" and "print('mine')" in right
+    rows_ = side_by_side(left, right)
+    assert {r.kind for r in rows_} == {"added"} and summary(rows_) == f"+{len(right.splitlines())} lines"
+
+
+def test_a_pull_reads_from_the_workspace_to_the_tenant() -> None:
+    item = PlanItem("action", "a", "a", "pull", "take tenant's", local=MINE, remote=THEIRS)
+    left_title, _, right_title, right = diff_texts(item)
+    assert (left_title, right_title) == ("Workspace (mine)", "Tenant (theirs)") and "theirs" in right
 
 
 def test_status_line_states() -> None:

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.slow
 CODE = ("def on_execute_post_login(event, api):\n"
         "    api.id_token.set_custom_claim('https://acme.example/plan', 'gold')\n")
 CODE_V2 = CODE.replace("gold", "platinum")
+# What a Deploy CLI project holds: node22 actions (Auth0 runs JavaScript only). The Deploy CLI
+# stores, deploys and binds them; the SDK's test logs in through its action, so it runs python3
+# until the tenant executes node22.
+JS_CODE = ("exports.onExecutePostLogin = async (event, api) => {\n"
+           "  api.idToken.setCustomClaim('https://acme.example/plan', 'gold');\n"
+           "};\n")
+JS_CODE_V2 = JS_CODE.replace("gold", "platinum")
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +53,11 @@ def _sdk_env(tenant: HttpsTenant, name: str) -> dict[str, str]:
             "MGMT_CLIENT_SECRET": c["management"]["client_secret"],
             "APP_CLIENT_ID": c["application"]["client_id"], "APP_CLIENT_SECRET": c["application"]["client_secret"],
             "DEMO_EMAIL": c["demo_user"]["email"], "DEMO_PASSWORD": c["demo_user"]["password"],
-            "API_AUDIENCE": c["api"]["identifier"], "ACTION_NAME": name, "ACTION_CODE": CODE, "ACTION_RUNTIME": "python3",
+            "API_AUDIENCE": c["api"]["identifier"], "ACTION_NAME": name, "ACTION_CODE": CODE,
             "ACTION_CODE_V2": CODE_V2, "TEST_EVENT": json.dumps(get_trigger("post-login").sample_event()),
-            "EXCHANGE_CODE": "def on_execute_custom_token_exchange(event, api):\n"
-                             "    api.authentication.set_user_by_id(event.transaction.subject_token)\n"}
+            "ACTION_RUNTIME": "python3",
+            "EXCHANGE_CODE": "exports.onExecuteCustomTokenExchange = async (event, api) => {\n"
+                             "  api.authentication.setUserById(event.transaction.subject_token);\n};\n"}
 
 
 def test_the_node_sdk_drives_actions_bindings_and_logins_over_https(https_tenant, clients) -> None:
@@ -86,7 +94,8 @@ def _deploy_cli_config(tenant: HttpsTenant, folder: Path) -> Path:
 def _seed(tenant: HttpsTenant, name: str) -> str:
     with tenant.http(tenant.management_token()) as http:
         made = http.post("/api/v2/actions/actions", json={
-            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": CODE, "runtime": "python3",
+            "name": name, "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": JS_CODE,
+            "runtime": "node22",
             "secrets": [{"name": "API_KEY", "value": "k-1"}], "deploy": True})
         assert made.status_code == 201, made.text
         bound = http.patch("/api/v2/actions/triggers/post-login/bindings",
@@ -105,30 +114,41 @@ def test_the_deploy_cli_exports_imports_and_exports_again(https_tenant, clients,
                 config=config)
     doc = json.loads((first / "actions" / f"{name}.json").read_text())
     assert doc["deployed"] is True and doc["supported_triggers"] == [{"id": "post-login", "version": "v3"}]
+    assert doc["runtime"] == "node22"
     assert [s["name"] for s in doc["secrets"]] == ["API_KEY"]
     code_file = first / doc["code"].lstrip("./")
-    assert code_file.read_text() == CODE
+    assert code_file.read_text() == JS_CODE
     triggers = json.loads((first / "triggers" / "triggers.json").read_text())
     assert triggers["post-login"] == [{"action_name": name, "display_name": name}]
 
     # A change in the repository, previewed (nothing written), then imported: deployed and still bound.
-    code_file.write_text(CODE_V2)
+    code_file.write_text(JS_CODE_V2)
     preview = _deploy_cli(https_tenant, clients, "import", "--input_file", str(first), "--dry-run", config=config)
     with https_tenant.http(https_tenant.management_token()) as http:
-        assert http.get(f"/api/v2/actions/actions/{action_id}").json()["code"] == CODE, preview.stdout[-2000:]
+        assert http.get(f"/api/v2/actions/actions/{action_id}").json()["code"] == JS_CODE, preview.stdout[-2000:]
     _deploy_cli(https_tenant, clients, "import", "--input_file", str(first), config=config)
     with https_tenant.http(https_tenant.management_token()) as http:
         action = http.get(f"/api/v2/actions/actions/{action_id}").json()
         bindings = http.get("/api/v2/actions/triggers/post-login/bindings").json()["bindings"]
-    assert action["code"] == CODE_V2 and action["deployed_version"]["code"] == CODE_V2
+    assert action["code"] == JS_CODE_V2 and action["deployed_version"]["code"] == JS_CODE_V2
     assert action["deployed_version"]["number"] == 2
     assert [b["action"]["name"] for b in bindings] == [name]
 
     _deploy_cli(https_tenant, clients, "export", "--format", "directory", "--output_folder", str(second),
                 config=config)
-    assert (second / "actions" / name / "code.js").read_text() == CODE_V2
+    assert (second / "actions" / name / "code.js").read_text() == JS_CODE_V2
     assert json.loads((second / "triggers" / "triggers.json").read_text()) == triggers
     # The YAML format reads the same tenant.
     _deploy_cli(https_tenant, clients, "export", "--format", "yaml", "--output_folder", str(tmp_path / "yaml"),
                 config=config)
     assert f"name: {name}" in (tmp_path / "yaml" / "tenant.yaml").read_text()
+
+    # The action gone from the repository, imported with deletions allowed: deleted and unbound.
+    (second / "actions" / f"{name}.json").unlink()
+    (second / "triggers" / "triggers.json").write_text("{}")
+    allowing = json.loads(config.read_text())
+    config.write_text(json.dumps({**allowing, "AUTH0_ALLOW_DELETE": True}))
+    _deploy_cli(https_tenant, clients, "import", "--input_file", str(second), config=config)
+    with https_tenant.http(https_tenant.management_token()) as http:
+        assert http.get(f"/api/v2/actions/actions/{action_id}").status_code == 404
+        assert http.get("/api/v2/actions/triggers/post-login/bindings").json()["bindings"] == []

@@ -152,7 +152,7 @@ def test_a_js_draft_that_does_not_compile_is_failed_with_its_line(mgmt, unique) 
         assert error["msg"] == f"{action.name} does not compile: SyntaxError: Unexpected token ';' (line 2)"
         with pytest.raises(ApiError) as refused:
             mgmt.actions.deploy(action.id)
-        # Auth0's answer (its clients retry on it): 400, not a 409 conflict.
+        # Auth0's status for a draft that is not built
         assert refused.value.status_code == 400 and refused.value.body["errorCode"] == "action_not_built"
         assert "(line 2)" in refused.value.body["message"]
         fixed = mgmt.actions.update(action.id, code=JS_CLAIM)

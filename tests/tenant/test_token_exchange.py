@@ -126,3 +126,23 @@ def test_an_unknown_subject_token_type_and_bad_profiles_are_refused(tenant, http
     assert profile["id"] in [p["id"] for p in listed]
     assert http.patch(f"{PROFILES}/{profile['id']}", json={"name": "renamed"}).status_code == 204
     assert http.get(f"{PROFILES}/{profile['id']}").json()["name"] == "renamed"
+
+
+def test_rejected_subject_tokens_count_towards_a_block_as_failed_logins_do(tenant_factory) -> None:
+    from actions_studio.tenant.attack_protection import Settings
+
+    own = tenant_factory(attack_protection=Settings(max_attempts=3, ip_max_failures=100_000))
+    with own.http(own.management_token()) as http:
+        action = http.post("/api/v2/actions/actions", json={
+            "name": "exchange", "supported_triggers": [{"id": "custom-token-exchange", "version": "v1"}],
+            "code": EXCHANGE, "runtime": "python3", "deploy": True}).json()
+        http.post(PROFILES, json={"name": "partner", "subject_token_type": "urn:acme:partner-token",
+                                  "action_id": action["id"], "type": "custom_authentication"})
+        demo = http.get("/api/v2/users-by-email", params={"email": own.creds["demo_user"]["email"]}).json()[0]
+        # A denial that is not about the token does not count.
+        assert _exchange(own, "partner:deny:x", "urn:acme:partner-token").status_code == 400
+        for _ in range(3):
+            assert _exchange(own, "forged", "urn:acme:partner-token").status_code == 400
+        blocked = _exchange(own, f"partner:id:{demo['user_id']}", "urn:acme:partner-token")
+        assert blocked.status_code == 429 and blocked.json()["error"] == "too_many_attempts"
+        assert http.get("/api/v2/logs", params={"type": "limit_wc"}).json()["total"] == 1

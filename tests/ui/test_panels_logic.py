@@ -129,3 +129,14 @@ def test_a_stopped_run_has_its_own_headline_and_colour_not_an_errors() -> None:
     assert (kind, title) == ("stopped", "Stopped")
     html = result_html.render(stopped, LIGHT_COLOURS)
     assert LIGHT_COLOURS.suspended_bg in html and LIGHT_COLOURS.error_bg not in html.split("API CALLS")[0]
+
+
+def test_run_all_says_all_passed_only_when_every_fixture_had_an_expectation_and_met_it() -> None:
+    # Issue 12 item 9: "Ran 2 fixtures: all passed" stood next to "1 without expectation".
+    from types import SimpleNamespace as R
+
+    assert result_html.batch_summary([R(passed=True), R(passed=None)]) == "Ran 2 fixtures: 1 passed · 1 without expectation"
+    assert result_html.batch_summary([R(passed=True), R(passed=True)]) == "Ran 2 fixtures: all passed"
+    assert result_html.batch_summary([R(passed=False), R(passed=True), R(passed=None)]) == (
+        "Ran 3 fixtures: 1 passed · 1 failed · 1 without expectation")
+    assert result_html.batch_summary([R(passed=None)]) == "Ran 1 fixture: 1 without expectation"

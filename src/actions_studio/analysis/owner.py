@@ -105,6 +105,14 @@ class EngineOwner(Generic[E]):
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        first: Request[E] | None = None
+        if not self._warm_up:
+            # Not warmed: nothing is loaded until someone asks. The studio starts its owner
+            # before the window is built, and loading the engine then (jedi's import ~0.1 s)
+            # competed with the window for the GIL (issue 12 item 10).
+            first = self._queue.get()
+            if first is None:
+                return
         engine = self._create_engine()
         with self._lock:
             self._engine = engine
@@ -115,7 +123,8 @@ class EngineOwner(Generic[E]):
                 except Exception:  # a failed warm-up only costs the first answer its speed
                     log.exception("warming up %s failed", type(engine).__name__)
             self.ready.set()
-            while (request := self._queue.get()) is not None:
+            while (request := (first if first is not None else self._queue.get())) is not None:
+                first = None
                 if not self.is_newest(request.channel, request.request_id):
                     continue  # superseded while queued: never run
                 with self._lock:

@@ -176,13 +176,17 @@ def actions_update(
 def actions_deploy(
     ctx: typer.Context, name: str,
     note: Optional[str] = typer.Option(None, "--note", help="A note kept with the version."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
-    """Snapshot the draft as the next version; prints the new number."""
+    """Snapshot the draft as the next version; says which (`--json`: {"name", "version"})."""
     from actions_studio.services import actions
 
     with _workspace(ctx) as ws:
         version = actions.deploy(ws, name, note=note)
-    typer.echo(str(version.number))
+    if as_json:
+        _print_json({"name": name, "version": version.number})
+    else:
+        typer.echo(f"deployed {name} as v{version.number}")
 
 
 @actions_app.command("versions")
@@ -220,13 +224,17 @@ def actions_diff(ctx: typer.Context, name: str, a: str, b: str) -> None:
 def actions_revert(
     ctx: typer.Context, name: str, number: int,
     update_draft: bool = typer.Option(False, "--update-draft", help="Also reset the draft to it."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Deploy a copy of version N as a new version (numbers never repeat)."""
     from actions_studio.services import actions
 
     with _workspace(ctx) as ws:
         version = actions.revert(ws, name, number, update_draft=update_draft)
-    typer.echo(str(version.number))
+    if as_json:
+        _print_json({"name": name, "version": version.number, "copy_of": number})
+    else:
+        typer.echo(f"deployed {name} as v{version.number} (a copy of v{number})")
 
 
 @actions_app.command("rename")

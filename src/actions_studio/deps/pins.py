@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from .errors import InvalidPinError
 
 
@@ -32,6 +29,11 @@ class Pin:
 
 def parse_pin(text: str) -> Pin:
     """`"Requests == 2.32.3"` -> Pin("requests", "2.32.3"); `"requests"` -> Pin("requests", None)."""
+    # Imported here: packaging's requirement parser costs ~50 ms to import, which the studio's
+    # start (it imports this package for its runs) need not pay before anything is pinned.
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     if not isinstance(text, str) or not text.strip():
         raise InvalidPinError(f"invalid dependency {text!r}: write it as name==version")
     try:

@@ -139,6 +139,18 @@ def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any],
              execution_id: Optional[str] = None) -> FlowRun:
     with ctx.db.read() as conn:
         actions = load_flow(conn, trigger_id)
+    return run_actions(ctx, trigger_id, actions, payload, execution_id)
+
+
+def source_of(action: dict[str, Any], version: dict[str, Any]) -> RunSource:
+    """One deployed version as the pipeline runs it (an entity-bound trigger's action runs alone)."""
+    return RunSource(name=action["name"], code=version["code"], version=version["number"],
+                     secrets={s["name"]: s["value"] for s in action["secrets"]},
+                     dependencies=_pins(version["dependencies"]), runtime=execution_runtime(version["runtime"]))
+
+
+def run_actions(ctx: TenantContext, trigger_id: str, actions: list[RunSource], payload: dict[str, Any],
+                execution_id: Optional[str] = None) -> FlowRun:
     if not actions:
         return FlowRun(None, None)
     started = datetime.now(timezone.utc)

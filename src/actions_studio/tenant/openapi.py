@@ -77,6 +77,7 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/u/reset-password"): (400, 404, 415),
     ("get", "/u/email-verification"): (404,),
     ("post", "/api/v2/tickets/password-change"): (404,),
+    ("post", "/api/v2/tickets/email-verification"): (404,),
     ("get", "/api/v2/token-exchange-profiles/{id}"): (404,),
     ("patch", "/api/v2/token-exchange-profiles/{id}"): (404, 409),
 }

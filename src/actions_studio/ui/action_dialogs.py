@@ -57,8 +57,8 @@ class NewActionDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Trigger", self.trigger_combo)
+        form.addRow("", self.description)  # says what the trigger is: kept beside it
         form.addRow("Language", self.language_combo)
-        form.addRow("", self.description)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

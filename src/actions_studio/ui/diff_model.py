@@ -39,4 +39,5 @@ def summary(rows: list[DiffRow]) -> str:
     removed = sum(r.kind == "removed" for r in rows) + sum(r.kind == "changed" for r in rows)
     if not added and not removed:
         return "identical"
-    return f"+{added} −{removed} lines"
+    # Only the parts there are: a create is "+18 lines", never "+18 −0".
+    return " ".join(part for part in (f"+{added}" if added else "", f"−{removed}" if removed else "") if part) + " lines"

@@ -186,10 +186,28 @@ class EditorTabs(QTabWidget):
         self._retitle(action_id)
         editor = self.editor(action_id)
         detail = self._session.detail(action_id) if editor is not None else None
-        if detail is not None:
+        if detail is not None and self._language_changed(editor, detail.draft.runtime):
+            self._reopen(action_id)
+        elif detail is not None:
             # The "secret used but not defined" check must see secrets added in the dialog.
             editor.set_secret_names(detail.draft.secret_names)
             editor.set_dependency_paths(self._session.dependency_paths(action_id))
+
+    @staticmethod
+    def _language_changed(editor: QWidget, runtime: str) -> bool:
+        """The draft's runtime changed under an unmodified editor (a sync pull, the CLI): its
+        language and engine are the old runtime's (issue 16)."""
+        from actions_studio.ui.editor.languages import language_for
+
+        return language_for(runtime) is not editor.language and not editor.is_modified()
+
+    def _reopen(self, action_id: str) -> None:
+        index, current = self.index_of(action_id), self.current_action_id() == action_id
+        self.close_tab(action_id, ask=False)
+        self.open_action(action_id, focus=current)
+        self.tabBar().moveTab(self.index_of(action_id), index)
+        if current:
+            self.setCurrentIndex(index)
 
     def on_session_actions_changed(self) -> None:
         for tab_id in self.open_ids():
@@ -197,5 +215,8 @@ class EditorTabs(QTabWidget):
                 continue
             if self._session.action(tab_id) is None:  # deleted
                 self.close_tab(tab_id, ask=False)
-            else:
-                self._retitle(tab_id)
+                continue
+            self._retitle(tab_id)
+            detail = self._session.detail(tab_id)
+            if detail is not None and self._language_changed(self.editor(tab_id), detail.draft.runtime):
+                self._reopen(tab_id)

@@ -12,6 +12,25 @@ from typing import Optional
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
+# Wide enough for a fixture or action name (up to 100 characters) without scrolling in the field:
+# QInputDialog.getText opened 200 px wide (issue 12 item 9).
+TEXT_DIALOG_WIDTH = 460
+
+
+def text_dialog(parent: Optional[QWidget], title: str, label: str, value: str = "") -> QInputDialog:
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setTextValue(value)
+    # QInputDialog's layout fixes the dialog to its contents' size (a minimum on the dialog is
+    # overridden), so the field itself asks for the width.
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        field.setMinimumWidth(TEXT_DIALOG_WIDTH)
+    return dialog
+
+
 class Prompts:
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         self.parent = parent
@@ -33,8 +52,8 @@ class Prompts:
                 QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
 
     def text(self, title: str, label: str, value: str = "") -> Optional[str]:
-        answer, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, value)
-        return answer if ok else None
+        dialog = text_dialog(self.parent, title, label, value)
+        return dialog.textValue() if dialog.exec() else None
 
     def integer(self, title: str, label: str, value: int, lo: int, hi: int) -> Optional[int]:
         answer, ok = QInputDialog.getInt(self.parent, title, label, value, lo, hi)

@@ -232,3 +232,18 @@ def render_nothing_ran(why: str, problems: list[str], c: StudioColours) -> str:
             f'<span style="font-size:15pt; font-weight:700; color:{c.error};">Nothing ran</span>'
             f'&nbsp;&nbsp;<span style="font-size:11pt;">{_e(why)}</span>'
             f'<ul style="margin-top:6px; color:{c.error};">{items}{more}</ul></td></tr></table></body></html>')
+
+
+def batch_summary(reports: list) -> str:
+    """Run all's status line, worded as the card counts: "all passed" only when every fixture
+    had an expectation and met it (it once stood next to "1 without expectation")."""
+    total = len(reports)
+    passed = sum(1 for r in reports if r.passed)
+    failed = sum(1 for r in reports if r.passed is False)
+    unjudged = total - passed - failed
+    ran = f"Ran {total} fixture{'' if total == 1 else 's'}"
+    if passed == total:
+        return f"{ran}: all passed"
+    parts = [f"{n} {word}" for n, word in ((passed, "passed"), (failed, "failed"),
+                                            (unjudged, "without expectation")) if n]
+    return f"{ran}: {' · '.join(parts)}"

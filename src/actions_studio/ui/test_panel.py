@@ -536,12 +536,10 @@ class TestPanel(QWidget):
         self._shown = ("batch", reports)
         self._rerender()
         self._reload_runs()
-        failed = sum(1 for r in reports if r.passed is False)
         if any(r.status == "stopped" for r in reports):
             self.sig_status_message.emit(f"Run all was stopped after {len(reports)} fixtures")
             return
-        self.sig_status_message.emit(f"Ran {len(reports)} fixtures: {failed} failed" if failed
-                                     else f"Ran {len(reports)} fixtures: all passed")
+        self.sig_status_message.emit(result_html.batch_summary(reports))
 
     def show_report(self, report: Any) -> None:
         """Shows a result this panel did not ask for (a flow run on the canvas, issue 5), with the

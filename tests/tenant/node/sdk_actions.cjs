@@ -51,11 +51,11 @@ const CODE_V2 = env.ACTION_CODE_V2;
     check(postLogin && postLogin.runtimes.includes('python3'), 'python3 among its runtimes');
     return res.triggers;
   });
-  // The code's language when the test names it (its actions are Python), else the trigger's default.
-  const runtime = env.ACTION_RUNTIME || (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
+  const runtime = (triggers || []).find((t) => t.id === 'post-login')?.default_runtime || 'node22';
+  check(runtime === 'node22', `node22 by default, as on Auth0 (got ${runtime})`);
   const action = await step('actions.create', async () => {
     const made = await mgmt.actions.create({
-      name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime,
+      name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: CODE, runtime: env.ACTION_RUNTIME || runtime,
       secrets: [{ name: 'API_KEY', value: 'k-1' }],
     });
     check(made.id && made.name === name, 'the created action');
@@ -194,6 +194,11 @@ const CODE_V2 = env.ACTION_CODE_V2;
     const users = await mgmt.users.listUsersByEmail({ email: env.DEMO_EMAIL });
     const ticket = await mgmt.tickets.changePassword({ user_id: users[0].user_id });
     check(ticket.ticket.startsWith(`https://${domain}/u/reset-password?ticket=`), `the link, got ${ticket.ticket}`);
+  });
+  await step('tickets.verifyEmail', async () => {
+    const users = await mgmt.users.listUsersByEmail({ email: env.DEMO_EMAIL });
+    const ticket = await mgmt.tickets.verifyEmail({ user_id: users[0].user_id });
+    check(ticket.ticket.startsWith(`https://${domain}/u/email-verification?ticket=`), `the link, got ${ticket.ticket}`);
   });
   console.log(JSON.stringify(report));
 })().catch((err) => {

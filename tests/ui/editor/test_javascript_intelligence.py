@@ -144,3 +144,26 @@ def _documents(worker):
         return keys
 
     return read
+
+
+def test_a_secret_the_action_does_not_define_is_a_warning(make_js_editor, drive_js) -> None:
+    editor = make_js_editor(HANDLER + END, secret_names=["API_KEY"], caret_at_end=False)
+    user = drive_js(editor)
+    user.view.set_caret(user.pos_of(END))
+    user.type("const a = event.secrets.API_KEY;\nconst b = event.secrets.API_KEYS;")
+    found = _problems(editor, user, lambda found: any("API_KEYS" in p.message for p in found))
+    assert [(p.line, p.severity, p.message) for p in found] == [
+        (3, "warning", "secret 'API_KEYS' is not defined for this action")]
+    assert user.view.diagnostic_severity_at(user.pos_of("API_KEYS", 2)) == "warning"
+    editor.set_secret_names(["API_KEY", "API_KEYS"])
+    _problems(editor, user, lambda found: found == [])
+
+
+def test_a_claim_that_is_not_namespaced_is_a_warning(make_js_editor, drive_js) -> None:
+    editor = make_js_editor(HANDLER + END, caret_at_end=False)
+    user = drive_js(editor)
+    user.view.set_caret(user.pos_of(END))
+    user.type('api.idToken.setCustomClaim("roles", []);')
+    found = _problems(editor, user, lambda found: any("namespaced" in p.message for p in found))
+    assert [(p.line, p.severity) for p in found] == [(2, "warning")]
+    assert user.view.diagnostic_severity_at(user.pos_of('"roles"', 2)) == "warning"

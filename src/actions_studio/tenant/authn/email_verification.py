@@ -12,13 +12,16 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..context import TenantContext, get_ctx
+from ..errors import ApiError
+from ..security import require
 from ..flows import has_flow
 from ..logs import write_log
 from ..store import now_iso, schema
-from ..store.directory import get_user
+from ..store.directory import get_client, get_user
 from .senders import EMAIL_TRIGGER, send_email
 
 router = APIRouter(tags=["authentication"])
@@ -40,18 +43,46 @@ def _send(ctx: TenantContext, user: dict[str, Any], client: dict[str, Any],
     with ctx.db.read() as conn:
         if not has_flow(conn, EMAIL_TRIGGER) or not user.get("email"):
             return
-    ticket = secrets.token_urlsafe(32)
-    ctx.pending.put(f"verify-ticket:{ticket}", {"user_id": user["user_id"], "client_id": client["client_id"]},
-                    TICKET_TTL_S)
-    link = f"{ctx.config.issuer}u/email-verification?ticket={ticket}#"
+    link = new_ticket(ctx, user, client)
     send_email(ctx, message_type="verify_email", user=user, client=client, connection=connection, request=request,
                subject="Verify your email", text=f"Please verify your account by opening this link: {link}",
                html=f'<p>Please verify your account by clicking <a href="{html.escape(link)}">this link</a>.</p>',
                log_types=("svr", "fvr"), description="Verification email")
 
 
+def new_ticket(ctx: TenantContext, user: dict[str, Any], client: dict[str, Any], ttl_s: float = TICKET_TTL_S,
+               result_url: Optional[str] = None) -> str:
+    ticket = secrets.token_urlsafe(32)
+    ctx.pending.put(f"verify-ticket:{ticket}", {"user_id": user["user_id"], "client_id": client["client_id"],
+                                                "result_url": result_url}, ttl_s)
+    return f"{ctx.config.issuer}u/email-verification?ticket={ticket}#"
+
+
+class TicketBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: str = Field(min_length=1, max_length=128)
+    result_url: Optional[str] = Field(default=None, max_length=2048, pattern=r"^https?://[^\s]+$")
+    ttl_sec: Optional[int] = Field(default=None, ge=0, le=TICKET_TTL_S)
+    client_id: Optional[str] = Field(default=None, max_length=128)
+
+
+@router.post("/api/v2/tickets/email-verification", status_code=201, tags=["tickets"],
+             dependencies=[Depends(require("create:user_tickets"))])
+def email_verification_ticket(body: TicketBody, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+    """Auth0's `POST /api/v2/tickets/email-verification`: the link, for a tenant that sends no email."""
+    with ctx.db.read() as conn:
+        user = get_user(conn, body.user_id)
+        if user is None:
+            raise ApiError(404, f"user '{body.user_id}'", "inexistent_user")
+        client = get_client(conn, body.client_id or ctx.credentials["application"]["client_id"])
+        if client is None:
+            raise ApiError(404, f"client '{body.client_id}'", "inexistent_client")
+    return {"ticket": new_ticket(ctx, user, client, body.ttl_sec or TICKET_TTL_S, body.result_url)}
+
+
 @router.get("/u/email-verification", response_class=HTMLResponse)
-def verify(ticket: str = Query(..., min_length=1, max_length=128), ctx: TenantContext = Depends(get_ctx)) -> HTMLResponse:
+def verify(ticket: str = Query(..., min_length=1, max_length=128),
+           ctx: TenantContext = Depends(get_ctx)) -> Response:
     held = ctx.pending.pop(f"verify-ticket:{ticket}")
     with ctx.db.write() as conn:
         user = get_user(conn, held["user_id"]) if held else None
@@ -63,5 +94,7 @@ def verify(ticket: str = Query(..., min_length=1, max_length=128), ctx: TenantCo
                      .values(profile={**user["profile"], "email_verified": True}, updated_at=stamp))
         write_log(conn, "sv", description="Email verified", client_id=held["client_id"], user_id=user["user_id"],
                   user_name=user["email"], connection=user["connection"])
+    if held.get("result_url"):
+        return RedirectResponse(str(held["result_url"]), status_code=302)
     return HTMLResponse("<!doctype html><html><body><h1>Your email address was verified</h1>"
                         "<p>You can close this page.</p></body></html>")

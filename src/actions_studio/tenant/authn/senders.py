@@ -96,8 +96,7 @@ def send_sms(ctx: TenantContext, *, code: str, recipient: str, user: dict[str, A
         custom = has_flow(conn, PHONE_TRIGGER)
     if not custom:
         run = run_flow(ctx, "send-phone-message", legacy_event)
-        return Delivery(run.status not in ("error", "timeout"), None if run.status not in ("error", "timeout")
-                        else "the send-phone-message flow failed", run)
+        return Delivery(not run.failed, None if not run.failed else "the send-phone-message flow failed", run)
     text = f"{code} is your verification code for {client['name']}. Please enter this code to verify your enrollment."
     spoken = ", ".join(code)
     event = {"notification": {"recipient": recipient, "message_type": "otp_verify" if known else "otp_enroll",

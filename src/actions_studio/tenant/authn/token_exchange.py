@@ -15,25 +15,22 @@ wrong. Each run is an execution (`GET /api/v2/actions/executions/{id}`) named by
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
 from fastapi import Request
 
-from actions_studio.runtime import ActionSource, EventTooLargeError, SandboxError
-
-from ..build import sys_path_for
+from ..attack_protection import Attempt
 from ..context import TenantContext
 from ..errors import OAuthError
-from ..flows import FlowRun, execution_record, store_execution
+from ..flows import FlowRun, run_actions, source_of, store_execution
 from ..logs import log_failed_actions, write_log
 from ..management.token_exchange_profiles import find_profile
 from ..store import now_iso, schema
 from ..store import actions as q
 from ..store.directory import get_connection, get_resource_server, get_user
 from .common import client_event, event_request, text
-from .login import LoginTransaction, finish, run_login
+from .login import LoginTransaction, finish, log_block, run_login
 
 GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
 TRIGGER = "custom-token-exchange"
@@ -53,16 +50,11 @@ def _run_action(ctx: TenantContext, profile: dict[str, Any], event: dict[str, An
     if action is None or version is None:
         raise _error("server_error", f"the token exchange profile '{profile['name']}' runs an action "
                      "that has no deployed version: deploy it first")
-    source = ActionSource(name=action["name"], code=version["code"], version=version["number"],
-                          secrets={s["name"]: s["value"] for s in action["secrets"]},
-                          sys_path=sys_path_for(version["dependencies"]))
-    started = datetime.now(timezone.utc)
-    try:
-        result = ctx.sandbox.run_flow(TRIGGER, [source], event)
-    except (SandboxError, EventTooLargeError) as exc:
-        raise OAuthError(503, "temporarily_unavailable", f"the sandbox is unavailable: {exc}",
-                         headers={"Retry-After": "1"}) from None
-    return FlowRun(result, execution_record(TRIGGER, result, started))
+    run = run_actions(ctx, TRIGGER, [source_of(action, version)], event)
+    if run.platform_error:
+        raise OAuthError(503, "temporarily_unavailable", f"the sandbox is unavailable: {run.platform_error}",
+                         headers={"Retry-After": "1"})
+    return run
 
 
 def _subject_user(ctx: TenantContext, conn: Any, subject: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +121,13 @@ def exchange(ctx: TenantContext, request: Request, params: dict[str, Any], clien
         raise OAuthError(403, "access_denied", f"Service not found: {audience}")
     scopes = (scope or "openid").split()
     req = event_request(request, params, with_query=False)
+    # Auth0's attack protection counts rejected subject tokens (api.access.reject_invalid_subject_token):
+    # per profile, application and IP, with the login's brute-force rules (attack_protection.py).
+    attempt = Attempt(f"token-exchange:{profile['id']}", client["client_id"], req["ip"])
+    with ctx.db.read() as conn:
+        verdict = ctx.protection.check(conn, attempt)
+    if verdict.refusal is not None:
+        raise verdict.refusal
     req["body"] = {k: v for k, v in req["body"].items() if k not in _TOKENS}
     transaction: dict[str, Any] = {"subject_token": subject_token, "subject_token_type": subject_token_type,
                                    "requested_token_type": requested, "requested_scopes": scopes}
@@ -150,6 +149,7 @@ def exchange(ctx: TenantContext, request: Request, params: dict[str, Any], clien
     elif not outcome.get("subject"):
         error = _error("server_error", "the custom-token-exchange action set no user: call exactly one of "
                        "api.authentication.set_user_by_id and set_user_by_connection")
+    rejected = bool((outcome.get("denied") or {}).get("invalid_subject_token"))
     user = None
     with ctx.db.write() as conn:
         store_execution(conn, run.execution)
@@ -159,6 +159,11 @@ def exchange(ctx: TenantContext, request: Request, params: dict[str, Any], clien
                 user = _apply_metadata(conn, user, outcome.get("user") or {})
             except OAuthError as exc:
                 error = exc
+        if rejected:
+            for log_type in ctx.protection.failed(conn, attempt):
+                log_block(ctx, conn, log_type, attempt, client, None)
+        elif error is None and verdict.prior_failures:
+            ctx.protection.succeeded(conn, attempt)
         if error is not None:
             write_log(conn, "f", description=f"Custom token exchange: {error.description}",
                       client_id=client["client_id"], client_name=client["name"], ip=req.get("ip"),

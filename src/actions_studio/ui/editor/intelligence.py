@@ -20,7 +20,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from actions_studio.analysis.diagnostics import diagnose
 from actions_studio.analysis.model import Completion, Diagnostic, HoverDoc, SignatureHelp
-from actions_studio.analysis.owner import EngineOwner
+from actions_studio.analysis.owner import EngineOwner, Reply
+from actions_studio.analysis.typescript.action_checks import claim_problems, secret_problems
 from actions_studio.ui.editor.completion_filter import is_identifier_text, rank
 from actions_studio.ui.worker_bridge import gui_relay
 from actions_studio.ui.editor.scintilla_view import ScintillaView
@@ -296,8 +297,10 @@ class EditorIntelligence(QObject):
         trigger_id, secret_names = self._trigger_id, self._secret_names
         channel = f"{self._channel}:diagnostics"
         if self._view.language.name == "javascript":
-            # TypeScript's checkJs diagnostics plus the handler check (analysis/typescript/engine.py)
-            request_id = self._worker.diagnostics(channel, source, trigger_id, self._reply_diagnostics)
+            # TypeScript's checkJs diagnostics plus the handler check (analysis/typescript/engine.py),
+            # and the claim and secret warnings (action_checks.py), added on the service's thread
+            request_id = self._worker.diagnostics(channel, source, trigger_id,
+                                                  _with_action_problems(self._reply_diagnostics, source, secret_names))
         else:
             request_id = self._worker.submit(channel, lambda _engine: diagnose(source, trigger_id, secret_names),
                                              self._reply_diagnostics)
@@ -315,3 +318,16 @@ class EditorIntelligence(QObject):
         if self._diagnostics != self._published:
             self._published = list(self._diagnostics)
             self.sig_diagnostics_changed.emit(list(self._diagnostics))
+
+
+def _with_action_problems(reply: Reply, source: str, secret_names: tuple[str, ...] | None) -> Reply:
+    """`reply`, with the action warnings of a JavaScript action (claims; secrets unless the names
+    are `None`, which turns that check off as for Python) added to the engine's answer."""
+
+    def answer(request_id: int, found: list[Diagnostic] | None) -> None:
+        problems = [*(found or []), *claim_problems(source)]
+        if secret_names is not None:
+            problems += secret_problems(source, secret_names)
+        reply(request_id, sorted(set(problems), key=lambda d: (d.line, d.column, d.message)))
+
+    return answer

@@ -34,6 +34,7 @@ from actions_studio.services.flow_design import ActionCard, FlowDesign
 from actions_studio.services.flow_validation import FlowProblem, validate_design
 from actions_studio.triggers import TRIGGERS
 from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
+from actions_studio.ui.elided_label import ElidedLabel
 from actions_studio.ui.flows.canvas import FlowCanvas
 from actions_studio.ui.flows.card_state import RunLight, card_states
 from actions_studio.ui.flows.commands import InsertCommand, MoveCommand, RemoveCommand, ReplaceCommand
@@ -41,6 +42,8 @@ from actions_studio.ui.flows.palette import ActionPalette
 from actions_studio.ui.flows.runner import FlowRunner
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.session import StudioSession
+
+FIXTURE_COMBO_MAX_WIDTH = 280
 
 
 class FlowsView(QWidget):
@@ -102,18 +105,18 @@ class FlowsView(QWidget):
             self.tabs.setTabToolTip(index, TRIGGERS[trigger_id].description)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
 
-        self.pending_label = QLabel()
+        self.pending_label = ElidedLabel()  # its own row; elided (whole in the tooltip) only if very narrow
         self.pending_label.setObjectName("flowPendingLabel")
-        self.pending_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.pending_label.setMinimumWidth(120)
         self.undo_button = self._tool("Undo", "Undo the last flow edit (Ctrl+Z)", lambda: self.stack().undo())
         self.redo_button = self._tool("Redo", "Redo (Ctrl+Y)", lambda: self.stack().redo())
         self.zoom_out_button = self._tool("−", "Zoom out (Ctrl+−)", lambda: self.canvas.set_zoom(self.canvas.zoom / 1.2))
         self.zoom_in_button = self._tool("+", "Zoom in (Ctrl++)", lambda: self.canvas.set_zoom(self.canvas.zoom * 1.2))
         self.fit_button = self._tool("Fit", "Show the whole flow (Ctrl+0)", lambda: self.canvas.fit())
         self.fixture_combo = QComboBox()
+        # As wide as its longest fixture name (issue 12 item 9: names were cut), within reason.
         self.fixture_combo.setMinimumContentsLength(14)
-        self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fixture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fixture_combo.setMaximumWidth(FIXTURE_COMBO_MAX_WIDTH)
         self.fixture_combo.setToolTip("The fixture (test event) to run the whole flow against")
         self.drafts_check = QCheckBox("Drafts")
         self.drafts_check.setToolTip("Run each action's draft instead of its deployed version")
@@ -128,23 +131,33 @@ class FlowsView(QWidget):
         self.apply_button.setToolTip("Save this order as the trigger's flow")
         self.apply_button.clicked.connect(self.apply)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(8, 4, 8, 4)
-        bar.setSpacing(4)
-        bar.addWidget(self.pending_label, 1)
+        # Two rows (issue 12 item 9): in one, the buttons clipped the pending state ("Apply
+        # save:") and squeezed the fixture combo. The state and what applies it; then editing
+        # and running. Each row fits the canvas at the smallest window.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(4)
+        top.addWidget(self.pending_label, 1)
+        top.addWidget(self.discard_button)
+        top.addWidget(self.apply_button)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.setSpacing(4)
         for widget in (self.undo_button, self.redo_button):
-            bar.addWidget(widget)
-        bar.addSpacing(8)
+            tools.addWidget(widget)
+        tools.addSpacing(8)
         for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
-            bar.addWidget(widget)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Fixture"))
-        bar.addWidget(self.fixture_combo)
-        bar.addWidget(self.drafts_check)
-        bar.addWidget(self.run_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.discard_button)
-        bar.addWidget(self.apply_button)
+            tools.addWidget(widget)
+        tools.addStretch(1)
+        tools.addWidget(QLabel("Fixture"))
+        tools.addWidget(self.fixture_combo)
+        tools.addWidget(self.drafts_check)
+        tools.addWidget(self.run_button)
+        bar = QVBoxLayout()
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.setSpacing(3)
+        bar.addLayout(top)
+        bar.addLayout(tools)
 
         self.palette = ActionPalette()
         self.palette.sig_drag_moved.connect(self.on_palette_drag_moved)
@@ -299,7 +312,9 @@ class FlowsView(QWidget):
             self.sig_status_message.emit(f"Not applied: {exc}")
             self._refresh()
             return False
-        self.sig_status_message.emit(f"Applied the {self.trigger_id} flow ({len(design)} actions)")
+        count = len(design)
+        self.sig_status_message.emit(f"Applied the {self.trigger_id} flow "
+                                     f"({count} action{'' if count == 1 else 's'})")
         self._refresh()
         self.canvas.setFocus()  # the Apply button just disabled itself; keep the keys on the flow
         return True

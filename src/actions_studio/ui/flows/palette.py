@@ -47,7 +47,10 @@ class ActionPalette(QWidget):
         self.list.setObjectName("flowPalette")
         self.list.setMouseTracking(False)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Wrapped, never elided: ElideMiddle cut names mid-word ("add-roles-to-tok…s"; issue 12
+        # item 9). The version and "in flow" go on a second line, so the name keeps the width.
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setWordWrap(True)
         self.list.viewport().installEventFilter(self)
         self.list.installEventFilter(self)  # Escape cancels a drag (keys go to the list itself)
         self.list.itemActivated.connect(self.on_list_item_activated)
@@ -84,11 +87,12 @@ class ActionPalette(QWidget):
                 continue
             in_flow = card.id in self._in_flow
             droppable = card.deployed and not in_flow
-            label = card.name + (f"   v{card.deployed_number}" if card.deployed else "   not deployed")
+            detail = f"v{card.deployed_number}" if card.deployed else "not deployed"
             if card.deployed and card.draft_differs:
-                label += "*"  # the flow runs v{n}, not the draft; the tooltip says so in words
+                detail += "*"  # the flow runs v{n}, not the draft; the tooltip says so in words
             if in_flow:
-                label += "   · in flow"
+                detail += " · in flow"
+            label = f"{card.name}\n    {detail}"
             item = QListWidgetItem(label)
             item.setData(ID_ROLE, card.id)
             item.setData(DROPPABLE_ROLE, droppable)

@@ -57,16 +57,31 @@ def flow_text(names: tuple[str, ...]) -> str:
     return "\n".join(f"{i}. {n}" for i, n in enumerate(names, 1)) or "(empty flow)"
 
 
+# Changes that write the workspace's side onto the tenant: their diff reads tenant (what is
+# replaced) → workspace (what replaces it), so what the sync adds is green and what it removes
+# red. A create once showed the workspace's code in red, "(+1 −18 lines)" (issue 12 item 9).
+PUSHED = frozenset({"create", "update", "deploy", "bind", "reorder", "unbind", "delete"})
+
+
 def diff_texts(item: PlanItem, pair: Pair = "mine-theirs") -> tuple[str, str, str, str]:
-    """(left title, left text, right title, right text) for one plan item and one pair of sides."""
+    """(left title, left text, right title, right text) for one plan item and one pair of sides:
+    the side the sync replaces on the left. A side that has nothing is empty text, so it counts
+    no lines, and its title says so."""
     if item.kind == "flow":
         sides = {"mine": flow_text(item.local_flow), "theirs": flow_text(item.remote_flow),
                  "base": flow_text(item.base_flow)}
+        absent = set()
     else:
-        sides = {"mine": content_text(item.local), "theirs": content_text(item.remote),
-                 "base": content_text(item.base) if item.base is not None else "(never synced)\n"}
+        present = {"mine": item.local, "theirs": item.remote, "base": item.base}
+        sides = {side: content_text(content) if content is not None else "" for side, content in present.items()}
+        absent = {side for side, content in present.items() if content is None}
     titles = {"mine": "Workspace (mine)", "theirs": "Tenant (theirs)", "base": "Last sync (base)"}
+    nothing = {"mine": "not in the workspace", "theirs": "not on the tenant", "base": "never synced"}
+    for side in absent:
+        titles[side] += f" — {nothing[side]}"
     left, right = pair.split("-")
+    if pair == "mine-theirs" and item.change in PUSHED:
+        left, right = right, left
     return titles[left], sides[left], titles[right], sides[right]
 
 
