@@ -61,7 +61,7 @@ def test_the_event_of_a_login_is_recorded_without_its_secrets(tenant, mgmt, uniq
     assert SECRET not in str(body) and "[redacted secret" in event["user"]["user_metadata"]["note"]
     assert "__recorded_event__" not in execution  # the execution record never carries it
     # Nor is the secret anywhere in the stored row.
-    db = Database(sqlite_url(tenant.data_dir))
+    db = Database(tenant.database_url or sqlite_url(tenant.data_dir))  # the store this tenant runs on
     try:
         with db.read() as conn:
             row = conn.execute(sa.select(schema.execution_event)
@@ -86,7 +86,7 @@ def test_an_execution_without_a_recorded_event_is_a_404_that_says_why(tenant, te
         assert http.get(f"/api/v2/actions/executions/{execution_id}").status_code == 200
         refused = http.get(f"/api/v2/actions/executions/{execution_id}/event")
     assert refused.status_code == 404 and "records no events" in refused.json()["message"]
-    with Database(sqlite_url(off.data_dir)).engine.connect() as conn:
+    with Database(off.database_url or sqlite_url(off.data_dir)).engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.execution_event)).scalar() == 0
 
 
