@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import IO, Callable, Optional
 
 from .errors import BuildCancelledError
 
@@ -74,15 +74,25 @@ def run_pip(args: list[str], *, timeout_s: float, cancel: Optional[CancelToken] 
                "--disable-pip-version-check", "--timeout", f"{timeout_s:g}", "--retries", "0", *args]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=_pip_env(), text=True, encoding="utf-8", errors="replace", bufsize=1)
+    assert proc.stdout is not None
+    code, log = watch_process(proc, proc.stdout, cancel=cancel, progress=progress, timeout_s=timeout_s)
+    return PipRun(code, log)
+
+
+def watch_process(proc: subprocess.Popen[str], log: IO[str], *, cancel: CancelToken,
+                  progress: Optional[Progress], timeout_s: float) -> tuple[int, str]:
+    """Follows an installer's log stream to its end, each line as progress; (exit code, the log).
+
+    `cancel` kills the process at once; the whole run is bounded as well (the tools' own timeouts
+    are per socket operation, not per run), and the process is never left running. Raises
+    BuildCancelledError when cancelled. Shared by pip (stdout) and npm (stderr)."""
     cancel._attach(proc)
     lines: list[str] = []
     try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
+        for line in log:
             lines.append(line)
             if progress is not None and line.strip():
                 progress(line.rstrip())
-        # A whole build is bounded too: pip's --timeout is per socket operation, not per run.
         code = proc.wait(timeout=max(60.0, timeout_s * 30))
     except subprocess.TimeoutExpired:
         proc.kill()
@@ -92,7 +102,6 @@ def run_pip(args: list[str], *, timeout_s: float, cancel: Optional[CancelToken] 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        log.close()
     cancel.check()
-    return PipRun(code, "".join(lines))
+    return code, "".join(lines)

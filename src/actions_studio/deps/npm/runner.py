@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from actions_studio.nodejs import Node
 
-from ..pip_runner import CancelToken, Progress
+from ..pip_runner import CancelToken, Progress, watch_process
 
 
 @dataclass(frozen=True)
@@ -53,28 +53,10 @@ def run_npm(node: Node, args: list[str], *, cwd: Path, timeout_s: float, cancel:
             proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE,
                                     stdin=subprocess.DEVNULL, env=_npm_env(Path(tmp)), text=True,
                                     encoding="utf-8", errors="replace", bufsize=1)
-            cancel._attach(proc)
-            lines: list[str] = []
-            try:
-                assert proc.stderr is not None
-                for line in proc.stderr:
-                    lines.append(line)
-                    if progress is not None and line.strip():
-                        progress(line.rstrip())
-                code = proc.wait(timeout=max(60.0, timeout_s * 30))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                code = proc.wait()
-            finally:
-                cancel._attach(None)
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-                if proc.stderr is not None:
-                    proc.stderr.close()
+            assert proc.stderr is not None
+            code, log = watch_process(proc, proc.stderr, cancel=cancel, progress=progress, timeout_s=timeout_s)
         text = out_path.read_text(encoding="utf-8", errors="replace")
-    cancel.check()
-    return NpmRun(code, _last_json(text), "".join(lines))
+    return NpmRun(code, _last_json(text), log)
 
 
 def _last_json(text: str) -> dict[str, Any]:

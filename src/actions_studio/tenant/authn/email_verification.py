@@ -13,19 +13,17 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..context import TenantContext, get_ctx
-from ..errors import ApiError
 from ..security import require
 from ..flows import has_flow
 from ..logs import write_log
 from ..store import now_iso, schema
-from ..store.directory import get_client, get_user
+from ..store.directory import get_user
+from .tickets import TICKET_TTL_S, TicketBody, ticket_subject
 from .senders import EMAIL_TRIGGER, send_email
 
 router = APIRouter(tags=["authentication"])
-TICKET_TTL_S = 5 * 86400
 log = logging.getLogger("actions_studio.tenant")
 
 
@@ -58,25 +56,11 @@ def new_ticket(ctx: TenantContext, user: dict[str, Any], client: dict[str, Any],
     return f"{ctx.config.issuer}u/email-verification?ticket={ticket}#"
 
 
-class TicketBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    user_id: str = Field(min_length=1, max_length=128)
-    result_url: Optional[str] = Field(default=None, max_length=2048, pattern=r"^https?://[^\s]+$")
-    ttl_sec: Optional[int] = Field(default=None, ge=0, le=TICKET_TTL_S)
-    client_id: Optional[str] = Field(default=None, max_length=128)
-
-
 @router.post("/api/v2/tickets/email-verification", status_code=201, tags=["tickets"],
              dependencies=[Depends(require("create:user_tickets"))])
 def email_verification_ticket(body: TicketBody, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
     """Auth0's `POST /api/v2/tickets/email-verification`: the link, for a tenant that sends no email."""
-    with ctx.db.read() as conn:
-        user = get_user(conn, body.user_id)
-        if user is None:
-            raise ApiError(404, f"user '{body.user_id}'", "inexistent_user")
-        client = get_client(conn, body.client_id or ctx.credentials["application"]["client_id"])
-        if client is None:
-            raise ApiError(404, f"client '{body.client_id}'", "inexistent_client")
+    user, client = ticket_subject(ctx, body)
     return {"ticket": new_ticket(ctx, user, client, body.ttl_sec or TICKET_TTL_S, body.result_url)}
 
 

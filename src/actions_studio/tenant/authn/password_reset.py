@@ -29,12 +29,11 @@ from urllib.parse import urlencode, urlsplit
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .. import async_flows, suspended
 from ..context import TenantContext, get_ctx
-from ..errors import ApiError, OAuthError
+from ..errors import OAuthError
 from ..flows import FlowRun, resume_flow, run_flow, store_execution
 from ..logs import log_failed_actions, write_log
 from ..passwords import PasswordPolicyError, check_policy
@@ -43,11 +42,11 @@ from ..store import now_iso, schema
 from ..store.directory import find_login, get_client, get_connection, get_user
 from ..users import event_user
 from .common import client_event, client_of, connection_event, event_request, form_or_json, read_params, string, text
+from .tickets import TICKET_TTL_S, TicketBody, ticket_subject
 from .senders import send_email
 
 router = APIRouter(tags=["authentication"])
 TRIGGER = "password-reset-post-challenge"
-TICKET_TTL_S = 5 * 86400      # Auth0's default ticket lifetime
 FORM_TTL_S = 900
 SENT = "We've just sent you an email to reset your password."
 
@@ -101,24 +100,10 @@ def _change_password(ctx: TenantContext, request: Request, params: dict[str, Any
     return PlainTextResponse(SENT)
 
 
-class TicketBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    user_id: str = Field(min_length=1, max_length=128)
-    result_url: Optional[str] = Field(default=None, max_length=2048, pattern=r"^https?://[^\s]+$")
-    ttl_sec: Optional[int] = Field(default=None, ge=0, le=TICKET_TTL_S)
-    client_id: Optional[str] = Field(default=None, max_length=128)
-
-
 @router.post("/api/v2/tickets/password-change", status_code=201, tags=["tickets"],
              dependencies=[Depends(require("create:user_tickets"))])
 def password_change_ticket(body: TicketBody, ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
-    with ctx.db.read() as conn:
-        user = get_user(conn, body.user_id)
-        if user is None:
-            raise ApiError(404, f"user '{body.user_id}'", "inexistent_user")
-        client = get_client(conn, body.client_id or ctx.credentials["application"]["client_id"])
-        if client is None:
-            raise ApiError(404, f"client '{body.client_id}'", "inexistent_client")
+    user, client = ticket_subject(ctx, body)
     return {"ticket": new_ticket(ctx, user, client, result_url=body.result_url,
                                  ttl_s=body.ttl_sec or TICKET_TTL_S)}
 
