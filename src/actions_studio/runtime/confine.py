@@ -84,6 +84,12 @@ def build_seccomp_template() -> bytes:
     # Signals only to itself: not to siblings, the zygote or the studio.
     f.add_rule(deny, "kill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
     f.add_rule(deny, "tgkill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
+    return export_bpf(f)
+
+
+def export_bpf(f: Any) -> bytes:
+    """A libseccomp filter as the raw BPF program, patched per pid and loaded by load_seccomp
+    (the Python sandbox's filter and the Node worker's)."""
     with tempfile.TemporaryFile() as out:
         f.export_bpf(out)
         out.seek(0)

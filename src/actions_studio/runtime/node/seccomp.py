@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import errno
 import socket
-import tempfile
 from functools import cache
 
-from ..confine import CLONE_THREAD, PID_PLACEHOLDER
+from ..confine import CLONE_THREAD, PID_PLACEHOLDER, export_bpf
 
 # Above any RLIMIT_NOFILE a worker gets (SandboxLimits.open_files is checked against it).
 EXEC_FD = 1000
@@ -46,10 +45,4 @@ def build_filter() -> bytes:
     f.add_rule(deny, "socket", sc.Arg(0, sc.EQ, socket.AF_UNIX))
     f.add_rule(deny, "kill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
     f.add_rule(deny, "tgkill", sc.Arg(0, sc.NE, PID_PLACEHOLDER))
-    with tempfile.TemporaryFile() as out:
-        f.export_bpf(out)
-        out.seek(0)
-        prog = out.read()
-    if len(prog) % 8 or not prog:
-        raise RuntimeError("libseccomp exported a malformed BPF program")
-    return prog
+    return export_bpf(f)
