@@ -86,8 +86,12 @@ def test_an_execution_without_a_recorded_event_is_a_404_that_says_why(tenant, te
         assert http.get(f"/api/v2/actions/executions/{execution_id}").status_code == 200
         refused = http.get(f"/api/v2/actions/executions/{execution_id}/event")
     assert refused.status_code == 404 and "records no events" in refused.json()["message"]
-    with Database(off.database_url or sqlite_url(off.data_dir)).engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.execution_event)).scalar() == 0
+    db = Database(off.database_url or sqlite_url(off.data_dir))
+    try:
+        with db.read() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(schema.execution_event)).scalar() == 0
+    finally:
+        db.close()  # a PostgreSQL connection left to the garbage collector warns in a later test
 
 
 def test_events_past_their_retention_are_not_read_and_are_purged(tmp_path: Path) -> None:
