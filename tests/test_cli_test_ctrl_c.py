@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from actions_studio.triggers import get_trigger
+from runtime.processes import descendants  # tests/runtime/processes.py, the sandbox tests' helper
 
 RUNAWAY = """import json, os, socket
 
@@ -23,25 +24,6 @@ def on_execute_post_login(event, api):
     while True:
         pass
 """
-
-
-def _descendants(root: int) -> set[int]:
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
-                    parents[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found = set()
-    for pid in parents:
-        ancestor = parents.get(pid)
-        while ancestor and ancestor != root:
-            ancestor = parents.get(ancestor)
-        if ancestor == root:
-            found.add(pid)
-    return found
 
 
 def _gone(pid: int, within_s: float = 10.0) -> bool:
@@ -73,7 +55,7 @@ def test_ctrl_c_on_test_stops_the_run_and_leaves_no_process(tmp_path: Path) -> N
         conn, _ = server.accept()
         with conn:
             pid = int(json.loads(conn.makefile().readline())["pid"])
-        tree = _descendants(proc.pid)
+        tree = descendants(proc.pid)
         assert pid in tree
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
