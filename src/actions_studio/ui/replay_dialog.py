@@ -13,20 +13,18 @@ from typing import Any, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from actions_studio.ui.row_table import row_table
 from actions_studio.services import replay
 from actions_studio.services.errors import ServiceError
 from actions_studio.sync.errors import SyncError
@@ -73,16 +71,7 @@ class ReplayDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.tenant_label, 1)
         top.addWidget(self.refresh_button)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table(COLUMNS, stretch=2)
         self.code_combo = QComboBox()
         self.code_combo.addItem("the drafts", "draft")
         self.code_combo.addItem("the deployed versions", "deployed")

@@ -10,21 +10,19 @@ from typing import Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from actions_studio.ui.row_table import row_table
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui.session import StudioSession
 
@@ -41,14 +39,7 @@ class SecretsDialog(QDialog):
         intro = QLabel("Your code reads these as <code>event.secrets[\"NAME\"]</code>. Values are stored "
                        "encrypted and are write-only: set a new value to replace one.")
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Name", "Value"])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = row_table(["Name", "Value"], stretch=0)
         self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. SMS_API_KEY")

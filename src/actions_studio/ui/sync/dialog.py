@@ -11,22 +11,20 @@ from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from actions_studio.ui.row_table import row_table
 from actions_studio.sync.applier import ApplyReport, Progress
 from actions_studio.sync.plan import Plan, PlanItem, Side
 from actions_studio.sync.planner import PlanOptions
@@ -104,16 +102,7 @@ class SyncDialog(QDialog):
         top.addStretch(1)
         self.state_label.setObjectName("syncPlanState")
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table(COLUMNS, stretch=3)
         self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
 
         self.pair_combo = QComboBox()
