@@ -1,7 +1,8 @@
 """Benchmark of fuzzing an action (issue 19 part 3).
 
-Fuzz examples/s (`services.fuzz.fuzz_action`: Hypothesis generating events from the trigger's
-event model, each run through the one run pipeline in the real sandbox) next to plain sandbox
+Fuzz examples/s (`services.fuzz.fuzz_action`: the seeded generator drawing events from the
+trigger's event model, each run through the one run pipeline in the real sandbox and judged;
+Hypothesis only shrinks findings, and the benchmarked actions have none) next to plain sandbox
 executions/s of the same action on its sample event, measured in the same run, in the same
 workspace and sandbox. Target: fuzzing keeps >= 0.7x of the plain rate, for a Python action and
 for a JavaScript one (the row says why when this build cannot run node22).
@@ -105,7 +106,8 @@ def main() -> int:
         print(f"{label:<20} {plain:>13.1f} {fuzzed:>16.1f} {ratio:>6.2f}x  >= 0.7x  {verdict}")
     print()
     print("plain: the same action on its trigger's sample event through execution.execute, one after another")
-    print("fuzz: services.fuzz.fuzz_action (generate, run, judge) with no finding; best round each. Rounds:")
+    print("fuzz: services.fuzz.fuzz_action (generate, run, judge) with no finding to shrink; best round each. "
+          "Rounds:")
     for line in rounds_text:
         print(line)
     return 0
