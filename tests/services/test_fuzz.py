@@ -5,17 +5,17 @@ a run, a finding becomes a fixture, and `fuzz` exits 1 for CI."""
 from __future__ import annotations
 
 import json
+import random
 import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from actions_studio.cli import app
 from actions_studio.services import actions, fixtures, fuzz, runs
 from actions_studio.services.errors import InvalidInputError, NotFoundError
-from actions_studio.services.fuzz_strategies import event_strategy, skeleton
+from actions_studio.services.fuzz_strategies import event_generator, skeleton
 from actions_studio.services.workspace import Workspace
 from actions_studio.triggers import TRIGGERS, get_trigger
 
@@ -56,14 +56,12 @@ MINIMAL_POST_LOGIN = {
 @pytest.mark.parametrize("trigger_id", sorted(TRIGGERS))
 def test_every_generated_event_is_valid_for_its_trigger(trigger_id: str) -> None:
     trigger = get_trigger(trigger_id)
-
-    @settings(max_examples=25, database=None, deadline=None)
-    @given(event_strategy(trigger.event_model))
-    def valid(event: dict) -> None:
+    generate = event_generator(trigger.event_model)
+    rng = random.Random(0)
+    for _ in range(500):
+        event = generate(rng)
         trigger.parse_event(event)
-        json.dumps(event)  # wire JSON: no NaN, no tuples
-
-    valid()
+        json.dumps(event, allow_nan=False)  # wire JSON: no NaN, no tuples
     trigger.parse_event(skeleton(trigger.event_model))
 
 
