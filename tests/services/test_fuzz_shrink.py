@@ -179,3 +179,21 @@ def test_a_zygote_killed_under_an_example_restarts_and_the_example_runs_again(ws
     report = fuzz.fuzz_action(ws, "slow", examples=5, seed=1, on_progress=progress)
     assert killed and ws.sandbox().zygote_pid != killed[0]
     assert report.examples == 5 and report.findings == [] and not report.stopped
+
+
+def test_stop_while_shrinking_keeps_the_smallest_event_so_far(ws: Workspace) -> None:
+    actions.create_action(ws, "both", "post-login", code=BOTH_VERIFIED["python3"])
+    cancel = threading.Event()
+    runs = []
+
+    def progress(done: int, total: int, found: int) -> None:
+        runs.append(done)
+        if len(runs) == 200 + 10:  # exploring is over; the shrink has run ten events
+            cancel.set()
+
+    report = fuzz.fuzz_action(ws, "both", examples=200, seed=3, cancel=cancel, on_progress=progress)
+    assert report.stopped and report.examples == 210
+    (finding,) = report.findings
+    assert finding.kind == "raises" and finding.summary == "PermissionError: both verified"
+    # Whatever the shrink had reached, the event still fails in the same way.
+    assert finding.event["user"]["email_verified"] is True and finding.event["user"]["phone_verified"] is True
