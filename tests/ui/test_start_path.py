@@ -56,7 +56,7 @@ NOT_AT_START = (
     "sqlalchemy", "sqlmodel", "actions_studio.store.db", "actions_studio.store.repository",
     "actions_studio.services.workspace", "actions_studio.execution", "actions_studio.deps",
     "actions_studio.services.runs", "actions_studio.ui.sync.controller", "actions_studio.ui.flows.flows_view",
-    "actions_studio.ui.behaviour_view",
+    "actions_studio.ui.behaviour_view", "actions_studio.triggers.catalog", "pydantic",
 )
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from actions_studio.runtime import ExecutionResult
 from actions_studio.ui.colours import StudioColours
+
+if TYPE_CHECKING:  # a pydantic model: loaded with the first result, not with the window
+    from actions_studio.runtime import ExecutionResult
 
 # The runtime names the action's module "<action:NAME>" in tracebacks (runtime/python/child.py).
 _FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')
