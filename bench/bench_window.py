@@ -1,13 +1,23 @@
-"""Start-up benchmark of the studio window (issue 4, section 8): process start → main window
-shown and idle, target ≤ 1.5 s.
+"""Start-up benchmark of the studio window (issue 4, section 8; issue 12 item 10): process start →
+main window shown and idle, target ≤ 1.5 s, and ≤ 4× an empty QMainWindow of the same run.
 
-Each sample is a fresh process, timed from just before it is spawned until it prints "idle" (the
-window's first event-loop turn after show, see gui.py's ACTIONS_STUDIO_EXIT_WHEN_IDLE). Same-run
-baselines put the number in context on this machine:
+Each sample is a fresh process, timed from just before it is spawned until it prints a word (see
+gui.py's ACTIONS_STUDIO_EXIT_WHEN_IDLE):
+  - "idle": the window is shown, its explorer lists the workspace's actions, the tabs of the last
+    session are restored with their drafts, and the event loop has turned — the window answers
+    the user. On an existing workspace that is before the store is opened (store/start_view.py);
+  - "settled": the workspace is open behind it and the panels that read more of it (Test,
+    History, Sync) are filled. Reported as its own row, so nothing the start defers is hidden.
+Same-run baselines put the numbers in context on this machine:
   - bare interpreter + `import PySide6.QtWidgets`;
   - bare interpreter + an empty QMainWindow shown and idle;
   - the studio on a *new* workspace (first run: examples are created, Getting started opens);
   - the studio on an existing workspace (two editor tabs restored from the last session).
+
+Every process runs with bytecode caches, as an installed studio does (pip compiles site-packages;
+a source checkout writes __pycache__ on first import): this machine's environment sets
+PYTHONDONTWRITEBYTECODE, under which every start recompiled the studio's ~190 modules (~0.2 s)
+and no user pays that. The caches go to a temporary PYTHONPYCACHEPREFIX, written by the warm-up.
 
     .venv/bin/python bench/bench_window.py [--runs 7]
 """
@@ -39,18 +49,25 @@ app.exec()
 """
 
 
-def _time_to_idle(argv: list[str], env: dict[str, str]) -> float:
+def _time_to_words(argv: list[str], env: dict[str, str], words: tuple[str, ...]) -> dict[str, float]:
+    """Seconds from spawning `argv` until it printed each of `words` (in order)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
+    seen: dict[str, float] = {}
     for line in proc.stdout:
-        if line.strip() == "idle":
-            elapsed = time.perf_counter() - start
-            break
-    else:
-        raise RuntimeError(f"{argv} exited ({proc.wait()}) without reporting idle")
+        if line.strip() in words and line.strip() not in seen:
+            seen[line.strip()] = time.perf_counter() - start
+            if len(seen) == len(words):
+                break
+    if len(seen) != len(words):
+        raise RuntimeError(f"{argv} exited ({proc.wait()}) without reporting {', '.join(words)}")
     proc.wait(timeout=60)
-    return elapsed
+    return seen
+
+
+def _time_to_idle(argv: list[str], env: dict[str, str]) -> float:
+    return _time_to_words(argv, env, ("idle",))["idle"]
 
 
 def _time_to_exit(argv: list[str], env: dict[str, str]) -> float:
@@ -59,20 +76,25 @@ def _time_to_exit(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def _row(name: str, samples: list[float], target: float | None = None) -> str:
+def _row(name: str, samples: list[float], target: float | None = None, label: str = "baseline") -> str:
     p50 = statistics.median(samples)
     worst = max(samples)
     verdict = "" if target is None else ("ok" if p50 <= target else "OVER")
-    shown = f"≤ {target:.1f} s" if target else "baseline"
+    shown = f"≤ {target:.1f} s" if target else label
     return f"| {name:<46} | {p50:6.2f} s | {worst:6.2f} s | {shown:<8} | {verdict:<4} |"
 
 
 def startup_samples(runs: int, python: str = sys.executable) -> dict[str, list[float]]:
     """Seconds to idle per case: import, empty, first (new workspace), later (tabs restored)."""
-    base_env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    pycache = Path(tempfile.mkdtemp(prefix="bench-window-pycache-"))
+    base_env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                "PYTHONPYCACHEPREFIX": str(pycache)}
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     studio = [python, "-m", "actions_studio"]
-    results: dict[str, list[float]] = {k: [] for k in ("import", "empty", "first", "later")}
-    homes = []
+    both = ("idle", "settled")
+    results: dict[str, list[float]] = {k: [] for k in ("import", "empty", "first", "first_settled",
+                                                       "later", "later_settled")}
+    homes = [pycache]
     try:
         # One warm-up of each so the OS file cache is the same for every sample.
         warm_home = Path(tempfile.mkdtemp(prefix="bench-window-"))
@@ -86,8 +108,10 @@ def startup_samples(runs: int, python: str = sys.executable) -> dict[str, list[f
             home = Path(tempfile.mkdtemp(prefix="bench-window-"))
             homes.append(home)
             env = {**base_env, "ACTIONS_STUDIO_HOME": str(home), "ACTIONS_STUDIO_EXIT_WHEN_IDLE": "1"}
-            results["first"].append(_time_to_idle(studio, env))
-            results["later"].append(_time_to_idle(studio, env))  # reopens the first run's tabs
+            for case in ("first", "later"):  # later: reopens the first run's tabs
+                seen = _time_to_words(studio, env, both)
+                results[case].append(seen["idle"])
+                results[f"{case}_settled"].append(seen["settled"])
     finally:
         for home in homes:
             shutil.rmtree(home, ignore_errors=True)
@@ -105,13 +129,17 @@ def main() -> int:
     print(_row("python -c 'import PySide6.QtWidgets'", results["import"]))
     print(_row("empty QMainWindow shown and idle", results["empty"]))
     print(_row("studio, first run (new workspace, examples)", results["first"], TARGET_S))
+    print(_row("  … settled (store open, panels filled)", results["first_settled"], label="—"))
     print(_row("studio, existing workspace (tabs restored)", results["later"], TARGET_S))
-    over = statistics.median(results["later"]) - statistics.median(results["empty"])
+    print(_row("  … settled (store open, panels filled)", results["later_settled"], label="—"))
+    empty = statistics.median(results["empty"])
+    over = statistics.median(results["later"]) - empty
     print(f"\nstudio (existing workspace) minus empty window: {over:.2f} s")
     # Issue 12 item 10: the goal is against the same run's empty window, not an absolute time.
-    ratio = statistics.median(results["later"]) / statistics.median(results["empty"])
-    print(f"studio (existing workspace) / empty window: {ratio:.1f}× (goal ≤ {RATIO_GOAL:.0f}×)"
-          f" · load average {os.getloadavg()[0]:.1f}")
+    ratio = statistics.median(results["later"]) / empty
+    settled = statistics.median(results["later_settled"]) / empty
+    print(f"studio (existing workspace) / empty window: {ratio:.1f}× idle (goal ≤ {RATIO_GOAL:.0f}×),"
+          f" {settled:.1f}× settled · load average {os.getloadavg()[0]:.1f}")
     return 0 if max(statistics.median(results[k]) for k in ("first", "later")) <= TARGET_S else 1
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 # Set by the start-up benchmark: print "idle" once the window is shown and idle, then quit.
 EXIT_WHEN_IDLE_ENV = "ACTIONS_STUDIO_EXIT_WHEN_IDLE"
@@ -72,8 +72,7 @@ def main(workspace_path: Optional[Path] = None) -> int:
         print(f"actions-studio: the window cannot open: {problem}", file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from actions_studio.runtime.confine import make_undumpable
 
@@ -84,66 +83,140 @@ def main(workspace_path: Optional[Path] = None) -> int:
     app.setOrganizationName("actions-studio")
     app.setDesktopFileName("actions-studio")
 
-    from actions_studio.analysis.worker import AnalysisWorker
     from actions_studio.services import locations
-    from actions_studio.services.errors import ServiceError
-    from actions_studio.services.workspace import Workspace
-    from actions_studio.store.errors import StoreError
-    from actions_studio.ui.app import create_window
-    from actions_studio.ui.first_run import seed_examples
-    from actions_studio.ui.worker_bridge import gui_relay
 
     path = Path(workspace_path) if workspace_path is not None else locations.default_workspace_path()
-    first_run = not path.exists()
+    fast = True
+    while True:
+        outcome = _run_window(app, path, fast=fast)
+        if outcome is not _REOPEN:
+            return outcome
+        fast = False  # the workspace did not open behind its start view: the ordinary way says why
+
+
+_REOPEN = object()
+
+
+def _open_workspace(path: Path):
+    from actions_studio.services.workspace import Workspace
+
+    return Workspace.open(path)
+
+
+def _open_or_offer_restore(path: Path, first_run: bool):
+    """The open workspace (examples seeded on a first run), or None once the user gave up."""
+    from actions_studio.services.errors import ServiceError
+    from actions_studio.store.errors import StoreError
+    from actions_studio.ui.first_run import seed_examples
+
     while True:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            ws = Workspace.open(path)
+            ws = _open_workspace(path)
             if first_run:
                 try:
                     seed_examples(ws)
                 except BaseException:
                     ws.close()
                     raise
-            break
+            return ws
         except (ServiceError, StoreError, OSError) as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)  # for a studio started from a shell
             if not offer_restore(path, exc):
-                return 2
+                return None
+
+
+def _run_window(app, path: Path, *, fast: bool) -> Any:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from actions_studio.analysis.worker import AnalysisWorker
+    from actions_studio.services import locations
+    from actions_studio.ui.app import create_window
+    from actions_studio.ui.worker_bridge import gui_relay
+
+    first_run = not path.exists()
+    # An existing workspace at the newest schema: the window is painted from its actions and
+    # drafts read through sqlite3, and the workspace opens on a thread once the window is idle
+    # (SQLAlchemy's import alone is ~3 empty windows, issue 12 item 10). Anything else (a first
+    # run, a schema to upgrade, a file that does not read) opens first, the ordinary way.
+    opening = None
+    if fast and not first_run:
+        from actions_studio.store.start_view import read_start_view
+        from actions_studio.ui.workspace_opening import WorkspaceOpening
+
+        view = read_start_view(path)
+        if view is not None:
+            opening = WorkspaceOpening(path, view, lambda: _open_workspace(path))
+    ws = None
+    if opening is None:
+        ws = _open_or_offer_restore(path, first_run)
+        if ws is None:
+            return 2
     exit_when_idle = bool(os.environ.get(EXIT_WHEN_IDLE_ENV))
-    # jedi's owner thread starts now but warms up only once the window is idle: warming it costs
-    # ~1.5 s of CPU, and a thread doing that while the window is built competes for the GIL and
-    # delays the first paint (PITFALLS.md: warm jedi in the background at start-up).
+    # jedi's owner thread starts now but warms up only once the workspace is open: warming it
+    # costs ~1.5 s of CPU, and a thread doing that while the window is built competes for the GIL
+    # and delays the first paint (PITFALLS.md: warm jedi in the background at start-up).
     worker = AnalysisWorker(warm_up=False)
-    window = create_window(ws, worker, locations.default_config_dir(), first_run=first_run)
+    window = create_window(opening if opening is not None else ws, worker, locations.default_config_dir(),
+                           first_run=first_run)
+    post = gui_relay().poster(window)
+    failed: list[BaseException] = []
+
+    def on_open() -> None:
+        """The workspace is open and every panel has read it: warm what the first use needs."""
+        nonlocal ws
+        ws = window.session.ws
+        if ws.notices:  # a loosened vault key, a failed backup: shown, not in the way
+            notices = QMessageBox(QMessageBox.Icon.Warning, "Actions Studio", "\n\n".join(ws.notices),
+                                  QMessageBox.StandardButton.Ok, window)
+            notices.setModal(False)
+            notices.show()
+        if exit_when_idle:
+            QTimer.singleShot(0, lambda: (print("settled", flush=True), window.close()))
+            return
+        worker.submit("studio:warm-up", lambda engine: engine.warm_up(), lambda _id, _answer: None)
+        # tsserver starts on its owner's thread, only if a JavaScript action exists (issue 16);
+        # its first-use install reports each line in the status bar.
+        window.factory.progress = lambda line: post(window.show_message, line)
+        window.factory.warm_for(a.runtime for a in window.session.list_actions())
+        # The sandbox's zygote costs ~100 ms; start it now so the first F5 does not pay it.
+        window.dispatcher.warm_sandbox()
+
+    def on_opening_done() -> None:  # on the GUI thread
+        try:
+            window.session.note_workspace_opened()
+        except Exception as exc:  # the store refused behind the start view: said the ordinary way
+            failed.append(exc)
+            window.close()
+            app.quit()
+            return
+        on_open()
 
     def on_idle() -> None:
         if exit_when_idle:
             print("idle", flush=True)
-            QTimer.singleShot(0, window.close)
+        if opening is not None:
+            opening.add_done_callback(lambda _future: post(on_opening_done))
+            opening.start()
         else:
-            worker.submit("studio:warm-up", lambda engine: engine.warm_up(), lambda _id, _answer: None)
-            # tsserver starts on its owner's thread, only if a JavaScript action exists (issue 16);
-            # its first-use install reports each line in the status bar.
-            post = gui_relay().poster(window)
-            window.factory.progress = lambda line: post(window.show_message, line)
-            window.factory.warm_for(a.runtime for a in window.session.list_actions())
-            # The sandbox's zygote costs ~100 ms; start it now so the first F5 does not pay it.
-            window.dispatcher.warm_sandbox()
+            on_open()
 
     window.sig_idle.connect(on_idle)
     _close_on_terminate(window)
     window.show()
-    if ws.notices:  # a loosened vault key, a failed backup: shown, not in the way
-        notices = QMessageBox(QMessageBox.Icon.Warning, "Actions Studio", "\n\n".join(ws.notices),
-                              QMessageBox.StandardButton.Ok, window)
-        notices.setModal(False)
-        notices.show()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         worker.stop(timeout=2.0)
-        ws.close()
+        if ws is None and opening is not None and not failed:
+            try:  # closed before it finished opening: let the open (and its backup) finish
+                ws = opening.result()
+            except Exception:
+                ws = None
+        if ws is not None:
+            ws.close()
+    return _REOPEN if failed else code
 
 
 def offer_restore(path: Path, error: BaseException) -> bool:

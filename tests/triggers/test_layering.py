@@ -30,7 +30,7 @@ def test_sources_import_only_resources_from_the_project() -> None:
 
 
 def test_importing_the_catalog_loads_nothing_heavy() -> None:
-    probe = "import json, sys; import actions_studio.triggers; print(json.dumps(sorted(sys.modules)))"
+    probe = "import json, sys; from actions_studio.triggers import TRIGGERS; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     loaded = json.loads(out.stdout)
     project = {m for m in loaded if m.startswith("actions_studio.")}

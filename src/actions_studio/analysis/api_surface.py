@@ -7,10 +7,13 @@ from functools import cache
 
 from actions_studio.analysis.injection import stub_class_prefix
 from actions_studio.resources import stubs_dir
-from actions_studio.triggers import get_trigger
 
 
 def handler_names(trigger_id: str) -> tuple[str, ...]:
+    # The catalog loads with the first diagnostics (on the engine's thread), not with the
+    # editor's import at the studio's start (issue 12 item 10).
+    from actions_studio.triggers import get_trigger
+
     trigger = get_trigger(trigger_id)
     return tuple(n for n in (trigger.execute_handler, trigger.continue_handler) if n)
 

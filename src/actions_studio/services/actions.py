@@ -4,11 +4,10 @@ rename, delete. Each write is one store transaction."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import Literal, Optional, Sequence, Union
 
-
 from actions_studio.services import templates
+from actions_studio.services.action_detail import ActionDetail
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ConflictError, DeployRefusedError, NotFoundError
 from actions_studio.services.names import (
@@ -27,14 +26,6 @@ from actions_studio.store.records import (
 )
 
 Side = Union[int, Literal["draft"]]
-
-
-@dataclass(frozen=True)
-class ActionDetail:
-    action: ActionRecord
-    draft: DraftRecord
-    # True when the draft is not what is deployed (or nothing is deployed yet).
-    draft_differs: bool
 
 
 def _require(s, name: str) -> ActionRecord:

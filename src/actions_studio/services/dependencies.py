@@ -13,14 +13,16 @@ Settings (workspace settings, overridden by the environment variables of deps/se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from actions_studio import deps
 from actions_studio.deps import npm
-from actions_studio.execution import Environments, EnvironmentRefused, RunSource
 from actions_studio.services.errors import InvalidInputError, ServiceError
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
+
+if TYPE_CHECKING:  # the run pipeline loads where a run needs it, not with the editor's paths
+    from actions_studio.execution import Environments, RunSource
 
 CancelToken = deps.CancelToken  # for callers that may cancel a build (the studio's dialog)
 SETTING_KEYS = ("index_url", "find_links", "trusted_host", "no_index", "timeout_s", "npm_registry")
@@ -149,6 +151,8 @@ def environments_for(ws: Workspace) -> Environments:
     be built is refused, so the run does not start and its result names the action and package.
     A python3 action gets its sys.path entries, a node22 one the directory holding its
     node_modules/ (the Node worker resolves `require` of declared packages there)."""
+    from actions_studio.execution import EnvironmentRefused
+
     def environment(source: RunSource) -> tuple[str, ...]:
         try:
             env = ensure_environment(ws, source.dependencies, runtime=source.runtime)

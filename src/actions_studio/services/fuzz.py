@@ -30,11 +30,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from actions_studio.services.errors import InvalidInputError, NotFoundError
-from actions_studio.services.workspace import Workspace
-from actions_studio.store import repository as repo
+
+if TYPE_CHECKING:  # the store loads with a fuzz run, not with the studio's Fuzz pane (issue 12 item 10)
+    from actions_studio.services.workspace import Workspace
 
 DEFAULT_EXAMPLES = 100
 # Per example: a fuzzed event that runs this long is a finding, far below the 20 s login budget
@@ -165,6 +166,7 @@ def fuzz_action(
     from actions_studio.services.dependencies import environments_for
     from actions_studio.services.fuzz_strategies import event_generator, skeleton
     from actions_studio.services.runs import redacted, resolve_sources
+    from actions_studio.store import repository as repo
 
     if examples < 1:
         raise InvalidInputError("--examples must be at least 1")
@@ -361,6 +363,7 @@ def finding_document(trigger_id: str, action_name: str, finding: Finding, name: 
 def save_finding(ws: Workspace, action_name: str, finding: Finding, name: str) -> str:
     """Saves the finding as a fixture of the action (`finding_document`); returns its name."""
     from actions_studio.services import fixtures
+    from actions_studio.store import repository as repo
 
     with ws.db.read() as s:
         action = repo.find_action(s, action_name)

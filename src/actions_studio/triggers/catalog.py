@@ -30,6 +30,7 @@ from .api import (
 from .api.recording import ApiBase
 from .context import ExecutionContext
 from .errors import EventValidationError, FieldError, UnknownTriggerError
+from .listing import DESCRIPTIONS
 from .limits import MAX_ACTIONS_CUSTOM_PROVIDER, MAX_ACTIONS_PASSWORD_RESET_POST_CHALLENGE, MAX_ACTIONS_PER_FLOW
 
 # Auth0's binding_policy values (GET /api/v2/actions/triggers).
@@ -214,7 +215,6 @@ def _trigger(
     handler: str | None = None,
     max_bindings: int = MAX_ACTIONS_PER_FLOW,
     bound_to: str | None = None,
-    description: str,
 ) -> Trigger:
     # Handlers are Auth0's names in snake_case; most are the trigger id's, password-reset-post-challenge's
     # are not (onExecutePostChallenge).
@@ -228,7 +228,7 @@ def _trigger(
         event_model=event_model,
         api_namespaces=tuple(api_class.NAMESPACES),
         api_class=api_class,
-        description=description,
+        description=DESCRIPTIONS[trigger_id],
         binding_policy=ENTITY_BOUND if bound_to else TRIGGER_BOUND,
         max_bindings=0 if bound_to else max_bindings,
         bound_to=bound_to,
@@ -240,32 +240,25 @@ TRIGGERS: dict[str, Trigger] = {
     for t in (
         _trigger(
             "post-login", "v3", PostLoginEvent, PostLoginApi, resumable=True,
-            description="After a user authenticates, before tokens are issued.",
         ),
         _trigger(
             "credentials-exchange", "v2", CredentialsExchangeEvent, CredentialsExchangeApi,
-            description="Before an access token is issued for a client-credentials (M2M) grant.",
         ),
         _trigger(
             "pre-user-registration", "v2", PreUserRegistrationEvent, PreUserRegistrationApi,
-            description="Before a database or passwordless user is created.",
         ),
         _trigger(
             "post-user-registration", "v2", PostUserRegistrationEvent, PostUserRegistrationApi, blocking=False,
-            description="After a user is created (asynchronous: cannot change the signup).",
         ),
         _trigger(
             "post-change-password", "v2", PostChangePasswordEvent, PostChangePasswordApi, blocking=False,
-            description="After a user's password changes (asynchronous).",
         ),
         _trigger(
             "send-phone-message", "v2", SendPhoneMessageEvent, SendPhoneMessageApi,
-            description="When an MFA code must be sent by SMS or voice through your own provider.",
         ),
         _trigger(
             "password-reset-post-challenge", "v1", PasswordResetPostChallengeEvent, PasswordResetPostChallengeApi,
             resumable=True, handler="post_challenge", max_bindings=MAX_ACTIONS_PASSWORD_RESET_POST_CHALLENGE,
-            description="During a password reset, after the user passed the first challenge and before the new password is set.",
         ),
         # Entity-bound on Auth0: "binding_policy": "entity-bound" in a real tenant's GET /actions/triggers
         # (auth0/terraform-provider-auth0 pull request 1409); a token exchange profile names its one action
@@ -273,23 +266,19 @@ TRIGGERS: dict[str, Trigger] = {
         _trigger(
             "custom-token-exchange", "v1", CustomTokenExchangeEvent, CustomTokenExchangeApi,
             bound_to="token exchange profile",
-            description="When an application exchanges its own token for Auth0 tokens (RFC 8693, a custom subject_token_type).",
         ),
         _trigger(
             "custom-email-provider", "v1", CustomEmailProviderEvent, CustomEmailProviderApi,
             max_bindings=MAX_ACTIONS_CUSTOM_PROVIDER,
-            description="When the tenant sends an email, to deliver it through your own provider.",
         ),
         _trigger(
             "custom-phone-provider", "v1", CustomPhoneProviderEvent, CustomPhoneProviderApi,
             max_bindings=MAX_ACTIONS_CUSTOM_PROVIDER,
-            description="When the tenant sends an SMS or voice message, to deliver it through your own provider.",
         ),
         # An event stream of type "action" names its action ({"configuration": {"action_id": ...}}; docs-v2,
         # customize/events/create-an-event-stream.mdx): the action binds to the stream, not to a flow.
         _trigger(
             "event-stream", "v1", EventStreamEvent, EventStreamApi, blocking=False, bound_to="event stream",
-            description="When an event that an event stream subscribes to happens in the tenant.",
         ),
     )
 }

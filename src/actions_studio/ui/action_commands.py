@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Optional, Protocol
 
-from actions_studio.services.actions import check_compiles
 from actions_studio.services.errors import ConflictError, DeployRefusedError, ServiceError
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.session import StudioSession
@@ -124,6 +123,8 @@ class ActionCommands:
         try:
             if detail.draft.runtime == "python3":
                 # as services.actions.deploy: JavaScript is checked by Node when it runs (issue 16)
+                from actions_studio.services.actions import check_compiles
+
                 check_compiles(detail.draft.code, f"{record.name}.py")
             note = self._prompts.deploy_note(record.name, record.last_number + 1,
                                              behaviour=lambda: self._session.deploy_behaviour(action_id))

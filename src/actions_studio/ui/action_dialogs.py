@@ -4,7 +4,7 @@ and what the deploy changes in behaviour)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from actions_studio.services.errors import InvalidInputError
 from actions_studio.services.names import RUNTIMES, check_entity_name
-from actions_studio.ui.behaviour_view import BehaviourDiffView
 from actions_studio.ui.worker_bridge import WorkerBridge
+
+if TYPE_CHECKING:  # the Deploy dialog's behaviour view loads the fixture services: on first use
+    from actions_studio.ui.behaviour_view import BehaviourDiffView
 
 # What the language picker says for each runtime (services/names.py has the runtimes).
 RUNTIME_LABELS = {"python3": "Python", "node22": "JavaScript (Node 22)"}
@@ -117,6 +119,8 @@ class DeployDialog(QDialog):
         self.behaviour_view: Optional[BehaviourDiffView] = None
         self._bridge: Optional[WorkerBridge] = None
         if behaviour is not None:
+            from actions_studio.ui.behaviour_view import BehaviourDiffView
+
             self.behaviour_view = BehaviourDiffView()
             self.behaviour_view.show_message("Running the fixtures on the deployed version and the draft…")
             layout.addWidget(self.behaviour_view, 1)

@@ -115,7 +115,8 @@ class Explorer(QWidget):
 
     def refresh(self) -> None:
         """Re-reads every action from the workspace (ids keep the selection)."""
-        from actions_studio.triggers import TRIGGERS
+        # The catalog's light index: the event models are not needed to list triggers (issue 12 item 10).
+        from actions_studio.triggers.listing import DESCRIPTIONS
 
         selected = self.current_action_id()
         collapsed = {self.tree.topLevelItem(i).data(0, TRIGGER_ROLE)
@@ -125,10 +126,10 @@ class Explorer(QWidget):
         # The application's palette, not the widget's: after a theme switch the widget's copy is
         # only updated by a later event, and this runs at once.
         muted = QApplication.palette().placeholderText()
-        for trigger_id in TRIGGERS:
+        for trigger_id, description in DESCRIPTIONS.items():
             group = QTreeWidgetItem([trigger_id, ""])
             group.setData(0, TRIGGER_ROLE, trigger_id)
-            group.setToolTip(0, TRIGGERS[trigger_id].description)
+            group.setToolTip(0, description)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)

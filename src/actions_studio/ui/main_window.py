@@ -45,7 +45,6 @@ from actions_studio.ui.run_stop import install_stop
 from actions_studio.ui.window_geometry import first_start_geometry
 from actions_studio.ui.session import StudioSession
 from actions_studio.ui.settings import StudioSettings
-from actions_studio.ui.sync.hooks import install as install_sync
 from actions_studio.ui.test_panel import TestPanel
 
 BOTTOM_TABS = ("Test", "Console", "Problems", "History")
@@ -77,12 +76,15 @@ class MainWindow(QMainWindow):
         self._build()
         self.actions_by_name = build_menus(self, self._commands())
         self._build_status_bar()
-        self.sync_ui = install_sync(self)  # Sync menu, tenant switcher, status-bar state (issue 7)
+        # Sync menu, tenant switcher, status-bar state (issue 7): it reads the active tenant, so
+        # a window shown while its workspace is still opening gets it once it is open.
+        self.sync_ui = install_sync(self) if session.is_open() else None
         self.run_stop = install_stop(self)  # Stop: Run menu, toolbar, Esc while running (issue 12)
         self.theme_choice = settings.string("appearance/theme", "system")
         self.apply_theme()
         QApplication.styleHints().colorSchemeChanged.connect(self.on_system_color_scheme_changed)
         self._restore(first_run)
+        session.sig_workspace_opened.connect(self.on_session_workspace_opened)
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -250,10 +252,21 @@ class MainWindow(QMainWindow):
         if action_id == self._panel_action:
             return
         self._panel_action = action_id
-        self.test_panel.set_action(action_id)
-        self.history.set_action(action_id)
         editor = self.tabs.editor(action_id) if action_id else None
         self.problems.show_diagnostics(editor.diagnostics() if editor is not None else [])
+        if self.session.is_open():  # else they follow once it is (on_session_workspace_opened)
+            self.test_panel.set_action(action_id)
+            self.history.set_action(action_id)
+
+    def on_session_workspace_opened(self) -> None:
+        """The workspace the window was shown with finished opening (issue 12 item 10): what
+        reads more than the actions and drafts fills in now."""
+        if self.sync_ui is None:
+            self.sync_ui = install_sync(self)
+        self.explorer.refresh()
+        self.test_panel.set_action(self._panel_action)
+        self.history.set_action(self._panel_action)
+        self.update_status()
 
     def on_session_actions_changed(self) -> None:
         if self._panel_action and self.session.action(self._panel_action) is None:
@@ -476,7 +489,7 @@ class MainWindow(QMainWindow):
             editor = self.tabs.editor(action_id)
             if editor is not None:
                 self.factory.apply_theme(editor, dark)
-        for panel in (self.test_panel, self.problems, self.history, self.getting_started, self.flows.view):
+        for panel in (self.test_panel, self.problems, self.history, self.getting_started, self.flows):
             panel.set_colours(colours)
         self.banner.setStyleSheet(
             f"#banner {{ background: {colours.error_bg}; border-bottom: 1px solid {colours.error}; }}"
@@ -548,17 +561,25 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.sig_idle.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.flows.view.confirm_leave() or not self.tabs.confirm_close_all():
+        if not self.flows.confirm_leave() or not self.tabs.confirm_close_all():
             event.ignore()
             return
         self.save_state()
         self.dispatcher.wait()
-        self.flows.view.shutdown()
-        self.sync_ui.shutdown()
+        self.flows.shutdown()
+        if self.sync_ui is not None:
+            self.sync_ui.shutdown()
         for tab_id in self.tabs.open_ids():
             self.tabs.close_tab(tab_id, ask=False)
         self.factory.stop()  # the TypeScript service, if a JavaScript action started it (issue 16)
         super().closeEvent(event)
+
+
+def install_sync(window: MainWindow):
+    # Imported when installed: the sync client and planner load with it (issue 12 item 10).
+    from actions_studio.ui.sync.hooks import install
+
+    return install(window)
 
 
 def _app_icon() -> Optional[QIcon]:

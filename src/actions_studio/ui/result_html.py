@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from actions_studio.runtime import ExecutionResult
-from actions_studio.triggers.outcome_entries import outcome_entries
 from actions_studio.ui.colours import StudioColours
+
+if TYPE_CHECKING:  # a pydantic model: loaded with the first result, not with the window
+    from actions_studio.runtime import ExecutionResult
 
 # The runtime names the action's module "<action:NAME>" in tracebacks (runtime/python/child.py).
 _FRAME = re.compile(r'^(\s*File "<action:[^"]*>", line )(\d+)(.*)$')
@@ -71,6 +72,9 @@ _TOKEN_LABEL = {"access_token": "Access token", "id_token": "ID token"}
 
 def _outcome_rows(outcome: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
+    # The trigger catalog loads with the first result shown, not with the window (issue 12 item 10).
+    from actions_studio.triggers.outcome_entries import outcome_entries
+
     entries = [e for e in outcome_entries(outcome) if e.kind in _CARD_ORDER]
     for entry in sorted(entries, key=lambda e: _CARD_ORDER[e.kind]):  # stable: access, then ID token
         kind, value = entry.kind, entry.value

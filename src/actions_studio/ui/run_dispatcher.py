@@ -9,14 +9,15 @@ thread-safe; the store opens a session per call).
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from PySide6.QtCore import QObject, Signal
 
-from actions_studio.services import runs
-from actions_studio.services.workspace import Workspace
 from actions_studio.ui.background import Job
 from actions_studio.ui.worker_bridge import WorkerBridge
+
+if TYPE_CHECKING:
+    from actions_studio.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 WARM_UP = "sandbox warm-up"
@@ -34,15 +35,24 @@ class RunDispatcher(QObject):
     sig_busy_changed = Signal(bool)
     """A run started while none was in progress (True), or the last one in progress ended."""
 
-    def __init__(self, workspace: Workspace, parent: Optional[QObject] = None) -> None:
+    def __init__(self, workspace: Union["Workspace", Callable[[], "Workspace"]],
+                 parent: Optional[QObject] = None) -> None:
+        """`workspace`, or a callable giving it when the first run needs it (the studio's start
+        opens the workspace after the window is shown, issue 12 item 10)."""
         super().__init__(parent)
-        self._ws = workspace
+        self._workspace = workspace
         self._batches: set[int] = set()  # request ids of Run all (GUI thread only)
         self._in_progress: dict[str, int] = {}  # channel -> its newest request not answered yet
         self._bridge = WorkerBridge(threads=2, name="test-runs", parent=self)
         self._bridge.sig_finished.connect(self.on_bridge_finished)
         self._bridge.sig_failed.connect(self.on_bridge_failed)
         self._bridge.sig_progressed.connect(self.on_bridge_progressed)
+
+    @property
+    def _ws(self) -> "Workspace":
+        if callable(self._workspace):
+            self._workspace = self._workspace()
+        return self._workspace
 
     def _ensure_sandbox(self) -> None:
         # Workspace.sandbox() starts the zygote once, under its own lock; starting it here, inside
@@ -81,6 +91,8 @@ class RunDispatcher(QObject):
                 self.sig_busy_changed.emit(False)
 
     def run(self, channel: str, fixture_name: str, action_name: str) -> int:
+        runs = _runs()
+
         def work(job: Job) -> Any:
             self._ensure_sandbox()
             return runs.run_fixture(self._ws, fixture_name, action=action_name, cancel=job.cancel)
@@ -89,6 +101,7 @@ class RunDispatcher(QObject):
 
     def run_all(self, channel: str, fixture_names: list[str], action_name: str) -> int:
         total = len(fixture_names)
+        runs = _runs()
 
         def work(job: Job) -> list[Any]:
             try:
@@ -133,3 +146,11 @@ class RunDispatcher(QObject):
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         return self._bridge.wait(timeout_ms / 1000)
+
+
+def _runs() -> Any:
+    """The run use cases, imported on the GUI thread at the first run rather than with the window:
+    they load the run pipeline and the trigger catalog (~0.1 s) (issue 12 item 10)."""
+    from actions_studio.services import runs
+
+    return runs

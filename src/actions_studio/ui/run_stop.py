@@ -20,23 +20,23 @@ class RunStop(QObject):
         self._window = window
         self.action = action
         self._dispatcher = window.dispatcher
-        self._runner = window.flows.view.runner
+        self._flows = window.flows  # the canvas's runs; its view is built on first use
         action.setToolTip("Stop the run in progress (Esc): its process is killed at once")
         window.flows.toolbar.addSeparator()
         window.flows.toolbar.addAction(action)
         self._dispatcher.sig_busy_changed.connect(self.on_busy_changed)
-        self._runner.sig_busy_changed.connect(self.on_busy_changed)
+        self._flows.sig_busy_changed.connect(self.on_busy_changed)
         self.on_busy_changed()
 
     def busy(self) -> bool:
-        return self._dispatcher.is_busy() or self._runner.is_busy()
+        return self._dispatcher.is_busy() or self._flows.is_busy()
 
     def on_busy_changed(self, _busy: bool = False) -> None:
         self.action.setEnabled(self.busy())
 
     def stop(self) -> bool:
         """Stops every run in progress; True if there was one."""
-        stopped = any([self._dispatcher.stop(), self._runner.stop()])
+        stopped = any([self._dispatcher.stop(), self._flows.stop()])
         self._window.show_message("Stopping the run…" if stopped else "Nothing is running")
         return stopped
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from actions_studio.runtime import ExecutionResult
 from actions_studio.services.catalog import get_trigger
 from actions_studio.services.errors import ServiceError
 from actions_studio.ui import result_html
@@ -575,6 +574,8 @@ class TestPanel(QWidget):
                 payload.result, c, fixture=payload.fixture, target=payload.target,
                 passed=payload.passed, mismatch=payload.mismatch))
         elif kind == "record":
+            from actions_studio.runtime import ExecutionResult  # pydantic: with the first result (issue 12 item 10)
+
             self.result_view.setHtml(result_html.render(
                 ExecutionResult.model_validate(payload.result), c, fixture=self.current_fixture_name() or "",
                 target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",

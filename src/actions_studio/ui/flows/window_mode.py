@@ -7,19 +7,27 @@ What the mode needs of the window is declared as `FlowsWindow`. A mode toolbar w
 "Code" / "Flows" (Ctrl+1 / Ctrl+2) switches between them. Pending flow changes survive a mode
 switch (nothing is lost, and double-clicking a card to read its code must not force a decision);
 the view asks Apply/Discard when the user switches trigger or closes the window.
+
+The view is built on first use (Ctrl+2, or code that asks for `view`), not with the window: it
+loads the flow design, the run pipeline and the trigger catalog (~0.1 s), which the window's start
+must not pay (issue 12 item 10). Until then there is nothing pending, nothing running and nothing
+to stop.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolBar
 
-from actions_studio.ui.flows.flows_view import FlowsView
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.session import StudioSession
+
+if TYPE_CHECKING:
+    from actions_studio.ui.colours import StudioColours
+    from actions_studio.ui.flows.flows_view import FlowsView
 
 CODE, FLOWS = "code", "flows"
 
@@ -42,13 +50,16 @@ class FlowsWindow(Protocol):
 
 
 class FlowsMode(QObject):
+    sig_busy_changed = Signal(bool)
+    """A run on the canvas started or ended (whether one is in progress)."""
+
     def __init__(self, window: FlowsWindow) -> None:
         super().__init__()
         self.window = window
-        self.view = FlowsView(window.session, window.prompts)
+        self._view: Optional["FlowsView"] = None
+        self._colours: Optional["StudioColours"] = None
         self._sizes: dict[str, list[int]] = {}
         self.stack = window.center_stack
-        self.stack.addWidget(self.view)
 
         self.toolbar = QToolBar("Mode")
         # saveState() names toolbars by objectName (and warns without one).
@@ -71,14 +82,50 @@ class FlowsMode(QObject):
         self.code_action.setChecked(True)
         window.add_mode_toolbar(self.toolbar)
 
-        self.view.sig_open_requested.connect(self.on_view_open_requested)
-        self.view.sig_run_finished.connect(window.show_report)
-        self.view.sig_status_message.connect(window.show_message)
-        self.view.sig_pending_changed.connect(self.on_view_pending_changed)
-        self.view.sig_drafts_run_requested.connect(self.on_view_drafts_run_requested)
+    @property
+    def view(self) -> "FlowsView":
+        """The Flows view, built the first time anyone needs it."""
+        if self._view is None:
+            from actions_studio.ui.flows.flows_view import FlowsView
+
+            view = FlowsView(self.window.session, self.window.prompts)
+            self.stack.addWidget(view)
+            if self._colours is not None:
+                view.set_colours(self._colours)
+            view.sig_open_requested.connect(self.on_view_open_requested)
+            view.sig_run_finished.connect(self.window.show_report)
+            view.sig_status_message.connect(self.window.show_message)
+            view.sig_pending_changed.connect(self.on_view_pending_changed)
+            view.sig_drafts_run_requested.connect(self.on_view_drafts_run_requested)
+            view.runner.sig_busy_changed.connect(self.sig_busy_changed)
+            self._view = view
+        return self._view
+
+    def view_built(self) -> bool:
+        return self._view is not None
+
+    def set_colours(self, colours: "StudioColours") -> None:
+        self._colours = colours
+        if self._view is not None:
+            self._view.set_colours(colours)
+
+    def confirm_leave(self) -> bool:
+        """Before the window closes: pending flow changes are settled (none if never opened)."""
+        return self._view is None or self._view.confirm_leave()
+
+    def shutdown(self) -> None:
+        if self._view is not None:
+            self._view.shutdown()
+
+    def is_busy(self) -> bool:
+        return self._view is not None and self._view.runner.is_busy()
+
+    def stop(self) -> bool:
+        """Stops the canvas's run in progress; True if there was one."""
+        return self._view is not None and self._view.runner.stop()
 
     def mode(self) -> str:
-        return FLOWS if self.stack.currentWidget() is self.view else CODE
+        return FLOWS if self._view is not None and self.stack.currentWidget() is self._view else CODE
 
     def active(self) -> bool:
         return self.mode() == FLOWS
