@@ -85,8 +85,10 @@ class _TextArea(ScintillaEdit):
 
     def event(self, event: QEvent) -> bool:
         # Claim bound keys before any window shortcut does: when the editor has focus, Ctrl+F is its
-        # find bar even if the main window's menu carries the same shortcut.
-        if event.type() == QEvent.Type.ShortcutOverride and self._view._binding_for(event) is not None:
+        # find bar even if the main window's menu carries the same shortcut. Esc with a completion
+        # list or call tip open is Scintilla's (it closes the popup), not the window's Stop.
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                self._view._binding_for(event) is not None or self._view._closes_popup(event)):
             event.accept()
             return True
         return super().event(event)
@@ -351,6 +353,11 @@ class ScintillaView(QWidget):
         if when is not None and not when():
             return None
         return handler
+
+    def _closes_popup(self, event: QKeyEvent) -> bool:
+        """A plain Esc while a popup is open: Scintilla's key (issue 12: it stopped a run instead)."""
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        return event.key() == Qt.Key.Key_Escape and plain and self.popup_active()
 
     def _handle_key(self, event: QKeyEvent) -> bool:
         handler = self._binding_for(event)
