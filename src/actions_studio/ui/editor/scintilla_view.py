@@ -119,6 +119,8 @@ class ScintillaView(QWidget):
     """The mouse rested over this byte position."""
     sig_dwell_ended = Signal()
     """The mouse moved on after a dwell, or a key was pressed."""
+    sig_completions_shown = Signal()
+    """A completion list was put on screen (or narrowed): `completion_items()` names its rows."""
 
     def __init__(self, parent: QWidget | None = None, theme: EditorTheme = LIGHT, *,
                  language: Language = PYTHON) -> None:
@@ -625,6 +627,7 @@ class ScintillaView(QWidget):
         self._shown_completions = [name for name, _ in items]
         self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
         self._theme_completion_list()
+        self.sig_completions_shown.emit()
 
     def _theme_completion_list(self) -> None:
         # Scintilla's Qt list ignores the SC_ELEMENT_LIST* colours: it is a parentless QListWidget
