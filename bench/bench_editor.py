@@ -32,6 +32,7 @@ TypeScript service, each next to raw tsserver requests (bench_ts.py's bare proto
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import statistics
@@ -660,6 +661,13 @@ def javascript_rows(args) -> list[str]:
     ]
 
 
+def _print_load(at_start: tuple[float, float, float]) -> None:
+    """The machine's load around the run: ratios to a same-run baseline hold up under load, absolute
+    numbers do not (2 shared cores here)."""
+    print(f"\nload average (1, 5, 15 min) at start {', '.join(f'{x:.2f}' for x in at_start)}; "
+          f"at end {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--completions", type=int, default=60)
@@ -681,6 +689,7 @@ def main() -> int:
         return 0
 
     _app()
+    atexit.register(_print_load, os.getloadavg())
     if args.only == "completions":
         print("| measurement | target | result | same-run baseline |")
         print("|---|---|---|---|")
