@@ -70,3 +70,23 @@ def test_stop_from_the_toolbar_ends_run_all(studio, qtbot, listener) -> None:
 def test_stop_with_nothing_running_says_so(studio) -> None:
     assert studio.window.run_stop.stop() is False
     assert studio.window.statusBar().currentMessage() == "Nothing is running"
+
+
+def test_esc_with_the_completion_list_open_closes_the_list_and_the_run_goes_on(studio, qtbot, listener) -> None:
+    window = studio.window
+    stop = window.actions_by_name["stop"]
+    _make_runaway(studio, listener)
+    studio.key(Qt.Key.Key_F5)
+    pid = running_pid(listener, qtbot)
+    view = window.tabs.current_editor().view()
+    view.set_caret(view.length() - 1)  # the end of `        pass`, inside the handler
+    studio.type("\nevent.")
+    qtbot.waitUntil(view.completion_active)
+    studio.key(Qt.Key.Key_Escape)
+    # The first Esc belongs to the list: it closes, the text stays, the run is not touched.
+    assert not view.completion_active()
+    assert view.text().endswith("event.\n")
+    assert stop.isEnabled() and not gone(pid) and "Stopped" not in studio.result_text()
+    studio.key(Qt.Key.Key_Escape)  # with no popup open, Esc is Stop again
+    studio.wait_result("Stopped")
+    qtbot.waitUntil(lambda: gone(pid), timeout=5_000)

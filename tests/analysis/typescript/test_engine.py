@@ -245,6 +245,24 @@ def test_edits_reach_the_service_incrementally(engine: TypeScriptEngine) -> None
     assert engine.diagnostics(name, PLAIN + "event.stats.logins_count;\n};\n", "post-login") == []
 
 
+def test_far_apart_edits_keep_the_service_copy_exact(engine: TypeScriptEngine) -> None:
+    # An edit undone near the top and another made near the bottom go as two changes (edits.py);
+    # tsserver's copy must still be the editor's text line for line: the diagnostic lands on the
+    # line the editor shows it on, and the completion answers where the `.` was typed.
+    name = key()
+    helpers = "".join(f"function check{n}(event) {{\n  return event.stats.logins_count > {n};\n}}\n" for n in range(40))
+    lines = (helpers + PLAIN + "api.access.deny(\"no\");\n  api.nope();\n};\n").split("\n")
+    typed_top = lines[:3] + ["Math."] + lines[3:]
+    found = engine.complete(name, "\n".join(typed_top), 4, len("Math."), "post-login")
+    assert "abs" in {c.name for c in found}
+    typed_bottom = lines[:-3] + ["  api.accessToken."] + lines[-3:]
+    found = engine.complete(name, "\n".join(typed_bottom), len(lines) - 2, len("  api.accessToken."), "post-login")
+    assert "setCustomClaim" in {c.name for c in found}
+    problems = engine.diagnostics(name, "\n".join(lines), "post-login")
+    nope = [d for d in problems if "nope" in d.message]
+    assert [(d.line, d.column) for d in nope] == [(lines.index("  api.nope();") + 1, len("  api."))]
+
+
 def test_an_installed_dependency_completes_from_its_types(engine: TypeScriptEngine, tmp_path: Path) -> None:
     node_modules = make_typed_package(tmp_path / "env")
     source = PLAIN + 'const greeter = require("tiny-greeter");\n  greeter.'

@@ -144,3 +144,14 @@ def test_the_list_follows_the_dark_theme(make_editor, drive) -> None:
     (popup,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
     assert popup.palette().color(QPalette.ColorRole.Base).name() == DARK.popup_background
     assert popup.palette().color(QPalette.ColorRole.Text).name() == DARK.popup_foreground
+
+
+def test_the_view_says_when_a_list_is_shown_and_when_it_narrows(make_editor, drive, qtbot) -> None:
+    editor = make_editor(HANDLER)
+    user = drive(editor)
+    with qtbot.waitSignal(user.view.sig_completions_shown, timeout=10_000):
+        user.type("event.")
+    assert "user" in user.view.completion_items()
+    with qtbot.waitSignal(user.view.sig_completions_shown, timeout=1_000):
+        user.type("us")
+    assert user.view.completion_items() == ["user"]

@@ -1,4 +1,5 @@
-"""The code text area (Python or JavaScript): the ONLY module of the studio that talks to Scintilla.
+"""The code text area (Python or JavaScript): with its completion list (scintilla_completion.py),
+the only place the studio talks to Scintilla.
 
 Everything Scintilla-specific (message names, style numbers, byte positions, indicator and marker
 numbers) stays here so the binding could be swapped (PITFALLS.md, Editor). Callers get a small
@@ -10,15 +11,13 @@ through analysis/positions.py, never by hand.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Sequence
 
-import shiboken6
 from lexilla import create_lexer
 from lexilla.pyside6_scintilla import set_lexer
 from PySide6.QtCore import QEvent, QKeyCombination, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pyside6_scintilla import Scintilla, ScintillaEdit
 
 from actions_studio.analysis.model import Diagnostic
@@ -27,12 +26,11 @@ from actions_studio.analysis.positions import (
     column_to_line_byte_column,
     line_byte_column_to_column,
 )
-from actions_studio.ui.editor.completion_icons import BADGES, ICON_SIZE, badge_pixels
 from actions_studio.ui.editor.indentation import INDENT, closing_indent
+from actions_studio.ui.editor.scintilla_completion import CompletionList
 from actions_studio.ui.editor.languages import PYTHON, Language
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
 
-Msg = Scintilla.Message
 
 # Indicators 8+ belong to the container (Scintilla.IndicatorNumbers.Container).
 INDICATOR_ERROR, INDICATOR_WARNING, INDICATOR_FIND = 8, 9, 10
@@ -42,8 +40,6 @@ MARKER_ERROR, MARKER_WARNING = 20, 21
 MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD = 0, 1, 2
 _BRACES = frozenset(b"()[]{}")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
-_LIST_SEPARATOR = "\n"  # completion names never hold a newline (they may hold spaces: dict keys)
-_TYPE_SEPARATOR = "\x1d"
 _PREFERRED_FONTS = ("JetBrains Mono", "Cascadia Code", "Fira Code", "Source Code Pro", "Consolas", "Menlo",
                     "DejaVu Sans Mono", "Liberation Mono")
 
@@ -85,8 +81,10 @@ class _TextArea(ScintillaEdit):
 
     def event(self, event: QEvent) -> bool:
         # Claim bound keys before any window shortcut does: when the editor has focus, Ctrl+F is its
-        # find bar even if the main window's menu carries the same shortcut.
-        if event.type() == QEvent.Type.ShortcutOverride and self._view._binding_for(event) is not None:
+        # find bar even if the main window's menu carries the same shortcut. Esc with a completion
+        # list or call tip open is Scintilla's (it closes the popup), not the window's Stop.
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                self._view._binding_for(event) is not None or self._view._closes_popup(event)):
             event.accept()
             return True
         return super().event(event)
@@ -117,6 +115,8 @@ class ScintillaView(QWidget):
     """The mouse rested over this byte position."""
     sig_dwell_ended = Signal()
     """The mouse moved on after a dwell, or a key was pressed."""
+    sig_completions_shown = Signal()
+    """A completion list was put on screen (or narrowed): `completion_items()` names its rows."""
 
     def __init__(self, parent: QWidget | None = None, theme: EditorTheme = LIGHT, *,
                  language: Language = PYTHON) -> None:
@@ -135,9 +135,6 @@ class ScintillaView(QWidget):
         self._last_caret = -1
         self._modified = False
         self._loading = False
-        self._icon_buffers: list[ctypes.Array] = []
-        self._shown_completions: list[str] = []
-        self._completion_popup: QListWidget | None = None
         self._shown_tip: tuple[str, tuple[int, int] | None] = ("", None)
         self._configure()
         self.apply_theme(theme)
@@ -212,36 +209,11 @@ class ScintillaView(QWidget):
             sci.indicSetUnder(indicator, True)
         sci.indicSetStyle(INDICATOR_FIND, Scintilla.IndicatorStyle.StraightBox)
         sci.indicSetUnder(INDICATOR_FIND, True)
-        # completion list: our controller filters and orders it, Scintilla only shows it
-        sci.autoCSetSeparator(ord(_LIST_SEPARATOR))
-        sci.autoCSetTypeSeparator(ord(_TYPE_SEPARATOR))
-        sci.autoCSetIgnoreCase(True)
-        sci.autoCSetAutoHide(False)  # substring matches would otherwise close the list
-        sci.autoCSetOrder(Scintilla.Ordering.Custom)
-        sci.autoCSetOptions(Scintilla.AutoCompleteOption.SelectFirstItem)
-        sci.autoCSetDropRestOfWord(True)
-        sci.autoCSetMaxHeight(10)
-        sci.autoCSetCancelAtStart(False)  # backspacing to the `.` widens the list again
-        self._register_badges()
+        self._completions = CompletionList(sci)
         sci.callTipUseStyle(INDENT * 8)
         sci.callTipSetPosition(False)
         # Scintilla binds Ctrl+/ to "word part left"; the editor uses it to toggle comments.
         sci.clearCmdKey(ord("/") | (Scintilla.KeyMod.Ctrl << 16))
-
-    def _register_badges(self) -> None:
-        # The binding refuses bytes for image data (NameError inside it, PITFALLS.md), so the
-        # pixels go by address: SCI_REGISTERRGBAIMAGE copies them before returning.
-        self._sci.rGBAImageSetWidth(ICON_SIZE)
-        self._sci.rGBAImageSetHeight(ICON_SIZE)
-        registered = set()
-        for badge in BADGES.values():
-            if badge.image_id in registered:
-                continue
-            registered.add(badge.image_id)
-            pixels = badge_pixels(badge)
-            buffer = ctypes.create_string_buffer(pixels, len(pixels))
-            self._sci.send(Msg.RegisterRGBAImage, badge.image_id, ctypes.addressof(buffer))
-            self._icon_buffers.append(buffer)
 
     def apply_theme(self, theme: EditorTheme) -> None:
         sci = self._sci
@@ -351,6 +323,11 @@ class ScintillaView(QWidget):
         if when is not None and not when():
             return None
         return handler
+
+    def _closes_popup(self, event: QKeyEvent) -> bool:
+        """A plain Esc while a popup is open: Scintilla's key (issue 12: it stopped a run instead)."""
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        return event.key() == Qt.Key.Key_Escape and plain and self.popup_active()
 
     def _handle_key(self, event: QKeyEvent) -> bool:
         handler = self._binding_for(event)
@@ -608,51 +585,19 @@ class ScintillaView(QWidget):
     # --------------------------------------------------------------------------------- popups
     def show_completions(self, word_start: int, items: Sequence[tuple[str, str]]) -> None:
         """Show (name, jedi kind) rows; accepting one replaces the text from `word_start` to the caret."""
-        if not items:
-            self._sci.autoCCancel()
-            return
-        rows = []
-        for name, kind in items:
-            badge = BADGES.get(kind)
-            rows.append(f"{name}{_TYPE_SEPARATOR}{badge.image_id}" if badge else name)
-        self._shown_completions = [name for name, _ in items]
-        self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
-        self._theme_completion_list()
-
-    def _theme_completion_list(self) -> None:
-        # Scintilla's Qt list ignores the SC_ELEMENT_LIST* colours: it is a parentless QListWidget
-        # window painted with the application palette, white even in the dark theme. It is the
-        # visible one right after autoCShow; Scintilla keeps reusing it for this text area.
-        theme = self._theme
-        popup = self._completion_popup
-        if popup is None or not shiboken6.isValid(popup):
-            visible = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
-            if len(visible) != 1:
-                return
-            popup = self._completion_popup = visible[0]
-        if popup.property("studioTheme") != theme.name:
-            palette = popup.palette()
-            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-                palette.setColor(group, QPalette.ColorRole.Base, QColor(theme.popup_background))
-                palette.setColor(group, QPalette.ColorRole.Window, QColor(theme.popup_background))
-                palette.setColor(group, QPalette.ColorRole.Text, QColor(theme.popup_foreground))
-                palette.setColor(group, QPalette.ColorRole.Highlight, QColor(theme.popup_selected_background))
-                palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(theme.popup_selected_foreground))
-                for frame_role in (QPalette.ColorRole.Light, QPalette.ColorRole.Dark, QPalette.ColorRole.Mid,
-                                   QPalette.ColorRole.Shadow):
-                    palette.setColor(group, frame_role, QColor(theme.popup_border))
-            popup.setPalette(palette)
-            popup.setProperty("studioTheme", theme.name)
+        self._completions.show(word_start, items, self._theme)
+        if items:
+            self.sig_completions_shown.emit()
 
     def completion_active(self) -> bool:
-        return self._sci.autoCActive()
+        return self._completions.active()
 
     def completion_items(self) -> list[str]:
         """Names in the completion list on screen, in order ([] when none is shown)."""
-        return list(self._shown_completions) if self._sci.autoCActive() else []
+        return self._completions.items()
 
     def cancel_completion(self) -> None:
-        self._sci.autoCCancel()
+        self._completions.cancel()
 
     def show_call_tip(self, pos: int, text: str, highlight: tuple[int, int] | None = None) -> None:
         """A tip under the line of `pos`; `highlight` is a code-point range of `text` drawn in accent."""

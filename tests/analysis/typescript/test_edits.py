@@ -1,0 +1,96 @@
+"""The text changes sent to tsserver: applied as tsserver applies them, they give the new text,
+and far-apart edits go as separate changes instead of one re-sending everything between."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from actions_studio.analysis.positions import utf16_to_column
+from actions_studio.analysis.typescript.edits import MAX_CHANGES, text_changes
+
+LINES = [f"  if (!check{n}(event, api)) return;  // é日🙂 {n}" for n in range(300)]
+SOURCE = "\n".join(LINES) + "\n"
+
+
+def apply_like_tsserver(text: str, changes: list[dict]) -> str:
+    """session.ts's updateOpen: the changes last first, each line/offset resolved against the text
+    as it is when that change is applied (offsets count UTF-16 code units)."""
+    for change in reversed(changes):
+        start, end = _index(text, change["start"]), _index(text, change["end"])
+        text = text[:start] + change["newText"] + text[end:]
+    return text
+
+
+def _index(text: str, location: dict) -> int:
+    lines = text.split("\n")
+    line = location["line"] - 1
+    head = sum(len(lines[n]) + 1 for n in range(line))
+    return head + utf16_to_column(lines[line], location["offset"] - 1)
+
+
+def _insert_line(text: str, after: int, line: str) -> str:
+    lines = text.split("\n")
+    return "\n".join(lines[: after + 1] + [line] + lines[after + 1:])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "count"),
+    [
+        ("", "", 0),
+        ("const a = 1;\n", "const a = 1;\n", 0),
+        ("", "exports.x = 1;\n", 1),
+        ("event\n", "event.\n", 1),  # typing: one change
+        ("a é 🙂 b\n", "a é 🙂 x b\n", 1),
+        (SOURCE, SOURCE.replace("check7(", "checkSeven("), 1),
+        # undo a line near the top, a `.` typed near the bottom: two changes, not one for 280 lines
+        (_insert_line(SOURCE, 10, "  api."), _insert_line(SOURCE, 290, "    crypto."), 2),
+        (_insert_line(SOURCE, 290, "    crypto."), _insert_line(SOURCE, 10, "  api."), 2),
+        (SOURCE, SOURCE.replace("return;  // é日🙂 100", "return; // 🙂").replace("check200(", "c("), 2),
+        (SOURCE, "", 1),
+        ("", SOURCE, 1),
+    ],
+)
+def test_changes_give_the_new_text(old: str, new: str, count: int) -> None:
+    changes = text_changes(old, new)
+    assert len(changes) == count
+    assert apply_like_tsserver(old, changes) == new
+
+
+def test_far_apart_edits_do_not_resend_the_lines_between() -> None:
+    old, new = _insert_line(SOURCE, 10, "  api."), _insert_line(SOURCE, 290, "    crypto.")
+    changes = text_changes(old, new)
+    assert sum(len(c["newText"]) for c in changes) < 3 * len(LINES[290])  # not the 280 lines between
+    assert [c["start"]["line"] for c in changes] == sorted(c["start"]["line"] for c in changes)
+
+
+def test_many_scattered_edits_go_as_one_change() -> None:
+    new = SOURCE
+    for n in range(0, 300, 300 // (MAX_CHANGES + 2)):
+        new = new.replace(f"check{n}(", f"renamed{n}(")
+    changes = text_changes(SOURCE, new)
+    assert len(changes) == 1
+    assert apply_like_tsserver(SOURCE, changes) == new
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_edits_round_trip(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["\n", "é", "🙂", "日本", "  ", "event.", "api.user.", "};", "x"]
+    old = SOURCE
+    for _ in range(rng.randint(1, 6)):
+        new_lines = old.split("\n")
+        at = rng.randrange(len(new_lines))
+        kind = rng.choice(("insert", "delete", "replace"))
+        if kind == "insert":
+            new_lines.insert(at, "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))))
+        elif kind == "delete" and len(new_lines) > 1:
+            del new_lines[at: at + rng.randint(1, 3)]
+        else:
+            line = new_lines[at]
+            cut = rng.randint(0, len(line))
+            new_lines[at] = line[:cut] + rng.choice(pieces) + line[cut + rng.randint(0, 3):]
+        new = "\n".join(new_lines)
+        assert apply_like_tsserver(old, text_changes(old, new)) == new
+        old = new
