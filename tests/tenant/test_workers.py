@@ -175,6 +175,35 @@ def test_a_redirect_login_crosses_workers_at_every_step(served) -> None:
                   body={"bindings": []})[0] == 200
 
 
+def test_a_deploy_or_bind_through_one_worker_reaches_the_flow_the_other_keeps(served) -> None:
+    # Each worker keeps the flows it loaded (flow_cache.py): after its first login, a deploy and an
+    # unbind made through the other worker must still reach its very next login.
+    a, b = pin_both(served)
+    token = served.management_token(a)
+    claim = 'def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim("https://w/v", "{v}")\n'
+    deploy(a, token, "post-login", "kept-flow", claim.format(v="one"))
+    app, demo = served.creds["application"], served.creds["demo_user"]
+
+    def claim_of(via: Pinned) -> Optional[str]:
+        status, _, body = via.call("POST", "/oauth/token", form={
+            "grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": demo["email"], "password": demo["password"],
+            "realm": served.creds["connection"], "scope": "openid"})
+        assert status == 200, body
+        return jwt.decode(body["access_token"], options={"verify_signature": False}).get("https://w/v")
+
+    assert [claim_of(b), claim_of(a), claim_of(b)] == ["one"] * 3       # both workers keep version 1
+    _, _, listed = a.call("GET", "/api/v2/actions/actions?actionName=kept-flow", token=token)
+    action_id = listed["actions"][0]["id"]
+    assert a.call("PATCH", f"/api/v2/actions/actions/{action_id}", token=token,
+                  body={"code": claim.format(v="two")})[0] == 200
+    assert a.call("POST", f"/api/v2/actions/actions/{action_id}/deploy", token=token)[0] == 200
+    assert [claim_of(b), claim_of(a)] == ["two", "two"]                  # the deploy, made on worker 1
+    assert b.call("PATCH", "/api/v2/actions/triggers/post-login/bindings", token=token,
+                  body={"bindings": []})[0] == 200
+    assert [claim_of(a), claim_of(b)] == [None, None]                    # the unbind, made on worker 2
+
+
 def test_passwordless_codes_and_their_tries_cross_workers(served) -> None:
     a, b = pin_both(served)
     token = served.management_token(b)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from fastapi import Request
@@ -12,6 +12,7 @@ from actions_studio.runtime import Sandbox
 from .attack_protection import AttackProtection
 from .build_queue import BuildQueue
 from .config import TenantConfig
+from .flow_cache import FlowCache
 from .folder_lock import DataFolderLock
 from .keys import SigningKey
 from .passwords import Passwords
@@ -38,6 +39,8 @@ class TenantContext:
     builds: BuildQueue
     # The data folder's lock when this context took it (folder_lock.py); released on close.
     folder_lock: Optional[DataFolderLock] = None
+    # The bound flows this process loaded, kept while the store's flow generation is unchanged.
+    flows: FlowCache = field(default_factory=FlowCache)
 
     def close(self) -> None:
         self.builds.close()

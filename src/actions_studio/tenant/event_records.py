@@ -28,6 +28,7 @@ from actions_studio.runtime.redaction import Redactor, merge_secrets
 
 from .config import TenantConfig
 from .store import now_iso, schema
+from .store.upsert import insert
 
 # The key under which `run_flow` hands the event to `store_execution`; popped before the
 # execution record is written, so it is never part of the execution the API returns.
@@ -53,12 +54,10 @@ def store(conn: Connection, execution: dict[str, Any]) -> None:
     attached = execution.pop(_EVENT_KEY, None)
     if attached is None:
         return
-    exists = conn.execute(sa.select(schema.execution_event.c.execution_id)
-                          .where(schema.execution_event.c.execution_id == execution["id"])).first()
-    if exists is None:
-        conn.execute(sa.insert(schema.execution_event).values(
-            execution_id=execution["id"], trigger_id=execution["trigger_id"],
-            event=attached["event"], recorded_at=now_iso()))
+    conn.execute(insert(conn, schema.execution_event).values(
+        execution_id=execution["id"], trigger_id=execution["trigger_id"],
+        event=attached["event"], recorded_at=now_iso(),
+    ).on_conflict_do_nothing(index_elements=[schema.execution_event.c.execution_id]))
     _purge_when_due(conn, attached["retention_days"])
 
 

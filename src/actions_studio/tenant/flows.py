@@ -26,6 +26,7 @@ from .build import sys_path_for
 from .context import TenantContext
 from .management.runtimes import execution_runtime
 from .store import new_id, schema
+from .store.upsert import insert
 from .store import actions as q
 
 
@@ -137,9 +138,12 @@ def has_flow(conn: Connection, trigger_id: str) -> bool:
 
 
 def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any],
-             execution_id: Optional[str] = None) -> FlowRun:
-    with ctx.db.read() as conn:
-        actions = load_flow(conn, trigger_id)
+             execution_id: Optional[str] = None, *, actions: Optional[list[RunSource]] = None) -> FlowRun:
+    """`actions`: the flow as the caller already read it (`ctx.flows.flow`, in a read it had open
+    anyway); otherwise read here."""
+    if actions is None:
+        with ctx.db.read() as conn:
+            actions = ctx.flows.flow(conn, trigger_id)
     return run_actions(ctx, trigger_id, actions, payload, execution_id)
 
 
@@ -189,17 +193,17 @@ def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> No
     row = {"id": execution["id"], "trigger_id": execution["trigger_id"],
            "status": execution["status"], "result": execution,
            "created_at": execution["created_at"], "updated_at": execution["updated_at"]}
-    exists = conn.execute(sa.select(schema.execution.c.id)
-                          .where(schema.execution.c.id == execution["id"])).first()
-    if exists:  # a resumed flow completes the execution it suspended
-        previous = conn.execute(sa.select(schema.execution.c.result)
-                                .where(schema.execution.c.id == execution["id"])).scalar_one()
-        done = [r for r in previous["results"] if r["status"] != "suspended"]
-        execution = {**execution, "results": done + execution["results"],
-                     "created_at": previous["created_at"]}
-        conn.execute(sa.update(schema.execution).where(schema.execution.c.id == execution["id"])
-                     .values(status=execution["status"], result=execution,
-                             updated_at=execution["updated_at"]))
-    else:
-        conn.execute(sa.insert(schema.execution).values(**row))
-
+    # A new execution (nearly every one) is one statement; only a resumed flow, whose execution
+    # exists already, finds the id taken and completes the execution it suspended.
+    inserted = conn.execute(insert(conn, schema.execution).values(**row)
+                            .on_conflict_do_nothing(index_elements=[schema.execution.c.id])).rowcount
+    if inserted:
+        return
+    previous = conn.execute(sa.select(schema.execution.c.result)
+                            .where(schema.execution.c.id == execution["id"])).scalar_one()
+    done = [r for r in previous["results"] if r["status"] != "suspended"]
+    execution = {**execution, "results": done + execution["results"],
+                 "created_at": previous["created_at"]}
+    conn.execute(sa.update(schema.execution).where(schema.execution.c.id == execution["id"])
+                 .values(status=execution["status"], result=execution,
+                         updated_at=execution["updated_at"]))

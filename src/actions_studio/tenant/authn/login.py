@@ -8,11 +8,14 @@ transaction as the execution and the log.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import sqlalchemy as sa
+
+from actions_studio.execution import RunSource
 
 from ..attack_protection import Attempt
 from ..context import TenantContext
@@ -24,6 +27,8 @@ from ..store import now_iso, schema
 from ..tokens import access_token, id_token
 from ..users import apply_metadata, event_user
 from .common import client_event, connection_event
+
+log = logging.getLogger("actions_studio.tenant")
 
 OIDC_SCOPES = ("openid", "profile", "email", "address", "phone", "offline_access")
 
@@ -108,7 +113,29 @@ def log_block(ctx: TenantContext, conn: Any, log_type: str, attempt: Attempt,
 
 def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
             log_type: str, description: Optional[str] = None) -> dict[str, Any]:
-    """One write: the flow's metadata changes, login stats, the execution and the log(s)."""
+    """One write: the flow's metadata changes, login stats, the execution and the log(s) — all of
+    them or, when the store refuses any part, none, and the login fails saying so (`_unrecorded`)."""
+    try:
+        return _persist(ctx, tx, run, success=success, log_type=log_type, description=description)
+    except sa.exc.DataError:
+        raise  # a value the store cannot hold: errors.py answers it as the bad input it is
+    except sa.exc.DBAPIError as exc:
+        raise _unrecorded(exc) from exc
+
+
+def _unrecorded(exc: sa.exc.DBAPIError) -> OAuthError:
+    """A login whose one write failed was rolled back whole: no tokens, and an answer that says
+    nothing of it was kept (not a bare 500), so the client knows a retry is a fresh login."""
+    reason = str(exc.orig).strip().splitlines()[0][:300] if exc.orig is not None else type(exc).__name__
+    log.error("a login could not be recorded; it was rolled back: %s", reason)
+    temporary = isinstance(exc, sa.exc.OperationalError)    # connection lost, lock timeout, ...
+    return OAuthError(503 if temporary else 500, "temporarily_unavailable" if temporary else "server_error",
+                      f"the login could not be recorded ({reason}); nothing of it was kept and no "
+                      "token was issued: try again")
+
+
+def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
+             log_type: str, description: Optional[str]) -> dict[str, Any]:
     outcome_user = run.outcome.get("user") or {}
     stamp = now_iso()
     with ctx.db.write() as conn:
@@ -202,5 +229,7 @@ def tokens_for(ctx: TenantContext, tx: LoginTransaction, user: dict[str, Any],
     return body
 
 
-def run_login(ctx: TenantContext, tx: LoginTransaction) -> FlowRun:
-    return run_flow(ctx, "post-login", post_login_event(tx, ctx.tenant_id))
+def run_login(ctx: TenantContext, tx: LoginTransaction,
+              flow: Optional[list[RunSource]] = None) -> FlowRun:
+    """`flow`: the post-login flow when the caller read it already (`ctx.flows.flow`)."""
+    return run_flow(ctx, "post-login", post_login_event(tx, ctx.tenant_id), actions=flow)

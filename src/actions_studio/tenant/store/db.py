@@ -14,6 +14,11 @@ the order costs little, and it needs no per-endpoint row locking to audit.
   busy timeout or not.
 - PostgreSQL: a transaction-level advisory lock, taken first in every write transaction.
 
+Reads on PostgreSQL run in autocommit: at READ COMMITTED, PostgreSQL's default, each statement
+sees its own snapshot inside a transaction too, so a read sees what it saw before, without the
+BEGIN it did not need and the ROLLBACK that ended it (a round trip per request). A pooled connection
+is pinged before use only when it sat idle for more than `PING_IDLE_S` (`_ping_when_idle`).
+
 `write(ephemeral=True)` is for the short-lived shared state (pending logins, codes, rate-limit
 buckets, build claims): each of its statements is atomic on its own (an upsert, DELETE … RETURNING,
 UPDATE … RETURNING, FOR UPDATE SKIP LOCKED), so on PostgreSQL it skips the writers' order, and
@@ -23,6 +28,7 @@ commits without waiting for the disk (a crash loses at most the last moments of 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +91,39 @@ def _pg_lookups_without_nul(conn, cursor, statement, parameters, context, execut
     return statement, parameters
 
 
+# A pooled connection used this recently is known to be alive; one idle longer is pinged first, so a
+# server restart (or an idle timeout that closed it) costs a reconnect, not a failed request.
+# `pool_pre_ping` pinged at every checkout: a round trip for each of a login's four transactions.
+PING_IDLE_S = 1.0
+
+
+def _note_checkin(_dbapi_conn, record) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_when_idle(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+    if time.monotonic() - record.info.get("checked_in", float("-inf")) <= PING_IDLE_S:
+        return
+    try:
+        # The dialect's own ping (what pool_pre_ping runs), outside any transaction.
+        alive = _ping(dbapi_conn)
+    except Exception:  # noqa: BLE001 - whatever the driver raises, this connection is gone
+        alive = False
+    if not alive:
+        # SQLAlchemy's documented answer: the pool drops this connection and checks out another.
+        raise sa.exc.DisconnectionError("the pooled connection did not answer a ping")
+
+
+def _ping(dbapi_conn) -> bool:  # noqa: ANN001
+    before = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    try:
+        dbapi_conn.execute(";")
+    finally:
+        dbapi_conn.autocommit = before
+    return True
+
+
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
@@ -102,15 +141,17 @@ class Database:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = sa.create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+            self.engine = sa.create_engine(url, pool_size=16, max_overflow=32)
             # The short-lived state's own pool: its sessions commit without waiting for the disk
             # (synchronous_commit=off from the connection's start, so no extra round trip per
             # transaction), which a login pays for at each rate-limit take.
             self._ephemeral: Engine = sa.create_engine(
-                url, pool_size=4, max_overflow=12, pool_pre_ping=True,
+                url, pool_size=4, max_overflow=12,
                 connect_args={"options": "-c synchronous_commit=off"})
             for engine in (self.engine, self._ephemeral):
                 sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
+                sa.event.listen(engine.pool, "checkin", _note_checkin)
+                sa.event.listen(engine.pool, "checkout", _ping_when_idle)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         if upgrade:
             try:
@@ -137,6 +178,8 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn.execution_options(isolation_level="AUTOCOMMIT")  # the module's docstring
             yield conn
 
     def close(self) -> None:

@@ -232,3 +232,12 @@ build_job = sa.Table(
     sa.Column("claimed_by", sa.String(64), nullable=True),
     sa.Column("lease_until", sa.Float, nullable=False, default=0.0),
 )
+
+# One row: a number the store itself bumps (database triggers, migration 0004) whenever a row of
+# `action`, `action_version` or `binding` is written, so a server process can keep the flows it
+# loaded and know from one read whether any process changed them since (flow_cache.py).
+flow_generation = sa.Table(
+    "flow_generation", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+)

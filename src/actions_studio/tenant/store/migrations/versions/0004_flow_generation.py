@@ -1,0 +1,58 @@
+"""The flows' generation number (issue 18; tenant/flow_cache.py): one row that database triggers
+bump on every write to `action`, `action_version` or `binding`, whoever writes (any server
+process, the Management API, a migration, an operator's SQL), so each process can keep the flows
+it loaded and see at the cost of one read that they changed.
+
+Triggers, not application code: a write path that forgot to bump would serve a stale flow, and
+no test could prove that every present and future path remembers. Idempotent (`IF NOT EXISTS`,
+`OR REPLACE`): a store whose revision table was lost runs it again over its own triggers.
+
+Revision ID: 0004_flow_generation
+Revises: 0003_execution_events
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004_flow_generation"
+down_revision = "0003_execution_events"
+branch_labels = None
+depends_on = None
+
+TABLES = ("action", "action_version", "binding")
+BUMP = "UPDATE flow_generation SET generation = generation + 1 WHERE id = 1"
+
+
+def upgrade() -> None:
+    op.create_table("flow_generation",
+                    sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+                    sa.Column("generation", sa.BigInteger(), nullable=False),
+                    sa.PrimaryKeyConstraint("id"))
+    op.execute("INSERT INTO flow_generation (id, generation) VALUES (1, 1)")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE OR REPLACE FUNCTION bump_flow_generation() RETURNS trigger "
+                   f"LANGUAGE plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
+        for table in TABLES:
+            # Once per statement (not per row): a flow of 20 bindings rewritten is one bump.
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_bumps_flow_generation ON {table}")
+            op.execute(f"CREATE TRIGGER {table}_bumps_flow_generation AFTER INSERT OR UPDATE OR DELETE "
+                       f"OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_flow_generation()")
+        return
+    for table in TABLES:   # SQLite has row triggers only, one per kind of write
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_bumps_flow_generation "
+                       f"AFTER {event} ON {table} BEGIN {BUMP}; END")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_bumps_flow_generation ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS bump_flow_generation()")
+    else:
+        for table in TABLES:
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_{event}_bumps_flow_generation")
+    op.drop_table("flow_generation")

@@ -1,0 +1,87 @@
+"""A login's writes — the flow's metadata changes, the user's login count, the execution, its
+recorded event and the log — are one transaction (issue 18): when the store refuses any of them,
+none is kept, no token is issued, and the answer says so. The refusal is the database's own (a
+trigger that refuses the login's log line), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import httpx
+import jwt
+import sqlalchemy as sa
+
+from actions_studio.tenant.store import schema
+
+from .conftest import deploy_flow
+
+FLOW = '''
+def on_execute_post_login(event, api):
+    api.user.set_app_metadata("plan", "pro")
+    api.access_token.set_custom_claim("https://write/plan", "pro")
+'''
+
+REFUSE = {
+    "sqlite": ["CREATE TRIGGER refuse_login_log BEFORE INSERT ON log_event WHEN NEW.type = 's' "
+               "BEGIN SELECT RAISE(ABORT, 'the log refuses this login'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_login_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "IF NEW.type = 's' THEN RAISE EXCEPTION 'the log refuses this login'; END IF; "
+                   "RETURN NEW; END $$",
+                   "CREATE TRIGGER refuse_login_log BEFORE INSERT ON log_event FOR EACH ROW "
+                   "EXECUTE FUNCTION refuse_login_log()"],
+}
+ALLOW = {"sqlite": ["DROP TRIGGER refuse_login_log"],
+         "postgresql": ["DROP TRIGGER refuse_login_log ON log_event", "DROP FUNCTION refuse_login_log()"]}
+
+
+def _stored(db, user_id: str) -> dict:
+    with db.read() as conn:
+        user = conn.execute(sa.select(schema.user.c.logins_count, schema.user.c.app_metadata)
+                            .where(schema.user.c.user_id == user_id)).one()
+        count = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                 for t in (schema.execution, schema.execution_event, schema.log_event)}
+    return {"logins_count": user.logins_count, "app_metadata": user.app_metadata, **count}
+
+
+def _run(db, statements: list[str]) -> None:
+    with db.write() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+
+
+def test_a_login_whose_write_fails_keeps_nothing_and_says_so(tenant_factory, store) -> None:
+    running = tenant_factory()
+    deploy_flow(running.sdk(), "post-login", [("plan-writer", FLOW)])
+    app, demo = running.creds["application"], running.creds["demo_user"]
+    form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": demo["email"], "password": demo["password"],
+            "realm": running.creds["connection"], "scope": "openid"}
+    db = store.database(running.database_url, running.data_dir)
+    try:
+        with db.read() as conn:
+            user_id = conn.execute(sa.select(schema.user.c.user_id)
+                                   .where(schema.user.c.email == demo["email"])).scalar_one()
+        before = _stored(db, user_id)
+        assert "plan" not in before["app_metadata"]
+        _run(db, REFUSE[store.kind])
+        with httpx.Client(base_url=running.base_url, timeout=30) as http:
+            refused = http.post("/oauth/token", data=form)
+            assert refused.status_code == 500, refused.text
+            body = refused.json()
+            assert body["error"] == "server_error" and "access_token" not in body
+            assert "the log refuses this login" in body["error_description"]
+            assert "nothing of it was kept" in body["error_description"]
+            # Not the user's count, not the flow's metadata, not the execution, its event or any log.
+            assert _stored(db, user_id) == before
+
+            _run(db, ALLOW[store.kind])
+            accepted = http.post("/oauth/token", data=form)
+            assert accepted.status_code == 200, accepted.text
+        claims = jwt.decode(accepted.json()["access_token"], options={"verify_signature": False})
+        assert claims["https://write/plan"] == "pro"
+        after = _stored(db, user_id)
+        assert after == {"logins_count": before["logins_count"] + 1,
+                         "app_metadata": {**before["app_metadata"], "plan": "pro"},
+                         schema.execution.name: before[schema.execution.name] + 1,
+                         schema.execution_event.name: before[schema.execution_event.name] + 1,
+                         schema.log_event.name: before[schema.log_event.name] + 1}
+    finally:
+        db.close()
