@@ -573,12 +573,12 @@ class TestPanel(QWidget):
         if kind == "report":
             self.result_view.setHtml(result_html.render(
                 payload.result, c, fixture=payload.fixture, target=payload.target,
-                passed=payload.passed, mismatch=payload.mismatch))
+                passed=payload.passed, mismatch=payload.mismatch, runtimes=self._runtimes()))
         elif kind == "record":
             self.result_view.setHtml(result_html.render(
                 ExecutionResult.model_validate(payload.result), c, fixture=self.current_fixture_name() or "",
                 target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
-                passed=payload.passed, mismatch=payload.mismatch))
+                passed=payload.passed, mismatch=payload.mismatch, runtimes=self._runtimes()))
         elif kind == "failure":
             # Service messages are worded for the CLI; say where the studio does the same thing.
             hint = ("<br>In the studio: Action → Secrets… sets a value."
@@ -592,6 +592,14 @@ class TestPanel(QWidget):
             self.result_view.setHtml(result_html.render_nothing_ran(
                 "the event is not valid, so the fixture was not saved and nothing ran. Fix it and run again.",
                 payload, c))
+
+    def _runtimes(self) -> dict[str, str]:
+        """Each action's runtime by name, so the card writes a JavaScript action's calls in
+        JavaScript (a flow run mixes both)."""
+        try:
+            return {a.name: a.runtime for a in self._session.list_actions()}
+        except ServiceError:
+            return {}
 
     def result_html(self) -> str:
         return self.result_view.toPlainText()
