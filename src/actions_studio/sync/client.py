@@ -105,6 +105,7 @@ def _remote_action(a: Any) -> RemoteAction:
         deployed_number=int(deployed.number) if deployed is not None and deployed.number else None,
         status=str(a.status or "built"),
         errors=tuple(_error_text(e) for e in (getattr(a, "errors", None) or ())),
+        tenant_runtime=str(a.runtime or ""),
     )
 
 

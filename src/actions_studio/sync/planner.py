@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal, Optional
 
+from actions_studio.runtime.node import deprecation_notice
 from actions_studio.sync.model import (
     ActionBase,
     BaseSnapshot,
@@ -167,6 +168,17 @@ def _remote_only_notes(local: LocalAction, remote: RemoteAction) -> tuple[str, .
     if not extra:
         return ()
     return (f"secret(s) only on the tenant, left there: {', '.join(extra)}",)
+
+
+def _with_runtime_note(item: PlanItem, remote: Optional[RemoteAction]) -> PlanItem:
+    """A tenant's action in a deprecated runtime (node18) says so, with what the workspace does."""
+    notice = deprecation_notice(remote.tenant_runtime) if remote is not None else None
+    if notice is None:
+        return item
+    kept = workspace_runtime(remote.tenant_runtime)
+    note = (f"the tenant has it as {remote.tenant_runtime}: {notice}. The workspace keeps it as {kept}; "
+            f"the next push of a change makes it {kept} on the tenant")
+    return replace(item, notes=item.notes + (note,))
 
 
 def _pull_summary(remote: RemoteAction, base: Optional[ActionBase]) -> str:
@@ -368,13 +380,13 @@ def plan(local: LocalSnapshot, remote: RemoteSnapshot, base: BaseSnapshot,
                 claimed.add(ra.id)
                 if la is not None:
                     remote_to_local[ra.id] = la.id
-        items.append(_plan_action(action_id, la, ra, b, opts))
+        items.append(_with_runtime_note(_plan_action(action_id, la, ra, b, opts), ra))
         if la is None and ra is not None and b is not None:
             remote_to_local[ra.id] = action_id
 
     for ra in remote.actions:
         if ra.id not in claimed:
-            items.append(_plan_action(f"remote:{ra.id}", None, ra, None, opts))
+            items.append(_with_runtime_note(_plan_action(f"remote:{ra.id}", None, ra, None, opts), ra))
     if remote.runtimes is not None:
         items = [_refuse_runtime(it, local_by_id.get(it.key), remote.runtimes) for it in items]
 
