@@ -289,7 +289,26 @@ def test_a_js_file_without_the_triggers_handler_is_bad_input(write) -> None:
 def test_an_unknown_runtime_is_bad_input(write) -> None:
     proc = run_cli("run", write("allow.js", JS_ALLOW), "-t", "post-login", "--runtime", "node12")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: --runtime: unknown runtime 'node12'; available: python3, node22"
+    assert proc.stderr.strip() == ("error: --runtime: unknown runtime 'node12'; available: python3, node22 "
+                                   "(node18 is taken as node22)")
+
+
+JS_VERSION = """\
+exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://x/node', process.version);
+};
+"""
+
+
+def test_a_node18_action_runs_on_node_22_with_one_line_saying_auth0_deprecated_node18(write) -> None:
+    # Auth0 runs a node18 action on Node 22 once Node 18 is removed from a tenant; so does the studio.
+    proc = run_cli("run", write("old.js", JS_VERSION), "-t", "post-login", "--runtime", "node18", "--json")
+    assert proc.returncode == 0, proc.stderr
+    claim = json.loads(proc.stdout)["outcome"]["id_token"]["claims"]["https://x/node"]
+    assert claim.startswith("v22.")
+    assert proc.stderr.splitlines() == [
+        "note: --runtime node18: Auth0 deprecated node18 (Node 18 gets no security fixes); it runs on "
+        "Node 22, as Auth0 runs it once Node 18 is removed from a tenant"]
 
 
 def test_runtime_python3_makes_a_js_file_python(write) -> None:

@@ -203,5 +203,44 @@ def test_actions_new_runtime_follows_a_js_code_file_and_the_option_wins(cli, tmp
 
 def test_actions_new_with_an_unknown_runtime_creates_nothing(cli) -> None:
     refused = cli("actions", "new", "gate", "--trigger", "post-login", "--runtime", "node12", code=2)
-    assert refused.stderr.strip() == "error: unknown runtime 'node12'; available: python3, node22"
+    assert refused.stderr.strip() == ("error: unknown runtime 'node12'; available: python3, node22 "
+                                      "(node18 is taken as node22)")
+    assert json.loads(cli("actions", "list", "--json").stdout) == []
+
+
+NODE18_NOTICE = ("Auth0 deprecated node18 (Node 18 gets no security fixes); it runs on Node 22, as Auth0 "
+                 "runs it once Node 18 is removed from a tenant")
+
+
+def test_actions_new_runtime_node18_is_a_node22_action_with_a_notice(cli) -> None:
+    created = cli("actions", "new", "old", "--trigger", "post-login", "--runtime", "node18")
+    assert created.stderr.strip() == f"note: {NODE18_NOTICE}; old is a node22 action"
+    shown = json.loads(cli("actions", "show", "old", "--json").stdout)
+    assert shown["runtime"] == "node22" and "exports.onExecutePostLogin" in shown["code"]
+
+
+def test_an_export_naming_node18_imports_as_node22_and_says_so(cli, tmp_path: Path) -> None:
+    cli("actions", "new", "old", "--trigger", "post-login", "--runtime", "node22")
+    cli("export", str(tmp_path / "out"))
+    cli("actions", "delete", "old")
+    spec = tmp_path / "out" / "actions" / "old.json"
+    spec.write_text(spec.read_text(encoding="utf-8").replace('"node22"', '"node18"'), encoding="utf-8")
+    imported = cli("import", str(tmp_path / "out"))
+    assert "created (1): action old" in imported.stdout
+    assert imported.stderr.strip() == f"note: action old: {NODE18_NOTICE}; stored as node22"
+    assert json.loads(cli("actions", "show", "old", "--json").stdout)["runtime"] == "node22"
+    again = json.loads(cli("import", str(tmp_path / "out"), "--json").stdout)
+    assert again["unchanged"] == ["action old"]  # node18 in the file is node22 here: no change
+    assert again["notes"] == [f"action old: {NODE18_NOTICE}; stored as node22"]
+
+
+@pytest.mark.parametrize("runtime", ['"node12"', '["node18"]', "18"])
+def test_an_export_naming_another_runtime_is_refused_and_imports_nothing(cli, tmp_path: Path, runtime) -> None:
+    cli("actions", "new", "old", "--trigger", "post-login", "--runtime", "node22")
+    cli("export", str(tmp_path / "out"))
+    cli("actions", "delete", "old")
+    spec = tmp_path / "out" / "actions" / "old.json"
+    spec.write_text(spec.read_text(encoding="utf-8").replace('"node22"', runtime), encoding="utf-8")
+    refused = cli("import", str(tmp_path / "out"), code=2)
+    assert refused.stderr.startswith("error: actions/old.json: unknown runtime ")
     assert json.loads(cli("actions", "list", "--json").stdout) == []

@@ -29,6 +29,21 @@ def test_a_node22_action_starts_from_a_javascript_template_and_deploys(ws) -> No
         actions.create_action(ws, "old", "post-login", runtime="node16")
 
 
+def test_node18_is_taken_as_node22_wherever_the_workspace_is_given_a_runtime(ws) -> None:
+    # Auth0 deprecated node18 and runs such actions on Node 22 (runtime/node DEPRECATED_RUNTIMES).
+    detail = actions.create_action(ws, "old", "post-login", runtime="node18")
+    assert (detail.action.runtime, detail.draft.runtime) == ("node22", "node22")
+    assert "exports.onExecutePostLogin" in detail.draft.code  # the JavaScript template
+    other = actions.create_action(ws, "moving", "post-login")
+    assert other.action.runtime == "python3"
+    assert actions.save_draft(ws, "moving", code=JS, runtime="node18").runtime == "node22"
+    assert actions.deploy(ws, "moving").runtime == "node22"
+    for bad in ("node16", "", None, ["node18"]):
+        with pytest.raises(InvalidInputError, match="unknown runtime"):
+            actions.create_action(ws, "never", "post-login", runtime=bad)
+    assert [a.name for a in actions.list_actions(ws)] == ["moving", "old"]
+
+
 def test_every_trigger_has_a_javascript_starting_point() -> None:
     from actions_studio.triggers import TRIGGERS
     from actions_studio.triggers.javascript import javascript_view

@@ -70,13 +70,23 @@ def test_an_action_made_on_the_tenant_without_a_runtime_is_pulled_as_node22(ws, 
     old = api.actions.create(name="from node18", supported_triggers=[{"id": "post-login", "version": "v3"}],
                              code=JS.format(n=6), runtime="node18")
     api.actions.deploy(old.id)
-    _, report = s.pull()
+    pulled, report = s.pull()
     assert report.ok, report.describe()
     assert _runtimes(ws) == {"from the sdk": ("node22", "node22", ["node22"]),
                              "from node18": ("node22", "node22", ["node22"])}
+    # The pull says once, on that action, that Auth0 deprecated node18 and what is kept here.
+    notes = {i.name: i.notes for i in pulled.items if i.kind == "action"}
+    assert notes["from the sdk"] == ()
+    [note] = notes["from node18"]
+    assert note.startswith("the tenant has it as node18: Auth0 deprecated node18")
     # node18 there, node22 here: the same runtime, nothing to push back.
     assert s.plan().in_sync
     assert api.actions.get(old.id).runtime == "node18"
+    # A change pushed from here makes it node22 on the tenant, as the note said; the note goes.
+    actions.save_draft(ws, "from node18", code=JS.format(n=7))
+    assert s.apply(s.plan()).ok
+    assert api.actions.get(old.id).runtime == "node22"
+    assert all(not i.notes for i in s.plan().items if i.name == "from node18")
 
 
 def test_a_runtime_change_in_the_workspace_is_pushed_as_a_change(ws, tenant_host, session_for, sdk) -> None:

@@ -291,6 +291,32 @@ def test_an_action_in_a_runtime_the_tenant_does_not_run_is_refused(runtimes, con
         assert p.steps() == [] and not p.in_sync and p.refused == (item,)
 
 
+@pytest.mark.parametrize("tenant_runtime", ["node18", "node18-actions"])
+@pytest.mark.parametrize("case", ["in sync", "only on the tenant", "changed on the tenant"])
+def test_a_tenants_node18_action_says_auth0_deprecated_it_and_what_the_workspace_keeps(tenant_runtime, case) -> None:
+    theirs = replace(RemoteAction("R1", "a", "post-login", "v3", NODE, NODE, 1), tenant_runtime=tenant_runtime)
+    mine = local(NODE, (NODE,))
+    if case == "in sync":
+        item, _ = one(mine, theirs, base(NODE))
+        assert item.change == "nothing"
+    elif case == "only on the tenant":
+        item, _ = one(None, theirs, None, mode="pull")
+        assert item.change == "import"
+    else:
+        item, _ = one(mine, replace(theirs, draft=replace(NODE, code=NODE.code + "// theirs\n")), base(NODE))
+        assert item.change == "pull"
+    assert item.notes == (
+        f"the tenant has it as {tenant_runtime}: Auth0 deprecated {tenant_runtime} (Node 18 gets no security "
+        "fixes); it runs on Node 22, as Auth0 runs it once Node 18 is removed from a tenant. The workspace "
+        "keeps it as node22; the next push of a change makes it node22 on the tenant",)
+
+
+def test_a_tenants_node22_action_has_no_runtime_note() -> None:
+    item, _ = one(local(NODE, (NODE,)), replace(RemoteAction("R1", "a", "post-login", "v3", NODE, NODE, 1),
+                                                tenant_runtime="node22"), base(NODE))
+    assert item.notes == ()
+
+
 def test_a_first_push_keeps_to_the_tenants_version_cap() -> None:
     contents = [replace(NODE, code=NODE.code + f"// {n}\n") for n in range(1, 56)]
     a = local(draft=contents[-1], versions=tuple(contents))

@@ -182,6 +182,51 @@ def test_a_javascript_call_records_what_the_python_call_records(path, arguments,
     assert via_js.calls[0]["method"] == method.canonical
 
 
+# A JavaScript call, and its record written back as the action wrote it (the Test panel's card).
+WRITTEN_CALLS = [
+    ("multifactor.enable", ["duo", {"allowRememberBrowser": True}],
+     'api.multifactor.enable("duo", {allowRememberBrowser: true})'),
+    ("multifactor.enable", ["any", None], 'api.multifactor.enable("any")'),
+    ("idToken.setCustomClaim", ["https://acme/roles", ["admin"]],
+     'api.idToken.setCustomClaim("https://acme/roles", ["admin"])'),
+    # the secret is recorded masked, and shown so
+    ("redirect.encodeToken", [{"secret": "s3cret-value", "payload": {"k": 1}, "expiresInSeconds": 60}],
+     'api.redirect.encodeToken({payload: {"k": 1}, secret: "********", expiresInSeconds: 60})'),
+    ("cache.set", ["k", "v", {"ttl": 5000, "unknown": 1}], 'api.cache.set("k", "v", {ttl: 5000})'),
+    ("authentication.challengeWith", [{"type": "otp"}, {"additionalFactors": [{"type": "email"}]}],
+     'api.authentication.challengeWith({"type": "otp"}, {additionalFactors: [{"type": "email"}]})'),
+    ("user.setAppMetadata", ["plan", None], 'api.user.setAppMetadata("plan", null)'),
+    ("accessToken.addScope", ["read:ünïcode"], 'api.accessToken.addScope("read:ünïcode")'),
+]
+
+
+@pytest.mark.parametrize(("path", "arguments", "written"), WRITTEN_CALLS, ids=[c[0] for c in WRITTEN_CALLS])
+def test_a_recorded_call_reads_back_as_javascript(path, arguments, written) -> None:
+    method = javascript_view("post-login").method(path)
+    api = make("post-login")
+    namespace, name = method.canonical.split(".")
+    args, kwargs = method.python_call(arguments)
+    getattr(getattr(api, namespace), name)(*args, **kwargs)
+    call = api.calls[0]
+    assert call["method"] == method.canonical  # recorded under the Python name…
+    assert method.call_text(call["args"], call["kwargs"]) == written  # …read back in JavaScript
+
+
+@pytest.mark.parametrize("trigger_id", sorted(TRIGGERS))
+def test_every_recorded_parameter_reads_back_under_its_javascript_name(trigger_id: str) -> None:
+    for method in javascript_view(trigger_id).methods():
+        required = [name for name, needed in method.catalog_parameters if needed]
+        optional = {name: f"<{name}>" for name, needed in method.catalog_parameters if not needed}
+        text = method.call_text([f"<{name}>" for name in required], optional)
+        expected = []
+        for param in method.parameters:
+            if param.parameter is not None:
+                expected.append(f'"<{param.parameter}>"')
+            else:
+                expected.append("{" + ", ".join(f'{o.name}: "<{o.parameter}>"' for o in param.options) + "}")
+        assert text == f"api.{method.path}({', '.join(expected)})"
+
+
 @pytest.mark.parametrize(("value", "kind"), [("yes", "a string"), (True, "a boolean"), (3, "a number"), ([1], "an array")])
 def test_an_options_object_that_is_not_an_object_is_refused(value, kind) -> None:
     method = javascript_view("post-login").method("multifactor.enable")

@@ -20,6 +20,8 @@ exports.onExecutePostLogin = async (event, api) => {
     return;
   }
   api.accessToken.setCustomClaim('https://acme.example/plan', event.user.app_metadata.plan || 'free');
+  api.idToken.setCustomClaim('https://acme.example/plan', event.user.app_metadata.plan || 'free');
+  api.multifactor.enable('any', { allowRememberBrowser: true });
 };
 """
 
@@ -46,6 +48,11 @@ def test_a_javascript_action_runs_in_the_test_panel_and_its_run_becomes_a_test(j
     shown = js_studio.wait_result("Allowed", timeout=60_000)
     assert "https://acme.example/plan" in shown and "pro" in shown  # the sample user's plan
     assert "checking jane.doe@example.com" in shown  # the console, as for Python
+    # The calls as the action wrote them, not under the catalog's Python names.
+    assert 'api.accessToken.setCustomClaim("https://acme.example/plan", "pro")' in shown
+    assert 'api.idToken.setCustomClaim("https://acme.example/plan", "pro")' in shown
+    assert 'api.multifactor.enable("any", {allowRememberBrowser: true})' in shown
+    assert "access_token" not in shown and "set_custom_claim" not in shown
     window.resize(1280, 800)
     window.center_splitter.setSizes([400, 370])
     qtbot.waitUntil(lambda: editor.diagnostics() == [], timeout=60_000)

@@ -70,6 +70,27 @@ def test_calls_render_in_order_with_arguments() -> None:
     assert first < second
 
 
+def test_a_javascript_actions_calls_read_as_it_wrote_them_in_a_mixed_flow() -> None:
+    js_calls = [{"method": "id_token.set_custom_claim", "args": ["https://x/t", "gold"], "kwargs": {}},
+                {"method": "multifactor.enable", "args": ["any"], "kwargs": {"allow_remember_browser": True}},
+                # a record this trigger's api lacks (a run of an older catalog): its recorded name
+                {"method": "access_token.no_such_method", "args": [1], "kwargs": {}}]
+    py_calls = [{"method": "access_token.set_custom_claim", "args": ["https://x/a", 1], "kwargs": {}}]
+    result = ExecutionResult.model_validate(
+        {"trigger": "post-login", "status": "success", "outcome": {"denied": None},
+         "actions": [{"name": "js-one", "status": "success", "calls": js_calls},
+                     {"name": "py-one", "status": "success", "calls": py_calls}]})
+    html = result_html.render(result, LIGHT_COLOURS, runtimes={"js-one": "node22", "py-one": "python3"})
+    assert "api.idToken.setCustomClaim(&quot;https://x/t&quot;, &quot;gold&quot;)" in html
+    assert "api.multifactor.enable(&quot;any&quot;, {allowRememberBrowser: true})" in html
+    assert "api.access_token.no_such_method(1)" in html
+    assert "api.access_token.set_custom_claim(&quot;https://x/a&quot;, 1)" in html  # Python stays Python
+    assert "id_token" not in html
+    # node18 (an older tenant's) is JavaScript too; an action the caller did not name reads as Python
+    assert "api.idToken.setCustomClaim" in result_html.render(result, LIGHT_COLOURS, runtimes={"js-one": "node18"})
+    assert "api.id_token.set_custom_claim" in result_html.render(result, LIGHT_COLOURS)
+
+
 def test_side_by_side_rows_pair_changes_and_pad_insertions() -> None:
     rows = side_by_side("a\nb\nc\n", "a\nB\nc\nd\n")
     assert [(r.left_number, r.right_number, r.kind) for r in rows] == [

@@ -179,6 +179,7 @@ def execute(
 ) -> int:
     from actions_studio.execution import RunSource, execute as run_pipeline
     from actions_studio.runtime import Sandbox, SandboxLimits
+    from actions_studio.services.names import runtime_notice
 
     try:
         trigger = _load_trigger(trigger_id)
@@ -187,6 +188,9 @@ def execute(
         if timeout is not None and timeout <= 0:
             raise BadInput("--timeout must be a positive number of seconds")
         actions = []
+        notice = runtime_notice(runtime) if files else None
+        if notice:
+            typer.echo(f"note: --runtime {runtime}: {notice}", err=True)
         for path in files:
             action_runtime = _runtime_of(path, runtime)
             name, code = _load_action(path, trigger, action_runtime)
@@ -230,7 +234,8 @@ EventPatchOption = Annotated[Optional[Path], typer.Option(
     "event (RFC 7396: objects merge, other values replace, null removes).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly the ExecutionResult JSON.")]
 RuntimeOption = Annotated[Optional[str], typer.Option(
-    "--runtime", help="python3 or node22 for every file (default: .js files node22, others python3).")]
+    "--runtime", help="python3 or node22 for every file (default: .js files node22, others python3); "
+    "node18, which Auth0 deprecated, runs on Node 22.")]
 
 
 def register(app: typer.Typer) -> None:

@@ -89,16 +89,20 @@ def actions_new(
     trigger: str = typer.Option(..., "--trigger", help="Trigger id, e.g. post-login."),
     code: Optional[Path] = typer.Option(None, "--code", help="Start from this file instead of the template."),
     runtime: Optional[str] = typer.Option(
-        None, "--runtime", help="python3 (default) or node22; a .js --code file means node22."),
+        None, "--runtime", help="python3 (default) or node22 (node18, which Auth0 deprecated, is "
+        "taken as node22); a .js --code file means node22."),
 ) -> None:
     """Create an action (its draft starts from the trigger's template or --code)."""
     from actions_studio.services import actions
-    from actions_studio.services.names import runtime_of_file
+    from actions_studio.services.names import runtime_notice, runtime_of_file
 
     source = _read_code(code) if code is not None else None
     chosen = runtime or (runtime_of_file(code.name) if code is not None else "python3")
     with _workspace(ctx) as ws:
         detail = actions.create_action(ws, name, trigger, code=source, runtime=chosen)
+    notice = runtime_notice(chosen)
+    if notice:
+        typer.echo(f"note: {notice}; {name} is a {detail.action.runtime} action", err=True)
     typer.echo(f"created {detail.action.name} ({detail.action.trigger_id} "
                f"{detail.action.trigger_version}, {detail.action.runtime}); the draft is not deployed yet")
 
@@ -519,12 +523,17 @@ def import_command(
         report = (deploy_cli.import_tree(ws, directory, fmt) if fmt is not None
                   else exchange.import_workspace(ws, directory))
     left_out = list(getattr(report, "left_out", ()))
+    notes = list(getattr(report, "notes", ()))
     if as_json:
         doc = {"created": report.created, "changed": report.changed, "unchanged": report.unchanged}
+        if notes:
+            doc["notes"] = notes
         _print_json(doc if fmt is None else {"format": fmt, **doc, "left_out": left_out})
         return
     for line in left_out:
         typer.echo(f"left out: {line}", err=True)
+    for line in notes:
+        typer.echo(f"note: {line}", err=True)
     if fmt is not None:
         typer.echo(f"read a Deploy CLI tree ({fmt.removeprefix('deploy-cli-')} format)")
     for label, items in (("created", report.created), ("changed", report.changed),

@@ -47,7 +47,7 @@ def create_action(
     dependencies: Sequence[str] = (), runtime: str = "python3",
 ) -> ActionDetail:
     check_entity_name("action", name)
-    check_runtime(runtime)
+    runtime = check_runtime(runtime)
     deps = check_dependencies(tuple(dependencies), runtime)
     trigger = get_trigger(trigger_id)
     source = code if code is not None else templates.template_for(trigger.id, runtime)
@@ -95,7 +95,7 @@ def save_draft(
     dependencies: Optional[Sequence[str]] = None, runtime: Optional[str] = None,
 ) -> DraftRecord:
     if runtime is not None:
-        check_runtime(runtime)
+        runtime = check_runtime(runtime)
     with ws.db.write() as s:
         action = _require(s, name)
         deps = (check_dependencies(tuple(dependencies), runtime or action.runtime)

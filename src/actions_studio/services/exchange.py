@@ -33,6 +33,7 @@ from actions_studio.services.names import (
     check_entity_name,
     check_runtime,
     check_secret_name,
+    runtime_notice,
 )
 from actions_studio.services.workspace import Workspace
 from actions_studio.store import repository as repo
@@ -52,6 +53,9 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # One line per thing the user should know that changed nothing's meaning (a node18 action
+    # stored as node22).
+    notes: list[str] = field(default_factory=list)
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -146,6 +150,7 @@ class _ActionFile:
     deployed_code: str
     has_deployed_file: bool
     deployed_runtime: str  # the draft's, unless deployed.py/.js says another (a runtime change)
+    note: Optional[str] = None  # the file named a runtime Auth0 deprecated
 
 
 def _read_json(path: Path, rel: str) -> Any:
@@ -217,8 +222,10 @@ def _load_action(root: Path, json_path: Path) -> _ActionFile:
     deployed_code = _read_text(root / deployed_rel, deployed_rel) if found else code
     if deployed is not None and deployed_runtime == "python3":
         check_compiles(deployed_code, deployed_rel)
+    notice = runtime_notice(data.get("runtime"))
     return _ActionFile(name, trigger, runtime, tuple(deps), tuple(secrets), deployed, code,
-                       deployed_code, bool(found), deployed_runtime)
+                       deployed_code, bool(found), deployed_runtime,
+                       note=f"action {name}: {notice}; stored as {runtime}" if notice else None)
 
 
 def _load_flows(root: Path) -> dict[str, list[str]]:
@@ -251,7 +258,7 @@ def import_workspace(ws: Workspace, directory: Path) -> ImportReport:
         specs.append(spec)
     flows = _load_flows(root)
 
-    report = ImportReport()
+    report = ImportReport(notes=[a.note for a in actions if a.note])
     with ws.db.write() as s:
         for item in actions:
             _apply_action(s, item, report)

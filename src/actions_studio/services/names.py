@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from actions_studio.runtime.node import DEPRECATED_RUNTIMES, deprecation_notice
 from actions_studio.services.errors import InvalidInputError
 
 # Action and fixture names become file names in an export (`actions/<name>.json`), so no path
@@ -13,7 +14,8 @@ _SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,128}")  # issue 3 / Auth0's limits
 _DEPENDENCY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(\[[A-Za-z0-9_,.\-]+\])?==[A-Za-z0-9][A-Za-z0-9.+!_\-]*")
 
 # python3: the studio's Python actions; node22: Auth0's JavaScript actions (CommonJS, the
-# `onExecutePostLogin` exports). A tenant's node18 is stored as node22 (sync/model.py).
+# `onExecutePostLogin` exports). node18, which Auth0 deprecated and runs on Node 22, is accepted
+# wherever a runtime is given and stored as node22 (check_runtime; sync/model.py for a tenant's).
 RUNTIMES = ("python3", "node22")
 CODE_SUFFIX = {"python3": ".py", "node22": ".js"}
 
@@ -62,6 +64,16 @@ def check_dependencies(dependencies: list[str] | tuple[str, ...],
 
 
 def check_runtime(runtime: str) -> str:
+    """The workspace's runtime for ``runtime``: itself, or node22 for node18 (Auth0 deprecated it
+    and runs it on Node 22; `runtime_notice` says so to the user)."""
+    if isinstance(runtime, str):
+        runtime = DEPRECATED_RUNTIMES.get(runtime, runtime)
     if runtime not in RUNTIMES:
-        raise InvalidInputError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
+        raise InvalidInputError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)} "
+                                "(node18 is taken as node22)")
     return runtime
+
+
+def runtime_notice(runtime: object) -> str | None:
+    """The one line to show when ``runtime`` is one Auth0 deprecated (node18); None otherwise."""
+    return deprecation_notice(runtime) if isinstance(runtime, str) else None

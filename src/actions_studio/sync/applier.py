@@ -170,7 +170,7 @@ class Applier:
         values = self.ws.secret_values(step.local_id, step.content.secret_names)
         remote = self.client.create(step.name, step.trigger_id, step.trigger_version or "",
                                     step.content, values)
-        # Versions too many for the tenant's cap are known as workspace-only (planner.py).
+        # Versions too many for the tenant's cap are known as workspace-only (plan_actions.py).
         self._save(step.local_id, ActionBase(remote.id, step.name, step.content,
                                              {n: None for n in step.drop_local_numbers}))
         self.remote_drafts[step.key] = step.content
@@ -189,7 +189,7 @@ class Applier:
         self.client.wait_built(rid, step.name or "")
         version = self.client.deploy(rid, step.name or "")
         versions = dict(base.versions)
-        versions.update({n: None for n in step.drop_local_numbers})  # the tenant's cap: planner.py
+        versions.update({n: None for n in step.drop_local_numbers})  # the tenant's cap: plan_actions.py
         versions[step.local_number] = version.number
         self._save(step.local_id, replace(base, draft=step.content, versions=versions,
                                           remote_number=version.number, pending=None))

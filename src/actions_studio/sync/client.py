@@ -105,6 +105,7 @@ def _remote_action(a: Any) -> RemoteAction:
         deployed_number=int(deployed.number) if deployed is not None and deployed.number else None,
         status=str(a.status or "built"),
         errors=tuple(_error_text(e) for e in (getattr(a, "errors", None) or ())),
+        tenant_runtime=str(a.runtime or ""),
     )
 
 
@@ -277,7 +278,7 @@ class TenantClient:
         return self._call("read an action", lambda: _remote_action(self._sdk.actions.get(remote_id)))
 
     def versions(self, remote_id: str) -> list[RemoteVersion]:
-        """The history the tenant keeps, oldest first (Auth0 keeps the newest 50: planner.py)."""
+        """The history the tenant keeps, oldest first (Auth0 keeps the newest 50: plan_actions.py)."""
         items = list(self._pages("read the version history", lambda n: self._sdk.actions.versions.list(
             remote_id, page=n, per_page=PER_PAGE), "versions"))
         out = [RemoteVersion(id=v.id, number=int(v.number), content=_content(v), deployed=bool(v.deployed))

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
+from actions_studio.runtime.node import DEPRECATED_RUNTIMES
 
 # Runtime names a tenant may report that the workspace keeps under another name: Auth0 runs the
 # actions it lists as node18 (`node18-actions` in its triggers list) on Node 22, so the workspace
-# stores them as node22 and pushes node22 back.
-RUNTIME_ALIASES = {"node18": "node22", "node18-actions": "node22"}
+# stores them as node22 and pushes node22 back (with the next change it pushes).
+RUNTIME_ALIASES = DEPRECATED_RUNTIMES
 
 
 def workspace_runtime(runtime: str) -> str:
@@ -95,6 +96,9 @@ class RemoteAction:
     deployed_number: Optional[int] = None
     status: str = "built"
     errors: tuple[str, ...] = ()  # build errors of the draft (status "failed")
+    # The draft's runtime as the tenant reported it (`draft.runtime` is the workspace's name for
+    # it): a deprecated one (node18) is said in the plan's notes.
+    tenant_runtime: str = ""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class Step:
     drop_local_numbers: tuple[int, ...] = ()  # take theirs: local versions never to push
     flow: tuple[str, ...] = ()                # set_flow / pull_flow: ids in order
     # set_flow: the flow base to record once the tenant took `flow` (None: `flow` itself). They
-    # differ when the tenant keeps a binding the workspace cannot hold (planner._plan_flow).
+    # differ when the tenant keeps a binding the workspace cannot hold (plan_flows.plan_flow).
     base_flow: Optional[tuple[str, ...]] = None
     base: Optional[ActionBase] = None         # record_action: the base to write
 

@@ -7,7 +7,9 @@ from the one catalog — the api recorder classes, their signatures, docstrings 
 the node runtime's ``api`` object, the ``.d.ts`` stubs (ts_stubs.py) and the editor cannot drift
 from the Python api. Calls are recorded under the catalog's canonical names
 (``access_token.set_custom_claim``); `JsMethod.python_call` turns a JavaScript call's arguments
-into the catalog method's arguments, so one call gives the same record in both runtimes.
+into the catalog method's arguments, so one call gives the same record in both runtimes, and
+`JsMethod.call_text` writes a record back as the JavaScript action wrote it (the Test panel's card
+shows a JavaScript action's calls in its own spelling).
 
 By default a catalog method is the same in JavaScript with camelCase names: positional
 parameters in the same order. `_OPTION_OBJECTS` lists the methods where Auth0's JavaScript
@@ -200,6 +202,9 @@ class JsMethod:
     parameters: tuple[JsParameter, ...]
     returns: str  # TypeScript
     doc: str
+    # The catalog method's parameters in its signature's order, with whether each is required:
+    # a recorded call lists the required ones' values in this order (``args``), the rest by name.
+    catalog_parameters: tuple[tuple[str, bool], ...] = ()
 
     @property
     def path(self) -> str:
@@ -239,6 +244,25 @@ class JsMethod:
                     kwargs[option.parameter] = value[option.name]
         return args, kwargs
 
+    def call_text(self, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+        """A recorded call (``args``, ``kwargs`` in the catalog's terms) as a JavaScript action
+        wrote it: ``api.multifactor.enable("duo", {allowRememberBrowser: true})``. The inverse of
+        `python_call`: what the options object carried goes back into it, under Auth0's names."""
+        required = [name for name, needed in self.catalog_parameters if needed]
+        values: dict[str, Any] = dict(zip(required, args))
+        values.update(kwargs)
+        written: list[str] = []
+        for param in self.parameters:
+            if param.parameter is not None:
+                if param.parameter not in values:
+                    break  # not recorded (the call failed to bind); nothing after it was either
+                written.append(_js_literal(values[param.parameter]))
+                continue
+            fields = [f"{o.name}: {_js_literal(values[o.parameter])}" for o in param.options if o.parameter in values]
+            if fields or param.required:
+                written.append("{" + ", ".join(fields) + "}")
+        return f"api.{self.path}({', '.join(written)})"
+
     def javascript_message(self, message: str) -> str:
         """A catalog ApiUsageError message in this method's JavaScript words, for the error a
         JavaScript action sees: ``api.multifactor.enable: allow_remember_browser must be a bool,
@@ -272,6 +296,11 @@ class JsMethod:
             ],
             "returns_api": self.returns.endswith("Api"),
         }
+
+
+def _js_literal(value: Any) -> str:
+    # JSON is JavaScript's literal syntax for the values a call records (json_safe made them so).
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _js_kind(value: Any) -> str:
@@ -408,6 +437,7 @@ def _method(namespace: str, cls: type[Namespace], name: str, api_type: str) -> J
         parameters=tuple(parameters),
         returns=returns,
         doc=js_prose(func.__doc__ or "", parameters=renames, context="method"),
+        catalog_parameters=tuple((p.name, p.default is inspect.Parameter.empty) for p in params),
     )
 
 

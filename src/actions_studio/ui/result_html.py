@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
 from actions_studio.ui.colours import StudioColours
@@ -102,10 +103,24 @@ def _outcome_rows(outcome: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _call_text(call: dict[str, Any]) -> str:
-    args = [_json(a) for a in call.get("args") or []]
-    args += [f"{k}={_json(v)}" for k, v in (call.get("kwargs") or {}).items()]
-    return f"api.{call.get('method')}({', '.join(args)})"
+def call_text(call: dict[str, Any], *, trigger: str = "", runtime: str = "python3") -> str:
+    """One recorded api call as the action's language writes it. Calls are recorded under the
+    catalog's Python names in both runtimes; a JavaScript action's read back in Auth0's
+    (``api.idToken.setCustomClaim``, options objects), from the trigger's JavaScript view."""
+    args = call.get("args") or []
+    kwargs = call.get("kwargs") or {}
+    from actions_studio.runtime.node import is_node  # with the first result, not the window
+
+    if is_node(runtime) and trigger:
+        from actions_studio.triggers.javascript import javascript_view
+
+        try:
+            return javascript_view(trigger).by_canonical(str(call.get("method"))).call_text(args, kwargs)
+        except (KeyError, LookupError, ValueError):
+            pass  # a record this trigger's api lacks (an older run's): its recorded name
+    written = [_json(a) for a in args]
+    written += [f"{k}={_json(v)}" for k, v in kwargs.items()]
+    return f"api.{call.get('method')}({', '.join(written)})"
 
 
 def _traceback_html(traceback: str, c: StudioColours) -> str:
@@ -126,7 +141,10 @@ def _section(title: str, c: StudioColours) -> str:
 
 
 def render(result: ExecutionResult, c: StudioColours, *, fixture: str = "", target: str = "",
-           passed: Optional[bool] = None, mismatch: Optional[str] = None) -> str:
+           passed: Optional[bool] = None, mismatch: Optional[str] = None,
+           runtimes: Optional[Mapping[str, str]] = None) -> str:
+    """The result card; ``runtimes`` names each action's runtime (by action name) so its calls
+    read in its own language; an action not named is taken as Python."""
     kind, title, detail = headline(result)
     fg = {"allowed": c.allowed, "denied": c.denied, "suspended": c.suspended, "stopped": c.suspended,
           "error": c.error}[kind]
@@ -169,7 +187,8 @@ def render(result: ExecutionResult, c: StudioColours, *, fixture: str = "", targ
         out.append("<ol style='margin-top:0px;'>")
         for name, call in calls:
             who = f' <span style="color:{c.muted};">— {_e(name)}</span>' if len(actions) > 1 else ""
-            out.append(f"<li><code>{_e(_call_text(call))}</code>{who}</li>")
+            text = call_text(call, trigger=result.trigger, runtime=(runtimes or {}).get(name, "python3"))
+            out.append(f"<li><code>{_e(text)}</code>{who}</li>")
         out.append("</ol>")
     else:
         out.append(f'<p style="color:{c.muted}; margin-top:0px;">The action made no api calls.</p>')

@@ -16,12 +16,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +33,11 @@ from actions_studio.ui.event_check import EventProblem, changes_text, check_even
 from actions_studio.ui.prompts import Prompts
 from actions_studio.ui.run_dispatcher import RunDispatcher
 from actions_studio.ui.session import StudioSession
+from actions_studio.ui.test_result_pane import TestResultPane
 from actions_studio.ui.colours import LIGHT_COLOURS, StudioColours
 
 VALIDATE_DELAY_MS = 250
 EVENT_MIN_LINES = 4
-RESULT_MIN_WIDTH, RUNS_MIN_WIDTH = 150, 70
 PROBLEM_LINES = 3  # shown under the event; the rest are counted, and all are in the tooltip
 
 
@@ -69,8 +66,6 @@ class TestPanel(QWidget):
         self._loading = False
         self._dirty = False
         self._problems: list[EventProblem] = []
-        # What the result view shows, so a theme change can re-render it: (kind, payload).
-        self._shown: Optional[tuple[str, Any]] = None
         self._last_report: Any = None
         self._fixture_shown: Optional[str] = None  # the fixture whose event the editor holds
         self.expectation_dialog: Optional[Any] = None  # Save as expectation's, while it is open
@@ -161,30 +156,13 @@ class TestPanel(QWidget):
         left_layout.addWidget(self.problems_label)
         left_layout.addWidget(self.expect_label)
 
-        self.result_view = QTextBrowser()
-        # The result card stays readable when the window is at its smallest (issue 12 item 3);
-        # the earlier-runs list gives way first.
-        self.result_view.setMinimumWidth(RESULT_MIN_WIDTH)
-        self.result_view.setOpenLinks(False)
+        # The result card and the earlier runs (test_result_pane.py); the panel decides what
+        # they show. Its widgets keep their names here: the window and the tests reach them.
+        right = self.results = TestResultPane(self._session, self.current_fixture_name)
+        self.result_view = right.result_view
+        self.runs_list = right.runs_list
         self.result_view.anchorClicked.connect(self.on_result_view_anchor_clicked)
-        self.runs_list = QListWidget()
-        self.runs_list.setMinimumWidth(RUNS_MIN_WIDTH)
-        self.runs_list.itemClicked.connect(self.on_runs_list_item_clicked)
-        runs_box = QWidget()
-        runs_layout = QVBoxLayout(runs_box)
-        runs_layout.setContentsMargins(0, 0, 0, 0)
-        runs_layout.setSpacing(3)
-        runs_heading = QLabel("Earlier runs")
-        runs_heading.setObjectName("sectionHeading")
-        runs_layout.addWidget(runs_heading)
-        runs_layout.addWidget(self.runs_list)
-
-        right = QSplitter(Qt.Orientation.Horizontal)
-        right.addWidget(self.result_view)
-        right.addWidget(runs_box)
-        right.setStretchFactor(0, 4)
-        right.setStretchFactor(1, 0)
-        right.setSizes([660, 150])
+        right.sig_record_shown.connect(self.on_results_record_shown)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -209,7 +187,7 @@ class TestPanel(QWidget):
     def set_colours(self, colours: StudioColours) -> None:
         self._colours = colours
         self._show_problems()
-        self._rerender()
+        self.results.set_colours(colours)
 
     # -- which action --------------------------------------------------------------------------------
 
@@ -241,10 +219,10 @@ class TestPanel(QWidget):
         self.expect_button.setEnabled(False)
         self.fuzz_button.setEnabled(enabled)
         self.fuzz_pane.set_action(action_id if enabled else None)
-        self._shown = None
         self._last_report = None
-        self.result_view.setHtml(self._placeholder(
-            "Press F5 to run the draft against the fixture." if enabled else "Open an action to test it."))
+        self.results.show_placeholder(
+            "Press F5 to run the draft against the fixture." if enabled else "Open an action to test it.",
+            forget=True)
         self._reload_fixtures()
 
     def toggle_fuzz(self) -> None:
@@ -254,9 +232,6 @@ class TestPanel(QWidget):
         """The action was renamed: runs are addressed by name."""
         record = self._session.action(self._action_id) if self._action_id else None
         self._action_name = record.name if record else ""
-
-    def _placeholder(self, text: str) -> str:
-        return f'<p style="color:{self._colours.muted}; margin:12px;">{text}</p>'
 
     # -- fixtures --------------------------------------------------------------------------------------
 
@@ -509,20 +484,18 @@ class TestPanel(QWidget):
         as this run's answer (issue 12 item 4)."""
         self._last_report = None
         self.expect_button.setEnabled(False)
-        self._shown = ("refused", [str(p) for p in self._problems])
-        self._rerender()
+        self.results.show("refused", [str(p) for p in self._problems])
 
     def _set_running(self, text: str) -> None:
         self.expect_button.setEnabled(False)
-        self.result_view.setHtml(self._placeholder(text))
+        self.results.show_placeholder(text)
         self.sig_status_message.emit(text)
 
     def on_dispatcher_run_finished(self, channel: str, request_id: int, report: Any) -> None:
         if channel != self._channel():
             return  # another action's run (superseded ones never arrive)
         self._last_report = report
-        self._shown = ("report", report)
-        self._rerender()
+        self.results.show("report", report)
         self.expect_button.setEnabled(True)
         self._reload_runs()
         logs = "".join(a.logs for a in report.result.actions)
@@ -534,8 +507,7 @@ class TestPanel(QWidget):
     def on_dispatcher_run_failed(self, channel: str, request_id: int, message: str) -> None:
         if channel != self._channel():
             return
-        self._shown = ("failure", message)
-        self._rerender()
+        self.results.show("failure", message)
         self.sig_console_output.emit("run could not start", message)
         self.sig_status_message.emit(message)
 
@@ -547,8 +519,7 @@ class TestPanel(QWidget):
     def on_dispatcher_batch_finished(self, channel: str, request_id: int, reports: list) -> None:
         if channel != self._channel():
             return
-        self._shown = ("batch", reports)
-        self._rerender()
+        self.results.show("batch", reports)
         self._reload_runs()
         if any(r.status == "stopped" for r in reports):
             self.sig_status_message.emit(f"Run all was stopped after {len(reports)} fixtures")
@@ -561,38 +532,7 @@ class TestPanel(QWidget):
         self._show_fixture_of(report.fixture)
         self._last_report = None  # not this action's fixture run: nothing to save as expectation
         self.expect_button.setEnabled(False)
-        self._shown = ("report", report)
-        self._rerender()
-
-    def _rerender(self) -> None:
-        if self._shown is None:
-            return
-        kind, payload = self._shown
-        c = self._colours
-        if kind == "report":
-            self.result_view.setHtml(result_html.render(
-                payload.result, c, fixture=payload.fixture, target=payload.target,
-                passed=payload.passed, mismatch=payload.mismatch))
-        elif kind == "record":
-            from actions_studio.runtime import ExecutionResult  # pydantic: with the first result (issue 12 item 10)
-
-            self.result_view.setHtml(result_html.render(
-                ExecutionResult.model_validate(payload.result), c, fixture=self.current_fixture_name() or "",
-                target=f"earlier run of the {payload.target} · {payload.created_at[:19].replace('T', ' ')}",
-                passed=payload.passed, mismatch=payload.mismatch))
-        elif kind == "failure":
-            # Service messages are worded for the CLI; say where the studio does the same thing.
-            hint = ("<br>In the studio: Action → Secrets… sets a value."
-                    if "secrets set" in payload else "")
-            self.result_view.setHtml(
-                f'<p style="color:{c.error}; margin:12px;"><b>The run could not start.</b><br>'
-                f"{result_html.html.escape(payload)}{hint}</p>")
-        elif kind == "batch":
-            self.result_view.setHtml(result_html.render_batch(payload, c))
-        elif kind == "refused":
-            self.result_view.setHtml(result_html.render_nothing_ran(
-                "the event is not valid, so the fixture was not saved and nothing ran. Fix it and run again.",
-                payload, c))
+        self.results.show("report", report)
 
     def result_html(self) -> str:
         return self.result_view.toPlainText()
@@ -631,26 +571,9 @@ class TestPanel(QWidget):
                                      "of this run as its expectation")
 
     def _reload_runs(self) -> None:
-        self.runs_list.clear()
-        name = self.current_fixture_name()
-        if not name:
-            return
-        try:
-            records = self._session.run_history(name)
-        except ServiceError:
-            return
-        for record in records:
-            verdict = "" if record.passed is None else ("  ✓" if record.passed else "  ✗")
-            when = record.created_at[11:19]
-            item = QListWidgetItem(f"{when}  {record.status}{verdict}")
-            item.setData(Qt.ItemDataRole.UserRole, record)
-            tip = f"{record.created_at[:19].replace('T', ' ')} UTC · {record.target}"
-            item.setToolTip(f"{tip}\n{record.mismatch}" if record.mismatch else tip)
-            self.runs_list.addItem(item)
+        self.results.reload_runs(self.current_fixture_name())
 
-    def on_runs_list_item_clicked(self, item: QListWidgetItem) -> None:
-        record = item.data(Qt.ItemDataRole.UserRole)
-        self._shown = ("record", record)
+    def on_results_record_shown(self) -> None:
+        """An earlier run is on the card: nothing of this session's to save as expectation."""
         self._last_report = None
         self.expect_button.setEnabled(False)
-        self._rerender()
