@@ -114,6 +114,33 @@ def test_a_failure_that_needs_two_fields_shrinks_to_exactly_those_two(ws: Worksp
     assert finding.event == BOTH_VERIFIED_EVENT
 
 
+# Fails past a threshold, or on a domain at the end of a string: each finding shrinks to exactly the
+# boundary (a search over the range, not a few fixed points) and the shortest string that still fails.
+THRESHOLDS = {
+    "python3": """def on_execute_post_login(event, api):
+    if (event.stats.logins_count or 0) > 100:
+        raise OverflowError("too many")
+    if (event.user.email or "").endswith(".c"):
+        raise ValueError("dot c")
+""",
+    "node22": """exports.onExecutePostLogin = async (event, api) => {
+  if ((event.stats.logins_count || 0) > 100) throw new RangeError("too many");
+  if ((event.user.email || "").endsWith(".c")) throw new TypeError("dot c");
+};
+""",
+}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_numbers_shrink_to_the_boundary_and_strings_to_the_part_that_fails(ws: Workspace, runtime: str) -> None:
+    actions.create_action(ws, "threshold", "post-login", code=THRESHOLDS[runtime], runtime=runtime)
+    report = fuzz.fuzz_action(ws, "threshold", examples=400, seed=7)
+    (too_many,) = [f for f in report.findings if f.summary.endswith("too many")]
+    (dot_c,) = [f for f in report.findings if f.summary.endswith("dot c")]
+    assert too_many.event["stats"]["logins_count"] == 101
+    assert dot_c.event["user"]["email"] == ".c"
+
+
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_the_same_seed_gives_the_same_run(ws: Workspace, runtime: str) -> None:
     actions.create_action(ws, "both", "post-login", code=BOTH_VERIFIED[runtime], runtime=runtime)

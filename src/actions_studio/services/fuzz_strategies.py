@@ -208,9 +208,9 @@ def generator_for(annotation: Any) -> Generator:
 #
 # `shrink_strategy(model, event)` draws the events "between" the smallest valid event and a failing
 # `event`: every optional key kept or dropped, every nested object kept or collapsed to its
-# skeleton, every list item and metadata key kept or dropped, every scalar one of a few simpler
-# values or its own. The first branch of each choice is the smaller one, so Hypothesis's shrinker,
-# run over it, ends at the smallest of these events that still fails in the same way.
+# skeleton, every list item and metadata key kept or dropped, every number a range down to 0 and
+# every string any prefix or suffix of its own. The first branch of each choice is the smaller
+# one, so Hypothesis's shrinker, run over it, ends at the smallest of these events that still fails in the same way.
 
 _DROP = object()
 
@@ -224,14 +224,22 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 def _scalar(value: Any) -> st.SearchStrategy[Any]:
+    # A range from the shrink target to the failing value, not a few fixed points: Hypothesis
+    # searches a range, so "fails when logins_count > 100" ends at 101, not at whatever was drawn.
     if isinstance(value, bool):
         return st.sampled_from(_unique([False, value]))
     if isinstance(value, int):
-        return st.sampled_from(_unique([0, 1 if value > 0 else -1, value]))
+        return st.integers(min_value=min(0, value), max_value=max(0, value))
     if isinstance(value, float):
-        return st.sampled_from(_unique([0.0, value]))
+        if value != value or value in (float("inf"), float("-inf")):
+            return st.sampled_from(_unique([0.0, value]))
+        return st.floats(min_value=min(0.0, value), max_value=max(0.0, value), allow_nan=False)
     if isinstance(value, str):
-        return st.sampled_from(_unique(["", value[:1], value[: len(value) // 2], value]))
+        # A failure may need the start (a prefix check) or the end (a domain): both are searched,
+        # the shorter the better; the value itself is the longest of each.
+        n = len(value)
+        return st.one_of(st.integers(0, n).map(lambda k: value[:k]),
+                         st.integers(0, n).map(lambda k: value[n - k:]))
     return st.just(value)
 
 
