@@ -16,6 +16,9 @@ from actions_studio.ui.workspace_opening import WorkspaceOpening
 from window_fixtures import ScriptedPrompts
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
 def _seeded(tmp_path: Path) -> tuple[Path, Path]:
     config_dir = tmp_path / "config"
     path = tmp_path / "workspace.sqlite"
@@ -48,7 +51,12 @@ def test_the_panels_that_need_the_store_fill_in_once_it_is_open(qtbot, analysis_
         window.open_action(post_login.id)
         assert window.tabs.current_editor().text() == opening.view.drafts[post_login.id].code
         assert window.sync_ui is None and window.test_panel.fixture_combo.count() == 0
+        assert "Opening the workspace" in window.test_panel.result_html()
         assert opened == []  # nothing so far needed the store
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        window.grab().save(str(SCREENSHOTS / "main-window-opening.png"))
 
         opening.start()
         qtbot.waitUntil(opening.done, timeout=30_000)
@@ -57,6 +65,7 @@ def test_the_panels_that_need_the_store_fill_in_once_it_is_open(qtbot, analysis_
         assert session.is_open() and session.ws is opened[0]
         assert window.sync_ui is not None
         assert window.test_panel.fixture_combo.count() > 0  # the example's fixtures
+        assert "Opening the workspace" not in window.test_panel.result_html()
         assert sorted(window.explorer.visible_action_names()) == names
     finally:
         window.close()
