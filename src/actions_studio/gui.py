@@ -204,13 +204,12 @@ def _run_window(app, path: Path, *, fast: bool) -> Any:
         window.dispatcher.warm_sandbox()
 
     def on_opening_done() -> None:  # on the GUI thread
-        try:
-            window.session.note_workspace_opened()
-        except Exception as exc:  # the store refused behind the start view: said the ordinary way
-            failed.append(exc)
+        if opening.failed():  # the store refused behind the start view: said the ordinary way
+            failed.append(opening.exception())
             window.close()
             app.quit()
             return
+        window.session.note_workspace_opened()
         on_open()
 
     def on_idle() -> None:
