@@ -117,3 +117,36 @@ def test_a_vault_key_readable_by_others_is_said_in_the_window(qtbot, home) -> No
     text, modal = shown[0]
     assert "vault.key was readable by other users" in text and "mode 0644" in text
     assert not modal  # the window stays usable behind it
+
+
+def test_damage_found_behind_the_start_view_closes_the_window_and_offers_the_backup(qtbot, home, capsys) -> None:
+    """The window is painted from the actions and drafts before the store opens (issue 12 item 10);
+    damage elsewhere in the file is found by the open's daily check, and then the window goes
+    and the same refusal dialog as before says so."""
+    import sqlite3
+
+    from actions_studio.store.start_view import read_start_view
+
+    path = home / "workspace.sqlite"
+    with Workspace.open(path, vault=FileVault(home / "config")) as ws:
+        actions.create_action(ws, "tag roles", "post-login")
+    for backup in backups.list_backups(path):  # no backup today: the next open takes one and checks it
+        backup.path.unlink()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_autoindex_tenant_profile_1'").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with open(path, "r+b") as fh:  # a page no start view reads
+        fh.seek((page - 1) * size)
+        fh.write(b"\xff" * 64)
+    assert read_start_view(path) is not None
+
+    seen: list[dict] = []
+    timer = answer_dialog("Quit", seen)
+    assert gui.main(path) == 2
+    timer.stop()
+    out = capsys.readouterr()
+    assert out.out.split() == ["idle"]  # the window was shown, then closed: never settled
+    assert len(seen) == 1 and seen[0]["text"] == f"Cannot open the workspace {path}"
+    assert "damaged" in seen[0]["informative"] or "malformed" in seen[0]["informative"], seen[0]
+    assert "error: " in out.err

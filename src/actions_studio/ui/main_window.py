@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         if self.session.is_open():  # else they follow once it is (on_session_workspace_opened)
             self.test_panel.set_action(action_id)
             self.history.set_action(action_id)
+        elif action_id:
+            self.test_panel.show_opening()
 
     def on_session_workspace_opened(self) -> None:
         """The workspace the window was shown with finished opening (issue 12 item 10): what

@@ -225,6 +225,11 @@ class TestPanel(QWidget):
             forget=True)
         self._reload_fixtures()
 
+    def show_opening(self) -> None:
+        """The window is shown before its workspace is open (issue 12 item 10): say so until the
+        action is set."""
+        self.result_view.setHtml(self._placeholder("Opening the workspace…"))
+
     def toggle_fuzz(self) -> None:
         self.fuzz_pane.setVisible(not self.fuzz_pane.isVisible())
 

@@ -51,6 +51,10 @@ class WorkspaceOpening:
     def failed(self) -> bool:
         return self._future.done() and self._future.exception() is not None
 
+    def exception(self) -> BaseException | None:
+        """What the finished open raised, or None."""
+        return self._future.exception() if self._future.done() else None
+
     def add_done_callback(self, callback: Callable[["Future[Workspace]"], Any]) -> None:
         """`callback(future)` on the opening thread (or at once when done): post to the GUI."""
         self._future.add_done_callback(callback)
