@@ -72,7 +72,7 @@ def test_stop_with_nothing_running_says_so(studio) -> None:
     assert studio.window.statusBar().currentMessage() == "Nothing is running"
 
 
-def test_esc_with_the_completion_list_open_closes_the_list_and_the_run_goes_on(studio, qtbot, listener) -> None:
+def test_esc_with_a_completion_list_or_call_tip_open_closes_it_and_the_run_goes_on(studio, qtbot, listener) -> None:
     window = studio.window
     stop = window.actions_by_name["stop"]
     _make_runaway(studio, listener)
@@ -86,6 +86,11 @@ def test_esc_with_the_completion_list_open_closes_the_list_and_the_run_goes_on(s
     # The first Esc belongs to the list: it closes, the text stays, the run is not touched.
     assert not view.completion_active()
     assert view.text().endswith("event.\n")
+    assert stop.isEnabled() and not gone(pid) and "Stopped" not in studio.result_text()
+    studio.type("\napi.access.deny(")  # the same for a call tip
+    qtbot.waitUntil(view.call_tip_active)
+    studio.key(Qt.Key.Key_Escape)
+    assert not view.call_tip_active()
     assert stop.isEnabled() and not gone(pid) and "Stopped" not in studio.result_text()
     studio.key(Qt.Key.Key_Escape)  # with no popup open, Esc is Stop again
     studio.wait_result("Stopped")

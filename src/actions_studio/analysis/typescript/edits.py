@@ -5,8 +5,9 @@ An editor's question carries its whole text; tsserver gets only what changed (up
 spanning from the first edit to the last. That is right for typing, but the editor's usual
 sequence is also: a line typed and asked about, undone, another line typed far away and asked
 about — one change then re-sent, and made tsserver re-parse, every line between the two places
-(issue 16: the tail of the warm completion row). So a middle of several lines is compared line
-by line and each edit goes as its own change.
+(issue 16: the tail of the warm completion row). So when that middle spans several lines, the
+longest run of lines both texts share inside it is kept, and the edits on either side of it go
+as two changes.
 
 tsserver applies a file's ``textChanges`` last first, each resolved against the text as it is at
 that moment (session.ts: ``arrayReverseIterator(file.textChanges)``), so changes given in
@@ -17,17 +18,20 @@ test_edits.py applies them that way and checks the result.
 
 from __future__ import annotations
 
-import difflib
+import itertools
+import operator
 from typing import Any
 
 from actions_studio.analysis.positions import column_to_utf16
 
-# A middle shorter than this many lines (old and new together) is sent as one change: comparing
-# lines would cost more than tsserver's re-parse of so little.
+# A middle shorter than this many lines (old and new together) is sent as one change: splitting
+# it would save tsserver less than the search costs.
 LINE_DIFF_MIN_LINES = 8
-# More separate edits than this (a paste, a reformat) go as one change: each change costs
-# tsserver a pass over the text, and the comparison of many small hunks buys nothing.
-MAX_CHANGES = 8
+# How far the lines after the first edit may have moved (lines that edit added or removed): the
+# editor's case is one line undone and one typed, a shift of one. Each shift tried is one pass.
+MAX_SHIFT = 8
+# A middle longer than this is sent as one change: the search is linear, but not free.
+LINE_DIFF_MAX_LINES = 20_000
 
 
 def text_changes(old: str, new: str) -> list[dict[str, Any]]:
@@ -38,23 +42,42 @@ def text_changes(old: str, new: str) -> list[dict[str, Any]]:
     suffix = common_prefix(old[prefix:][::-1], new[prefix:][::-1])
     old_end, new_end = len(old) - suffix, len(new) - suffix
     spans = [(prefix, old_end, new[prefix:new_end])]
-    if old[prefix:old_end].count("\n") + new[prefix:new_end].count("\n") >= LINE_DIFF_MIN_LINES:
-        spans = _line_spans(old[prefix:old_end], new[prefix:new_end], prefix) or spans
+    lines = old[prefix:old_end].count("\n") + new[prefix:new_end].count("\n")
+    if LINE_DIFF_MIN_LINES <= lines <= LINE_DIFF_MAX_LINES:
+        spans = _split_at_common_run(old[prefix:old_end], new[prefix:new_end], prefix) or spans
     return [{"start": location(old, start), "end": location(old, end), "newText": text} for start, end, text in spans]
 
 
-def _line_spans(old: str, new: str, base: int) -> list[tuple[int, int, str]] | None:
-    """(start, end in ``old`` + ``base``, new text) for each run of differing lines, or None when
-    there are more than MAX_CHANGES of them."""
+def _split_at_common_run(old: str, new: str, base: int) -> list[tuple[int, int, str]] | None:
+    """Two changes around the longest run of lines the middles share, as (start, end in ``old`` +
+    ``base``, new text); None when no run of LINE_DIFF_MIN_LINES lines is found.
+
+    The middle starts at the first difference and ends at the last, so with two edits it is
+    ``edit₁ + run + edit₂`` in both texts, the run moved by the lines edit₁ added or removed.
+    Trying each such shift up to MAX_SHIFT is linear in the lines (difflib's matcher is not: on
+    an action's many repeated lines — ``}``, ``return false;`` — it took seconds).
+    """
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if len(edits) > MAX_CHANGES:
+    best = (0, 0, 0)  # (length, start in old_lines, start in new_lines)
+    good_enough = min(len(old_lines), len(new_lines)) - 2 * MAX_SHIFT
+    for shift in sorted(range(-MAX_SHIFT, MAX_SHIFT + 1), key=abs):  # small moves first
+        if best[0] >= good_enough:
+            break  # a run this long leaves no room for a longer one at another shift
+        first_old = max(0, -shift)
+        index = first_old
+        for equal, run in itertools.groupby(map(operator.eq, old_lines[first_old:], new_lines[first_old + shift:])):
+            length = sum(1 for _ in run)
+            if equal and length > best[0]:
+                best = (length, index, index + shift)
+            index += length
+    length, at_old, at_new = best
+    if length < LINE_DIFF_MIN_LINES:
         return None
-    old_offsets = _offsets(old_lines)
-    new_offsets = _offsets(new_lines)
-    return [(base + old_offsets[i1], base + old_offsets[i2], new[new_offsets[j1]:new_offsets[j2]])
-            for _tag, i1, i2, j1, j2 in edits]
+    old_offsets, new_offsets = _offsets(old_lines), _offsets(new_lines)
+    run_old = (old_offsets[at_old], old_offsets[at_old + length])
+    run_new = (new_offsets[at_new], new_offsets[at_new + length])
+    spans = [(base, base + run_old[0], new[:run_new[0]]), (base + run_old[1], base + len(old), new[run_new[1]:])]
+    return [span for span in spans if span[0] != span[1] or span[2]]
 
 
 def _offsets(lines: list[str]) -> list[int]:
