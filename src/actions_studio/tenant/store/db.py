@@ -57,6 +57,9 @@ def sqlite_url(data_dir: Path) -> str:
 WRITERS_LOCK = 0x5EED_7E4A
 
 
+_WRITERS_ORDER = sa.text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
     # The driver's own transaction handling would BEGIN (deferred) by itself; SQLAlchemy's
     # documented recipe: turn it off and emit BEGIN from the "begin" event (_sqlite_begin).
@@ -167,7 +170,7 @@ class Database:
         if self._write_lock is None:
             with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
                 if not ephemeral:
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+                    conn.execute(_WRITERS_ORDER, {"key": WRITERS_LOCK})
                 yield conn
             return
         with self._write_lock, self.engine.connect() as conn:
