@@ -40,7 +40,7 @@ class RateLimiter:
         if self.rate <= 0:
             return 0.0
         now = self._now()
-        with self._db.write(ephemeral=True) as conn:
+        with self._db.atomic() as conn:
             row = conn.execute(self._take(conn), {"key": (self._prefix + key)[:320], "now": now}).one()
         self._sweep(now)
         return 0.0 if row.allowed else (1.0 - row.tokens) / self.rate

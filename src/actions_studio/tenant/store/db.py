@@ -179,6 +179,20 @@ class Database:
                 yield conn
 
     @contextmanager
+    def atomic(self) -> Iterator[Connection]:
+        """For ONE statement on the short-lived shared state that is atomic by itself (an upsert
+        … RETURNING): on PostgreSQL it runs in autocommit on the ephemeral pool, so the statement
+        is its own transaction and no BEGIN/COMMIT round trip surrounds it (a rate-limit take,
+        which every request pays); on SQLite, `write(ephemeral=True)`."""
+        if self._write_lock is not None:
+            with self.write(ephemeral=True) as conn:
+                yield conn
+            return
+        with self._ephemeral.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             if not self.is_sqlite:
