@@ -19,6 +19,12 @@ and the 2 workers paced at 70% of their measured saturation (p99 against p50). P
 throwaway cluster with the default, durable settings (tests/pg_server.py), or
 ACTIONS_STUDIO_TEST_POSTGRES_URL.
 
+Each tenant row also says how much CPU each process group spent per login (`CpuMeter`): the
+tenant's server processes, its sandbox (zygote, forking helper, execution children), PostgreSQL and
+the load generator (this process: 16 threads of plain http.client on keep-alive connections, the
+same generator for every row). On 2 cores they show where a row is bound — and that the generator,
+at well under a millisecond per login, is not what bounds it.
+
     .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2] [--teams]
 """
 
@@ -172,9 +178,67 @@ def bind(port: int, token: str, ids: list[str]) -> None:
     api.close()
 
 
+class CpuMeter:
+    """CPU seconds per process group over a phase, from /proc (Linux): the tenant's server
+    processes, its sandbox (zygotes, their forking helpers and every execution child, reaped ones
+    included through their parent's children times; the Node workers), PostgreSQL, and this process — the load
+    generator. Per login, it shows where a run is bound: on 2 cores, a row whose groups add up to
+    ~2 s per second of wall time is CPU-bound whatever the worker count."""
+
+    GROUPS = ("tenant", "sandbox", "postgres", "load")
+
+    def __init__(self, tenant_pid: int, postgres_pid: int | None = None) -> None:
+        self.roots = {"tenant": tenant_pid, "postgres": postgres_pid}
+
+    @staticmethod
+    def _processes() -> dict[int, tuple[int, float, str]]:
+        """pid -> (parent, own + reaped children's CPU seconds, command line)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        out = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    command = fh.read().decode(errors="replace")
+            except OSError:
+                continue
+            out[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / tick, command)
+        return out
+
+    def snapshot(self) -> dict[str, float]:
+        procs = self._processes()
+        children: dict[int, list[int]] = {}
+        for pid, (parent, _, _) in procs.items():
+            children.setdefault(parent, []).append(pid)
+        totals = dict.fromkeys(self.GROUPS, 0.0)
+        for root_group, root in self.roots.items():
+            todo = [root] if root in procs else []
+            while todo:
+                pid = todo.pop()
+                todo += children.get(pid, [])
+                command = procs[pid][2]
+                argv0 = command.split("\0", 1)[0]
+                # The Python sandbox (zygote, helper, children) and the JavaScript one (Node workers).
+                sandboxed = "runtime.python.zygote" in command or os.path.basename(argv0) == "node"
+                group = "sandbox" if sandboxed else root_group
+                totals[group] += procs[pid][1]
+        usage = os.times()
+        totals["load"] = usage.user + usage.system
+        return totals
+
+    @staticmethod
+    def per_login(before: dict[str, float], after: dict[str, float], logins: int) -> dict[str, float]:
+        return {f"cpu_{g}_ms": round((after[g] - before[g]) * 1000 / max(logins, 1), 2) for g in before}
+
+
 def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *, seconds: float,
-              max_logins: int, rate: float | None, expect_flow: bool) -> dict[str, Any]:
-    """16 clients log in until the time or count bound; `rate`: total offered logins/s (paced)."""
+              max_logins: int, rate: float | None, expect_flow: bool,
+              meter: CpuMeter | None = None) -> dict[str, Any]:
+    """16 clients log in until the time or count bound; `rate`: total offered logins/s (paced).
+    `meter`: also the CPU each process group spent per login (`CpuMeter`)."""
     app = creds["application"]
     latencies: list[float] = []
     errors: list[str] = []
@@ -216,16 +280,18 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
         client.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(users))]
+    cpu_before = meter.snapshot() if meter else None
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    cpu = CpuMeter.per_login(cpu_before, meter.snapshot(), len(latencies)) if meter and cpu_before else {}
     wall = max(1e-9, min(time.monotonic(), stop_at + 5) - start)
     lat = sorted(latencies)
     return {"logins": len(lat), "errors": len(errors), "first_error": errors[0] if errors else None,
             "seconds": round(wall, 2), "logins_per_s": round(len(lat) / wall, 1),
             "p50_ms": round(statistics.median(lat), 1) if lat else None,
-            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1) if lat else None}
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1) if lat else None, **cpu}
 
 
 def _claims(token: str) -> str:
@@ -278,6 +344,7 @@ def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
     import pg_server
 
     server = pg_server.start(durable=True)
+    postgres_pid = _postmaster_pid(server)
     try:
         setups = [("SQLite, 1 worker", None, 1), ("PostgreSQL, 1 worker", server.database("bench"), 1),
                   ("PostgreSQL, 2 workers", server.database("bench"), 2)]
@@ -285,6 +352,7 @@ def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
             port, data = free_port(), tmp / f"data-{len(label)}-{workers}-{url is None}"
             more = [*(["--database-url", url] if url else []), "--workers", str(workers)]
             proc = start_tenant(data, port, *more)
+            meter = CpuMeter(proc.pid, postgres_pid if url else None)
             try:
                 creds = json.loads((data / "credentials.json").read_text())
                 token, ids, users = setup(port, creds, args.clients)
@@ -293,18 +361,27 @@ def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
                 name = f"{label}, 3-action flow, saturation"
                 for _ in range(args.rounds):
                     keep(name, run_phase(port, creds, users, seconds=args.seconds, max_logins=args.max_logins,
-                                         rate=None, expect_flow=True))
+                                         rate=None, expect_flow=True, meter=meter))
                 if workers == 2:
                     saturation = max(1.0, ROWS[name]["logins_per_s"])
                     for _ in range(args.rounds):
                         keep(f"{label}, paced 70% of saturation", run_phase(
                             port, creds, users, seconds=args.seconds, max_logins=args.max_logins,
-                            rate=0.7 * saturation, expect_flow=True))
+                            rate=0.7 * saturation, expect_flow=True, meter=meter))
             finally:
                 proc.terminate()
                 proc.wait(30)
     finally:
         server.stop()
+
+
+def _postmaster_pid(server: Any) -> int | None:
+    """The throwaway cluster's server process (None with ACTIONS_STUDIO_TEST_POSTGRES_URL)."""
+    cluster = getattr(server, "_cluster", None)
+    try:
+        return int((cluster.data / "postmaster.pid").read_text().split()[0]) if cluster else None
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def team_verdicts() -> None:
@@ -361,6 +438,7 @@ def main() -> int:
         port = free_port()
         data = Path(tmp) / "data"
         proc = start_tenant(data, port)
+        meter = CpuMeter(proc.pid)
         try:
             creds = json.loads((data / "credentials.json").read_text())
             token, ids, users = setup(port, creds, args.clients)
@@ -373,7 +451,7 @@ def main() -> int:
                     run_phase(port, creds, users, seconds=1, max_logins=200, rate=None, expect_flow=bool(bound))
                     keep(f"{flow_name}, saturation", run_phase(
                         port, creds, users, seconds=args.seconds, max_logins=args.max_logins, rate=None,
-                        expect_flow=bool(bound)))
+                        expect_flow=bool(bound), meter=meter))
                     keep(f"{flow_name}, paced {args.rate:g}/s", run_phase(
                         port, creds, users, seconds=args.seconds, max_logins=args.max_logins, rate=args.rate,
                         expect_flow=bool(bound)))
@@ -381,7 +459,7 @@ def main() -> int:
                 run_phase(port, creds, users, seconds=1, max_logins=200, rate=None, expect_flow=True)
                 keep("3-action JS flow, saturation", run_phase(
                     port, creds, users, seconds=args.seconds, max_logins=args.max_logins, rate=None,
-                    expect_flow=True))
+                    expect_flow=True, meter=meter))
         finally:
             proc.terminate()
             proc.wait(20)
@@ -396,10 +474,14 @@ def main() -> int:
     print(f"\ntenant logins over loopback, {args.clients} concurrent clients, {os.cpu_count()} cores, "
           f"load average {load:.2f}; best of {args.rounds} rounds")
     width = max(32, *(len(n) for n in rows))
-    print(f"{'phase':<{width}} {'logins':>7} {'errors':>6} {'logins/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    # CPU ms per login of each process group (CpuMeter): where the row's two cores went.
+    cpu_columns = [f"cpu_{g}_ms" for g in CpuMeter.GROUPS]
+    print(f"{'phase':<{width}} {'logins':>7} {'errors':>6} {'logins/s':>9} {'p50 ms':>7} {'p99 ms':>7}   "
+          "CPU ms/login: tenant sandbox postgres load")
     for name, row in rows.items():
+        cpu = " ".join(f"{row[c]:>7.2f}" if c in row else f"{'-':>7}" for c in cpu_columns)
         print(f"{name:<{width}} {row['logins']:>7} {row['errors']:>6} {row['logins_per_s']:>9} "
-              f"{row['p50_ms']!s:>7} {row['p99_ms']!s:>7}")
+              f"{row['p50_ms']!s:>7} {row['p99_ms']!s:>7}   {cpu}")
     base, flow = rows["no action, saturation"], rows["3-action flow, saturation"]
     paced = rows[f"3-action flow, paced {args.rate:g}/s"]
     if base["logins_per_s"] and flow["logins_per_s"]:

@@ -158,5 +158,9 @@ def test_only_the_short_lived_state_commits_without_waiting_for_the_disk(two, st
     setting = "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'"
     with two[0].write(ephemeral=True) as conn:
         assert tuple(conn.exec_driver_sql(setting).one()) == ("off", "client")
+    with two[0].atomic() as conn:        # a rate-limit take: its own transaction, on that pool too
+        assert tuple(conn.exec_driver_sql(setting).one()) == ("off", "client")
+        xids = [conn.exec_driver_sql("SELECT pg_current_xact_id()::text").scalar() for _ in range(2)]
+        assert xids[0] != xids[1]        # no BEGIN … COMMIT around it: each statement commits itself
     with two[0].write() as conn:
         assert conn.exec_driver_sql(setting).one().source != "client"

@@ -28,7 +28,7 @@ from actions_studio.runtime.redaction import Redactor, merge_secrets
 
 from .config import TenantConfig
 from .store import now_iso, schema
-from .store.upsert import insert
+from .store.upsert import insert_new
 
 # The key under which `run_flow` hands the event to `store_execution`; popped before the
 # execution record is written, so it is never part of the execution the API returns.
@@ -54,10 +54,9 @@ def store(conn: Connection, execution: dict[str, Any]) -> None:
     attached = execution.pop(_EVENT_KEY, None)
     if attached is None:
         return
-    conn.execute(insert(conn, schema.execution_event).values(
-        execution_id=execution["id"], trigger_id=execution["trigger_id"],
-        event=attached["event"], recorded_at=now_iso(),
-    ).on_conflict_do_nothing(index_elements=[schema.execution_event.c.execution_id]))
+    conn.execute(insert_new(conn, schema.execution_event), {
+        "execution_id": execution["id"], "trigger_id": execution["trigger_id"],
+        "event": attached["event"], "recorded_at": now_iso()})
     _purge_when_due(conn, attached["retention_days"])
 
 

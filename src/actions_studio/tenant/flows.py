@@ -26,7 +26,7 @@ from .build import sys_path_for
 from .context import TenantContext
 from .management.runtimes import execution_runtime
 from .store import new_id, schema
-from .store.upsert import insert
+from .store.upsert import insert_new
 from .store import actions as q
 
 
@@ -195,8 +195,7 @@ def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> No
            "created_at": execution["created_at"], "updated_at": execution["updated_at"]}
     # A new execution (nearly every one) is one statement; only a resumed flow, whose execution
     # exists already, finds the id taken and completes the execution it suspended.
-    inserted = conn.execute(insert(conn, schema.execution).values(**row)
-                            .on_conflict_do_nothing(index_elements=[schema.execution.c.id])).rowcount
+    inserted = conn.execute(insert_new(conn, schema.execution), row).rowcount
     if inserted:
         return
     previous = conn.execute(sa.select(schema.execution.c.result)

@@ -32,6 +32,10 @@ DESCRIPTIONS = {
 ERROR_CLASS = {"error": "action_error", "timeout": "action_timeout", "stopped": "action_error"}
 
 
+# Built once: every login writes one (constructing it costs more than running it).
+_INSERT = sa.insert(schema.log_event)
+
+
 def new_log_id() -> str:
     # Auth0 log ids are long opaque strings that sort by time; the seq column orders ours.
     return f"9002{secrets.token_hex(24)}"
@@ -52,7 +56,7 @@ def write_log(conn: Connection, type_: str, *, description: Optional[str] = None
             "user_name": user_name, "connection": connection, "ip": ip, "user_agent": user_agent,
             "details": details, "log_id": log_id, "_id": log_id, "hostname": None,
             "isMobile": False}
-    conn.execute(sa.insert(schema.log_event).values(log_id=log_id, date=date, type=type_, data=data))
+    conn.execute(_INSERT, {"log_id": log_id, "date": date, "type": type_, "data": data})
     return log_id
 
 

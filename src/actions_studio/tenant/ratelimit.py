@@ -33,25 +33,35 @@ class RateLimiter:
         self._now = clock
         self._next_sweep = 0.0
         self._sweep_lock = threading.Lock()
+        self._takes: dict[str, sa.Executable] = {}
 
     def take(self, key: str) -> float:
         """0.0 when the request may go ahead, else the seconds until one token is back."""
         if self.rate <= 0:
             return 0.0
         now = self._now()
-        elapsed = sa.case((T.c.updated_at < now, now - T.c.updated_at), else_=0.0)
-        refilled = T.c.tokens + elapsed * self.rate
-        level = sa.case((refilled > self.burst, self.burst), else_=refilled)
-        with self._db.write(ephemeral=True) as conn:
-            statement = insert(conn, T).values(key=(self._prefix + key)[:320], tokens=self.burst - 1.0, allowed=True,
-                                               updated_at=now)
-            row = conn.execute(statement.on_conflict_do_update(
+        with self._db.atomic() as conn:
+            row = conn.execute(self._take(conn), {"key": (self._prefix + key)[:320], "now": now}).one()
+        self._sweep(now)
+        return 0.0 if row.allowed else (1.0 - row.tokens) / self.rate
+
+    def _take(self, conn: sa.Connection) -> sa.Executable:
+        """The take's upsert, built once per dialect (every request runs it; building it costs
+        more than running it)."""
+        statement = self._takes.get(conn.dialect.name)
+        if statement is None:
+            now = sa.bindparam("now", type_=sa.Float)
+            elapsed = sa.case((T.c.updated_at < now, now - T.c.updated_at), else_=0.0)
+            refilled = T.c.tokens + elapsed * self.rate
+            level = sa.case((refilled > self.burst, self.burst), else_=refilled)
+            statement = insert(conn, T).values(key=sa.bindparam("key"), tokens=self.burst - 1.0, allowed=True,
+                                               updated_at=now).on_conflict_do_update(
                 index_elements=[T.c.key],
                 set_={"tokens": sa.case((level >= 1.0, level - 1.0), else_=level),
                       "allowed": level >= 1.0, "updated_at": now},
-            ).returning(T.c.tokens, T.c.allowed)).one()
-        self._sweep(now)
-        return 0.0 if row.allowed else (1.0 - row.tokens) / self.rate
+            ).returning(T.c.tokens, T.c.allowed)
+            self._takes[conn.dialect.name] = statement
+        return statement
 
     def _sweep(self, now: float) -> None:
         """A bucket that has refilled to the full burst is the same as none: forget it."""

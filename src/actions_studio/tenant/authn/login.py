@@ -24,6 +24,7 @@ from ..flows import FlowRun, run_flow, store_execution
 from ..keys import epoch
 from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
+from ..store.directory import get_user
 from ..tokens import access_token, id_token
 from ..users import apply_metadata, event_user
 from .common import client_event, connection_event
@@ -134,14 +135,18 @@ def _unrecorded(exc: sa.exc.DBAPIError) -> OAuthError:
                       "token was issued: try again")
 
 
+_LOGIN_COLUMNS = ("app_metadata", "user_metadata", "logins_count", "last_login", "updated_at")
+_LOGIN_UPDATE = (sa.update(schema.user).where(schema.user.c.user_id == sa.bindparam("target_user_id"))
+                 .values({c: sa.bindparam(f"new_{c}") for c in _LOGIN_COLUMNS}))
+
+
 def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
              log_type: str, description: Optional[str]) -> dict[str, Any]:
     outcome_user = run.outcome.get("user") or {}
     stamp = now_iso()
     with ctx.db.write() as conn:
-        row = conn.execute(sa.select(schema.user).where(schema.user.c.user_id == tx.user["user_id"])
-                           ).first()
-        user = dict(row._mapping) if row is not None else dict(tx.user)
+        row = get_user(conn, tx.user["user_id"])
+        user = row if row is not None else dict(tx.user)
         values: dict[str, Any] = {}
         if outcome_user.get("app_metadata"):
             values["app_metadata"] = apply_metadata(user["app_metadata"], outcome_user["app_metadata"])
@@ -151,8 +156,10 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
             values.update(logins_count=user["logins_count"] + 1, last_login=stamp)
         if values and row is not None:
             values["updated_at"] = stamp
-            conn.execute(sa.update(schema.user).where(schema.user.c.user_id == user["user_id"])
-                         .values(**values))
+            # Every login-written column, unchanged ones as read under the writers' lock: one
+            # statement shape, built once (_LOGIN_UPDATE).
+            conn.execute(_LOGIN_UPDATE, {"target_user_id": user["user_id"],
+                                         **{f"new_{c}": values.get(c, user[c]) for c in _LOGIN_COLUMNS}})
         user.update(values)
         if success and tx.attempt is not None:
             ctx.protection.succeeded(conn, tx.attempt)

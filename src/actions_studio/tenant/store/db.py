@@ -57,6 +57,9 @@ def sqlite_url(data_dir: Path) -> str:
 WRITERS_LOCK = 0x5EED_7E4A
 
 
+_WRITERS_ORDER = sa.text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
     # The driver's own transaction handling would BEGIN (deferred) by itself; SQLAlchemy's
     # documented recipe: turn it off and emit BEGIN from the "begin" event (_sqlite_begin).
@@ -167,13 +170,27 @@ class Database:
         if self._write_lock is None:
             with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
                 if not ephemeral:
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+                    conn.execute(_WRITERS_ORDER, {"key": WRITERS_LOCK})
                 yield conn
             return
         with self._write_lock, self.engine.connect() as conn:
             conn.execution_options(writer=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def atomic(self) -> Iterator[Connection]:
+        """For ONE statement on the short-lived shared state that is atomic by itself (an upsert
+        … RETURNING): on PostgreSQL it runs in autocommit on the ephemeral pool, so the statement
+        is its own transaction and no BEGIN/COMMIT round trip surrounds it (a rate-limit take,
+        which every request pays); on SQLite, `write(ephemeral=True)`."""
+        if self._write_lock is not None:
+            with self.write(ephemeral=True) as conn:
+                yield conn
+            return
+        with self._ephemeral.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

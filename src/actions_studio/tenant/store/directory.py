@@ -11,14 +11,24 @@ from . import schema
 
 U = schema.user
 
+# Built once (a login runs each): constructing a statement costs more than running it, measured
+# ~100-270 µs against ~40-90 µs (attack_protection.py's _CHECK says the same).
+_CLIENT = sa.select(schema.client).where(schema.client.c.client_id == sa.bindparam("client_id"))
+_CONNECTION = sa.select(schema.connection).where(schema.connection.c.name == sa.bindparam("name"))
+_RESOURCE_SERVER = sa.select(schema.resource_server).where(
+    schema.resource_server.c.identifier == sa.bindparam("identifier"))
+_USER = sa.select(U).where(U.c.user_id == sa.bindparam("user_id"))
+_BY_EMAIL = sa.select(U).where(U.c.connection == sa.bindparam("connection"), U.c.email == sa.bindparam("email"))
+_BY_USERNAME = sa.select(U).where(U.c.connection == sa.bindparam("connection"),
+                                  U.c.username == sa.bindparam("username"))
+
 
 def _one(row: Any) -> Optional[dict[str, Any]]:
     return dict(row._mapping) if row is not None else None
 
 
 def get_client(conn: Connection, client_id: str) -> Optional[dict[str, Any]]:
-    return _one(conn.execute(sa.select(schema.client)
-                             .where(schema.client.c.client_id == client_id)).first())
+    return _one(conn.execute(_CLIENT, {"client_id": client_id}).first())
 
 
 def get_grant(conn: Connection, client_id: str, audience: str) -> Optional[dict[str, Any]]:
@@ -28,27 +38,23 @@ def get_grant(conn: Connection, client_id: str, audience: str) -> Optional[dict[
 
 
 def get_resource_server(conn: Connection, identifier: str) -> Optional[dict[str, Any]]:
-    rs = schema.resource_server
-    return _one(conn.execute(sa.select(rs).where(rs.c.identifier == identifier)).first())
+    return _one(conn.execute(_RESOURCE_SERVER, {"identifier": identifier}).first())
 
 
 def get_connection(conn: Connection, name: str) -> Optional[dict[str, Any]]:
-    c = schema.connection
-    return _one(conn.execute(sa.select(c).where(c.c.name == name)).first())
+    return _one(conn.execute(_CONNECTION, {"name": name}).first())
 
 
 def get_user(conn: Connection, user_id: str) -> Optional[dict[str, Any]]:
-    return _one(conn.execute(sa.select(U).where(U.c.user_id == user_id)).first())
+    return _one(conn.execute(_USER, {"user_id": user_id}).first())
 
 
 def find_login(conn: Connection, connection: str, username: str) -> Optional[dict[str, Any]]:
     """Email (case-insensitive) or username within one database connection."""
     lowered = username.strip().lower()
-    row = conn.execute(sa.select(U).where(U.c.connection == connection,
-                                          U.c.email == lowered)).first()
+    row = conn.execute(_BY_EMAIL, {"connection": connection, "email": lowered}).first()
     if row is None:
-        row = conn.execute(sa.select(U).where(U.c.connection == connection,
-                                              U.c.username == username)).first()
+        row = conn.execute(_BY_USERNAME, {"connection": connection, "username": username}).first()
     return _one(row)
 
 
