@@ -2,7 +2,8 @@
 GUI thread, and read the result (outcome card first), plus run-all and earlier runs.
 
 The panel shows records by name and re-reads them from the session; the JSON text is the one
-thing it keeps, because it is what the user is typing and has not saved yet.
+thing it keeps, because it is what the user is typing and has not saved yet. The result card and
+the earlier runs are drawn by TestResultPane (test_result_pane.py); this panel decides what it shows.
 """
 
 from __future__ import annotations
