@@ -229,7 +229,7 @@ class TestPanel(QWidget):
     def show_opening(self) -> None:
         """The window is shown before its workspace is open (issue 12 item 10): say so until the
         action is set."""
-        self.result_view.setHtml(self._placeholder("Opening the workspace…"))
+        self.results.show_placeholder("Opening the workspace…", forget=True)
 
     def toggle_fuzz(self) -> None:
         self.fuzz_pane.setVisible(not self.fuzz_pane.isVisible())
