@@ -16,10 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from actions_studio.analysis.owner import DEFER, EngineOwner, Reply, Request
-from actions_studio.analysis.typescript.engine import TypeScriptEngine
 from actions_studio.analysis.typescript.server import TsServerError
+
+if TYPE_CHECKING:
+    # Imported on the owner's thread when the engine is made (_default_engine): the engine reads
+    # the whole trigger catalog (pydantic models) for its types, which a window restoring a
+    # JavaScript tab must not pay before it is shown (issue 12 item 10, issue 16's start row).
+    from actions_studio.analysis.typescript.engine import TypeScriptEngine
+
+
+def _default_engine(progress: Callable[[str], None] | None) -> "TypeScriptEngine":
+    from actions_studio.analysis.typescript.engine import TypeScriptEngine
+
+    return TypeScriptEngine(progress=progress)
 
 
 def document_of(channel: str) -> str:
@@ -27,7 +39,7 @@ def document_of(channel: str) -> str:
     return channel.rsplit(":", 1)[0] if channel.count(":") >= 2 else channel
 
 
-class TypeScriptWorker(EngineOwner[TypeScriptEngine]):
+class TypeScriptWorker(EngineOwner["TypeScriptEngine"]):
     def __init__(
         self,
         engine_factory: Callable[[], TypeScriptEngine] | None = None,
@@ -35,7 +47,7 @@ class TypeScriptWorker(EngineOwner[TypeScriptEngine]):
         warm_up: bool = True,
         progress: Callable[[str], None] | None = None,
     ) -> None:
-        self._engine_factory = engine_factory or (lambda: TypeScriptEngine(progress=progress))
+        self._engine_factory = engine_factory or (lambda: _default_engine(progress))
         self._node_modules: Path | None = None
         self.state = "starting"
         super().__init__("tsserver-owner", warm_up=warm_up)
