@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from actions_studio.triggers import get_trigger
-from runtime.processes import descendants  # tests/runtime/processes.py, the sandbox tests' helper
+from runtime.processes import as_in_a_terminal, descendants  # tests/runtime/processes.py, the sandbox tests' helper
 
 RUNAWAY = """import json, os, socket
 
@@ -50,7 +50,8 @@ def test_ctrl_c_on_test_stops_the_run_and_leaves_no_process(tmp_path: Path) -> N
     for args in (["actions", "new", "runaway", "--trigger", "post-login", "--code", str(code)],
                  ["fixtures", "add", str(fixture)]):
         subprocess.run([*cli, *args], env=env, check=True, capture_output=True, timeout=60)
-    proc = subprocess.Popen([*cli, "test"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*cli, "test"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_in_a_terminal)
     try:
         conn, _ = server.accept()
         with conn:

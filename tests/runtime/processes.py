@@ -35,3 +35,13 @@ def gone(pid: int, within_s: float = 10.0) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def as_in_a_terminal() -> None:
+    """`preexec_fn` for a CLI that a test stops with Ctrl+C: SIGINT as a terminal's foreground
+    process has it. A suite started in the background by a shell without job control (`./dev
+    test &` in a script) inherits SIGINT ignored, and so would the CLI (POSIX: an ignored signal
+    stays ignored across exec), which then, rightly, ignores the test's Ctrl+C."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

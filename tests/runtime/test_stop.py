@@ -21,7 +21,7 @@ import pytest
 
 from actions_studio.runtime import ActionSource, Sandbox, SandboxLimits
 
-from .processes import descendants, gone
+from .processes import as_in_a_terminal, descendants, gone
 
 FIRST = ActionSource("first", "def on_execute_post_login(event, api):\n    print('first ran')\n"
                               "    api.access_token.set_custom_claim('https://x/first', 1)\n")
@@ -147,7 +147,8 @@ def test_ctrl_c_on_the_cli_leaves_no_process_behind(tmp_path, listener, command:
     action.write_text(runaway(listener.getsockname()[1]).code, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONS_STUDIO")}
     cli = subprocess.Popen([sys.executable, "-m", "actions_studio", command, str(action), "--trigger", "post-login",
-                            "--timeout", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            "--timeout", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                           preexec_fn=as_in_a_terminal)
     try:
         pid = _running_pid(listener)
         tree = set(descendants(cli.pid))  # zygote, its helper, spares, the running child
