@@ -182,6 +182,7 @@ class FlowRecorder:
         self.buf = buf
         self.layout = layout
         self.used = 0
+        RESULT_LEN.pack_into(buf, 16, 0)  # a warm child's buffer held the previous execution's records
         FLAGS.pack_into(buf, 24, FLAG_RECORDS)
 
     def room(self) -> int:

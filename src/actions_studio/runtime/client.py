@@ -26,7 +26,8 @@ from typing import Any, Optional
 from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
 from .node import is_node
-from .protocol import EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request, recv_reply, result_of
+from .protocol import (FRESH, VERDICT_KEEP, EventTooLargeError, ProtocolError, RawRun, SandboxError, pack_request,
+                       recv_reply, result_of, warm_key)
 from .redaction import merge_secrets
 from .result import ActionSource, Continuation, ExecutionResult
 
@@ -166,10 +167,18 @@ class Sandbox:
     ...     result = sandbox.run_flow("post-login", [ActionSource("a", code)], event)
     """
 
-    def __init__(self, limits: SandboxLimits = SandboxLimits(), *, node: Optional[str] = None) -> None:
+    def __init__(self, limits: SandboxLimits = SandboxLimits(), *, node: Optional[str] = None,
+                 warm: bool = False) -> None:
         """``node``: the Node for JavaScript actions when the workspace names one (setting
-        ``node.path``); else `nodejs.find_node`'s choice ($ACTIONS_STUDIO_NODE, the wheel's)."""
+        ``node.path``); else `nodejs.find_node`'s choice ($ACTIONS_STUDIO_NODE, the wheel's).
+
+        ``warm`` (the tenant): an all-Python `run_flow`/`resume` may run in a warm child bound for
+        life to that flow's key (`protocol.warm_key`: trigger, and each action's name, version,
+        code, secrets, dependencies), kept stopped between executions, so its module-level state
+        persists as on Auth0. Off (the studio, the CLI, fuzz and replay): one fresh child per
+        execution, always. `run_action` and mixed flows get fresh children either way."""
         self.limits = limits
+        self.warm = warm
         self.node_path = node
         self._lock = threading.Lock()
         self._closed = False
@@ -294,12 +303,29 @@ class Sandbox:
                        secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
 
     def _in_one_child(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
-        """Every action of this execution in one forked, confined child (`flow.Replay`)."""
-        def fetch(timeout_s: float) -> RawRun:
-            return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
-                                     run.cache, timeout_s, cancel)
+        """Every action of this execution in one forked, confined child (`flow.Replay`). Warm: the
+        request carries the whole flow (the key's) and the resume point; once the replay has
+        judged what the child reported, the verdict tells the zygote whether to keep the child."""
+        if not self.warm:
+            def fetch(timeout_s: float) -> RawRun:
+                return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
+                                         run.cache, timeout_s, cancel)
 
-        return run.run(Replay(run, fetch))
+            return run.run(Replay(run, fetch))
+        key = warm_key(run.trigger.id, run.actions)
+        held: list[socket.socket] = []
+
+        def fetch_warm(timeout_s: float) -> RawRun:
+            return self.execute_flow(run.trigger.id, run.actions, run.payload, run.first_phase, run.cache,
+                                     timeout_s, cancel, start=run.start, key=key, held=held)
+
+        result: Optional[ExecutionResult] = None
+        try:
+            result = run.run(Replay(run, fetch_warm))
+            return result
+        finally:
+            for sock in held:
+                _settle(sock, result)
 
     def execute_one(self, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
                     cache: dict[str, Any], timeout_s: float, cancel: Optional[threading.Event] = None) -> RawRun:
@@ -315,21 +341,24 @@ class Sandbox:
 
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
                      first_phase: str, cache: dict[str, Any], timeout_s: float,
-                     cancel: Optional[threading.Event] = None) -> RawRun:
+                     cancel: Optional[threading.Event] = None, *, start: int = 0, key: bytes = FRESH,
+                     held: Optional[list[socket.socket]] = None) -> RawRun:
         """Every action of one flow execution in one child (used by the flow executor): the reply
-        carries the child's per-action records (``records``) and the console of the action it was
-        in when it stopped (``logs``)."""
+        carries the child's per-action records (``records``, relative to ``start``) and the console
+        of the action it was in when it stopped (``logs``). With a warm ``key`` the connection is
+        appended to ``held`` for the verdict (`_settle`) instead of being closed."""
         body = json.dumps(
-            {"trigger": trigger_id, "event": payload, "cache": cache, "first_phase": first_phase,
+            {"trigger": trigger_id, "event": payload, "cache": cache, "first_phase": first_phase, "start": start,
              "actions": [{"name": a.name, "version": a.version, "code": a.code, "secrets": a.secrets,
                           "sys_path": list(a.sys_path)} for a in actions]},
             separators=(",", ":"), ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
-        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s, cancel)
+        meta, records, logs, wall_ms = self._roundtrip(body, timeout_s, cancel, key=key, held=held)
         return RawRun(meta, None, logs, wall_ms, records)
 
-    def _roundtrip(self, body: bytes, timeout_s: float,
-                   cancel: Optional[threading.Event] = None) -> tuple[dict[str, Any], bytes, bytes, float]:
+    def _roundtrip(self, body: bytes, timeout_s: float, cancel: Optional[threading.Event] = None, *,
+                   key: bytes = FRESH, held: Optional[list[socket.socket]] = None
+                   ) -> tuple[dict[str, Any], bytes, bytes, float]:
         """Send one request to the zygote, wait for its one reply frame (or stop it: ``cancel``)."""
         started = time.perf_counter()
         if cancel is not None and cancel.is_set():
@@ -348,10 +377,14 @@ class Sandbox:
                     if attempt == 1:
                         continue
                     raise
-                sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body))
+                sock.sendall(pack_request(max(1, int(timeout_s * 1000)), body, key))
                 if cancel is not None:
                     _wait_or_stop(sock, cancel, timeout_s + REPLY_GRACE_S)
                 meta, result, logs = recv_reply(sock)
+                parsed = _parse_meta(meta)
+                if held is not None:
+                    held.append(sock)
+                    sock = None  # type: ignore[assignment]  # closed by _settle, after the verdict
                 break
             except (OSError, EOFError, ProtocolError) as exc:
                 if isinstance(exc, socket.timeout):
@@ -363,9 +396,47 @@ class Sandbox:
                     f"({type(exc).__name__}: {exc})"
                 ) from None
             finally:
-                sock.close()
+                if sock is not None:
+                    sock.close()
         wall_ms = (time.perf_counter() - started) * 1000
-        return json.loads(meta), result, logs, wall_ms
+        return parsed, result, logs, wall_ms
+
+
+# What the zygote puts in a reply's meta, and the types the client relies on.
+_META_TYPES: dict[str, tuple[type, ...]] = {
+    "exit_code": (int, type(None)), "signal": (int, type(None)), "timed_out": (bool,), "stopped": (bool,),
+    "maxrss_kb": (int,), "dropped": (int,), "truncated": (bool,), "pid": (int, type(None)),
+    "wall_ms": (int, float)}
+
+
+def _parse_meta(data: bytes) -> dict[str, Any]:
+    """The reply's meta, checked: a warm child holds its key's connections (architecture.md), so
+    a reply frame may be its forgery; a malformed one is the zygote's garbage to the client."""
+    try:
+        meta = json.loads(data)
+    except ValueError:
+        raise ProtocolError("the sandbox's reply carries unreadable metadata") from None
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), t) for k, t in _META_TYPES.items() if k in meta):
+        raise ProtocolError("the sandbox's reply carries malformed metadata")
+    return meta
+
+
+# An action error that says the warm child's process, or what it reported, cannot be trusted again.
+_RECYCLE_ERRORS = frozenset({"InvalidResult", "SandboxError", "Crash", "Timeout", "Stopped"})
+
+
+def _settle(sock: socket.socket, result: Optional[ExecutionResult]) -> None:
+    """Tell the zygote whether to keep a warm child: only when the replay went through and every
+    record it reported was well-formed. Anything else (no verdict at all) kills it."""
+    keep = result is not None and not any(a.error is not None and a.error.type in _RECYCLE_ERRORS
+                                          for a in result.actions)
+    try:
+        if keep:
+            sock.sendall(VERDICT_KEEP)
+    except OSError:
+        pass
+    finally:
+        sock.close()
 
 
 def _wait_or_stop(sock: socket.socket, cancel: threading.Event, limit_s: float) -> None:

@@ -1,9 +1,13 @@
 """What crosses the runtime's process boundaries: the wire frames, the raw report of one child
 execution, the child's result record, and the errors both sides raise.
 
-client → zygote:  REQUEST header (magic, timeout_ms, body length) then the JSON body. The zygote
-reads only the header (it never parses a request, so it never holds code or secrets); the forked
-child reads the body itself.
+client → zygote:  REQUEST header (magic, timeout_ms, body length, warm key) then the JSON body. The
+zygote reads only the header (it never parses a request, so it never holds code or secrets); the
+forked child reads the body itself. The warm key is all zeros for a fresh child (killed after its
+reply); otherwise the sha256 of the flow (`warm_key`): the zygote hands the request only to a child
+bound to that key, or to a spare it then binds to it for life.
+client → zygote, after a warm reply: one verdict byte on the same connection, `VERDICT_KEEP` when
+what the child reported was well-formed (otherwise nothing, or anything else: the child is killed).
 zygote → client:  one REPLY frame: the zygote's own meta JSON (exit status, rusage, timeout) plus
 the child's result JSON and its raw console bytes, both read from the child's shared buffer. It is
 sent as soon as the child has flagged its result complete (without waiting for its exit), or, if
@@ -27,8 +31,10 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Optional
 
-REQUEST = struct.Struct("!4sII")
-REQUEST_MAGIC = b"ASQ1"
+REQUEST = struct.Struct("!4sII32s")
+REQUEST_MAGIC = b"ASQ2"
+FRESH = bytes(32)  # the warm key of a request that gets a fresh child
+VERDICT_KEEP = b"K"
 REPLY = struct.Struct("!4sIII")
 REPLY_MAGIC = b"ASR1"
 # Far above anything legitimate (1 MiB event + 100 kB code + secrets); a bound for a corrupt length.
@@ -85,8 +91,21 @@ def recv_exact(sock: socket.socket, n: int) -> bytes:
     return bytes(buf)
 
 
-def pack_request(timeout_ms: int, body: bytes) -> bytes:
-    return REQUEST.pack(REQUEST_MAGIC, timeout_ms, len(body)) + body
+def pack_request(timeout_ms: int, body: bytes, key: bytes = FRESH) -> bytes:
+    return REQUEST.pack(REQUEST_MAGIC, timeout_ms, len(body), key) + body
+
+
+def warm_key(trigger_id: str, actions: Any) -> bytes:
+    """What a warm child is bound to for life: the trigger and, for every action of the flow in
+    order, its name, version, code, secrets and dependency directories. The same key means the
+    same code with the same secrets, so reusing its process shows an execution nothing that another
+    flow, another version or other secrets put there. The phase, the resume point, the event and
+    the cache are per request, not part of it."""
+    import hashlib
+
+    data = json.dumps([trigger_id, [[a.name, a.version, a.code, sorted(a.secrets.items()), list(a.sys_path)]
+                                    for a in actions]], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()
 
 
 def pack_reply(meta: bytes, result: bytes, logs: bytes) -> bytes:

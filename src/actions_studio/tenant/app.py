@@ -64,7 +64,7 @@ def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional
         db.close()
         raise
     return TenantContext(config=config, db=db, key=key, passwords=passwords,
-                         sandbox=sandbox or Sandbox(config.sandbox_limits),
+                         sandbox=sandbox or Sandbox(config.sandbox_limits, warm=config.warm_sandbox),
                          limiter=RateLimiter(db, "mgmt", config.rate_limit_per_s, config.rate_limit_burst),
                          auth_limiter=RateLimiter(db, "auth", config.auth_rate_limit_per_s,
                                                   config.auth_rate_limit_burst),

@@ -34,6 +34,9 @@ class TenantConfig:
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     sandbox_limits: SandboxLimits = field(default_factory=SandboxLimits)
+    # Logins through an all-Python flow reuse a warm sandbox child bound to that flow's version,
+    # code and secrets (`Sandbox(warm=True)`; docs/architecture.md, "Warm children").
+    warm_sandbox: bool = True
     max_body_bytes: int = MAX_BODY_BYTES
     # Threads for blocking work (flows, argon2, the store); a flow waits on the sandbox, not the CPU.
     worker_threads: int = 64

@@ -33,7 +33,7 @@ from typing import Any, NoReturn, Optional
 
 from .. import confine, landlock
 from ..capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
-from ..protocol import MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
+from ..protocol import FRESH, MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
 ACTION_ENV_TEMPLATE = {"LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin"}
@@ -68,11 +68,16 @@ class ChildSetup:
 
 def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: ChildSetup,
                cgroup_slot: Optional[str]) -> NoReturn:
-    """A pre-forked child: confine and warm up first, then wait for one request.
+    """A pre-forked child: confine and warm up first, then wait for a request.
 
     Everything that does not depend on the request (cgroup, work dir, uid, prctl, the Landlock
     ruleset, seccomp, audit hook, capture, and the copy-on-write page faults of a first execution)
     happens here, before the request exists, so none of it is on the caller's critical path.
+
+    A fresh request (warm key all zeros) is this child's only one. A warm flow request binds the
+    child to its key for life (the zygote hands it only requests of that key): after the reply it
+    cleans up, says so (``b"I"`` on the notify pipe: the zygote then stops it with SIGSTOP until the
+    next request of its key) and waits on its control socket again, keeping each action's module.
     """
     setup_error: Optional[BaseException] = None
     try:
@@ -80,23 +85,55 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
         _warm_up(buf, setup.layout, ctrl)
     except BaseException as exc:  # fail closed: the request gets a SandboxError, the action never runs
         setup_error = exc
+    kept: dict[int, _Kept] = {}  # a warm child's modules, by action index: top-level code ran once
+    try:
+        while _serve_one(ctrl, notify_fd, buf, setup, setup_error, kept):
+            # The request went with _serve_one's frame, each action's event and api with the
+            # gc.collect after it (InProcess): nothing of this execution stays reachable from the
+            # runtime's own objects (what an action put in its module is its own).
+            os.write(notify_fd, b"I")
+    finally:
+        os._exit(0)  # no interpreter teardown: nothing of the zygote's state must run here
+
+
+@dataclass
+class _Kept:
+    """An action's module in a warm child, after its top-level code ran without error."""
+
+    code: str
+    module: types.ModuleType
+
+
+def _serve_one(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: ChildSetup,
+               setup_error: Optional[BaseException], kept: dict[int, _Kept]) -> bool:
+    """Read one request, run it, leave the result in the buffer and notify the zygote. True when
+    the child stays warm for the next request of its key; False: it exits (fresh, a single action,
+    a failure of the sandbox, an error at an action's top level, a MemoryError)."""
     result: Optional[dict[str, Any]] = None
     flow: Optional[InProcess] = None
+    warm = False
     try:
         msg, ancdata, _, _ = ctrl.recvmsg(REQUEST.size, socket.CMSG_SPACE(4))
         if not msg:
-            os._exit(0)  # the zygote retired this spare
-        _, timeout_ms, body_len = REQUEST.unpack(msg)
+            os._exit(0)  # the zygote retired this child
+        _, timeout_ms, body_len, key = REQUEST.unpack(msg)
         conn_fd = struct.unpack("i", ancdata[0][2][:4])[0]
-        ctrl.close()
+        warm = key != FRESH
+        if not warm:
+            ctrl.close()
         conn = socket.socket(fileno=conn_fd)
         conn.settimeout(10.0)
         body = recv_exact(conn, body_len) if body_len <= MAX_BODY_BYTES else b""
-        conn.close()  # the zygote alone answers the client: action code never sees this socket
+        # The zygote alone answers the client. A fresh child closes this before any action code
+        # exists; a warm one holds its key's code already (architecture.md says what follows).
+        conn.close()
         request = json.loads(body)
         del body
         if isinstance(request, dict) and "actions" in request:
-            flow = InProcess(FlowRecorder(buf, setup.layout), str(request.get("trigger")))
+            flow = InProcess(FlowRecorder(buf, setup.layout), str(request.get("trigger")),
+                             kept=kept if warm else None, start=int(request.get("start") or 0))
+        else:
+            warm = False  # a single action (run_action) always gets a child of its own
         if setup_error is not None:
             raise setup_error
         if _RULES:  # the last Landlock rules (the request's dependency environments), then restrict
@@ -104,29 +141,41 @@ def spare_main(ctrl: socket.socket, notify_fd: int, buf: mmap.mmap, setup: Child
             for action in request.get("actions") or [request]:
                 rules.allow_all(action.get("sys_path") or (), landlock.READ)
             rules.restrict()
-        cpu_s = max(1, math.ceil(timeout_ms / 1000)) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # a backstop under the zygote's SIGKILL
+        _cpu_backstop(timeout_ms, warm)
         if flow is not None:
             run_flow(request, flow, timeout_ms, setup)
         else:
             result = run_action(request)
     except BaseException as exc:  # a failure of the sandbox itself, reported as such
         result = error_result("SandboxError", f"sandbox setup failed: {exc!r}")
-    try:
-        CONSOLE.finish()
-        if flow is not None:
-            if result is not None:  # before or between actions: it goes on the action it stopped
-                flow.fail(result)
-            flow.recorder.done()
-        else:
-            assert result is not None
-            result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            data = encode_result(result)
-            if not write_result(buf, setup.layout, data):
-                write_result(buf, setup.layout, json.dumps(_TOO_LARGE).encode())
-        os.write(notify_fd, b"R")  # the zygote answers now, without waiting for this process to exit
-    finally:
-        os._exit(0)  # no interpreter teardown: nothing of the zygote's state must run here
+        warm = False
+    CONSOLE.finish()
+    if flow is not None:
+        if result is not None:  # before or between actions: it goes on the action it stopped
+            flow.fail(result)
+        flow.recorder.done()
+    else:
+        assert result is not None
+        result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        data = encode_result(result)
+        if not write_result(buf, setup.layout, data):
+            write_result(buf, setup.layout, json.dumps(_TOO_LARGE).encode())
+    os.write(notify_fd, b"R")  # the zygote answers now, without waiting for this process
+    return warm and flow is not None and not flow.retire and bool(_PARACHUTE)
+
+
+def _cpu_backstop(timeout_ms: int, warm: bool) -> None:
+    """RLIMIT_CPU under the zygote's SIGKILL at the deadline: the budget plus a second. The limit
+    counts the process's whole life, so a warm child gets what it used so far plus the budget as
+    its soft limit (SIGXCPU), the hard one left where it was (a process cannot raise it again)."""
+    budget = max(1, math.ceil(timeout_ms / 1000)) + 1
+    if not warm:
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 1))
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime) + budget
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 _TOO_LARGE = error_result("ResultTooLarge", "the action's calls and cache exceed the sandbox's result size")
@@ -257,12 +306,16 @@ async def _await(awaitable: Any) -> Any:
     return await awaitable
 
 
-def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, Any]:
+def run_action(request: dict[str, Any], *, isolate: bool = False, kept: Optional[dict[int, _Kept]] = None,
+               slot: int = 0) -> dict[str, Any]:
     """Compile, build event and api, call the handler; never raises.
 
     ``isolate`` (a flow child, where more actions follow in this process): afterwards, clear the
     action's module namespace and drop its module and source lines, so nothing of it is left for
-    the next action to find by name."""
+    the next action to find by name. ``kept`` (a warm child): the module of action ``slot`` is
+    kept there once its top-level code ran, and reused by the next execution of the same key, so
+    module-level state persists as on Auth0; ``out["top_level_failed"]`` says the top level (or
+    compiling it) failed, after which the child is not reused."""
     from actions_studio.triggers import EventValidationError, ExecutionContext, get_trigger
 
     name: str = request["name"]
@@ -286,22 +339,36 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
 
     sys.path[:0] = request.get("sys_path") or ()  # the action's dependencies, before its code exists
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-    try:
-        code_obj = compile(code, filename, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        out["error"] = describe_exception(exc, filename)
-        return out
+    entry = kept.get(slot) if kept is not None else None
+    if entry is not None and entry.code != code:  # the key covers the code: never another code's module
+        entry = None
+    code_obj = None
+    if entry is None:
+        try:
+            code_obj = compile(code, filename, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            out["error"] = describe_exception(exc, filename)
+            out["top_level_failed"] = True
+            return out
 
     context = ExecutionContext(secrets=dict(secrets), cache=request["cache"], phase=phase,  # type: ignore[arg-type]
                                action_name=name)
     api = trigger.make_api(event, context)
-    module = types.ModuleType("action")
-    module.__file__ = filename
+    if entry is None:
+        module = types.ModuleType("action")
+        module.__file__ = filename
+    else:
+        module = entry.module
     sys.modules["action"] = module
 
     started = time.perf_counter()
+    top_level_ran = entry is not None
     try:
-        exec(code_obj, module.__dict__)
+        if code_obj is not None:
+            exec(code_obj, module.__dict__)
+            top_level_ran = True
+            if kept is not None:
+                kept[slot] = _Kept(code, module)
         handler = module.__dict__.get(handler_name) if handler_name else None
         if not callable(handler):
             out["error"] = error_info(
@@ -320,8 +387,10 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
                 )
     except BaseException as exc:
         if isinstance(exc, MemoryError):
-            _PARACHUTE.clear()  # memory to write the report with
+            _PARACHUTE.clear()  # memory to write the report with (a warm child is then not reused)
             module.__dict__.clear()
+        if not top_level_ran:
+            out["top_level_failed"] = True
         out["error"] = describe_exception(exc, filename)
         del exc
     out["duration_ms"] = (time.perf_counter() - started) * 1000
@@ -329,7 +398,8 @@ def run_action(request: dict[str, Any], *, isolate: bool = False) -> dict[str, A
     warnings.extend(api.warnings)
     out["cache"] = context.cache
     if isolate:
-        module.__dict__.clear()
+        if kept is None:
+            module.__dict__.clear()
         if sys.modules.get("action") is module:
             del sys.modules["action"]
         linecache.cache.pop(filename, None)
@@ -353,16 +423,22 @@ class InProcess:
 
     needs_payload = True
 
-    def __init__(self, recorder: FlowRecorder, trigger_id: str) -> None:
+    def __init__(self, recorder: FlowRecorder, trigger_id: str, *, kept: Optional[dict[int, _Kept]] = None,
+                 start: int = 0) -> None:
         self.recorder = recorder
         self.trigger_id = trigger_id
+        self.kept = kept  # a warm child's modules (run_action), None in a fresh child
+        # Records name actions relative to the resume point (what the client's replay expects);
+        # a warm request carries the whole flow and starts at ``start``.
+        self.start = start
         self.open_index: Optional[int] = None
-        self.next_index = 0
+        self.next_index = start
+        self.retire = False  # an action's top level failed: this process is not reused
 
     def remaining(self, index: int, deadline: float) -> float:
         left = deadline - time.monotonic()
         if left <= 0:
-            self.recorder.append(REC_NOT_STARTED, index)
+            self.recorder.append(REC_NOT_STARTED, index - self.start)
         return left
 
     def __call__(self, index: int, source: Any, payload: dict[str, Any], phase: str,
@@ -370,7 +446,7 @@ class InProcess:
         import copy
 
         self.open_index = index
-        self.recorder.append(REC_BEGIN, index, t=time.monotonic())
+        self.recorder.append(REC_BEGIN, index - self.start, t=time.monotonic())
         CONSOLE.reset()
         started = time.perf_counter()
         saved_path, saved_env = list(sys.path), dict(os.environ)
@@ -384,7 +460,9 @@ class InProcess:
             out = run_action({"trigger": self.trigger_id, "name": source.name, "code": source.code,
                               "phase": phase, "secrets": source.secrets, "event": payload,
                               "cache": copy.deepcopy(cache), "sys_path": list(source.sys_path)},
-                             isolate=True)
+                             isolate=True, kept=self.kept, slot=index)
+            if out.pop("top_level_failed", False):
+                self.retire = True
         finally:
             # What the next action starts from is what this one started from.
             sys.path[:] = saved_path
@@ -413,7 +491,7 @@ class InProcess:
             data = json.dumps(_TOO_LARGE).encode()
             if len(data) + len(logs) > self.recorder.room():
                 logs = b""
-        self.recorder.append(REC_END, index, data, logs, dropped)
+        self.recorder.append(REC_END, index - self.start, data, logs, dropped)
         self.open_index, self.next_index = None, index + 1
         return RawRun({"dropped": dropped, "truncated": dropped > 0}, json.loads(data), logs, wall)
 
@@ -421,7 +499,7 @@ class InProcess:
         """The child itself failed outside an action's code: the action it was at gets the error."""
         index = self.open_index if self.open_index is not None else self.next_index
         logs, dropped = CONSOLE.console() if self.open_index is not None else (b"", 0)
-        self.recorder.append(REC_END, index, json.dumps(result, default=repr).encode(), logs, dropped)
+        self.recorder.append(REC_END, index - self.start, json.dumps(result, default=repr).encode(), logs, dropped)
 
 
 def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setup: ChildSetup) -> None:
@@ -436,7 +514,7 @@ def run_flow(request: dict[str, Any], strategy: InProcess, timeout_ms: int, setu
                             sys_path=tuple(a.get("sys_path") or ())) for a in request.pop("actions")]
     run = FlowRun(strategy.trigger_id, actions, request.pop("event"), limits=SandboxLimits(**setup.limits),
                   timeout_s=timeout_ms / 1000, first_phase=request.get("first_phase", "execute"),
-                  cache=request.get("cache"))
+                  cache=request.get("cache"), start=strategy.start)
     del actions
     try:
         run.run(strategy, outcome=False)

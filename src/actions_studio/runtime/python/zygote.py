@@ -14,6 +14,14 @@ child says its result is in its shared buffer the zygote sends the one reply fra
 child dies first (crash, os._exit, SIGKILL at its deadline) the reply carries the exit status the
 helper got from wait4 instead. EOF on stdin (the studio went away) or SIGTERM stops the zygote,
 the helper and every child.
+
+Warm children (a `Sandbox(warm=True)`, the tenant): a flow request whose header carries a warm
+key goes to an idle child bound to that key, else to a spare, which is then bound to it for life.
+After its reply such a child is not killed: once the client's verdict says what it reported was
+well-formed (`VERDICT_KEEP`) and the child has stopped itself (``b"I"``) or its grace ran out, the
+zygote stops it (SIGSTOP: nothing of it runs while idle), checks it (one thread, RSS, runs) and
+parks it under its key; the next request of that key continues it (SIGCONT). Every other path —
+a crash, the deadline, a Stop, a missing verdict, a failed check, eviction — kills it.
 """
 
 from __future__ import annotations
@@ -33,11 +41,21 @@ import struct
 import sys
 import tempfile
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..protocol import pack_reply
+from ..protocol import FRESH, VERDICT_KEEP, pack_reply
+
+# Warm children (architecture.md, "Warm children"): recycled after this many executions, or once
+# their resident memory passes this share of memory_bytes; at most this many idle per key and in
+# all, the least recently used killed first.
+MAX_RUNS = 1000
+RSS_LIMIT_FRACTION = 0.5
+MAX_IDLE_PER_KEY = 8
+MAX_IDLE = 32
+# After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
+FREEZE_GRACE_S = 0.5
 
 
 def _preimport() -> None:
@@ -91,14 +109,23 @@ class _Poller:
         return [(self.data[fd], ev) for fd, ev in events if fd in self.data]
 
 
-def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes) -> None:
+def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes, *, close: bool = True) -> bool:
     sel.unregister(conn.fileno())
     try:
         conn.settimeout(10.0)
         conn.sendall(frame)
+        sent = True
     except OSError:
-        pass  # the caller gave up; nothing to tell
-    conn.close()
+        sent = False  # the caller gave up; nothing to tell
+    if close or not sent:
+        conn.close()
+    return sent
+
+
+def _status(pid: int) -> dict[str, str]:
+    """/proc/PID/status as a dict (the kernel's word on a child's threads and memory)."""
+    with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+        return dict(line.split(":", 1) for line in fh.read().splitlines() if ":" in line)
 
 
 def import_roots() -> list[str]:
@@ -124,6 +151,14 @@ class Proc:
     deadline: float = 0.0
     started: float = 0.0
     killed: Optional[str] = None  # why it was SIGKILLed: "deadline", "replied", "stopped", "retired"
+    # A warm child: the key it is bound to for life (FRESH: killed after its one reply), how many
+    # executions it ran, and where it is between two of them.
+    key: bytes = FRESH
+    runs: int = 0
+    verdict: Optional[socket.socket] = None  # the connection of its last reply, until the client's verdict
+    kept: bool = False  # the client's verdict said keep
+    frozen: bool = False  # SIGSTOPped
+    stop_at: float = 0.0  # when to stop it if it has not said b"I"
 
 
 class Zygote:
@@ -141,7 +176,9 @@ class Zygote:
         self.procs: dict[int, Proc] = {}
         self.spares: deque[int] = deque()
         self.requested = 0  # spares asked of the helper and not yet arrived
-        self.waiting: deque[tuple[socket.socket, bytes, int]] = deque()  # requests without a spare yet
+        self.waiting: deque[tuple[socket.socket, bytes, int, bytes]] = deque()  # requests without a child yet
+        self.idle: OrderedDict[bytes, list[int]] = OrderedDict()  # warm children by key, least recent first
+        self.deferred = 0  # waiting requests that wait for a child of their key, not for a spare
         # Under the client's directory when given, so the client can remove it even if this
         # process is killed.
         self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
@@ -218,6 +255,7 @@ class Zygote:
     def serve(self) -> None:
         while True:
             pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
+            pending += [p.stop_at for p in self.procs.values() if p.stop_at and not p.killed]
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
             for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
@@ -229,6 +267,9 @@ class Zygote:
                         return  # the studio is gone
                 elif kind == "hangup":
                     self._hung_up(pid)
+                elif kind == "verdict":
+                    if pid in self.procs:
+                        self._guarded(self._verdict, pid)
                 elif pid in self.procs:
                     self._guarded(self._notified, pid)
             self._kill_overdue()
@@ -237,7 +278,7 @@ class Zygote:
 
     def _replenish(self) -> None:
         """Keep spares (ready or on their way) at the wanted number, plus one per waiting request."""
-        deficit = self.spares_wanted + len(self.waiting) - len(self.spares) - self.requested
+        deficit = self.spares_wanted + len(self.waiting) - self.deferred - len(self.spares) - self.requested
         if deficit > 0:
             self.forker.send(b"F" * deficit)
             self.requested += deficit
@@ -259,9 +300,11 @@ class Zygote:
 
     def _kill_overdue(self) -> None:
         now = time.monotonic()
-        for proc in self.procs.values():
+        for proc in list(self.procs.values()):
             if proc.conn is not None and not proc.killed and now >= proc.deadline:
                 self._kill(proc, "deadline")
+            elif proc.stop_at and not proc.killed and now >= proc.stop_at:
+                self._freeze(proc)
 
     def _accept_all(self) -> None:
         while True:
@@ -287,35 +330,104 @@ class Zygote:
         conn.setblocking(True)
         conn.settimeout(5.0)
         header = recv_exact(conn, REQUEST.size)
-        magic, timeout_ms, _ = REQUEST.unpack(header)
+        magic, timeout_ms, _, key = REQUEST.unpack(header)
         if magic != REQUEST_MAGIC:
             conn.close()
             return
-        self.waiting.append((conn, header, timeout_ms))
+        self.waiting.append((conn, header, timeout_ms, key))
         # The client closes (or half-closes) its end to stop this execution (Sandbox's cancel).
         # Only the hang-up is watched, never the data: the child reads the body itself.
         self.sel.register(conn.fileno(), select.EPOLLRDHUP, ("hangup", conn.fileno()))
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Hand waiting requests to ready spares: header and connection go over SCM_RIGHTS; the
-        spare reads the body itself."""
-        while self.waiting and self.spares:
-            conn, header, timeout_ms = self.waiting[0]
-            proc = self.procs[self.spares.popleft()]
-            assert proc.ctrl is not None
-            try:
-                proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                              array.array("i", [conn.fileno()]))])
-            except OSError:  # a spare that died while waiting (killed from outside): skip it
-                self._kill(proc, "retired")
+        """Hand waiting requests to children: a warm request to an idle child of its key, else (as
+        every fresh request) to a ready spare. Header and connection go over SCM_RIGHTS; the child
+        reads the body itself. Requests no child can take yet keep their order."""
+        self.deferred = 0
+        if not self.waiting:
+            return
+        left: deque[tuple[socket.socket, bytes, int, bytes]] = deque()
+        waiting_for: dict[bytes, int] = {}  # per key: requests that wait for a child of it in this round
+        while self.waiting:
+            item = self.waiting.popleft()
+            if not self._hand_over(*item, waiting_for):
+                left.append(item)
+        self.waiting = left
+
+    def _cooling(self, key: bytes) -> int:
+        """Children of ``key`` between their reply and their parking (verdict or stop pending)."""
+        return sum(1 for p in self.procs.values() if p.key == key and p.runs and p.conn is None and not p.killed
+                   and not (p.frozen and p.kept))
+
+    def _hand_over(self, conn: socket.socket, header: bytes, timeout_ms: int, key: bytes,
+                   waiting_for: dict[bytes, int]) -> bool:
+        from ..capture import HEADER
+
+        while key != FRESH and self.idle.get(key):
+            pids = self.idle[key]
+            proc = self.procs[pids.pop()]  # the most recently used: its caches are the warmest
+            if not pids:
+                del self.idle[key]
+            # The last execution's records and flags go; its stray notifications too. The child is
+            # stopped: nothing of it can write meanwhile.
+            HEADER.pack_into(proc.buf, 0, 0, 0, 0, 0)
+            if not self._drain(proc) or not self._send_request(proc, header, conn):
                 continue
-            self.waiting.popleft()
-            proc.ctrl.close()
-            proc.ctrl = None
-            proc.conn = conn
-            proc.started = time.monotonic()
-            proc.deadline = proc.started + timeout_ms / 1000
+            try:
+                signal.pidfd_send_signal(proc.pidfd, signal.SIGCONT)
+            except OSError:
+                pass  # gone: its exit report answers this request
+            proc.frozen = proc.kept = False
+            self._running(proc, conn, timeout_ms)
+            return True
+        if key != FRESH and self._cooling(key) > waiting_for.get(key, 0):
+            # A child of this key has just replied and is about to be parked (a moment: the
+            # client's verdict and the child's b"I"): waiting for it is cheaper than binding a
+            # spare, whose fork and warm-up would be paid again; it goes to a spare if it dies.
+            waiting_for[key] = waiting_for.get(key, 0) + 1
+            self.deferred += 1
+            return False
+        while self.spares:
+            proc = self.procs[self.spares.popleft()]
+            if not self._send_request(proc, header, conn):
+                continue
+            if key == FRESH:
+                assert proc.ctrl is not None
+                proc.ctrl.close()
+                proc.ctrl = None
+            proc.key = key  # bound for life
+            self._running(proc, conn, timeout_ms)
+            return True
+        return False
+
+    def _send_request(self, proc: Proc, header: bytes, conn: socket.socket) -> bool:
+        assert proc.ctrl is not None
+        try:
+            proc.ctrl.sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [conn.fileno()]))])
+        except OSError:  # a child that died while waiting (killed from outside): skip it
+            self._kill(proc, "retired")
+            return False
+        return True
+
+    def _running(self, proc: Proc, conn: socket.socket, timeout_ms: int) -> None:
+        proc.conn = conn
+        proc.runs += 1
+        proc.started = time.monotonic()
+        proc.deadline = proc.started + timeout_ms / 1000
+
+    def _drain(self, proc: Proc) -> bool:
+        """Empty a warm child's notify pipe; False when it is closed (the child cannot answer)."""
+        if proc.notify is None:
+            self._kill(proc, "retired")
+            return False
+        while True:
+            try:
+                if not os.read(proc.notify, 4096):
+                    self._kill(proc, "retired")
+                    return False
+            except BlockingIOError:
+                return True
 
     def _from_forker(self) -> None:
         try:
@@ -335,45 +447,137 @@ class Zygote:
             os.close(memfd)
             pid = message["spare"]
             self.procs[pid] = Proc(pid, pidfd, buf, socket.socket(fileno=ctrl_fd), notify)
+            os.set_blocking(notify, False)  # a warm child's stray notifications are drained at reuse
             self.sel.register(notify, select.EPOLLIN, ("notify", pid))
             self.requested = max(0, self.requested - 1)
             self.spares.append(pid)
         else:
             self._exited(message)
 
-    def _reply(self, proc: Proc, meta: dict[str, Any]) -> None:
+    def _reply(self, proc: Proc, meta: dict[str, Any], *, close: bool = True) -> bool:
         from ..capture import read_back
         logs, dropped, truncated, result = read_back(proc.buf, self.layout)
         meta.update(dropped=dropped, truncated=truncated, pid=proc.pid,
                     wall_ms=(time.monotonic() - proc.started) * 1000)
         assert proc.conn is not None
-        _send_reply(self.sel, proc.conn, pack_reply(json.dumps(meta).encode(), result, logs))
+        sent = _send_reply(self.sel, proc.conn, pack_reply(json.dumps(meta).encode(), result, logs), close=close)
         proc.conn = None
+        return sent
 
     def _notified(self, pid: int) -> None:
         from ..capture import FLAG_RESULT, HEADER
 
         proc = self.procs[pid]
         assert proc.notify is not None
-        data = os.read(proc.notify, 64)
+        try:
+            data = os.read(proc.notify, 64)
+        except BlockingIOError:  # drained by a reuse in the same round
+            return
         if not data:  # the child is exiting; the helper will report it
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
             proc.notify = None
+            if proc.key != FRESH and proc.conn is None:
+                self._kill(proc, "retired")  # a warm child that can no longer answer
             return
         if proc.conn is not None and not proc.killed and HEADER.unpack_from(proc.buf, 0)[3] & FLAG_RESULT:
-            # The result is complete: answer without waiting for the process teardown (~1 ms).
-            self._reply(proc, {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0})
-            # The flag and the pipe are the child's to write, so an action can raise them itself
-            # (and then keep running): a child whose reply is sent dies now, whatever it wrote.
-            # A well-behaved one is already in os._exit; the helper reaps either.
-            self._kill(proc, "replied")
+            meta = {"exit_code": None, "signal": None, "timed_out": False, "maxrss_kb": 0}
+            if proc.key == FRESH:
+                # The result is complete: answer without waiting for the process teardown (~1 ms).
+                self._reply(proc, meta)
+                # The flag and the pipe are the child's to write, so an action can raise them itself
+                # (and then keep running): a child whose reply is sent dies now, whatever it wrote.
+                # A well-behaved one is already in os._exit; the helper reaps either.
+                self._kill(proc, "replied")
+                return
+            # A warm child: the same reply, then the connection waits for the client's verdict and
+            # the child for its stop. Whatever it still runs meanwhile can touch only its own
+            # buffer and pipe, i.e. the next execution of its own key.
+            conn = proc.conn
+            if not self._reply(proc, meta, close=False):
+                self._kill(proc, "retired")
+                return
+            proc.verdict = conn
+            self.sel.register(conn.fileno(), select.EPOLLIN | select.EPOLLRDHUP, ("verdict", pid))
+            proc.stop_at = time.monotonic() + FREEZE_GRACE_S
+        if b"I" in data and proc.conn is None and proc.stop_at and not proc.killed:
+            self._freeze(proc)
+
+    def _verdict(self, pid: int) -> None:
+        """The client's word on a warm child's reply: keep it only on `VERDICT_KEEP` (an EOF, the
+        client going away, or anything else kills it)."""
+        proc = self.procs[pid]
+        conn = proc.verdict
+        if conn is None:
+            return
+        try:
+            data = conn.recv(16)
+        except OSError:
+            data = b""
+        self._close_verdict(proc)
+        if data[:1] == VERDICT_KEEP and not proc.killed:
+            proc.kept = True
+            self._park(proc)
+        else:
+            self._kill(proc, "retired")
+
+    def _close_verdict(self, proc: Proc) -> None:
+        if proc.verdict is not None:
+            self.sel.unregister(proc.verdict.fileno())
+            proc.verdict.close()
+            proc.verdict = None
+
+    def _freeze(self, proc: Proc) -> None:
+        """Stop a warm child after its reply (nothing of it runs while idle, not even a thread
+        its action left behind), then check it is fit for another execution of its key."""
+        proc.stop_at = 0.0
+        try:
+            signal.pidfd_send_signal(proc.pidfd, signal.SIGSTOP)
+        except OSError:
+            return  # gone: the helper reports it
+        proc.frozen = True
+        if not self._fit(proc):
+            self._kill(proc, "retired")
+            return
+        self._park(proc)
+
+    def _fit(self, proc: Proc) -> bool:
+        """Reusable: fewer than MAX_RUNS executions, one thread (an action's thread that outlived
+        its handler would run again in the next execution), resident memory under the limit."""
+        if proc.runs >= MAX_RUNS:
+            return False
+        try:
+            status = _status(proc.pid)
+            threads = int(status["Threads"])
+            rss = int(status["VmRSS"].split()[0]) * 1024
+        except (OSError, KeyError, ValueError, IndexError):
+            return False
+        return threads == 1 and rss <= int(self.limits["memory_bytes"]) * RSS_LIMIT_FRACTION
+
+    def _park(self, proc: Proc) -> None:
+        """Idle under its key once stopped, checked and kept by the client; evict beyond the caps."""
+        if not (proc.frozen and proc.kept) or proc.killed or proc.conn is not None:
+            return
+        pids = self.idle.setdefault(proc.key, [])
+        pids.append(proc.pid)
+        self.idle.move_to_end(proc.key)
+        if len(pids) > MAX_IDLE_PER_KEY:
+            self._kill(self.procs[pids[0]], "evicted")
+        while sum(len(p) for p in self.idle.values()) > MAX_IDLE:
+            self._kill(self.procs[next(iter(self.idle.values()))[0]], "evicted")
+
+    def _unpark(self, proc: Proc) -> None:
+        pids = self.idle.get(proc.key)
+        if pids and proc.pid in pids:
+            pids.remove(proc.pid)
+            if not pids:
+                del self.idle[proc.key]
 
     def _hung_up(self, fd: int) -> None:
         """The client stopped waiting for this execution: kill its child now (the reply, with
         what the child had written, follows once it is reaped) or drop the request."""
         self.sel.unregister(fd)  # level-triggered: it would fire again and again
-        for i, (conn, _, _) in enumerate(self.waiting):
+        for i, (conn, _, _, _) in enumerate(self.waiting):
             if conn.fileno() == fd:
                 del self.waiting[i]
                 meta = {"exit_code": None, "signal": None, "timed_out": False, "stopped": True, "maxrss_kb": 0,
@@ -387,6 +591,9 @@ class Zygote:
 
     def _kill(self, proc: Proc, why: str) -> None:
         proc.killed = proc.killed or why
+        proc.stop_at = 0.0
+        self._unpark(proc)
+        self._close_verdict(proc)
         try:
             signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
         except OSError:
@@ -398,6 +605,8 @@ class Zygote:
             return
         if proc.pid in self.spares:
             self.spares.remove(proc.pid)
+        self._unpark(proc)
+        self._close_verdict(proc)
         if proc.notify is not None:
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
@@ -411,7 +620,7 @@ class Zygote:
         proc.buf.close()
 
     def shutdown(self) -> None:
-        for conn, _, _ in self.waiting:
+        for conn, _, _, _ in self.waiting:
             conn.close()
         self.forker.close()  # EOF: the helper kills and reaps every child, then exits
         deadline = time.monotonic() + 5
