@@ -56,6 +56,8 @@ MAX_IDLE_PER_KEY = 8
 MAX_IDLE = 32
 # After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
 FREEZE_GRACE_S = 0.5
+# A warm request waits this long at most for a child of its key that has just replied.
+MAX_WAIT_FOR_KEY_S = 0.05
 
 
 def _preimport() -> None:
@@ -176,7 +178,8 @@ class Zygote:
         self.procs: dict[int, Proc] = {}
         self.spares: deque[int] = deque()
         self.requested = 0  # spares asked of the helper and not yet arrived
-        self.waiting: deque[tuple[socket.socket, bytes, int, bytes]] = deque()  # requests without a child yet
+        # Requests without a child yet: connection, header, timeout, warm key, when it arrived.
+        self.waiting: deque[tuple[socket.socket, bytes, int, bytes, float]] = deque()
         self.idle: OrderedDict[bytes, list[int]] = OrderedDict()  # warm children by key, least recent first
         self.deferred = 0  # waiting requests that wait for a child of their key, not for a spare
         # Under the client's directory when given, so the client can remove it even if this
@@ -256,6 +259,10 @@ class Zygote:
         while True:
             pending = [p.deadline for p in self.procs.values() if p.conn is not None and not p.killed]
             pending += [p.stop_at for p in self.procs.values() if p.stop_at and not p.killed]
+            if self.deferred:  # when a deferred request stops waiting for its key (only ahead: no spin)
+                now = time.monotonic()
+                pending += [w[4] + MAX_WAIT_FOR_KEY_S for w in self.waiting
+                            if w[3] != FRESH and w[4] + MAX_WAIT_FOR_KEY_S > now]
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
             for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
@@ -334,7 +341,7 @@ class Zygote:
         if magic != REQUEST_MAGIC:
             conn.close()
             return
-        self.waiting.append((conn, header, timeout_ms, key))
+        self.waiting.append((conn, header, timeout_ms, key, time.monotonic()))
         # The client closes (or half-closes) its end to stop this execution (Sandbox's cancel).
         # Only the hang-up is watched, never the data: the child reads the body itself.
         self.sel.register(conn.fileno(), select.EPOLLRDHUP, ("hangup", conn.fileno()))
@@ -347,7 +354,7 @@ class Zygote:
         self.deferred = 0
         if not self.waiting:
             return
-        left: deque[tuple[socket.socket, bytes, int, bytes]] = deque()
+        left: deque[tuple[socket.socket, bytes, int, bytes, float]] = deque()
         waiting_for: dict[bytes, int] = {}  # per key: requests that wait for a child of it in this round
         while self.waiting:
             item = self.waiting.popleft()
@@ -360,7 +367,7 @@ class Zygote:
         return sum(1 for p in self.procs.values() if p.key == key and p.runs and p.conn is None and not p.killed
                    and not (p.frozen and p.kept))
 
-    def _hand_over(self, conn: socket.socket, header: bytes, timeout_ms: int, key: bytes,
+    def _hand_over(self, conn: socket.socket, header: bytes, timeout_ms: int, key: bytes, arrived: float,
                    waiting_for: dict[bytes, int]) -> bool:
         from ..capture import HEADER
 
@@ -381,10 +388,12 @@ class Zygote:
             proc.frozen = proc.kept = False
             self._running(proc, conn, timeout_ms)
             return True
-        if key != FRESH and self._cooling(key) > waiting_for.get(key, 0):
+        if (key != FRESH and time.monotonic() < arrived + MAX_WAIT_FOR_KEY_S
+                and self._cooling(key) > waiting_for.get(key, 0)):
             # A child of this key has just replied and is about to be parked (a moment: the
             # client's verdict and the child's b"I"): waiting for it is cheaper than binding a
-            # spare, whose fork and warm-up would be paid again; it goes to a spare if it dies.
+            # spare, whose fork and warm-up would be paid again. A spare it is if that child dies
+            # or is not parked within MAX_WAIT_FOR_KEY_S.
             waiting_for[key] = waiting_for.get(key, 0) + 1
             self.deferred += 1
             return False
@@ -577,7 +586,7 @@ class Zygote:
         """The client stopped waiting for this execution: kill its child now (the reply, with
         what the child had written, follows once it is reaped) or drop the request."""
         self.sel.unregister(fd)  # level-triggered: it would fire again and again
-        for i, (conn, _, _, _) in enumerate(self.waiting):
+        for i, (conn, _, _, _, _) in enumerate(self.waiting):
             if conn.fileno() == fd:
                 del self.waiting[i]
                 meta = {"exit_code": None, "signal": None, "timed_out": False, "stopped": True, "maxrss_kb": 0,
@@ -620,7 +629,7 @@ class Zygote:
         proc.buf.close()
 
     def shutdown(self) -> None:
-        for conn, _, _, _ in self.waiting:
+        for conn, _, _, _, _ in self.waiting:
             conn.close()
         self.forker.close()  # EOF: the helper kills and reaps every child, then exits
         deadline = time.monotonic() + 5
