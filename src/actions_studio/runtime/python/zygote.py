@@ -561,6 +561,12 @@ class Zygote:
             rss = int(status["VmRSS"].split()[0]) * 1024
         except (OSError, KeyError, ValueError, IndexError):
             return False
+        # Read by pid: if the child had exited (and its pid been reused) the numbers were another
+        # process's. Its pidfd says whether it is still the one alive.
+        alive = select.poll()
+        alive.register(proc.pidfd, select.POLLIN)
+        if alive.poll(0):
+            return False
         return threads == 1 and rss <= int(self.limits["memory_bytes"]) * RSS_LIMIT_FRACTION
 
     def _park(self, proc: Proc) -> None:
