@@ -25,6 +25,7 @@ COUNTER = """
 import os, sys, threading, time
 RUNS = [0]
 SEEN = []
+HOARD = []
 
 def on_execute_post_login(event, api):
     RUNS[0] += 1
@@ -37,6 +38,11 @@ def on_execute_post_login(event, api):
     print("run", RUNS[0])
     if mode == "exit":
         os._exit(3)
+    if mode == "segfault":
+        import ctypes
+        ctypes.string_at(0)
+    if mode == "oom":  # past RLIMIT_AS: a MemoryError, after which the child is not reused
+        HOARD.append(b"x" * (1 << 30))
     if mode == "spin":
         while True:
             pass
@@ -138,8 +144,8 @@ def test_run_action_gets_a_fresh_child_even_from_a_warm_sandbox(warm: Sandbox, e
     assert pids[0] != pids[1]
 
 
-@pytest.mark.parametrize("mode, status", [("exit", "error"), ("spin", "timeout"), ("thread", "success"),
-                                          ("garbage", "error")])
+@pytest.mark.parametrize("mode, status", [("exit", "error"), ("segfault", "error"), ("spin", "timeout"),
+                                          ("oom", "error"), ("thread", "success"), ("garbage", "error")])
 def test_a_child_is_recycled_after_a_crash_a_timeout_a_leftover_thread_or_a_malformed_result(
         warm: Sandbox, event, mode: str, status: str) -> None:
     actions = lambda: flow(f"recycle-{mode}")  # noqa: E731 - a new list (secrets are cleared) each time
@@ -147,8 +153,9 @@ def test_a_child_is_recycled_after_a_crash_a_timeout_a_leftover_thread_or_a_malf
     assert claims(warm.run_flow("post-login", actions(), event))["https://w/pid"] == before
     bad = warm.run_flow("post-login", actions(), with_mode(event, mode), timeout_s=1.0)
     assert bad.status == status, [(a.status, a.error) for a in bad.actions]
-    if mode == "garbage":
-        assert bad.actions[0].error.type == "InvalidResult"
+    expected = {"exit": "Crash", "segfault": "Crash", "spin": "Timeout", "oom": "MemoryError",
+                "garbage": "InvalidResult"}.get(mode)
+    assert (bad.actions[0].error.type if bad.actions[0].error else None) == expected, bad.actions[0].error
     assert gone(before), f"the {mode} child was kept"
     after = claims(warm.run_flow("post-login", actions(), event))
     assert after["https://w/pid"] != before and after["https://w/runs"] == 1
@@ -273,9 +280,27 @@ def on_execute_post_login(event, api):
         assert "[redacted secret T]" in w.actions[0].logs
 
 
-def test_idle_children_are_bounded_per_key_and_in_all(event) -> None:
-    from actions_studio.runtime.python.zygote import MAX_IDLE, MAX_IDLE_PER_KEY
+MAX_IDLE_PER_KEY, MAX_IDLE = 3, 6
 
+
+@pytest.fixture
+def small_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caps of a zygote started from now on (sent in its config)."""
+    from actions_studio.runtime import client
+
+    monkeypatch.setattr(client, "WARM_CAPS", {"max_runs": 3, "max_idle_per_key": MAX_IDLE_PER_KEY,
+                                              "max_idle": MAX_IDLE})
+
+
+def test_a_child_is_recycled_after_max_runs(small_caps: None, event) -> None:
+    with Sandbox(SandboxLimits(wall_time_s=5), warm=True) as box:
+        seen = [claims(box.run_flow("post-login", flow("runs-1"), event)) for _ in range(5)]
+    pids = [c["https://w/pid"] for c in seen]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4]
+    assert [c["https://w/runs"] for c in seen] == [1, 2, 3, 1, 2]
+
+
+def test_idle_children_are_bounded_per_key_and_in_all(small_caps: None, event) -> None:
     slow = ("import os, time\n"
             "def on_execute_post_login(event, api):\n"
             "    time.sleep(1.5)\n"

@@ -40,6 +40,9 @@ REPLY_GRACE_S = 15.0
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
 # How often a call with a ``cancel`` event looks at it while it waits for the reply.
 CANCEL_POLL_MS = 10
+# Caps of warm children sent to each new zygote; empty: the zygote's own (`zygote.WARM_CAPS`:
+# max_runs 1000, max_idle_per_key 8, max_idle 32). Tests set smaller ones.
+WARM_CAPS: dict[str, int] = {}
 
 
 def _zygote_env() -> dict[str, str]:
@@ -71,7 +74,7 @@ class _Zygote:
         self.path = os.path.join(self.dir, "zygote.sock")
         self.broken = False  # set by a call that lost its connection: restart before the next one
         config = json.dumps({"limits": limits.to_json(), "spares": SPARES, "workdir_parent": self.dir,
-                             "layers_off": _layers_off()})
+                             "layers_off": _layers_off(), "warm": WARM_CAPS})
         self.proc = subprocess.Popen(
             [sys.executable, "-P", "-s", "-B", "-m", "actions_studio.runtime.python.zygote",
              "--socket", self.path, "--config", config],

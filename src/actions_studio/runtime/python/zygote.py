@@ -47,13 +47,12 @@ from typing import Any, Optional
 
 from ..protocol import FRESH, VERDICT_KEEP, pack_reply
 
-# Warm children (architecture.md, "Warm children"): recycled after this many executions, or once
-# their resident memory passes this share of memory_bytes; at most this many idle per key and in
-# all, the least recently used killed first.
-MAX_RUNS = 1000
+# Warm children (architecture.md, "Warm children"): recycled after max_runs executions, or once
+# their resident memory passes this share of memory_bytes; at most max_idle_per_key idle per key
+# and max_idle in all, the least recently used killed first. The client may send others
+# (`client.WARM_CAPS`, for tests).
+WARM_CAPS = {"max_runs": 1000, "max_idle_per_key": 8, "max_idle": 32}
 RSS_LIMIT_FRACTION = 0.5
-MAX_IDLE_PER_KEY = 8
-MAX_IDLE = 32
 # After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
 FREEZE_GRACE_S = 0.5
 # A warm request waits this long at most for a child of its key that has just replied.
@@ -174,6 +173,9 @@ class Zygote:
         prepare_zygote()
         self.limits = config["limits"]
         self.spares_wanted = max(1, int(config.get("spares", 2)))
+        caps = {**WARM_CAPS, **(config.get("warm") or {})}
+        self.max_runs, self.max_idle_per_key, self.max_idle = (
+            max(1, int(caps[k])) for k in ("max_runs", "max_idle_per_key", "max_idle"))
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
         self.spares: deque[int] = deque()
@@ -551,9 +553,9 @@ class Zygote:
         self._park(proc)
 
     def _fit(self, proc: Proc) -> bool:
-        """Reusable: fewer than MAX_RUNS executions, one thread (an action's thread that outlived
+        """Reusable: fewer than max_runs executions, one thread (an action's thread that outlived
         its handler would run again in the next execution), resident memory under the limit."""
-        if proc.runs >= MAX_RUNS:
+        if proc.runs >= self.max_runs:
             return False
         try:
             status = _status(proc.pid)
@@ -576,9 +578,9 @@ class Zygote:
         pids = self.idle.setdefault(proc.key, [])
         pids.append(proc.pid)
         self.idle.move_to_end(proc.key)
-        if len(pids) > MAX_IDLE_PER_KEY:
+        if len(pids) > self.max_idle_per_key:
             self._kill(self.procs[pids[0]], "evicted")
-        while sum(len(p) for p in self.idle.values()) > MAX_IDLE:
+        while sum(len(p) for p in self.idle.values()) > self.max_idle:
             self._kill(self.procs[next(iter(self.idle.values()))[0]], "evicted")
 
     def _unpark(self, proc: Proc) -> None:
