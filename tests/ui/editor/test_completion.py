@@ -132,8 +132,7 @@ def test_escape_closes_the_list_and_keeps_the_text(make_editor, drive) -> None:
 
 
 def test_the_list_follows_the_dark_theme(make_editor, drive) -> None:
-    from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import QApplication, QListWidget
+    from PySide6.QtGui import QColor
 
     from actions_studio.ui.editor.themes import DARK
 
@@ -141,9 +140,12 @@ def test_the_list_follows_the_dark_theme(make_editor, drive) -> None:
     user = drive(editor)
     user.type("event.")
     user.wait_for_completions()
-    (popup,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
-    assert popup.palette().color(QPalette.ColorRole.Base).name() == DARK.popup_background
-    assert popup.palette().color(QPalette.ColorRole.Text).name() == DARK.popup_foreground
+    popup = user.view.completion_popup()
+    picture = popup.grab().toImage()
+    second_row = popup.row_height() * 3 // 2  # the first row is the selected one
+    assert picture.pixelColor(2, second_row) == QColor(DARK.popup_background)
+    assert picture.pixelColor(2, popup.row_height() // 2) == QColor(DARK.popup_selected_background)
+    assert picture.pixelColor(0, 0) == QColor(DARK.popup_border)
 
 
 def test_the_view_says_when_a_list_is_shown_and_when_it_narrows(make_editor, drive, qtbot) -> None:

@@ -1,8 +1,8 @@
 """Small kind badges (f, C, v, m, …) for completion list rows, as RGBA pixels.
 
-The view registers them with Scintilla; this module only paints. The letters and colours follow
-the convention Python IDEs share (function purple, class orange, variable blue, module grey) so a
-row's kind reads at a glance.
+The completion popup draws them (completion_popup.kind_pixmap); this module only paints. The
+letters and colours follow the convention Python IDEs share (function purple, class orange,
+variable blue, module grey) so a row's kind reads at a glance.
 """
 
 from __future__ import annotations
@@ -17,22 +17,21 @@ ICON_SIZE = 14
 
 @dataclass(frozen=True, slots=True)
 class KindBadge:
-    image_id: int  # Scintilla image ids start at 1; 0 means "no image"
     letter: str
     colour: str
 
 
 # jedi's Completion.kind values → badge; unknown kinds get no badge rather than a wrong one.
 BADGES: dict[str, KindBadge] = {
-    "function": KindBadge(1, "f", "#8250df"),
-    "class": KindBadge(2, "C", "#d4731b"),
-    "instance": KindBadge(3, "v", "#2f7fd1"),
-    "statement": KindBadge(3, "v", "#2f7fd1"),
-    "param": KindBadge(4, "p", "#2f9e6e"),
-    "property": KindBadge(5, "a", "#2f7fd1"),
-    "module": KindBadge(6, "m", "#6e7781"),
-    "keyword": KindBadge(7, "k", "#cf222e"),
-    "path": KindBadge(8, "/", "#6e7781"),
+    "function": KindBadge("f", "#8250df"),
+    "class": KindBadge("C", "#d4731b"),
+    "instance": KindBadge("v", "#2f7fd1"),
+    "statement": KindBadge("v", "#2f7fd1"),
+    "param": KindBadge("p", "#2f9e6e"),
+    "property": KindBadge("a", "#2f7fd1"),
+    "module": KindBadge("m", "#6e7781"),
+    "keyword": KindBadge("k", "#cf222e"),
+    "path": KindBadge("/", "#6e7781"),
 }
 
 

@@ -1,6 +1,13 @@
-"""The completion list of a Scintilla text area: Scintilla's autocompletion popup, configured,
-badged with kind icons and themed, showing rows the intelligence has already narrowed and
-ordered (intelligence.py, completion_filter.py).
+"""The completion list of a Scintilla text area: the studio's own popup (completion_popup.py)
+placed under the caret, driven by the keys it owns, inserting what is accepted; it shows rows the
+intelligence has already narrowed and ordered (intelligence.py, completion_filter.py).
+
+Not Scintilla's autoCShow: that built a new list window for every answer (completion_popup.py
+says what it cost). What Scintilla's list did for users is kept: Up/Down/PageUp/PageDown/Home/End
+move the selection, Tab and Enter accept, Esc closes, a double click accepts; accepting replaces
+the typed prefix and the rest of the word after the caret (autoCSetDropRestOfWord) in one undo
+step; any other key that is not typing, a click in the text, the caret leaving the word, a scroll
+or the focus leaving closes the list.
 
 With scintilla_view.py, which owns one per text area, this is where the studio talks to
 Scintilla (PITFALLS.md, Editor: the binding could be swapped by changing these two).
@@ -8,110 +15,132 @@ Scintilla (PITFALLS.md, Editor: the binding could be swapped by changing these t
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Sequence
 
-import shiboken6
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeyEvent
 from pyside6_scintilla import Scintilla, ScintillaEdit
 
-from actions_studio.ui.editor.completion_icons import BADGES, ICON_SIZE, badge_pixels
+from actions_studio.ui.editor.completion_popup import CompletionPopup
 from actions_studio.ui.editor.themes import EditorTheme
 
-_LIST_SEPARATOR = "\n"  # completion names never hold a newline (they may hold spaces: dict keys)
-_TYPE_SEPARATOR = "\x1d"
-_PALETTE_ROLES = (
-    (QPalette.ColorRole.Base, "popup_background"),
-    (QPalette.ColorRole.Window, "popup_background"),
-    (QPalette.ColorRole.Text, "popup_foreground"),
-    (QPalette.ColorRole.Highlight, "popup_selected_background"),
-    (QPalette.ColorRole.HighlightedText, "popup_selected_foreground"),
-    # the frame
-    (QPalette.ColorRole.Light, "popup_border"),
-    (QPalette.ColorRole.Dark, "popup_border"),
-    (QPalette.ColorRole.Mid, "popup_border"),
-    (QPalette.ColorRole.Shadow, "popup_border"),
-)
+_NO_MODIFIERS = Qt.KeyboardModifier.NoModifier
+_MODIFIER_KEYS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
+                            Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_Super_L,
+                            Qt.Key.Key_Super_R})
+_ACCEPT_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+# the keys the open list owns (plain, without modifiers): moves of its selection, accept, close
+OWNED_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                        Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Escape, *_ACCEPT_KEYS})
 
 
 class CompletionList:
     def __init__(self, sci: ScintillaEdit) -> None:
         self._sci = sci
-        self._icon_buffers: list[ctypes.Array] = []
-        self._shown: list[str] = []
-        self._popup: QListWidget | None = None
-        self._rows: dict[str, str] = {}  # kind -> the row suffix naming its badge ("" for none)
-        # Our controller filters and orders the list; Scintilla only shows it.
-        sci.autoCSetSeparator(ord(_LIST_SEPARATOR))
-        sci.autoCSetTypeSeparator(ord(_TYPE_SEPARATOR))
-        sci.autoCSetIgnoreCase(True)
-        sci.autoCSetAutoHide(False)  # substring matches would otherwise close the list
-        sci.autoCSetOrder(Scintilla.Ordering.Custom)
-        sci.autoCSetOptions(Scintilla.AutoCompleteOption.SelectFirstItem)
-        sci.autoCSetDropRestOfWord(True)
-        sci.autoCSetMaxHeight(10)
-        sci.autoCSetCancelAtStart(False)  # backspacing to the `.` widens the list again
-        self._register_badges()
+        self._word_start = 0
+        self._popup = CompletionPopup(sci)
+        self._popup.sig_accepted.connect(self.accept)
 
-    def _register_badges(self) -> None:
-        # The binding refuses bytes for image data (NameError inside it, PITFALLS.md), so the
-        # pixels go by address: SCI_REGISTERRGBAIMAGE copies them before returning. Registered
-        # once per text area; each row then names its badge by number.
-        self._sci.rGBAImageSetWidth(ICON_SIZE)
-        self._sci.rGBAImageSetHeight(ICON_SIZE)
-        registered = set()
-        for badge in BADGES.values():
-            if badge.image_id in registered:
-                continue
-            registered.add(badge.image_id)
-            pixels = badge_pixels(badge)
-            buffer = ctypes.create_string_buffer(pixels, len(pixels))
-            self._sci.send(Scintilla.Message.RegisterRGBAImage, badge.image_id, ctypes.addressof(buffer))
-            self._icon_buffers.append(buffer)
-
-    def show(self, word_start: int, items: Sequence[tuple[str, str]], theme: EditorTheme) -> None:
+    def show(self, word_start: int, items: Sequence[tuple[str, str]], theme: EditorTheme, point_size: int) -> None:
         """Show (name, kind) rows; accepting one replaces the text from `word_start` to the caret."""
-        if not items:
-            self._sci.autoCCancel()
-            return
-        suffixes = self._rows
-        rows = []
-        for name, kind in items:
-            suffix = suffixes.get(kind)
-            if suffix is None:
-                badge = BADGES.get(kind)
-                suffix = suffixes[kind] = f"{_TYPE_SEPARATOR}{badge.image_id}" if badge else ""
-            rows.append(name + suffix)
-        self._shown = [name for name, _ in items]
-        self._sci.autoCShow(max(0, self._sci.currentPos() - word_start), _LIST_SEPARATOR.join(rows))
-        self._theme_popup(theme)
-
-    def _theme_popup(self, theme: EditorTheme) -> None:
-        # Scintilla's Qt list ignores the SC_ELEMENT_LIST* colours: it is a parentless QListWidget
-        # window painted with the application palette, white even in the dark theme. It is the
-        # visible one right after autoCShow. Scintilla makes a new one after the last was closed,
-        # so the one remembered is only good while the list stays open (narrowing as one types).
         popup = self._popup
-        if popup is None or not shiboken6.isValid(popup) or not popup.isVisible():
-            visible = [w for w in QApplication.topLevelWidgets() if isinstance(w, QListWidget) and w.isVisible()]
-            if len(visible) != 1:
-                return
-            popup = self._popup = visible[0]
-        if popup.property("studioTheme") != theme.name:
-            palette = popup.palette()
-            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-                for role, colour in _PALETTE_ROLES:
-                    palette.setColor(group, role, QColor(getattr(theme, colour)))
-            popup.setPalette(palette)
-            popup.setProperty("studioTheme", theme.name)
+        if not items:
+            self.cancel()
+            return
+        self._word_start = word_start
+        popup.set_theme(theme)
+        popup.set_point_size(point_size)
+        popup.set_rows(items)
+        sci = self._sci
+        word = sci.mapToGlobal(QPoint(sci.pointXFromPosition(word_start), sci.pointYFromPosition(word_start)))
+        popup.place(word, sci.textHeight(sci.lineFromPosition(word_start)))
+        if not popup.isVisible():
+            popup.show()
 
     def active(self) -> bool:
-        return self._sci.autoCActive()
+        return self._popup.isVisible()
 
     def items(self) -> list[str]:
         """Names in the list on screen, in order ([] when none is shown)."""
-        return list(self._shown) if self._sci.autoCActive() else []
+        return self._popup.names() if self._popup.isVisible() else []
+
+    def selected(self) -> str | None:
+        return self._popup.current_name() if self._popup.isVisible() else None
 
     def cancel(self) -> None:
-        self._sci.autoCCancel()
+        if self._popup.isVisible():
+            self._popup.hide()
+
+    def popup(self) -> CompletionPopup:
+        return self._popup
+
+    # ------------------------------------------------------------------------------- the keys
+    def owns(self, event: QKeyEvent) -> bool:
+        """The open list takes this key from the text area and from window shortcuts."""
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == _NO_MODIFIERS
+        return plain and self._popup.isVisible() and event.key() in OWNED_KEYS
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """A key pressed in the text area while the list is open: True if the list used it.
+
+        Typing and Backspace go on to Scintilla (the intelligence narrows the list from the text);
+        any other key closes the list and goes on (Scintilla's list did the same).
+        """
+        if not self._popup.isVisible():
+            return False
+        key = event.key()
+        if self.owns(event):
+            popup = self._popup
+            if key == Qt.Key.Key_Escape:
+                self.cancel()
+            elif key in _ACCEPT_KEYS:
+                name = popup.current_name()
+                if name is None:
+                    self.cancel()
+                else:
+                    self.accept(name)
+            elif key == Qt.Key.Key_Up:
+                popup.move_selection(-1)
+            elif key == Qt.Key.Key_Down:
+                popup.move_selection(1)
+            elif key == Qt.Key.Key_PageUp:
+                popup.move_selection(-popup.page_rows())
+            elif key == Qt.Key.Key_PageDown:
+                popup.move_selection(popup.page_rows())
+            elif key == Qt.Key.Key_Home:
+                popup.move_selection(-len(popup.names()))
+            else:  # End
+                popup.move_selection(len(popup.names()))
+            return True
+        if key in _MODIFIER_KEYS or key == Qt.Key.Key_Backspace:
+            return False
+        typing = event.text() and event.text().isprintable() and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)
+        if not typing:
+            self.cancel()
+        return False
+
+    def accept(self, name: str) -> None:
+        """Replace the typed prefix and the rest of the word after the caret with `name`."""
+        sci = self._sci
+        self.cancel()
+        start = self._word_start
+        end = max(sci.currentPos(), sci.wordEndPosition(sci.currentPos(), True))
+        encoded = len(name.encode("utf-8"))
+        sci.beginUndoAction()
+        try:
+            sci.setTargetRange(start, end)
+            sci.replaceTarget(encoded, name)
+        finally:
+            sci.endUndoAction()
+        sci.gotoPos(start + encoded)
+
+    # --------------------------------------------------------------------- what closes the list
+    def on_caret_moved(self, caret: int, updated: int) -> None:
+        """The caret left the word being completed, or the text scrolled under the list."""
+        if not self._popup.isVisible():
+            return
+        if updated & (Scintilla.Update.VScroll | Scintilla.Update.HScroll):
+            self.cancel()
+        elif caret < self._word_start or self._sci.wordStartPosition(caret, True) != self._word_start:
+            self.cancel()

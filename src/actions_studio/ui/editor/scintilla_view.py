@@ -82,9 +82,11 @@ class _TextArea(ScintillaEdit):
     def event(self, event: QEvent) -> bool:
         # Claim bound keys before any window shortcut does: when the editor has focus, Ctrl+F is its
         # find bar even if the main window's menu carries the same shortcut. Esc with a completion
-        # list or call tip open is Scintilla's (it closes the popup), not the window's Stop.
+        # list or call tip open closes the popup, not the window's Stop; the keys an open
+        # completion list owns (arrows, Tab, Enter) are its own.
         if event.type() == QEvent.Type.ShortcutOverride and (
-                self._view._binding_for(event) is not None or self._view._closes_popup(event)):
+                self._view._binding_for(event) is not None or self._view._closes_popup(event)
+                or self._view._completions.owns(event)):
             event.accept()
             return True
         return super().event(event)
@@ -96,6 +98,20 @@ class _TextArea(ScintillaEdit):
         super().keyPressEvent(event)
         if event.key() == Qt.Key.Key_Backspace:
             self._view.sig_char_deleted.emit()
+
+    # A click in the text, the focus going elsewhere (another widget, window or a menu) or the
+    # editor being hidden closes the completion list, as Scintilla's own list did.
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._view._completions.cancel()
+        super().mousePressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._view._completions.cancel()
+        super().focusOutEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._view._completions.cancel()
+        super().hideEvent(event)
 
 
 class ScintillaView(QWidget):
@@ -261,10 +277,7 @@ class ScintillaView(QWidget):
         sci.setElementColour(element.SelectionInactiveBack, _abgr(theme.selection, 0xB0))
         sci.setElementColour(element.WhiteSpace, _abgr(theme.whitespace))
         sci.setElementColour(element.FoldLine, _abgr(theme.fold_marker, 0x80))
-        sci.setElementColour(element.List, _abgr(theme.popup_foreground))
-        sci.setElementColour(element.ListBack, _abgr(theme.popup_background))
-        sci.setElementColour(element.ListSelected, _abgr(theme.popup_selected_foreground))
-        sci.setElementColour(element.ListSelectedBack, _abgr(theme.popup_selected_background))
+        self._completions.popup().set_theme(theme)
         for margin in (MARGIN_NUMBERS, MARGIN_DIAGNOSTICS, MARGIN_FOLD):
             sci.setMarginBackN(margin, _bgr(theme.margin_background))
         sci.setFoldMarginColour(True, _bgr(theme.margin_background))
@@ -306,7 +319,7 @@ class ScintillaView(QWidget):
 
         With `when`, the key is only taken while `when()` is true (otherwise it goes on to Scintilla
         and to window shortcuts). Escape is never taken while a completion list or call tip is open:
-        Scintilla closes those.
+        it closes those.
         """
         combination = QKeySequence(sequence)[0]
         self._bindings[combination.toCombined()] = (handler, when)
@@ -325,7 +338,7 @@ class ScintillaView(QWidget):
         return handler
 
     def _closes_popup(self, event: QKeyEvent) -> bool:
-        """A plain Esc while a popup is open: Scintilla's key (issue 12: it stopped a run instead)."""
+        """A plain Esc while a popup is open closes it (issue 12: it stopped a run instead)."""
         plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
         return event.key() == Qt.Key.Key_Escape and plain and self.popup_active()
 
@@ -334,9 +347,11 @@ class ScintillaView(QWidget):
         if handler is not None:
             handler()
             return True
+        if self._completions.handle_key(event):
+            return True
         plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier in (Qt.KeyboardModifier.NoModifier,
                                                                              Qt.KeyboardModifier.ShiftModifier)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and not self._sci.autoCActive():
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
             self._newline_with_indent()
             return True
         return False
@@ -585,7 +600,7 @@ class ScintillaView(QWidget):
     # --------------------------------------------------------------------------------- popups
     def show_completions(self, word_start: int, items: Sequence[tuple[str, str]]) -> None:
         """Show (name, jedi kind) rows; accepting one replaces the text from `word_start` to the caret."""
-        self._completions.show(word_start, items, self._theme)
+        self._completions.show(word_start, items, self._theme, self._font_size)
         if items:
             self.sig_completions_shown.emit()
 
@@ -595,6 +610,14 @@ class ScintillaView(QWidget):
     def completion_items(self) -> list[str]:
         """Names in the completion list on screen, in order ([] when none is shown)."""
         return self._completions.items()
+
+    def completion_selected(self) -> str | None:
+        """The row Tab or Enter would insert (None when no list is shown)."""
+        return self._completions.selected()
+
+    def completion_popup(self) -> QWidget:
+        """The completion list's window (shown or not), for pictures and clicks."""
+        return self._completions.popup()
 
     def cancel_completion(self) -> None:
         self._completions.cancel()
@@ -619,7 +642,7 @@ class ScintillaView(QWidget):
         self._sci.callTipCancel()
 
     def popup_active(self) -> bool:
-        return self._sci.autoCActive() or self._sci.callTipActive()
+        return self._completions.active() or self._sci.callTipActive()
 
     # ------------------------------------------------------------------------------------ find
     @staticmethod
@@ -767,6 +790,7 @@ class ScintillaView(QWidget):
         caret = self._sci.currentPos()
         if updated & (Scintilla.Update.Selection | Scintilla.Update.Content):
             self._match_braces(caret)
+        self._completions.on_caret_moved(caret, updated)
         if caret != self._last_caret:
             self._last_caret = caret
             self.sig_cursor_moved.emit(caret)
