@@ -14,6 +14,9 @@ const NAMESPACE = "https://example.com";
  */
 exports.onExecutePostLogin = async (event, api) => {
   // Example: copy the user's roles (kept in app_metadata) into the access token.
-  const roles = event.user.app_metadata.roles || [];
-  api.accessToken.setCustomClaim(`${NAMESPACE}/roles`, roles);
+  const roles = event.user.app_metadata.roles;
+  // app_metadata is free-form JSON any Management API client may have written: only a list of
+  // names goes into the token, so a stray value neither fails the login nor lands in a claim.
+  const names = Array.isArray(roles) && roles.every((role) => typeof role === "string") ? roles : [];
+  api.accessToken.setCustomClaim(`${NAMESPACE}/roles`, names);
 };

@@ -1,6 +1,7 @@
-"""The JavaScript templates: valid JavaScript for Node, exporting exactly their trigger's Auth0
-handlers, typed with the trigger's own declarations. (That they type-check without a single
-diagnostic is tests/analysis/typescript/test_engine.py's.)"""
+"""The templates: the JavaScript ones valid for Node, exporting exactly their trigger's Auth0
+handlers, typed with the trigger's own declarations (that they type-check without a single
+diagnostic is tests/analysis/typescript/test_engine.py's); and every template, in both languages,
+survives fuzzing with its own trigger's events."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import subprocess
 import pytest
 
 from actions_studio import nodejs
+from actions_studio.execution.pipeline import RUNTIMES_HERE
 from actions_studio.resources import templates_dir
-from actions_studio.services import templates
+from actions_studio.services import actions, fuzz, templates
+from actions_studio.services.workspace import Workspace
 from actions_studio.triggers import TRIGGERS
 from actions_studio.triggers.javascript import javascript_view
 from actions_studio.triggers.ts_stubs import render_ts_stubs
@@ -57,3 +60,21 @@ def test_a_trigger_without_a_template_still_gets_a_handler_that_loads(monkeypatc
     path.write_text(code + "\nif (typeof exports.onExecuteCredentialsExchange !== 'function') process.exit(3);\n")
     done = subprocess.run(nodejs.find_node().command(str(path)), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# Enough for the generator to reach the free-form and plain-string fields a template reads (the
+# first run met app_metadata.roles = 0 and an enrolled factor of type "" within 100 examples).
+TEMPLATE_FUZZ_EXAMPLES = 100
+TEMPLATE_FUZZ_SEED = 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runtime", [r for r in ("python3", "node22") if r in RUNTIMES_HERE])
+@pytest.mark.parametrize("trigger_id", list(TRIGGERS))
+def test_a_template_survives_fuzzing_with_its_triggers_events(trigger_id: str, runtime: str, ws: Workspace) -> None:
+    # The code a user starts from must not fail on an event its own trigger can send: a
+    # free-form metadata value of any type, a factor type Auth0 did not list, a field left out.
+    actions.create_action(ws, "template", trigger_id, runtime=runtime)
+    report = fuzz.fuzz_action(ws, "template", examples=TEMPLATE_FUZZ_EXAMPLES, seed=TEMPLATE_FUZZ_SEED)
+    assert report.examples >= TEMPLATE_FUZZ_EXAMPLES
+    assert [(f.kind, f.summary, f.event) for f in report.findings] == []

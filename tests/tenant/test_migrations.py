@@ -77,6 +77,73 @@ def test_a_store_of_a_newer_version_is_refused_naming_the_revision(tmp_path, sto
         store.database(url, tmp_path)
 
 
+FLOW_GENERATION = "0004_flow_generation"
+
+
+def _generation(conn) -> list[tuple[int, int]]:
+    return [tuple(row) for row in conn.execute(sa.text("SELECT id, generation FROM flow_generation"))]
+
+
+def _bump_by_one_write(db, name: str) -> tuple[int, int]:
+    """The generation before and after inserting one action."""
+    with db.write() as conn:
+        [(_, before)] = _generation(conn)
+        now = "2026-12-07T00:00:00.000Z"
+        conn.execute(schema.action.insert().values(
+            id=f"act_{name}", name=name, supported_triggers=[], code="", dependencies=[], runtime="python3",
+            secrets=[], status="built", errors=[], last_number=0, all_changes_deployed=True,
+            created_at=now, updated_at=now))
+        [(_, after)] = _generation(conn)
+    return before, after
+
+
+@pytest.mark.parametrize("row", ["kept", "deleted"])
+def test_the_flow_generation_revision_runs_again_over_its_own_table_and_triggers(tmp_path, store, row) -> None:
+    # A store that has revision 0004's table, row and triggers but is stamped before it (its
+    # revision record restored from an older backup, an operator's replay): 0004 runs again and
+    # keeps what is there — no "table already exists", the generation not reset, no trigger twice.
+    url = store.url()
+    db = store.database(url, tmp_path)
+    try:
+        assert _bump_by_one_write(db, "first") == (1, 2)
+        with db.write() as conn:
+            if row == "deleted":
+                conn.execute(sa.text("DELETE FROM flow_generation"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0003_execution_events'"))
+    finally:
+        db.close()
+    db = store.database(url, tmp_path)           # upgrades on open: 0004 again
+    try:
+        assert migrate.current(db.engine) == migrate.head()
+        with db.read() as conn:
+            assert _generation(conn) == ([(1, 2)] if row == "kept" else [(1, 1)])
+        before, after = _bump_by_one_write(db, "second")
+        assert after == before + 1                # each trigger once
+        assert _bump_by_one_write(db, "third")[1] == after + 1
+    finally:
+        db.close()
+
+
+def test_the_flow_generation_revision_upgrades_a_store_that_has_its_table(tmp_path, store) -> None:
+    # The table alone already there (made by schema.py's create_all, say): 0004 adds the row and
+    # the triggers around it.
+    url = store.url()
+    db = store.database(url, tmp_path)
+    try:
+        with db.write() as conn:
+            for name in sa.inspect(conn).get_table_names():
+                conn.execute(sa.text(f'DROP TABLE "{name}" CASCADE' if store.is_postgresql else f'DROP TABLE "{name}"'))
+        migrate.upgrade(db.engine, "0003_execution_events")
+        schema.flow_generation.create(db.engine)
+        migrate.upgrade(db.engine)
+        assert migrate.current(db.engine) == FLOW_GENERATION == migrate.head()
+        with db.read() as conn:
+            assert _generation(conn) == [(1, 1)]
+        assert _bump_by_one_write(db, "first") == (1, 2)
+    finally:
+        db.close()
+
+
 def _baseline_tables(tmp_path) -> set[str]:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'baseline.sqlite'}")
     try:

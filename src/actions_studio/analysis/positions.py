@@ -5,11 +5,21 @@ Scintilla addresses text by byte offset into its UTF-8 buffer; jedi wants a 1-ba
 `é`, CJK or an emoji (PITFALLS.md). tsserver speaks 1-based lines and 1-based offsets counted in
 UTF-16 code units (JavaScript strings), where an emoji is two units. The analysis layer's own
 positions are jedi's (the editor's `Position`); every conversion in the studio goes through here.
+
+A `Position`'s line is the editor's: Scintilla ends a line at ``\r\n``, ``\r`` or ``\n`` (its
+default line-end types; the studio never allows its Unicode ones), and parso splits the same way
+for jedi. TypeScript counts U+2028 and U+2029 too (analysis/typescript/locations.py). So a file
+with a lone ``\r`` or a line separator has fewer ``\n``-split lines than the editor shows:
+positions in the whole text go through string indices (`index_of_position`,
+`position_of_index`), with the line starts computed once per text.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +30,53 @@ class Position:
     column: int
 
 
+
+_EDITOR_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def lf_line_starts(text: str) -> tuple[int, ...]:
+    """The line starts of a text whose only line break is ``\n`` (the usual case, computed at C
+    speed: a 3,000-line action takes ~0.3 ms where a regex over its breaks takes ~3 ms)."""
+    return tuple(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
+
+
+def editor_line_starts(text: str) -> tuple[int, ...]:
+    """The string index where each of the editor's lines starts (always at least one line)."""
+    if "\r" not in text:
+        return lf_line_starts(text)
+    return (0, *(match.end() for match in _EDITOR_LINE_BREAK.finditer(text)))
+
+
+def line_of_index(starts: tuple[int, ...], index: int) -> int:
+    """The 0-based line holding string index ``index`` of the text whose line starts these are."""
+    return max(0, bisect_right(starts, index) - 1)
+
+
+def line_content_end(text: str, starts: tuple[int, ...], line: int) -> int:
+    """Where 0-based ``line``'s text ends: before its line break (``\r\n`` counts as one)."""
+    if line + 1 >= len(starts):
+        return len(text)
+    end = starts[line + 1]
+    if text[end - 1] == "\n" and end - 2 >= starts[line] and text[end - 2] == "\r":
+        return end - 2
+    return end - 1
+
+
+def index_of_position(text: str, starts: tuple[int, ...], line: int, column: int) -> int:
+    """The string index of an editor position; a line or column past the end clamps (a column
+    past the line's end stays before its line break)."""
+    line0 = max(0, min(line - 1, len(starts) - 1))
+    start = starts[line0]
+    return start + max(0, min(column, line_content_end(text, starts, line0) - start))
+
+
+def position_of_index(text: str, starts: tuple[int, ...], index: int) -> Position:
+    """The editor position of a string index; an index inside a line break (between ``\r`` and
+    ``\n``) is the end of that line's text."""
+    index = max(0, min(index, len(text)))
+    line0 = line_of_index(starts, index)
+    start = starts[line0]
+    return Position(line0 + 1, min(index, line_content_end(text, starts, line0)) - start)
 
 
 def byte_offset_to_position(text: str, byte_offset: int) -> Position:
@@ -77,6 +134,12 @@ def utf16_to_column(line_text: str, units: int) -> int:
 
 __all__ = [
     "Position",
+    "editor_line_starts",
+    "lf_line_starts",
+    "index_of_position",
+    "line_content_end",
+    "line_of_index",
+    "position_of_index",
     "byte_offset_to_position",
     "position_to_byte_offset",
     "line_byte_column_to_column",

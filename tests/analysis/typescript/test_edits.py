@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from actions_studio.analysis.positions import utf16_to_column
 from actions_studio.analysis.typescript.edits import text_changes
+from actions_studio.analysis.typescript.locations import index_of_location, line_starts
 
 LINES = [f"  if (!check{n}(event, api)) return;  // é日🙂 {n}" for n in range(300)]
 SOURCE = "\n".join(LINES) + "\n"
@@ -24,10 +24,8 @@ def apply_like_tsserver(text: str, changes: list[dict]) -> str:
 
 
 def _index(text: str, location: dict) -> int:
-    lines = text.split("\n")
-    line = location["line"] - 1
-    head = sum(len(lines[n]) + 1 for n in range(line))
-    return head + utf16_to_column(lines[line], location["offset"] - 1)
+    # TypeScript's lines (its own computeLineStarts: tests/analysis/typescript/test_locations.py)
+    return index_of_location(text, line_starts(text), location)
 
 
 def _insert_line(text: str, after: int, line: str) -> str:
@@ -50,12 +48,21 @@ def _insert_line(text: str, after: int, line: str) -> str:
         (SOURCE, SOURCE.replace("return;  // é日🙂 100", "return; // 🙂").replace("check200(", "c("), 2),
         (SOURCE, "", 1),
         ("", SOURCE, 1),
+        # a change never starts just after a \r (it starts on it: test_line_breaks.py says why)
+        ("a\rX\nb", "a\r\nb", 1),
+        ("a\r  b", "a\r\n  b", 1),
+        ("a\r\nb", "a\rc\nb", 1),
+        (SOURCE.replace("\n", "\r"), _insert_line(SOURCE, 290, "    crypto.").replace("\n", "\r"), 1),
+        (_insert_line(SOURCE, 10, "  api.").replace("\n", "\r"), _insert_line(SOURCE, 290, "  x").replace("\n", "\r"), 2),
     ],
 )
 def test_changes_give_the_new_text(old: str, new: str, count: int) -> None:
     changes = text_changes(old, new)
     assert len(changes) == count
     assert apply_like_tsserver(old, changes) == new
+    for change in changes:
+        start = _index(old, change["start"])
+        assert start == 0 or old[start - 1] != "\r"
 
 
 def test_far_apart_edits_do_not_resend_the_lines_between() -> None:

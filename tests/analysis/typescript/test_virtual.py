@@ -1,5 +1,5 @@
 """The virtual source tsserver sees: the trigger's types injected on the handler's own line,
-positions mapped both ways, the user's text never changed (no tsserver needed)."""
+string indices mapped both ways, the user's text never changed (no tsserver needed)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_each_form_of_a_handler_gets_its_type(line: str, type_name: str) -> None
     indent = len(line) - len(line.lstrip())
     note = annotation("post-login", type_name)
     assert virtual.text == line[:indent] + note + line[indent:] + "\n};\n"
-    assert virtual.insertions == (Insertion(1, indent, note),)
+    assert virtual.insertions == (Insertion(indent, note),)
 
 
 @pytest.mark.parametrize(
@@ -46,26 +46,40 @@ def test_no_trigger_no_injection() -> None:
     assert inject_trigger_types(source, None).text == source
 
 
-def test_positions_map_both_ways_and_only_on_the_annotated_line() -> None:
+def test_positions_map_both_ways_and_only_after_the_insertion() -> None:
     source = "const x = 1;\n  exports.onExecutePostLogin = async (event, api) => { event.\n  api.\n"
     virtual = inject_trigger_types(source, "post-login")
     shift = len(TYPE)
-    assert virtual.to_virtual(1, 5) == 5
-    assert virtual.to_virtual(2, 0) == 0 and virtual.to_virtual(2, 1) == 1
-    assert virtual.to_virtual(2, 2) == 2 + shift  # at the insertion point the user text moves right
-    assert virtual.to_virtual(2, 40) == 40 + shift
-    assert virtual.to_virtual(3, 6) == 6
-    for column in range(len(source.split("\n")[1]) + 1):
-        assert virtual.to_user(2, virtual.to_virtual(2, column)) == column
-    assert virtual.to_user(2, 2) is None and virtual.to_user(2, 2 + shift - 1) is None  # inside the note
-    assert virtual.to_user(2, 1) == 1
+    at = source.index("exports")
+    assert virtual.insertions == (Insertion(at, TYPE),)
+    assert virtual.to_virtual(5) == 5 and virtual.to_virtual(at - 1) == at - 1
+    assert virtual.to_virtual(at) == at + shift  # at the insertion point the user text moves right
+    assert virtual.to_virtual(len(source)) == len(source) + shift
+    for index in range(len(source) + 1):
+        assert virtual.to_user(virtual.to_virtual(index)) == index
+    assert virtual.to_user(at) is None and virtual.to_user(at + shift - 1) is None  # inside the note
+    assert virtual.to_user(at - 1) == at - 1
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\u2028", "\u2029"])
+def test_a_handler_after_any_javascript_line_break_gets_its_type(line_break: str) -> None:
+    # JavaScript (and TypeScript's line map) ends a line at each of these; the editor shows the
+    # last two inside one line, but the handler after them is still a statement of its own.
+    source = f"const x = 1;{line_break}  exports.onExecutePostLogin = async (event, api) => {{}};{line_break}"
+    virtual = inject_trigger_types(source, "post-login")
+    # TypeScript takes a JSDoc comment after \n or \r only: after U+2028 and U+2029 the note
+    # brings a \n of its own (the virtual text's lines are its own; positions map by index).
+    note = ("\n" if line_break in "\u2028\u2029" else "") + TYPE
+    assert virtual.text == source.replace("exports.", note + "exports.")
+    assert virtual.insertions == (Insertion(source.index("exports"), note),)
 
 
 def test_the_users_lines_survive_unchanged_in_the_virtual_text() -> None:
     source = "module.exports = {\n  onExecutePostLogin: async (event, api) => { /* é🙂 */ },\n};\n"
     virtual = inject_trigger_types(source, "post-login")
-    for number, (user, seen) in enumerate(zip(source.split("\n"), virtual.text.split("\n")), start=1):
-        for insertion in virtual.insertions:
-            if insertion.line == number:
-                seen = seen[: insertion.column] + seen[insertion.column + len(insertion.text):]
-        assert seen == user
+    seen = virtual.text
+    for insertion in reversed(virtual.insertions):
+        at = virtual.to_virtual(insertion.index) - len(insertion.text)
+        assert seen[at:at + len(insertion.text)] == insertion.text
+        seen = seen[:at] + seen[at + len(insertion.text):]
+    assert seen == source

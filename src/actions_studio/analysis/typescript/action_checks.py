@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from actions_studio.analysis.diagnostics import RESERVED_CLAIMS
 from actions_studio.analysis.model import Diagnostic
+from actions_studio.analysis.positions import editor_line_starts, position_of_index
 
 # One pass over comments and strings, in order: `"http://x"` holds no comment, `// "x"` no string.
 _TOKEN = re.compile(r"(?P<comment>//[^\n]*|/\*.*?\*/)|(?P<string>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
@@ -113,6 +114,6 @@ def claim_problems(source: str) -> list[Diagnostic]:
 
 
 def _at(source: str, index: int, length: int, message: str) -> Diagnostic:
-    line = source.count("\n", 0, index) + 1
-    column = index - (source.rfind("\n", 0, index) + 1)
-    return Diagnostic(line, column, line, column + length, "warning", message, "actions")
+    # The editor's lines (a lone \r ends one too): the span is a name or a string on one line.
+    at = position_of_index(source, editor_line_starts(source), index)
+    return Diagnostic(at.line, at.column, at.line, at.column + length, "warning", message, "actions")

@@ -22,7 +22,7 @@ import itertools
 import operator
 from typing import Any
 
-from actions_studio.analysis.positions import column_to_utf16
+from actions_studio.analysis.typescript.locations import line_starts, location_of_index
 
 # A middle shorter than this many lines (old and new together) is sent as one change: splitting
 # it would save tsserver less than the search costs.
@@ -34,18 +34,37 @@ MAX_SHIFT = 8
 LINE_DIFF_MAX_LINES = 20_000
 
 
-def text_changes(old: str, new: str) -> list[dict[str, Any]]:
-    """The changes turning ``old`` into ``new`` (tsserver positions in ``old``); [] if equal."""
+def text_changes(old: str, new: str, old_starts: tuple[int, ...] | None = None) -> list[dict[str, Any]]:
+    """The changes turning ``old`` into ``new`` (tsserver positions in ``old``, whose TypeScript
+    line starts ``old_starts`` are when the caller has them); [] if equal."""
     if old == new:
         return []
     prefix = common_prefix(old, new)
     suffix = common_prefix(old[prefix:][::-1], new[prefix:][::-1])
     old_end, new_end = len(old) - suffix, len(new) - suffix
     spans = [(prefix, old_end, new[prefix:new_end])]
-    lines = old[prefix:old_end].count("\n") + new[prefix:new_end].count("\n")
+    lines = len(line_starts(old[prefix:old_end])) + len(line_starts(new[prefix:new_end])) - 2
     if LINE_DIFF_MIN_LINES <= lines <= LINE_DIFF_MAX_LINES:
         spans = _split_at_common_run(old[prefix:old_end], new[prefix:new_end], prefix) or spans
-    return [{"start": location(old, start), "end": location(old, end), "newText": text} for start, end, text in spans]
+    starts = line_starts(old) if old_starts is None else old_starts
+    return [{"start": location_of_index(old, starts, start), "end": location_of_index(old, starts, end), "newText": text}
+            for start, end, text in (_whole_line_breaks(old, span) for span in spans)]
+
+
+def _whole_line_breaks(old: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A change that starts just after a ``\r`` starts just before it instead (and puts it back).
+
+    tsserver keeps an edited file as a tree of lines (scriptVersionCache.ts) and re-splits only
+    the lines a change touches: a change at the start of a line that a lone ``\r`` ended leaves
+    that ``\r`` in the line before, so a ``\n`` the change brings next to it (typed, or left by a
+    deletion) becomes a line of its own — one line more than ``computeLineStarts`` of the same
+    text counts, and every later location off by one. Starting on the ``\r``'s line, the change
+    re-splits the pair as the ``\r\n`` it is.
+    """
+    start, end, text = span
+    if start > 0 and old[start - 1] == "\r":
+        return start - 1, end, "\r" + text
+    return span
 
 
 def _split_at_common_run(old: str, new: str, base: int) -> list[tuple[int, int, str]] | None:
@@ -102,8 +121,4 @@ def common_prefix(a: str, b: str) -> int:
 
 def location(text: str, index: int) -> dict[str, int]:
     """tsserver's location of a string index: 1-based line, 1-based UTF-16 offset."""
-    line_start = text.rfind("\n", 0, index) + 1
-    line = text.count("\n", 0, index) + 1
-    end = text.find("\n", line_start)
-    line_text = text[line_start: end if end != -1 else len(text)]
-    return {"line": line, "offset": column_to_utf16(line_text, index - line_start) + 1}
+    return location_of_index(text, line_starts(text), index)

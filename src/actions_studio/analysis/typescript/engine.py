@@ -6,6 +6,10 @@ an editor position (1-based line, 0-based code-point column), answers with `Comp
 a failure means "no answer". Not thread-safe: `TypeScriptWorker` (worker.py) owns the only
 instance and calls it from one thread; only `cancel_in_flight` may be called from another.
 
+Positions. The editor's lines are Scintilla's (``\r\n``, ``\r``, ``\n``), tsserver's TypeScript's
+(those and U+2028, U+2029): an editor position becomes a string index of the source, then of the
+virtual source, then tsserver's location (locations.py), and back the same way.
+
 Documents. Each asker (an editor: the *document key*) has one virtual file in tsserver: the
 source with the trigger's types injected (virtual.py), at a path chosen so ``require`` resolves
 that action's ``node_modules`` when one is given. Only what changed since the last call is sent
@@ -39,9 +43,10 @@ import platformdirs
 
 from actions_studio import nodejs
 from actions_studio.analysis.model import Completion, Diagnostic, HoverDoc, SignatureHelp
-from actions_studio.analysis.positions import column_to_utf16, utf16_to_column
+from actions_studio.analysis.positions import editor_line_starts, index_of_position, position_of_index
 from actions_studio.analysis.typescript.edits import text_changes
 from actions_studio.analysis.typescript.install import TypeScriptInstall, TypeScriptInstallError, ensure_install
+from actions_studio.analysis.typescript.locations import index_of_location, location_of_index
 from actions_studio.analysis.typescript.server import (
     TsRequestCancelled,
     TsServer,
@@ -229,7 +234,8 @@ class TypeScriptEngine:
             if old is not None:
                 arguments["closedFiles"] = [old.path]
         else:
-            arguments = {"changedFiles": [{"fileName": path, "textChanges": text_changes(old.virtual.text, virtual.text)}]}
+            changes = text_changes(old.virtual.text, virtual.text, old.virtual.line_starts)
+            arguments = {"changedFiles": [{"fileName": path, "textChanges": changes}]}
         self.start()  # a (re)start opens the documents it knows: this one must not be among them yet
         self._documents[key] = document
         try:
@@ -296,17 +302,12 @@ class TypeScriptEngine:
             self.restarts += 1
             log.warning("tsserver died; restarting it with %d open documents", len(self._documents))
 
-    def _at(self, key: str, source: str, line: int, column: int, trigger_id: str | None,
-            node_modules: Path | None) -> dict[str, Any] | None:
-        """Sync the document and give tsserver's location of an editor position (None if none)."""
-        lines = source.split("\n")
-        if not 1 <= line <= len(lines):
-            return None
-        column = max(0, min(column, len(lines[line - 1])))  # python-lsp-server's column-1000 case
+    def _at(self, key: str, source: str, index: int, trigger_id: str | None,
+            node_modules: Path | None) -> dict[str, Any]:
+        """Sync the document and give tsserver's location of a string index of the source."""
         doc = self._sync(key, source, trigger_id, node_modules)
-        virtual_line = doc.virtual.text.split("\n")[line - 1]
-        offset = column_to_utf16(virtual_line, doc.virtual.to_virtual(line, column)) + 1
-        return {"file": doc.path, "line": line, "offset": offset}
+        virtual = doc.virtual
+        return {"file": doc.path, **location_of_index(virtual.text, virtual.line_starts, virtual.to_virtual(index))}
 
     def _guarded(self, what: str, work: Callable[[], Any], empty: Any) -> Any:
         try:
@@ -324,10 +325,11 @@ class TypeScriptEngine:
     def complete(self, key: str, source: str, line: int, column: int, trigger_id: str | None,
                  node_modules: Path | None = None) -> list[Completion]:
         def work() -> list[Completion]:
-            where = self._at(key, source, line, column, trigger_id, node_modules)
-            if where is None:
+            cursor = _cursor(source, line, column)
+            if cursor is None:
                 return []
-            before = source.split("\n")[line - 1][:column]
+            where = self._at(key, source, cursor[1], trigger_id, node_modules)
+            before = source[cursor[0]:cursor[1]]
             arguments = {**where, "includeExternalModuleExports": False, "includeInsertTextCompletions": True}
             if before.endswith("."):
                 arguments["triggerCharacter"] = "."
@@ -340,7 +342,8 @@ class TypeScriptEngine:
     def signatures(self, key: str, source: str, line: int, column: int, trigger_id: str | None,
                    node_modules: Path | None = None) -> SignatureHelp | None:
         def work() -> SignatureHelp | None:
-            where = self._at(key, source, line, column, trigger_id, node_modules)
+            cursor = _cursor(source, line, column)
+            where = self._at(key, source, cursor[1], trigger_id, node_modules) if cursor is not None else None
             body = self._call("signatureHelp", where) if where is not None else None
             if not body or not body.get("items"):
                 return None
@@ -355,7 +358,8 @@ class TypeScriptEngine:
     def hover(self, key: str, source: str, line: int, column: int, trigger_id: str | None,
               node_modules: Path | None = None) -> HoverDoc | None:
         def work() -> HoverDoc | None:
-            where = self._at(key, source, line, column, trigger_id, node_modules)
+            cursor = _cursor(source, line, column)
+            where = self._at(key, source, cursor[1], trigger_id, node_modules) if cursor is not None else None
             body = self._call("quickinfo", where) if where is not None else None
             if not body or not body.get("displayString"):
                 return None
@@ -383,10 +387,11 @@ class TypeScriptEngine:
                     node_modules: Path | None = None) -> list[Diagnostic]:
         def work() -> list[Diagnostic]:
             doc = self._sync(key, source, trigger_id, node_modules)
+            starts = editor_line_starts(source)
             found = []
             for command in ("syntacticDiagnosticsSync", "semanticDiagnosticsSync"):
                 for item in self._call(command, {"file": doc.path}, semantic=True) or ():
-                    diagnostic = _diagnostic(doc.virtual, item)
+                    diagnostic = _diagnostic(doc.virtual, source, starts, item)
                     if diagnostic is not None:
                         found.append(diagnostic)
             if trigger_id:
@@ -394,6 +399,16 @@ class TypeScriptEngine:
             return sorted(set(found), key=lambda d: (d.line, d.column, d.message))
 
         return self._guarded("diagnostics", work, [])
+
+
+def _cursor(source: str, line: int, column: int) -> tuple[int, int] | None:
+    """(where the cursor's line starts, the cursor) as string indices of the source, for an
+    editor position; None for a line the source does not have. A column past the line's end
+    clamps to it (python-lsp-server's column-1000 case)."""
+    starts = editor_line_starts(source)
+    if not 1 <= line <= len(starts):
+        return None
+    return starts[line - 1], index_of_position(source, starts, line, column)
 
 
 def _typed_prefix(before: str) -> str:
@@ -427,24 +442,23 @@ def _documentation(item: dict[str, Any]) -> str:
     return "\n\n".join(part for part in (text.strip(), "\n".join(tags)) if part)
 
 
-def _diagnostic(virtual: VirtualSource, item: dict[str, Any]) -> Diagnostic | None:
-    lines = virtual.text.split("\n")
-
-    def user(position: dict[str, int]) -> tuple[int, int | None]:
-        line = max(1, min(position["line"], len(lines)))
-        return line, virtual.to_user(line, utf16_to_column(lines[line - 1], position["offset"] - 1))
-
-    line, column = user(item["start"])
-    end_line, end_column = user(item["end"])
-    if column is None:
+def _diagnostic(virtual: VirtualSource, source: str, starts: tuple[int, ...],
+                item: dict[str, Any]) -> Diagnostic | None:
+    """tsserver's diagnostic in editor positions of ``source`` (whose editor line starts these are)."""
+    start = virtual.to_user(index_of_location(virtual.text, virtual.line_starts, item["start"]))
+    end = virtual.to_user(index_of_location(virtual.text, virtual.line_starts, item["end"]))
+    if start is None:
         return None  # inside the injected annotation: not the user's text
-    if end_column is None:
-        end_line, end_column = line, column
+    begin, finish = position_of_index(source, starts, start), position_of_index(source, starts, start if end is None else end)
     severity = "error" if item.get("category") == "error" else "warning"
-    return Diagnostic(line, column, end_line, end_column, severity, str(item.get("text", "")), "typescript")
+    return Diagnostic(begin.line, begin.column, finish.line, finish.column, severity, str(item.get("text", "")),
+                      "typescript")
 
 
-_DEFINED = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=|^\s*module\.exports\s*=", re.MULTILINE)
+# At the start of any of JavaScript's lines: MULTILINE's ^ follows \n only.
+_LINE_START = r"(?:^|(?<=[\r\u2028\u2029]))"
+_DEFINED = re.compile(rf"{_LINE_START}\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=|{_LINE_START}\s*module\.exports\s*=",
+                      re.MULTILINE)
 
 
 def handler_problems(source: str, trigger_id: str) -> list[Diagnostic]:
@@ -454,12 +468,11 @@ def handler_problems(source: str, trigger_id: str) -> list[Diagnostic]:
     found = [(m.group(1), m.start(1)) for m in _DEFINED.finditer(source)]
     if any(name in (execute, None) for name, _ in found):
         return []
-    lines = source.split("\n")
+    starts = editor_line_starts(source)
     for name, start in found:
         if difflib.get_close_matches(name, [execute], n=1, cutoff=0.75):
-            line = source.count("\n", 0, start) + 1
-            column = start - (source.rfind("\n", 0, start) + 1)
-            return [Diagnostic(line, column, line, min(len(lines[line - 1]), column + len(name)), "warning",
+            at, end = position_of_index(source, starts, start), position_of_index(source, starts, start + len(name))
+            return [Diagnostic(at.line, at.column, end.line, end.column, "warning",
                                f"{name} looks like a misspelling of {execute}: the {trigger_id} trigger calls "
                                f"exports.{execute}(event, api)", "actions")]
     return [Diagnostic(1, 0, 1, 0, "warning",

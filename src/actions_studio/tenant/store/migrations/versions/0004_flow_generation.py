@@ -4,8 +4,12 @@ process, the Management API, a migration, an operator's SQL), so each process ca
 it loaded and see at the cost of one read that they changed.
 
 Triggers, not application code: a write path that forgot to bump would serve a stale flow, and
-no test could prove that every present and future path remembers. Idempotent (`IF NOT EXISTS`,
-`OR REPLACE`): a store whose revision table was lost runs it again over its own triggers.
+no test could prove that every present and future path remembers. Idempotent, in the baseline's
+manner: the table is created only where it is missing (the inspector, as 0001 does), its row only
+when absent (a kept generation is not reset), the triggers with `IF NOT EXISTS` (SQLite) or
+dropped and made again (PostgreSQL, `CREATE OR REPLACE` for the function). So a store stamped
+before this revision that already has some or all of it (its `alembic_version` restored from an
+older copy, the table made by `create_all`) runs it again and keeps what it has.
 
 Revision ID: 0004_flow_generation
 Revises: 0003_execution_events
@@ -26,11 +30,13 @@ BUMP = "UPDATE flow_generation SET generation = generation + 1 WHERE id = 1"
 
 
 def upgrade() -> None:
-    op.create_table("flow_generation",
-                    sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-                    sa.Column("generation", sa.BigInteger(), nullable=False),
-                    sa.PrimaryKeyConstraint("id"))
-    op.execute("INSERT INTO flow_generation (id, generation) VALUES (1, 1)")
+    if "flow_generation" not in sa.inspect(op.get_bind()).get_table_names():
+        op.create_table("flow_generation",
+                        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+                        sa.Column("generation", sa.BigInteger(), nullable=False),
+                        sa.PrimaryKeyConstraint("id"))
+    op.execute("INSERT INTO flow_generation (id, generation) "
+               "SELECT 1, 1 WHERE NOT EXISTS (SELECT 1 FROM flow_generation WHERE id = 1)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE OR REPLACE FUNCTION bump_flow_generation() RETURNS trigger "
                    f"LANGUAGE plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
