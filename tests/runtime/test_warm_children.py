@@ -350,3 +350,34 @@ def test_closing_the_sandbox_ends_every_warm_child(event) -> None:
     box.close()
     assert gone(pid)
     assert not os.path.exists(f"/proc/{pid}")
+
+
+def test_a_child_that_says_done_early_and_keeps_running_spoils_only_its_own_key(warm: Sandbox, event) -> None:
+    from .test_untrusted_child import FORGED_CLAIM, forger
+
+    # Key A forges a complete, well-formed flow result, pokes its pipe, then never returns: its
+    # reply goes out at once (and passes the checks), it is kept and stopped mid-loop. Key B runs
+    # meanwhile and after: every one of its results is its own.
+    evil = [ActionSource("evil", forger(FORGED_CLAIM), secrets={"KEY": "evil-1"})]
+    good = lambda: flow("bystander-1")  # noqa: E731
+
+    def bystanders(n: int) -> list[dict[str, Any]]:
+        with ThreadPoolExecutor(4) as pool:
+            return list(pool.map(lambda _: claims(warm.run_flow("post-login", good(), event)), range(n)))
+
+    with ThreadPoolExecutor(2) as pool:
+        forged = pool.submit(warm.run_flow, "post-login", evil, event, timeout_s=2.0)
+        during = bystanders(12)
+        first = forged.result()
+    assert first.actions[0].status == "success"  # the forgery: its own execution's result is its word
+    assert first.outcome["access_token"]["claims"] == {"https://x/forged": 1}
+    # Stopped (at the end of its grace, as it never said b"I") and parked: its next execution
+    # continues the loop, never reads the request, and times out.
+    assert stopped(int(first.actions[0].logs.split()[1]))
+    second = warm.run_flow("post-login", evil, event, timeout_s=1.0)
+    assert second.status == "timeout"
+    after = bystanders(4)
+    for seen in during + after:
+        assert seen["https://w/secrets"] == {"OTHER": "second-bystander-1"}
+        assert "https://x/forged" not in seen
+    assert len({c["https://w/pid"] for c in during + after}) <= 8
