@@ -23,8 +23,8 @@ Each tenant row also says how much CPU each process group spent per login (`CpuM
 tenant's server processes, its sandbox (zygote, forking helper, execution children), PostgreSQL and
 the load generator (this process: 16 threads, each on a raw keep-alive socket that sends its login
 request as bytes built once and reads the answer by its Content-Length; `LoginConnection`). On 2
-cores they show where a row is bound — and that the generator, at about 0.2 ms per login (it was
-0.6-0.7 ms with http.client), is not what bounds it.
+cores they show where a row is bound — and that the generator, at 0.2-0.5 ms per login on the
+shared machine (0.6-1.2 ms with http.client, same runs), is not what bounds it.
 
     .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2] [--teams]
 """
