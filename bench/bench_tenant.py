@@ -23,8 +23,8 @@ Each tenant row also says how much CPU each process group spent per login (`CpuM
 tenant's server processes, its sandbox (zygote, forking helper, execution children), PostgreSQL and
 the load generator (this process: 16 threads, each on a raw keep-alive socket that sends its login
 request as bytes built once and reads the answer by its Content-Length; `LoginConnection`). On 2
-cores they show where a row is bound — and that the generator, at about 0.2 ms per login (it was
-0.6-0.7 ms with http.client), is not what bounds it.
+cores they show where a row is bound — and that the generator, at 0.2-0.5 ms per login on the
+shared machine (0.6-1.2 ms with http.client, same runs), is not what bounds it.
 
     .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2] [--teams]
 """
@@ -96,13 +96,36 @@ class Client:
         self.conn.close()
 
 
+TENANT_LOGS: list[Path] = []
+
+
+def tenant_errors() -> list[str]:
+    """The last line of every traceback the tenants of this run logged (read before their folder
+    goes): a row measured while the server failed is no measurement."""
+    found = []
+    for path in TENANT_LOGS:
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                rest = [x for x in lines[i + 1:] if x and not x.startswith(" ")]
+                found.append(f"{path.name}: {rest[0] if rest else line}")
+    return found
+
+
 def start_tenant(data: Path, port: int, *more: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data), *more], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """The tenant's log goes to `tenant.log` beside its data folder, a file: a pipe nobody reads
+    during the run fills (64 KiB of warnings or tracebacks) and then blocks the tenant's event loop
+    in its next log line — a hung run instead of a reported error."""
+    data.parent.mkdir(parents=True, exist_ok=True)
+    log_path = data.parent / f"{data.name}-tenant.log"
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                                 "--data", str(data), *more], stdout=subprocess.DEVNULL, stderr=log_file)
+    TENANT_LOGS.append(log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"tenant exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise SystemExit(f"tenant exited: {log_path.read_text(errors='replace')[-4000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 if (data / "credentials.json").exists():
@@ -535,6 +558,7 @@ def main() -> int:
             proc.wait(20)
         if args.teams:
             team_rows(args, keep, Path(tmp))
+        server_errors = tenant_errors()
     for _ in range(args.rounds):
         keep("sandbox alone, 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
 
@@ -569,7 +593,9 @@ def main() -> int:
     if args.teams:
         team_verdicts()
     print("rounds (logins/s):", {k: [r["logins_per_s"] for r in v] for k, v in all_rounds.items()})
-    errors = sum(r["errors"] for rs in all_rounds.values() for r in rs)
+    if server_errors:
+        print(f"the tenant logged {len(server_errors)} tracebacks, first: {server_errors[0]}")
+    errors = sum(r["errors"] for rs in all_rounds.values() for r in rs) + len(server_errors)
     if errors:
         print("errors:", [r["first_error"] for rs in all_rounds.values() for r in rs if r["first_error"]])
     return 0 if errors == 0 else 1
