@@ -94,11 +94,12 @@ class CompletionPopup(QWidget):
         self._colours: dict[str, QColor] = {}
         self._row_height = 0
         self._ascent = 0
+        self._wheel = 0  # eighths of a degree turned and not yet scrolled (touchpads send small steps)
 
     # --------------------------------------------------------------------------------- set-up
     def set_point_size(self, size: int) -> None:
         """The rows' font: the interface's face at the editor's size (a list of names, not code)."""
-        if self.font().pointSize() != size:
+        if not self._row_height or self.font().pointSize() != size:
             font = QFont(QApplication.font())
             font.setPointSize(size)
             self.setFont(font)
@@ -263,7 +264,9 @@ class CompletionPopup(QWidget):
             self.sig_accepted.emit(self._names[row])
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
-        steps = -event.angleDelta().y() // 40  # 3 rows a notch, as item views scroll
+        self._wheel -= event.angleDelta().y()
+        steps = int(self._wheel / 40)  # 3 rows a notch (120), as item views scroll
+        self._wheel -= steps * 40
         if steps and len(self._names) > VISIBLE_ROWS:
             self._top = max(0, min(len(self._names) - VISIBLE_ROWS, self._top + steps))
             self.update()
