@@ -107,7 +107,7 @@ def test_editor_completion_popup(make_editor, drive, screenshots_dir) -> None:
     user.wait_for_completions()
     user.type("co")
     assert user.view.completion_items()[:4] == ["continent_code", "country_code", "country_code3", "country_name"]
-    user.qtbot.wait(100)
+    _ready(user)  # the diagnostics of the text as shown, not of a moment while typing it
     assert _popups(), "the completion list is a visible top-level window"
     _save(compose(editor), screenshots_dir / "editor-completion.png")
 
@@ -125,6 +125,8 @@ def test_editor_completion_popup_dark(make_editor, drive, screenshots_dir) -> No
     user.key(Qt.Key.Key_Down)
     user.qtbot.wait(100)
     assert user.view.completion_selected() == names[2]
+    _ready(user)
+    assert user.view.completion_active()
     _save(compose(editor), screenshots_dir / "editor-completion-dark.png")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPixmap,
+    QStaticText,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QApplication, QWidget
@@ -42,6 +43,8 @@ _BORDER = 1
 _PAD = 4  # inside the border, left of the badges and right of the names
 _GAP = 5  # between a row's badge and its name
 _SCROLL_MARK = 4  # the width of the mark saying where the shown rows are
+_LONGEST = 12  # names measured to size the list
+_CACHED_NAMES = 4096  # laid-out names kept (an answer's names come back in the next ones)
 _PALETTE_ROLES = (
     (QPalette.ColorRole.Base, "popup_background"),
     (QPalette.ColorRole.Window, "popup_background"),
@@ -95,6 +98,10 @@ class CompletionPopup(QWidget):
         self._row_height = 0
         self._ascent = 0
         self._wheel = 0  # eighths of a degree turned and not yet scrolled (touchpads send small steps)
+        # Shaping a name costs ~20 µs each time Qt measures or draws it: names are measured and
+        # laid out once (per font) and drawn from the layout.
+        self._widths: dict[str, int] = {}
+        self._texts: dict[str, QStaticText] = {}
 
     # --------------------------------------------------------------------------------- set-up
     def set_point_size(self, size: int) -> None:
@@ -103,6 +110,8 @@ class CompletionPopup(QWidget):
             font = QFont(QApplication.font())
             font.setPointSize(size)
             self.setFont(font)
+            self._widths.clear()
+            self._texts.clear()
             metrics = QFontMetrics(font)
             self._row_height = max(metrics.height() + 3, ICON_SIZE + 4)
             self._ascent = metrics.ascent()
@@ -177,6 +186,24 @@ class CompletionPopup(QWidget):
     def row_height(self) -> int:
         return self._row_height
 
+    def _width(self, name: str) -> int:
+        width = self._widths.get(name)
+        if width is None:
+            if len(self._widths) > _CACHED_NAMES:
+                self._widths.clear()
+            width = self._widths[name] = self.fontMetrics().horizontalAdvance(name)
+        return width
+
+    def _text(self, name: str) -> QStaticText:
+        text = self._texts.get(name)
+        if text is None:
+            if len(self._texts) > _CACHED_NAMES:
+                self._texts.clear()
+            text = self._texts[name] = QStaticText(name)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+        return text
+
     # -------------------------------------------------------------------------------- geometry
     def text_offset(self) -> int:
         """Pixels from the popup's left edge to where a row's name starts."""
@@ -189,8 +216,7 @@ class CompletionPopup(QWidget):
         height = self._shown_rows() * self._row_height + 2 * _BORDER
         # The widest of the longest names: measuring every row of a big answer costs more than
         # the rest of showing it, and in a proportional face the widest is among the longest.
-        metrics = self.fontMetrics()
-        widest = max((metrics.horizontalAdvance(name) for name in heapq.nlargest(24, names, key=len)), default=0)
+        widest = max(map(self._width, heapq.nlargest(_LONGEST, names, key=len)), default=0)
         width = self.text_offset() + widest + 3 * _PAD + _BORDER
         if len(names) > VISIBLE_ROWS:
             width += _SCROLL_MARK + _PAD
@@ -222,7 +248,7 @@ class CompletionPopup(QWidget):
             text_left = self.text_offset()
             text_width = width - text_left - _PAD - _BORDER - (_SCROLL_MARK + _PAD if scrolls else 0)
             icon_top = (row_height - ICON_SIZE) // 2
-            baseline = (row_height - metrics.height()) // 2 + self._ascent
+            text_top = (row_height - metrics.height()) // 2
             foreground = colours["popup_foreground"]
             for row in range(self._top, min(count, self._top + VISIBLE_ROWS)):
                 top = _BORDER + (row - self._top) * row_height
@@ -236,9 +262,11 @@ class CompletionPopup(QWidget):
                 if icon is not None:
                     painter.drawPixmap(_BORDER + _PAD, top + icon_top, icon)
                 name = self._names[row]
-                if metrics.horizontalAdvance(name) > text_width:
-                    name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_width)
-                painter.drawText(text_left, top + baseline, name)
+                if self._width(name) > text_width:
+                    painter.drawText(text_left, top + text_top + self._ascent,
+                                     metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_width))
+                else:
+                    painter.drawStaticText(QPointF(text_left, top + text_top), self._text(name))
             if scrolls:  # where the rows on screen are in the whole list
                 track = height - 2 * _BORDER - 2 * _PAD
                 thumb = max(8, track * VISIBLE_ROWS // count)
