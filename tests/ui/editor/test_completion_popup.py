@@ -69,7 +69,7 @@ def test_arrows_pages_home_and_end_move_the_selection_and_clamp(case: Case) -> N
     user.key(Qt.Key.Key_Up)
     assert view.completion_selected() == names[1]
     user.key(Qt.Key.Key_PageDown)
-    assert view.completion_selected() == names[1 + VISIBLE_ROWS - 1]
+    assert view.completion_selected() == names[min(len(names) - 1, 1 + VISIBLE_ROWS)], "a page is the rows shown"
     user.key(Qt.Key.Key_PageUp)
     assert view.completion_selected() == names[1]
     user.key(Qt.Key.Key_End)

@@ -45,19 +45,13 @@ _GAP = 5  # between a row's badge and its name
 _SCROLL_MARK = 4  # the width of the mark saying where the shown rows are
 _LONGEST = 12  # names measured to size the list
 _CACHED_NAMES = 4096  # laid-out names kept (an answer's names come back in the next ones)
-_PALETTE_ROLES = (
-    (QPalette.ColorRole.Base, "popup_background"),
+_PALETTE_ROLES = (  # for whoever reads the palette; the paint uses the theme's colours
     (QPalette.ColorRole.Window, "popup_background"),
-    (QPalette.ColorRole.Button, "popup_background"),
+    (QPalette.ColorRole.Base, "popup_background"),
     (QPalette.ColorRole.Text, "popup_foreground"),
-    (QPalette.ColorRole.ButtonText, "popup_foreground"),
+    (QPalette.ColorRole.WindowText, "popup_foreground"),
     (QPalette.ColorRole.Highlight, "popup_selected_background"),
     (QPalette.ColorRole.HighlightedText, "popup_selected_foreground"),
-    (QPalette.ColorRole.WindowText, "popup_border"),  # a plain QFrame box is drawn in WindowText
-    (QPalette.ColorRole.Light, "popup_border"),
-    (QPalette.ColorRole.Dark, "popup_border"),
-    (QPalette.ColorRole.Mid, "popup_border"),
-    (QPalette.ColorRole.Shadow, "popup_border"),
 )
 _badges: dict[str, QPixmap | None] = {}
 
@@ -123,7 +117,6 @@ class CompletionPopup(QWidget):
         self._colours = {role: QColor(getattr(theme, role)) for role in (
             "popup_background", "popup_foreground", "popup_selected_background", "popup_selected_foreground",
             "popup_border")}
-        # the palette too, for whoever reads it (and the window's own background before a paint)
         palette = self.palette()
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
             for role, colour in _PALETTE_ROLES:
@@ -171,7 +164,8 @@ class CompletionPopup(QWidget):
         self.update()
 
     def page_rows(self) -> int:
-        return max(1, self._shown_rows() - 1)
+        """PageUp/PageDown move by the rows on screen, as Scintilla's list did."""
+        return max(1, self._shown_rows())
 
     def _shown_rows(self) -> int:
         return min(VISIBLE_ROWS, len(self._names))
