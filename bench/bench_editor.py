@@ -5,8 +5,9 @@ Rows (targets from the issue), each next to a same-run baseline:
     the background), waits a realistic ~1 s of start-up, then types `event.` into an ActionEditor;
     timed from the `.` keystroke to the list on screen. Baseline: the same with no warm-up.
   - completion p95 on a 300-line action after warm-up: `.` typed at the end of varied lines,
-    timed to the list on screen (worker round trip + relay + list). Baseline: the raw jedi call
-    (`JediEngine.complete`) for the same text and position, in a process of its own, interleaved.
+    timed to the list on screen, i.e. until the list's window has been painted (worker round trip
+    + relay + list + its paint). Baseline: the raw jedi call (`JediEngine.complete`) for the same
+    text and position, in a process of its own, interleaved (who goes first alternates).
   - keystroke p95 while typing 1,000 characters into a 3,000-line file: one key event plus the
     event-loop turn that repaints. Baseline: the same typing into a QPlainTextEdit.
   - diagnostics of the 3,000-line file (off the GUI thread, once per typing pause), for context.
@@ -19,9 +20,9 @@ TypeScript service, each next to raw tsserver requests (bench_ts.py's bare proto
     the studio does at idle (EditorFactory.warm_for), shows a JavaScript editor and types
     `event.` at once; timed from the service's start to the list on screen. Baseline: a raw
     tsserver started, configured, sent the file and asked, by hand (fresh processes too).
-  - completion p95 on a 300-line action: `.` typed in the handler, timed to the list on screen.
+  - completion p95 on a 300-line action: `.` typed in the handler, timed to the list painted.
     Baseline: raw updateOpen (the same inserted line) + completionInfo at the same position,
-    interleaved with the editor's samples.
+    interleaved with the editor's samples (who goes first alternates).
   - keystroke p95 typing into a 3,000-line JavaScript file. Baseline: QPlainTextEdit.
   - studio start → idle with a JavaScript action's tab restored, against the same workspace with
     that action in Python (fresh processes, same run).

@@ -69,7 +69,7 @@ def test_arrows_pages_home_and_end_move_the_selection_and_clamp(case: Case) -> N
     user.key(Qt.Key.Key_Up)
     assert view.completion_selected() == names[1]
     user.key(Qt.Key.Key_PageDown)
-    assert view.completion_selected() == names[1 + VISIBLE_ROWS - 1]
+    assert view.completion_selected() == names[min(len(names) - 1, 1 + VISIBLE_ROWS)], "a page is the rows shown"
     user.key(Qt.Key.Key_PageUp)
     assert view.completion_selected() == names[1]
     user.key(Qt.Key.Key_End)
@@ -274,3 +274,39 @@ def test_one_window_serves_every_answer(case: Case) -> None:
     case.open_list("api.")
     assert case.user.view.completion_popup() is popup and popup.isVisible()
     assert set(map(id, QApplication.topLevelWidgets())) == windows
+
+
+def test_rows_have_a_height_at_the_interfaces_own_font_size(qtbot) -> None:
+    """The editor's size may be the interface font's already: the rows are still measured."""
+    from actions_studio.ui.editor.completion_popup import CompletionPopup
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    popup = CompletionPopup(owner)
+    popup.set_point_size(QApplication.font().pointSize())
+    assert popup.row_height() >= ICON_SIZE + 4
+
+
+def test_small_wheel_steps_add_up_alike_in_both_directions(qtbot) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    from actions_studio.ui.editor.completion_popup import CompletionPopup
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    popup = CompletionPopup(owner)
+    popup.set_point_size(10)
+    popup.set_rows([(f"name{n}", "function") for n in range(30)])
+
+    def turn(delta: int) -> None:
+        wheel = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(), QPoint(0, delta), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(popup, wheel)
+
+    for _ in range(8):
+        turn(-15)  # a touchpad's small steps: 120 in all, one notch
+    assert popup.first_visible_row() == 3
+    for _ in range(8):
+        turn(15)
+    assert popup.first_visible_row() == 0

@@ -1,6 +1,6 @@
 """Screenshots are tests you look at (STYLE.md): the editor rendered offscreen to docs/screenshots/.
 
-Scintilla's completion list and call tip are separate top-level windows that `grab()` of the
+The completion list and Scintilla's call tip are separate top-level windows that `grab()` of the
 editor does not show (PITFALLS.md), so they are painted onto the editor's picture at their place.
 """
 
@@ -107,9 +107,27 @@ def test_editor_completion_popup(make_editor, drive, screenshots_dir) -> None:
     user.wait_for_completions()
     user.type("co")
     assert user.view.completion_items()[:4] == ["continent_code", "country_code", "country_code3", "country_name"]
-    user.qtbot.wait(100)
+    _ready(user)  # the diagnostics of the text as shown, not of a moment while typing it
     assert _popups(), "the completion list is a visible top-level window"
     _save(compose(editor), screenshots_dir / "editor-completion.png")
+
+
+def test_editor_completion_popup_dark(make_editor, drive, screenshots_dir) -> None:
+    """The list in the dark theme, with the badges of several kinds and the scroll mark."""
+    editor = make_editor(ACTION, size=SIZE, theme=DARK, caret_at_end=False)
+    user = drive(editor)
+    editor.set_cursor_position(12, 1)
+    user.key(Qt.Key.Key_End)
+    user.type("\njson.")
+    names = user.wait_for_completions()
+    assert {"dumps", "loads", "JSONDecoder", "decoder"} <= set(names) and len(names) > 10
+    user.key(Qt.Key.Key_Down)
+    user.key(Qt.Key.Key_Down)
+    user.qtbot.wait(100)
+    assert user.view.completion_selected() == names[2]
+    _ready(user)
+    assert user.view.completion_active()
+    _save(compose(editor), screenshots_dir / "editor-completion-dark.png")
 
 
 def test_editor_diagnostics_and_hover(make_editor, drive, screenshots_dir) -> None:
