@@ -152,3 +152,56 @@ def test_the_deploy_cli_exports_imports_and_exports_again(https_tenant, clients,
     with https_tenant.http(https_tenant.management_token()) as http:
         assert http.get(f"/api/v2/actions/actions/{action_id}").status_code == 404
         assert http.get("/api/v2/actions/triggers/post-login/bindings").json()["bindings"] == []
+
+
+# The Deploy CLI 8.44's resource types whose load stops an export here: each reads an endpoint
+# the tenant does not serve and takes its 404 as a failure (the other types it skips on a 404, or
+# exports: docs/tenant.md lists them). Found by exporting each type alone.
+STOPPING_TYPES = ("rules", "rulesConfigs", "pages", "tenant", "resourceServers", "databases", "connections",
+                  "clientGrants", "guardianPolicies", "phoneProviders", "phoneTemplates", "prompts",
+                  "attackProtection", "logStreams", "customDomains", "forms", "flows", "flowVaultConnections",
+                  "selfServiceProfiles", "supplementalSignals", "eventStreams")
+
+
+def _config(tenant: HttpsTenant, folder: Path, **settings) -> Path:
+    m = tenant.creds["management"]
+    config = folder / "whole.json"
+    config.write_text(json.dumps({"AUTH0_DOMAIN": DOMAIN, "AUTH0_CLIENT_ID": m["client_id"],
+                                  "AUTH0_CLIENT_SECRET": m["client_secret"], **settings}))
+    return config
+
+
+def test_a_whole_tenant_export_stops_saying_what_the_tenant_serves(https_tenant, clients, tmp_path) -> None:
+    done = run_node(https_tenant, clients, clients.deploy_cli, "export", "--format", "directory",
+                    "--output_folder", str(tmp_path / "out"), "--config_file", str(_config(https_tenant, tmp_path)))
+    printed = done.stdout + done.stderr
+    assert done.returncode != 0
+    # The Deploy CLI prints the tenant's 404 body: what is missing, what there is, the way out.
+    assert "processing type rules" in printed
+    assert "the bundled tenant does not serve GET /api/v2/rules: its Management API has actions" in printed
+    assert "AUTH0_INCLUDED_ONLY='[\\\"actions\\\", \\\"triggers\\\", \\\"clients\\\", \\\"tokenExchangeProfiles\\\"]'" in printed
+
+
+def test_the_deploy_cli_exports_every_resource_type_the_tenant_has(https_tenant, clients, tmp_path) -> None:
+    from actions_studio.tenant.management import DEPLOY_CLI_TYPES
+
+    name = "deploy-cli-whole"
+    _seed(https_tenant, name)
+    out = tmp_path / "out"
+    _deploy_cli(https_tenant, clients, "export", "--format", "directory", "--output_folder", str(out),
+                config=_config(https_tenant, tmp_path, AUTH0_INCLUDED_ONLY=list(DEPLOY_CLI_TYPES)))
+    assert json.loads((out / "actions" / f"{name}.json").read_text())["deployed"] is True
+    assert json.loads((out / "triggers" / "triggers.json").read_text())["post-login"] == [
+        {"action_name": name, "display_name": name}]
+    with https_tenant.http(https_tenant.management_token()) as http:
+        names = {c["name"] for c in http.get("/api/v2/clients").json()["clients"]}
+    assert {json.loads(p.read_text())["name"] for p in (out / "clients").glob("*.json")} == names
+
+
+def test_the_deploy_cli_exports_the_rest_once_the_stopping_types_are_excluded(https_tenant, clients, tmp_path) -> None:
+    # The list in docs/tenant.md is complete: with those types left out, every other type of the
+    # Deploy CLI loads (exported, or skipped on the tenant's 404).
+    out = tmp_path / "out"
+    _deploy_cli(https_tenant, clients, "export", "--format", "directory", "--output_folder", str(out),
+                config=_config(https_tenant, tmp_path, AUTH0_EXCLUDED=list(STOPPING_TYPES)))
+    assert (out / "actions").is_dir() and (out / "triggers" / "triggers.json").is_file()

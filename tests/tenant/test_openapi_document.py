@@ -66,6 +66,21 @@ def test_an_unsupported_method_is_405_naming_every_allowed_one(tenant) -> None:
         assert http.put("/api/v2/actions/actions/some-id").headers["allow"] == "DELETE, GET, HEAD, PATCH"
 
 
+def test_a_management_path_the_tenant_does_not_serve_is_a_404_saying_what_it_serves(tenant) -> None:
+    with tenant.http(tenant.management_token()) as http:
+        for path in ("/api/v2/rules", "/api/v2/connections?per_page=1", "/api/v2/actions/modules"):
+            resp = http.get(path)
+            assert resp.status_code == 404, path
+            message = resp.json()["message"]
+            assert message.startswith(f"the bundled tenant does not serve GET {path.split('?')[0]}: "
+                                      "its Management API has actions"), message
+            assert "AUTH0_INCLUDED_ONLY='[\"actions\", \"triggers\", \"clients\", \"tokenExchangeProfiles\"]'" in message
+        # a path id that names nothing is a missing resource, not a missing endpoint
+        assert "does not serve" not in http.get("/api/v2/actions/actions/act_nothing").json()["message"]
+    with httpx.Client(base_url=tenant.base_url) as http:
+        assert http.get("/nowhere").json()["message"] == "no such endpoint: GET /nowhere"
+
+
 def test_authentication_parameters_are_strings_of_the_stated_shape(tenant) -> None:
     a = tenant.creds["application"]
     with httpx.Client(base_url=tenant.base_url) as http:

@@ -18,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .management import unserved_endpoint
+
 log = logging.getLogger("actions_studio.tenant")
 
 
@@ -139,7 +141,10 @@ def install_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"no such endpoint: {request.method} {request.url.path}"
+            if request.url.path.startswith("/api/v2/"):
+                detail = unserved_endpoint(request.method, request.url.path)
+            else:
+                detail = f"no such endpoint: {request.method} {request.url.path}"
         if exc.status_code == 405:
             # Starlette names only the methods of the first route that matched the path; RFC 9110
             # wants all of them (and /openapi.json lists them).
