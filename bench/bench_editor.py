@@ -665,7 +665,13 @@ def completion_rows(args) -> list[str]:
     typescript = warm_typescript_worker()
     rows.append(javascript_completion_row(*measure_js_completions(typescript, args.completions)))
     typescript.stop(timeout=10)
-    return rows
+    return rows + [_behind_diagnostics("Python", worker), _behind_diagnostics("JavaScript", typescript)]
+
+
+def _behind_diagnostics(language: str, worker) -> str:
+    """How many completions (warm-up ones included) met a diagnostics run in flight (owner.py)."""
+    return (f"\n{language}: {worker.waited_behind_background} completions arrived while a diagnostics run was "
+            f"in flight; {worker.interrupted} of those runs were cut short (and ran again after the answer)")
 
 
 def javascript_rows(args) -> list[str]:

@@ -1,7 +1,8 @@
 """One thread owns jedi; requests carry ids and stale ones are dropped (owner.py has the contract).
 
 jedi cannot be interrupted, so a request superseded while it runs finishes and its answer is
-dropped; one superseded while queued never runs.
+dropped; one superseded while queued never runs. Completions, call tips and hover are interactive
+(owner.py): they pass a queued diagnostics run, but not one in flight.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ class AnalysisWorker(EngineOwner["JediEngine"]):
         engine.set_extra_paths(self._paths_for(request.channel))
 
     def complete(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
-        return self.submit(channel, lambda e: e.complete(source, line, column, trigger_id), reply)
+        return self.submit(channel, lambda e: e.complete(source, line, column, trigger_id), reply, interactive=True)
 
     def signatures(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
-        return self.submit(channel, lambda e: e.signatures(source, line, column, trigger_id), reply)
+        return self.submit(channel, lambda e: e.signatures(source, line, column, trigger_id), reply, interactive=True)
 
     def hover(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
-        return self.submit(channel, lambda e: e.hover(source, line, column, trigger_id), reply)
+        return self.submit(channel, lambda e: e.hover(source, line, column, trigger_id), reply, interactive=True)

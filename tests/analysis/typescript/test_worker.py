@@ -103,6 +103,31 @@ def test_a_request_superseded_while_tsserver_works_on_it_is_cancelled_there(ts_i
         worker.stop(timeout=10)
 
 
+def test_a_completion_cuts_its_documents_diagnostics_short_in_tsserver_and_they_come_after_it(ts_install) -> None:
+    engine = TypeScriptEngine(ts_install)
+    worker = TypeScriptWorker(lambda: engine, warm_up=False)
+    try:
+        body = "\n".join(f"  const v{i} = [{i}, 'x'].map((x) => ({{ x, y: String(x).padStart(3) }}));" for i in range(4000))
+        big = PLAIN + body + "\n  event.user.nope;\n};\n"
+        got: list[tuple[str, int, object]] = []
+        done = threading.Event()
+        diagnosis = worker.diagnostics("editor:4:diagnostics", big, "post-login",
+                                       lambda i, a: (got.append(("diagnostics", i, a)), done.set()))
+        wait_for(lambda: engine.in_flight is not None)  # its check under way in tsserver
+        typing = big.replace("  event.user.nope;", "  event.stats.")
+        line = typing.split("\n").index("  event.stats.") + 1
+        completion = worker.complete("editor:4:complete", typing, line, len("  event.stats."), "post-login",
+                                     lambda i, a: got.append(("complete", i, a)))
+        assert done.wait(120)
+        assert [(name, request_id) for name, request_id, _ in got] == [("complete", completion), ("diagnostics", diagnosis)]
+        assert {c.name for c in got[0][2]} == {"logins_count"}
+        # run again to the end on its own text, not delivered cut short (as no problems)
+        assert [d.message for d in got[1][2]] == ["Property 'nope' does not exist on type 'User'."]
+        assert engine.cancelled == 1 and worker.interrupted == 1
+    finally:
+        worker.stop(timeout=10)
+
+
 def test_a_killed_tsserver_is_restarted_with_the_open_documents(engine: TypeScriptEngine) -> None:
     opened = PLAIN + "event.user.\n};\n"
     assert "email" in {c.name for c in engine.complete("kept", opened, 2, len("  event.user."), "post-login")}

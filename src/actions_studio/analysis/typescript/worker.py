@@ -1,5 +1,7 @@
 """One thread owns the TypeScript engine (tsserver); the jedi worker's contract (owner.py), plus
-tsserver's cancellation: a request superseded while tsserver works on it is cancelled there.
+tsserver's cancellation: a request superseded while tsserver works on it is cancelled there, and
+so is a document's diagnostics run when a completion, call tip or hover of it arrives (it runs
+again after the answer; owner.py's lanes).
 
 The calls are the jedi worker's, so an editor asks either the same way: ``complete(channel,
 source, line, column, trigger_id, reply)``, ``signatures``, ``hover``, and ``diagnostics(channel,
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from actions_studio.analysis.owner import DEFER, EngineOwner, Reply, Request
+from actions_studio.analysis.owner import DEFER, EngineOwner, Reply, Request, document_of
 from actions_studio.analysis.typescript.server import TsServerError
 
 if TYPE_CHECKING:
@@ -34,12 +36,12 @@ def _default_engine(progress: Callable[[str], None] | None) -> "TypeScriptEngine
     return TypeScriptEngine(progress=progress)
 
 
-def document_of(channel: str) -> str:
-    """``"editor:7:complete"`` → ``"editor:7"``; a channel of fewer parts is its own document."""
-    return channel.rsplit(":", 1)[0] if channel.count(":") >= 2 else channel
+__all__ = ["TypeScriptWorker", "document_of"]
 
 
 class TypeScriptWorker(EngineOwner["TypeScriptEngine"]):
+    interruptible = True  # tsserver's cancellation files
+
     def __init__(
         self,
         engine_factory: Callable[[], TypeScriptEngine] | None = None,
@@ -65,8 +67,10 @@ class TypeScriptWorker(EngineOwner["TypeScriptEngine"]):
         else:
             self.state = f"failed: {engine.failed}" if engine.failed else "ready"
 
+    def _started(self, engine: TypeScriptEngine, request: Request[TypeScriptEngine]) -> None:
+        engine.begin_question()  # under the owner's lock: a cancel from now on is this request's
+
     def _prepare(self, engine: TypeScriptEngine, request: Request[TypeScriptEngine]) -> None:
-        engine.begin_question()
         paths = self._paths_for(request.channel)
         self._node_modules = _node_modules(paths[0]) if paths else None
 
@@ -78,15 +82,18 @@ class TypeScriptWorker(EngineOwner["TypeScriptEngine"]):
 
     def complete(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
         key = document_of(channel)
-        return self.submit(channel, lambda e: e.complete(key, source, line, column, trigger_id, self._node_modules), reply)
+        return self.submit(channel, lambda e: e.complete(key, source, line, column, trigger_id, self._node_modules), reply,
+                           interactive=True)
 
     def signatures(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
         key = document_of(channel)
-        return self.submit(channel, lambda e: e.signatures(key, source, line, column, trigger_id, self._node_modules), reply)
+        return self.submit(channel, lambda e: e.signatures(key, source, line, column, trigger_id, self._node_modules), reply,
+                           interactive=True)
 
     def hover(self, channel: str, source: str, line: int, column: int, trigger_id: str | None, reply: Reply) -> int:
         key = document_of(channel)
-        return self.submit(channel, lambda e: e.hover(key, source, line, column, trigger_id, self._node_modules), reply)
+        return self.submit(channel, lambda e: e.hover(key, source, line, column, trigger_id, self._node_modules), reply,
+                           interactive=True)
 
     def diagnostics(self, channel: str, source: str, trigger_id: str | None, reply: Reply) -> int:
         """Answered by the semantic server only: deferred (not blocking other questions) while it
