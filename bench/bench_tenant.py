@@ -21,9 +21,10 @@ ACTIONS_STUDIO_TEST_POSTGRES_URL.
 
 Each tenant row also says how much CPU each process group spent per login (`CpuMeter`): the
 tenant's server processes, its sandbox (zygote, forking helper, execution children), PostgreSQL and
-the load generator (this process: 16 threads of plain http.client on keep-alive connections, the
-same generator for every row). On 2 cores they show where a row is bound — and that the generator,
-at well under a millisecond per login, is not what bounds it.
+the load generator (this process: 16 threads, each on a raw keep-alive socket that sends its login
+request as bytes built once and reads the answer by its Content-Length; `LoginConnection`). On 2
+cores they show where a row is bound — and that the generator, at 0.2-0.5 ms per login on the
+shared machine (0.6-1.2 ms with http.client, same runs), is not what bounds it.
 
     .venv/bin/python bench/bench_tenant.py [--seconds 5] [--max-logins 3000] [--clients 16] [--rounds 2] [--teams]
 """
@@ -31,6 +32,7 @@ at well under a millisecond per login, is not what bounds it.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -94,13 +96,36 @@ class Client:
         self.conn.close()
 
 
+TENANT_LOGS: list[Path] = []
+
+
+def tenant_errors() -> list[str]:
+    """The last line of every traceback the tenants of this run logged (read before their folder
+    goes): a row measured while the server failed is no measurement."""
+    found = []
+    for path in TENANT_LOGS:
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                rest = [x for x in lines[i + 1:] if x and not x.startswith(" ")]
+                found.append(f"{path.name}: {rest[0] if rest else line}")
+    return found
+
+
 def start_tenant(data: Path, port: int, *more: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
-                             "--data", str(data), *more], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """The tenant's log goes to `tenant.log` beside its data folder, a file: a pipe nobody reads
+    during the run fills (64 KiB of warnings or tracebacks) and then blocks the tenant's event loop
+    in its next log line — a hung run instead of a reported error."""
+    data.parent.mkdir(parents=True, exist_ok=True)
+    log_path = data.parent / f"{data.name}-tenant.log"
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                                 "--data", str(data), *more], stdout=subprocess.DEVNULL, stderr=log_file)
+    TENANT_LOGS.append(log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"tenant exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise SystemExit(f"tenant exited: {log_path.read_text(errors='replace')[-4000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 if (data / "credentials.json").exists():
@@ -234,6 +259,68 @@ class CpuMeter:
         return {f"cpu_{g}_ms": round((after[g] - before[g]) * 1000 / max(logins, 1), 2) for g in before}
 
 
+class LoginConnection:
+    """The load generator's side of one client: a raw keep-alive socket and its login request,
+    built once (request line, headers and form body as bytes). Per login it sends those bytes and
+    reads one response by its Content-Length — no http.client, email-header parsing or JSON
+    decoding of a good answer — so what the generator spends per login (the `load` column) stays
+    small next to what it measures."""
+
+    def __init__(self, port: int, form: dict[str, str]) -> None:
+        body = urlencode(form).encode()
+        self.request = (b"POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n"
+                        % (port, len(body))) + body
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def login(self) -> tuple[int, bytes]:
+        """(status, body); a connection the server closed is opened again for the next login."""
+        try:
+            if self.sock is None:
+                self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.buffer = b""
+            self.sock.sendall(self.request)
+            return self._response()
+        except OSError as exc:
+            self.close()
+            return 0, f"connection: {exc}".encode()
+
+    def _response(self) -> tuple[int, bytes]:
+        assert self.sock is not None
+        buffer = self.buffer
+        while (end := buffer.find(b"\r\n\r\n")) < 0:
+            buffer += self._recv()
+        head, buffer = buffer[:end].lower(), buffer[end + 4:]
+        status, length, close = int(head[9:12]), 0, False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection":
+                close = value.strip() == b"close"
+        while len(buffer) < length:
+            buffer += self._recv()
+        self.buffer = buffer[length:]
+        if close:
+            self.close()
+        return status, buffer[:length]
+
+    def _recv(self) -> bytes:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("the tenant closed the connection")
+        return chunk
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
 def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *, seconds: float,
               max_logins: int, rate: float | None, expect_flow: bool,
               meter: CpuMeter | None = None) -> dict[str, Any]:
@@ -250,10 +337,10 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
 
     def worker(index: int) -> None:
         email, password = users[index]
-        client = Client(port)
-        form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
-                "client_secret": app["client_secret"], "username": email, "password": password,
-                "realm": creds["connection"], "scope": "openid"}
+        client = LoginConnection(port, {
+            "grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": email, "password": password,
+            "realm": creds["connection"], "scope": "openid"})
         next_at = start + (interval * index / len(users) if rate else 0.0)
         while True:
             now = time.monotonic()
@@ -268,12 +355,12 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
                     break
                 issued[0] += 1
             t0 = time.perf_counter()
-            status, body = client.call("POST", "/oauth/token", form, form=True)
+            status, body = client.login()
             elapsed = (time.perf_counter() - t0) * 1000
             with lock:
                 if status != 200:
-                    errors.append(f"{status} {body}")
-                elif expect_flow and '"https://bench/roles"' not in _claims(body["access_token"]):
+                    errors.append(f"{status} {body[:300].decode(errors='replace')}")
+                elif expect_flow and b'"https://bench/roles"' not in _claims(body):
                     errors.append("claim missing")
                 else:
                     latencies.append(elapsed)
@@ -294,11 +381,17 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1) if lat else None, **cpu}
 
 
-def _claims(token: str) -> str:
-    import base64
+_ACCESS_TOKEN = b'"access_token":"'
 
-    payload = token.split(".")[1]
-    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+def _claims(body: bytes) -> bytes:
+    """The access token's payload (JSON bytes) from a token response's body, without parsing it."""
+    at = body.find(_ACCESS_TOKEN)
+    if at < 0:
+        return b""
+    token = body[at + len(_ACCESS_TOKEN):body.index(b'"', at + len(_ACCESS_TOKEN))]
+    payload = token.split(b".")[1]
+    return base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4))
 
 
 def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]:
@@ -465,6 +558,7 @@ def main() -> int:
             proc.wait(20)
         if args.teams:
             team_rows(args, keep, Path(tmp))
+        server_errors = tenant_errors()
     for _ in range(args.rounds):
         keep("sandbox alone, 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
 
@@ -499,7 +593,9 @@ def main() -> int:
     if args.teams:
         team_verdicts()
     print("rounds (logins/s):", {k: [r["logins_per_s"] for r in v] for k, v in all_rounds.items()})
-    errors = sum(r["errors"] for rs in all_rounds.values() for r in rs)
+    if server_errors:
+        print(f"the tenant logged {len(server_errors)} tracebacks, first: {server_errors[0]}")
+    errors = sum(r["errors"] for rs in all_rounds.values() for r in rs) + len(server_errors)
     if errors:
         print("errors:", [r["first_error"] for rs in all_rounds.values() for r in rs if r["first_error"]])
     return 0 if errors == 0 else 1

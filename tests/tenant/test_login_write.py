@@ -5,6 +5,8 @@ trigger that refuses the login's log line), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import jwt
 import sqlalchemy as sa
@@ -85,3 +87,29 @@ def test_a_login_whose_write_fails_keeps_nothing_and_says_so(tenant_factory, sto
                          schema.log_event.name: before[schema.log_event.name] + 1}
     finally:
         db.close()
+
+
+def test_a_password_login_reads_in_one_connection_and_writes_in_one(tenant_factory, store) -> None:
+    """What a password login takes from the store's pool: one connection for every read (the client,
+    its connection, the attack counters, the user, the flow's generation), one for its write, and on
+    SQLite one more for the rate-limit take (on PostgreSQL that is the short-lived state's pool)."""
+    running = tenant_factory()
+    ctx = running.server.config.app.state.ctx
+    app, demo = running.creds["application"], running.creds["demo_user"]
+    form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": demo["email"], "password": demo["password"],
+            "realm": running.creds["connection"], "scope": "openid"}
+    taken: list[str] = []
+
+    def checkout(_dbapi, _record, _proxy) -> None:
+        if not threading.current_thread().name.startswith("tenant-dependency-build"):
+            taken.append(threading.current_thread().name)
+
+    with running.http() as http:
+        assert http.post("/oauth/token", data=form).status_code == 200   # the once-a-minute sweeps
+        sa.event.listen(ctx.db.engine.pool, "checkout", checkout)
+        try:
+            assert http.post("/oauth/token", data=form).status_code == 200
+        finally:
+            sa.event.remove(ctx.db.engine.pool, "checkout", checkout)
+    assert len(taken) == (2 if store.is_postgresql else 3), taken

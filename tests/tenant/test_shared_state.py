@@ -5,6 +5,7 @@ stand for two server processes; threads on both race where a real tenant's worke
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -164,3 +165,62 @@ def test_only_the_short_lived_state_commits_without_waiting_for_the_disk(two, st
         assert xids[0] != xids[1]        # no BEGIN … COMMIT around it: each statement commits itself
     with two[0].write() as conn:
         assert conn.exec_driver_sql(setting).one().source != "client"
+
+
+class HeldWrite:
+    """A write transaction opened in a thread of its own and kept open until `end()`."""
+
+    def __init__(self, db, **options) -> None:
+        self.opened, self._end, self.ended = threading.Event(), threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(db, options), daemon=True)
+        self._thread.start()
+
+    def _run(self, db, options) -> None:
+        with db.write(**options):
+            self.opened.set()
+            self._end.wait(60)
+        self.ended.set()
+
+    def end(self) -> None:
+        self._end.set()
+        self._thread.join(60)
+        assert self.ended.is_set()
+
+
+def _one_waits_for_the_writers_order(db) -> bool:
+    """Whether one transaction waits for the advisory lock (looked at until it does, at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with db.read() as conn:
+            waiting = conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                           "AND NOT granted").scalar_one()
+        if waiting:
+            return waiting == 1
+        time.sleep(0.01)
+    return False
+
+
+def test_logins_write_side_by_side_and_every_other_write_still_runs_alone(two, store) -> None:
+    """A login's write (`row_locks=True`) takes the writers' order shared on PostgreSQL: a second
+    one, from another process, opens while the first is open; a plain write waits for both, and a
+    login's write waits for a plain one."""
+    if not store.is_postgresql:
+        pytest.skip("SQLite has one writer at a time whatever the transaction")
+    first, second = two
+    login = HeldWrite(first, row_locks=True)
+    assert login.opened.wait(60)
+    beside = HeldWrite(second, row_locks=True)
+    assert beside.opened.wait(60)                  # not queued behind the first login's write
+
+    plain = HeldWrite(second)
+    assert _one_waits_for_the_writers_order(first) and not plain.opened.is_set()
+    login.end()
+    assert not plain.opened.wait(0.2)              # the other login's write is still open
+    beside.end()
+    assert plain.opened.wait(60)                   # both ended: it runs
+
+    late_login = HeldWrite(first, row_locks=True)
+    assert _one_waits_for_the_writers_order(first) and not late_login.opened.is_set()
+    plain.end()
+    assert late_login.opened.wait(60)
+    late_login.end()

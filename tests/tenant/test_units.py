@@ -44,3 +44,27 @@ def test_the_data_folder_lock_refuses_a_second_holder_until_released(tmp_path) -
     assert second.held
     second.release()
     assert not second.held
+
+
+def test_a_token_is_the_one_pyjwt_signs_byte_for_byte_and_verifies() -> None:
+    import time
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from actions_studio.tenant.keys import SigningKey
+
+    key = SigningKey("kid-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    claims = {"iss": "https://t.example/", "sub": "auth0|1", "aud": ["api", "https://t.example/userinfo"],
+              "iat": int(time.time()), "exp": int(time.time()) + 600, "scope": "openid", "https://c/name": "Zoë ✓",
+              "https://c/roles": ["a", "b"], "https://c/n": 3, "https://c/none": None}
+    for typ in (None, "at+jwt"):
+        expected = jwt.encode(claims, key.private_key, algorithm="RS256",
+                              headers={"kid": "kid-1", **({"typ": typ} if typ else {})})
+        assert key.sign(claims, typ=typ) == expected     # RS256 (PKCS#1 v1.5) is deterministic
+        assert jwt.get_unverified_header(key.sign(claims, typ=typ)) == {
+            "alg": "RS256", "kid": "kid-1", "typ": typ or "JWT"}
+    assert key.verify(key.sign(claims), audience="api", issuer="https://t.example/")["https://c/name"] == "Zoë ✓"
+    other = SigningKey("kid-2", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    with pytest.raises(jwt.InvalidTokenError):
+        key.verify(other.sign(claims), audience="api", issuer="https://t.example/")

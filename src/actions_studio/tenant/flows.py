@@ -199,7 +199,8 @@ def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> No
     if inserted:
         return
     previous = conn.execute(sa.select(schema.execution.c.result)
-                            .where(schema.execution.c.id == execution["id"])).scalar_one()
+                            .where(schema.execution.c.id == execution["id"])
+                            .with_for_update()).scalar_one()   # read, then written: `row_locks`
     done = [r for r in previous["results"] if r["status"] != "suspended"]
     execution = {**execution, "results": done + execution["results"],
                  "created_at": previous["created_at"]}

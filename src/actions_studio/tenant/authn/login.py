@@ -86,8 +86,9 @@ def check_password(ctx: TenantContext, user: Optional[dict[str, Any]], password:
 def log_wrong_password(ctx: TenantContext, tx_client: dict[str, Any], username: str,
                        connection: str, request: dict[str, Any], user_id: Optional[str],
                        attempt: Attempt, description: str = "Wrong email or password.") -> None:
-    """The `f` log and the attack-protection counts of a failed login, in one write."""
-    with ctx.db.write() as conn:
+    """The `f` log and the attack-protection counts of a failed login, in one write (an insert and
+    atomic upserts: it reads nothing it then writes, so it runs beside other logins' writes)."""
+    with ctx.db.write(row_locks=True) as conn:
         write_log(conn, "f", description=description, client_id=tx_client["client_id"],
                   client_name=tx_client["name"], user_id=user_id, user_name=username,
                   connection=connection, ip=request.get("ip"), user_agent=request.get("user_agent"))
@@ -144,8 +145,10 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
              log_type: str, description: Optional[str]) -> dict[str, Any]:
     outcome_user = run.outcome.get("user") or {}
     stamp = now_iso()
-    with ctx.db.write() as conn:
-        row = get_user(conn, tx.user["user_id"])
+    # The user's row is the one this write reads and then writes: locked, so logins of other users
+    # write side by side (store/db.py, `row_locks`); the rest are inserts and one delete.
+    with ctx.db.write(row_locks=True) as conn:
+        row = get_user(conn, tx.user["user_id"], for_update=True)
         user = row if row is not None else dict(tx.user)
         values: dict[str, Any] = {}
         if outcome_user.get("app_metadata"):

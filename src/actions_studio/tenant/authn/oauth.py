@@ -3,12 +3,15 @@ Management API) and the password grants (fire post-login). Auth0's request and e
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..attack_protection import Attempt
+from actions_studio.execution import RunSource
+
+from ..attack_protection import Attempt, Verdict
 from ..bootstrap import MANAGEMENT_AUDIENCE_KEY, PASSWORD_GRANTS
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
@@ -45,13 +48,17 @@ def _token(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict
     grant_type = text(params, "grant_type", max_len=128)
     with ctx.db.read() as conn:
         client = client_of(ctx, conn, request, params)
-    if grant_type not in client["grant_types"]:
-        raise OAuthError(403, "unauthorized_client",
-                         f"Grant type '{grant_type}' not allowed for the client.")
+        if grant_type not in client["grant_types"]:
+            raise OAuthError(403, "unauthorized_client",
+                             f"Grant type '{grant_type}' not allowed for the client.")
+        # A password login's reads in this same read: a pooled connection (and on SQLite a
+        # BEGIN … ROLLBACK) fewer per login.
+        read = _password_read(ctx, conn, request, params, grant_type) if grant_type in PASSWORD_GRANTS \
+            else None
     if grant_type == "client_credentials":
         return _client_credentials(ctx, request, params, client)
-    if grant_type in PASSWORD_GRANTS:
-        return _password(ctx, request, params, client, grant_type)
+    if read is not None:
+        return _password(ctx, params, client, grant_type, read)
     if grant_type == "authorization_code":
         return authorize.exchange_code(ctx, params, client)
     if grant_type == passwordless.OTP_GRANT:
@@ -128,44 +135,66 @@ def _client_credentials(ctx: TenantContext, request: Request, params: dict[str, 
             "token_type": "Bearer"}
 
 
-def _password(ctx: TenantContext, request: Request, params: dict[str, Any], client: dict[str, Any],
-              grant_type: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _PasswordRead:
+    """What a password login reads before the password is checked (`_password_read`)."""
+
+    username: str
+    password: str
+    audience: Optional[str]
+    request: dict[str, Any]
+    connection: dict[str, Any]
+    resource_scopes: list[str]
+    attempt: Attempt
+    verdict: Verdict
+    user: Optional[dict[str, Any]]
+    flow: list[RunSource]
+
+
+def _password_read(ctx: TenantContext, conn: Any, request: Request, params: dict[str, Any],
+                   grant_type: str) -> _PasswordRead:
     username = text(params, "username", max_len=320)
     password = text(params, "password", max_len=1024)
     realm = text(params, "realm", required=False, max_len=128) if grant_type != "password" else None
     audience = text(params, "audience", required=False, max_len=512)
     req = event_request(request, params)
-    with ctx.db.read() as conn:
-        connection = get_connection(conn, realm or "Username-Password-Authentication")
-        if connection is None or connection["strategy"] != "auth0":
-            raise OAuthError(400, "invalid_request", f"Unknown database connection: {realm}")
-        resource_scopes: list[str] = []
-        if audience:
-            server = get_resource_server(conn, audience)
-            if server is None:
-                raise OAuthError(403, "access_denied", f"Service not found: {audience}")
-            resource_scopes = list(server["scopes"])
-        attempt = Attempt(connection["name"], username, req["ip"])
-        verdict = ctx.protection.check(conn, attempt)
-        user = find_login(conn, connection["name"], username) if verdict.refusal is None else None
-        # Read now, in this read: a connection, and a round trip on PostgreSQL, fewer per login.
-        flow = ctx.flows.flow(conn, "post-login") if verdict.refusal is None else []
-    if verdict.refusal is not None:  # before any password check: known or not, the same answer
-        raise verdict.refusal
-    if not check_password(ctx, user, password):
-        log_wrong_password(ctx, client, username, connection["name"], req,
-                           user["user_id"] if user else None, attempt)
+    connection = get_connection(conn, realm or "Username-Password-Authentication")
+    if connection is None or connection["strategy"] != "auth0":
+        raise OAuthError(400, "invalid_request", f"Unknown database connection: {realm}")
+    resource_scopes: list[str] = []
+    if audience:
+        server = get_resource_server(conn, audience)
+        if server is None:
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+        resource_scopes = list(server["scopes"])
+    attempt = Attempt(connection["name"], username, req["ip"])
+    verdict = ctx.protection.check(conn, attempt)
+    user = find_login(conn, connection["name"], username) if verdict.refusal is None else None
+    # Read now, in this read: a connection, and a round trip on PostgreSQL, fewer per login.
+    flow = ctx.flows.flow(conn, "post-login") if verdict.refusal is None else []
+    return _PasswordRead(username, password, audience, req, connection, resource_scopes, attempt,
+                         verdict, user, flow)
+
+
+def _password(ctx: TenantContext, params: dict[str, Any], client: dict[str, Any], grant_type: str,
+              read: _PasswordRead) -> dict[str, Any]:
+    if read.verdict.refusal is not None:  # before any password check: known or not, the same answer
+        raise read.verdict.refusal
+    user = read.user
+    if not check_password(ctx, user, read.password):
+        log_wrong_password(ctx, client, read.username, read.connection["name"], read.request,
+                           user["user_id"] if user else None, read.attempt)
         raise OAuthError(403, "invalid_grant", "Wrong email or password.")
     assert user is not None
     if user["blocked"]:
         raise OAuthError(401, "unauthorized", "user is blocked")
     scope = text(params, "scope", required=False, max_len=2048)
-    tx = LoginTransaction(user=user, client=client, connection=connection, request=req,
+    tx = LoginTransaction(user=user, client=client, connection=read.connection, request=read.request,
                           protocol="oauth2-password" if grant_type == "password" else "oauth2-resource-owner",
-                          scopes=(scope or "openid profile email").split(), audience=audience,
-                          resource_scopes=resource_scopes,
-                          attempt=attempt if verdict.prior_failures else None)
-    run = run_login(ctx, tx, flow)
+                          scopes=(scope or "openid profile email").split(), audience=read.audience,
+                          resource_scopes=read.resource_scopes,
+                          attempt=read.attempt if read.verdict.prior_failures else None)
+    run = run_login(ctx, tx, read.flow)
     if run.status == "suspended":
         # TRIGGERS.md: redirect.can_redirect() is False for the password grants.
         # The suspended execution will never resume: stored as canceled (an Auth0 status).

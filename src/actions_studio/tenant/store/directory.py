@@ -18,6 +18,7 @@ _CONNECTION = sa.select(schema.connection).where(schema.connection.c.name == sa.
 _RESOURCE_SERVER = sa.select(schema.resource_server).where(
     schema.resource_server.c.identifier == sa.bindparam("identifier"))
 _USER = sa.select(U).where(U.c.user_id == sa.bindparam("user_id"))
+_USER_FOR_UPDATE = _USER.with_for_update()   # SQLite renders no FOR UPDATE: its writer is alone
 _BY_EMAIL = sa.select(U).where(U.c.connection == sa.bindparam("connection"), U.c.email == sa.bindparam("email"))
 _BY_USERNAME = sa.select(U).where(U.c.connection == sa.bindparam("connection"),
                                   U.c.username == sa.bindparam("username"))
@@ -45,8 +46,9 @@ def get_connection(conn: Connection, name: str) -> Optional[dict[str, Any]]:
     return _one(conn.execute(_CONNECTION, {"name": name}).first())
 
 
-def get_user(conn: Connection, user_id: str) -> Optional[dict[str, Any]]:
-    return _one(conn.execute(_USER, {"user_id": user_id}).first())
+def get_user(conn: Connection, user_id: str, *, for_update: bool = False) -> Optional[dict[str, Any]]:
+    """`for_update`: locked until the transaction ends (a `write(row_locks=True)` that writes it)."""
+    return _one(conn.execute(_USER_FOR_UPDATE if for_update else _USER, {"user_id": user_id}).first())
 
 
 def find_login(conn: Connection, connection: str, username: str) -> Optional[dict[str, Any]]:
