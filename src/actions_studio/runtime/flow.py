@@ -159,7 +159,7 @@ class FlowRun:
                 results.append(result)
                 continue
             # The payload later actions (or the resumed continue handler) see; skipped after the last
-            # action, where nobody would (it deep-copies the event).
+            # action, where nobody would. It shares what did not change with the caller's payload.
             redirect = self.trigger.redirect_of(calls) is not None
             if calls and (redirect or (index + 1 < len(self.actions) and strategy.needs_payload)):
                 payload = self.trigger.apply_calls(payload, calls)
@@ -168,7 +168,7 @@ class FlowRun:
                 status = "suspended"
                 continuation = Continuation(
                     state=uuid.uuid4().hex, trigger_id=self.trigger.id, actions=tuple(self.actions),
-                    index=index, payload=payload, cache=self.cache, records=tuple(self.records),
+                    index=index, payload=copy.deepcopy(payload), cache=self.cache, records=tuple(self.records),
                     timeout_s=self.timeout_s,
                 )
                 break
