@@ -243,3 +243,25 @@ def test_each_execution_has_its_own_work_dir_removed_afterwards(sandbox: Sandbox
     while os.path.exists(first[0]) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not os.path.exists(first[0])
+
+
+def test_the_checked_payload_is_the_one_sent_and_what_is_not_json_fails_as_it_did(sandbox: Sandbox, event) -> None:
+    import datetime
+    import json
+
+    from actions_studio.runtime.flow import check_request
+
+    flow = [ActionSource("a", HELLO), ActionSource("b", HELLO)]
+    event["user"]["user_metadata"] = {"name": "Zoë 🌍", "n": [1, 2.5, None, True]}
+    encoded = check_request("post-login", flow, event, first_phase="execute", timeout_s=None, limits=sandbox.limits)
+    assert encoded == json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    assert sandbox.run_flow("post-login", flow, event).status == "success"
+    # Not JSON data: measured for the limit all the same, then refused when the request is encoded.
+    event["user"]["user_metadata"] = {"when": datetime.date(2026, 1, 1)}
+    assert check_request("post-login", flow, event, first_phase="execute", timeout_s=None,
+                         limits=sandbox.limits) is None
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        sandbox.run_flow("post-login", flow, event)
+    event["user"]["user_metadata"] = {"lone": "\ud800"}
+    with pytest.raises(UnicodeEncodeError):
+        sandbox.run_flow("post-login", flow, event)

@@ -102,6 +102,23 @@ def test_each_action_sees_only_its_own_secrets_and_nothing_of_the_previous_actio
                                    "a secret dict alive: False", "own secret dict alive: True"]
 
 
+def test_what_an_action_wrote_into_its_event_never_reaches_the_next_one(sandbox: Sandbox, event) -> None:
+    # api.transaction.set_metadata writes through event.transaction.metadata; with the call taken
+    # back out of api.calls the payload stays the same object, and the next action gets the event
+    # validated before (python/child.py CheckedEvent): it must still be the event as it was.
+    writer = ("def on_execute_post_login(event, api):\n"
+              "    api.transaction.set_metadata('seen', 'by-a')\n"
+              "    print(dict(event.transaction.metadata).get('seen'))\n"
+              "    api.calls.clear()\n")
+    reader = ("def on_execute_post_login(event, api):\n"
+              "    print(dict(event.transaction.metadata).get('seen'), sorted(event.secrets))\n")
+    result = sandbox.run_flow("post-login", [src("a", writer, secrets={"A_KEY": "value-of-a"}),
+                                             src("b", reader, secrets={"B_KEY": "value-of-b"}),
+                                             src("c", reader)], event)
+    assert result.status == "success", [x.error for x in result.actions]
+    assert [a.logs for a in result.actions] == ["by-a\n", "None ['B_KEY']\n", "None []\n"]
+
+
 def test_the_console_is_reset_for_each_action(sandbox: Sandbox, event) -> None:
     limit = sandbox.limits.output_bytes
     flood = f"def on_execute_post_login(event, api):\n    print('x' * {limit + 5000})\n"

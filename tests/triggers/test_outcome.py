@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -350,3 +351,35 @@ def test_apply_calls_of_a_token_exchange_adds_no_user_to_the_event() -> None:
     calls = calls_of("custom-token-exchange", lambda api: api.user.set_app_metadata("partner", "acme"))
     after = trigger.apply_calls(trigger.sample_event(), calls)
     assert after == trigger.sample_event()
+
+
+def test_apply_calls_copies_only_the_path_to_a_change_and_never_writes_the_input() -> None:
+    trigger = get_trigger("post-login")
+    payload = trigger.sample_event()
+    pristine = copy.deepcopy(payload)
+    calls = calls_of("post-login", lambda api: (
+        api.user.set_app_metadata("plan", "enterprise"),
+        api.user.set_app_metadata("seats", 5),
+        api.transaction.set_metadata("risk", "low"),
+        api.transaction.set_metadata("step", 2),
+    ))
+    after = trigger.apply_calls(payload, calls)
+    assert payload == pristine  # nested containers too: two changes to one container copy it once, never the input's
+    assert after["user"]["app_metadata"] == {**pristine["user"]["app_metadata"], "plan": "enterprise", "seats": 5}
+    assert after["transaction"]["metadata"] == {**pristine["transaction"]["metadata"], "risk": "low", "step": 2}
+    assert after["user"] is not payload["user"] and after["user"]["app_metadata"] is not payload["user"]["app_metadata"]
+    assert after["user"]["identities"] is payload["user"]["identities"]  # unchanged parts are shared
+    assert after["request"] is payload["request"]
+    # The next action's changes leave this payload as it was, too.
+    again = trigger.apply_calls(after, calls_of("post-login", lambda api: api.user.set_user_metadata("theme", "dark")))
+    assert after["user"]["user_metadata"] == pristine["user"]["user_metadata"]
+    assert again["user"]["user_metadata"]["theme"] == "dark" and again["user"]["app_metadata"] == after["user"]["app_metadata"]
+
+
+def test_apply_calls_without_a_change_returns_the_payload_itself() -> None:
+    trigger = get_trigger("post-login")
+    payload = trigger.sample_event()
+    calls = calls_of("post-login", lambda api: (
+        api.access_token.set_custom_claim("https://a.com/x", 1), api.id_token.set_custom_claim("https://a.com/y", 2)))
+    assert trigger.apply_calls(payload, calls) is payload
+    assert payload == trigger.sample_event()

@@ -299,11 +299,13 @@ class Sandbox:
 
     def _flow_run(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
                   timeout_s: Optional[float], first_phase: str = "execute", **rest: Any) -> FlowRun:
-        check_request(trigger_id, actions, payload, first_phase=first_phase, timeout_s=timeout_s,
-                      limits=self.limits)
-        return FlowRun(trigger_id, actions, payload, limits=self.limits, timeout_s=timeout_s,
-                       first_phase=first_phase,
-                       secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
+        encoded = check_request(trigger_id, actions, payload, first_phase=first_phase, timeout_s=timeout_s,
+                                limits=self.limits)
+        run = FlowRun(trigger_id, actions, payload, limits=self.limits, timeout_s=timeout_s,
+                      first_phase=first_phase,
+                      secrets=merge_secrets((a.name, a.secrets) for a in actions), **rest)
+        run.payload_json = encoded
+        return run
 
     def _in_one_child(self, run: FlowRun, cancel: Optional[threading.Event]) -> ExecutionResult:
         """Every action of this execution in one forked, confined child (`flow.Replay`). Warm: the
@@ -312,7 +314,7 @@ class Sandbox:
         if not self.warm:
             def fetch(timeout_s: float) -> RawRun:
                 return self.execute_flow(run.trigger.id, run.actions[run.start:], run.payload, run.first_phase,
-                                         run.cache, timeout_s, cancel)
+                                         run.cache, timeout_s, cancel, payload_json=run.payload_json)
 
             return run.run(Replay(run, fetch))
         key = warm_key(run.trigger.id, run.actions)
@@ -320,7 +322,8 @@ class Sandbox:
 
         def fetch_warm(timeout_s: float) -> RawRun:
             return self.execute_flow(run.trigger.id, run.actions, run.payload, run.first_phase, run.cache,
-                                     timeout_s, cancel, start=run.start, key=key, held=held)
+                                     timeout_s, cancel, start=run.start, key=key, held=held,
+                                     payload_json=run.payload_json)
 
         result: Optional[ExecutionResult] = None
         try:
@@ -345,17 +348,21 @@ class Sandbox:
     def execute_flow(self, trigger_id: str, actions: list[ActionSource], payload: dict[str, Any],
                      first_phase: str, cache: dict[str, Any], timeout_s: float,
                      cancel: Optional[threading.Event] = None, *, start: int = 0, key: bytes = FRESH,
-                     held: Optional[list[socket.socket]] = None) -> RawRun:
+                     held: Optional[list[socket.socket]] = None, payload_json: Optional[bytes] = None) -> RawRun:
         """Every action of one flow execution in one child (used by the flow executor): the reply
         carries the child's per-action records (``records``, relative to ``start``) and the console
         of the action it was in when it stopped (``logs``). With a warm ``key`` the connection is
-        appended to ``held`` for the verdict (`_settle`) instead of being closed."""
-        body = json.dumps(
-            {"trigger": trigger_id, "event": payload, "cache": cache, "first_phase": first_phase, "start": start,
-             "actions": [{"name": a.name, "version": a.version, "code": a.code, "secrets": a.secrets,
-                          "sys_path": list(a.sys_path)} for a in actions]},
-            separators=(",", ":"), ensure_ascii=False,
-        ).encode("utf-8", "surrogatepass")
+        appended to ``held`` for the verdict (`_settle`) instead of being closed. ``payload_json``:
+        ``payload`` encoded already (`flow.check_request`), put in the request as it is."""
+        request: dict[str, Any] = {
+            "trigger": trigger_id, "cache": cache, "first_phase": first_phase, "start": start,
+            "actions": [{"name": a.name, "version": a.version, "code": a.code, "secrets": a.secrets,
+                         "sys_path": list(a.sys_path)} for a in actions]}
+        if payload_json is None:
+            request["event"] = payload
+        body = json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        if payload_json is not None:
+            body = b'{"event":' + payload_json + b"," + body[1:]
         meta, records, logs, wall_ms = self._roundtrip(body, timeout_s, cancel, key=key, held=held)
         return RawRun(meta, None, logs, wall_ms, records)
 

@@ -63,9 +63,12 @@ class Strategy(Protocol):
 
 
 def check_request(trigger_id: str, actions: list[ActionSource], payload: dict[str, Any], *,
-                  first_phase: str, timeout_s: Optional[float], limits: SandboxLimits) -> None:
+                  first_phase: str, timeout_s: Optional[float], limits: SandboxLimits) -> Optional[bytes]:
     """The caller's bad input, raised before anything runs (the client's side only: the child
-    gets a request the client checked)."""
+    gets a request the client checked). Returns the payload as the request to a child carries it
+    (compact JSON, UTF-8), measured for the size limit and sent as is (`Sandbox.execute_flow`);
+    None when it is not JSON data (it is measured with ``default=str`` then, and the request
+    fails as it always did)."""
     trigger = get_trigger(trigger_id)
     if len(actions) > MAX_ACTIONS_PER_FLOW:
         raise ValueError(f"a {trigger_id} flow holds at most {MAX_ACTIONS_PER_FLOW} actions, got {len(actions)}")
@@ -77,13 +80,20 @@ def check_request(trigger_id: str, actions: list[ActionSource], payload: dict[st
         raise ValueError(f"trigger {trigger_id} has no continue handler")
     if timeout_s is not None and not timeout_s > 0:
         raise ValueError("timeout_s must be a positive number of seconds")
-    size = len(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode())
+    encoded: Optional[bytes]
+    try:
+        encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        size = len(encoded)
+    except (TypeError, ValueError):  # also UnicodeEncodeError: raised again, as before, just below
+        encoded = None
+        size = len(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode())
     if size > limits.event_bytes:
         raise EventTooLargeError(
             f"the event payload is {size} bytes; the limit is {limits.event_bytes} bytes (nothing was run)"
         )
     if not actions:
         trigger.parse_event(payload)  # otherwise each child validates its event
+    return encoded
 
 
 class FlowRun:
@@ -103,6 +113,7 @@ class FlowRun:
         self.limits = limits
         self.actions = actions
         self.payload = payload
+        self.payload_json: Optional[bytes] = None  # the client's `check_request` of ``payload``
         self.budget_s = float(timeout_s if timeout_s is not None else limits.wall_time_s)
         self.timeout_s = timeout_s
         self.first_phase = first_phase
@@ -159,7 +170,7 @@ class FlowRun:
                 results.append(result)
                 continue
             # The payload later actions (or the resumed continue handler) see; skipped after the last
-            # action, where nobody would (it deep-copies the event).
+            # action, where nobody would. It shares what did not change with the caller's payload.
             redirect = self.trigger.redirect_of(calls) is not None
             if calls and (redirect or (index + 1 < len(self.actions) and strategy.needs_payload)):
                 payload = self.trigger.apply_calls(payload, calls)
@@ -168,7 +179,7 @@ class FlowRun:
                 status = "suspended"
                 continuation = Continuation(
                     state=uuid.uuid4().hex, trigger_id=self.trigger.id, actions=tuple(self.actions),
-                    index=index, payload=payload, cache=self.cache, records=tuple(self.records),
+                    index=index, payload=copy.deepcopy(payload), cache=self.cache, records=tuple(self.records),
                     timeout_s=self.timeout_s,
                 )
                 break

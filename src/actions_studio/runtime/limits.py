@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 MIB = 1024 * 1024
 
@@ -27,7 +27,8 @@ class SandboxLimits:
     open_files: int = 256
 
     def __post_init__(self) -> None:
-        for name, value in asdict(self).items():
+        for f in fields(self):  # (not asdict: a flow child builds these for every request)
+            name, value = f.name, getattr(self, f.name)
             if not value or value <= 0:
                 raise ValueError(f"SandboxLimits.{name} must be positive, got {value!r}")
         if self.output_bytes < 1024:

@@ -43,33 +43,60 @@ def redirect_of(calls: Sequence[Call]) -> dict[str, Any] | None:
 
 
 def apply_calls(payload: dict[str, Any], calls: Sequence[Call]) -> dict[str, Any]:
-    """A new wire payload with the changes later actions must see.
+    """The wire payload later actions see, with the changes of ``calls``.
 
     user.set_app_metadata / set_user_metadata go into user.app_metadata / user.user_metadata (None
     deletes the key), transaction.set_metadata into transaction.metadata, and a credentials-exchange
-    access_token.set_custom_claim into accessToken.customClaims. The input is not changed.
+    access_token.set_custom_claim into accessToken.customClaims. The input is never changed: the
+    objects on the path to a change are copied (copy on write), the rest is shared with the input,
+    and when no call changes anything the input itself is returned — so a flow whose actions only
+    set claims keeps one payload object, which a flow child validates once (`python/child.py`).
+    The payload is JSON data (a tree: no object appears in it twice).
     """
-    out = copy.deepcopy(payload)
+    owned: set[int] = set()  # ids of the containers this call owns (copied from the input's)
+    out = payload
+
+    def own(parent: dict[str, Any], key: str) -> Any:
+        # parent[key], copied the first time it is written here (dicts only: what else is there
+        # fails the same way it would on the input's own object).
+        value = parent[key]
+        if isinstance(value, dict) and id(value) not in owned:
+            value = parent[key] = dict(value)
+            owned.add(id(value))
+        return value
+
     for call in calls:
         method = call.get("method")
         if method in ("user.set_app_metadata", "user.set_user_metadata") and isinstance(out.get("user"), dict):
             # (custom-token-exchange has these methods but no event.user to show them in)
+            if out is payload:
+                out = dict(payload)
             field = "app_metadata" if method == "user.set_app_metadata" else "user_metadata"
-            user = out["user"]
-            metadata = user.get(field) if isinstance(user.get(field), dict) else {}
-            user[field] = metadata
+            user = own(out, "user")
+            if not isinstance(user.get(field), dict):
+                user[field] = {}
+                owned.add(id(user[field]))
+            metadata = own(user, field)
             key, value = arg(call, 0, "key"), arg(call, 1, "value")
             if value is None:
                 metadata.pop(key, None)
             else:
                 metadata[key] = copy.deepcopy(value)
         elif method == "transaction.set_metadata":
-            transaction = out.get("transaction") if isinstance(out.get("transaction"), dict) else {}
-            out["transaction"] = transaction
-            transaction.setdefault("metadata", {})[arg(call, 0, "key")] = arg(call, 1, "value")
+            if out is payload:
+                out = dict(payload)
+            if not isinstance(out.get("transaction"), dict):
+                out["transaction"] = {}
+                owned.add(id(out["transaction"]))
+            transaction = own(out, "transaction")
+            transaction.setdefault("metadata", {})
+            own(transaction, "metadata")[arg(call, 0, "key")] = arg(call, 1, "value")
         elif method == "access_token.set_custom_claim" and isinstance(out.get("accessToken"), dict):
-            claims = out["accessToken"].setdefault("customClaims", {})
-            claims[arg(call, 0, "key")] = copy.deepcopy(arg(call, 1, "value"))
+            if out is payload:
+                out = dict(payload)
+            token = own(out, "accessToken")
+            token.setdefault("customClaims", {})
+            own(token, "customClaims")[arg(call, 0, "key")] = copy.deepcopy(arg(call, 1, "value"))
     return out
 
 

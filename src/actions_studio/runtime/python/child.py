@@ -306,8 +306,46 @@ async def _await(awaitable: Any) -> Any:
     return await awaitable
 
 
+class CheckedEvent:
+    """The event a flow child validated last, for the next action when its payload is the same
+    object (`triggers.outcome.apply_calls` returns the payload itself when an action's calls change
+    nothing in it): that action gets the same event without validating it again.
+
+    Kept without secrets (``template``: event.secrets empty); each action gets a shallow copy with
+    its own secrets and its own copy of event.transaction.metadata, the one part of an event the
+    catalog's api writes through (api.transaction.set_metadata), so nothing one action did to its
+    event reaches the next one's.
+    """
+
+    def __init__(self) -> None:
+        self.payload: Optional[dict[str, Any]] = None
+        self.template: Any = None
+
+    def keep(self, payload: dict[str, Any], event: Any) -> None:
+        from actions_studio.triggers.mappings import ReadOnlyMapping
+
+        self.payload, self.template = payload, event.model_copy(update={"secrets": ReadOnlyMapping({})})
+
+    def event_for(self, payload: Any, secrets: dict[str, str]) -> Any:
+        """The event of ``payload`` with ``secrets``, or None when it must be validated (another
+        payload, or secrets that are not all strings: the validation reports those)."""
+        if payload is not self.payload or self.template is None:
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in secrets.items()):
+            return None
+        from actions_studio.triggers.mappings import ReadOnlyMapping
+
+        template = self.template
+        update: dict[str, Any] = {"secrets": ReadOnlyMapping(secrets)}
+        transaction = getattr(template, "transaction", None)
+        metadata = getattr(transaction, "metadata", None)
+        if isinstance(metadata, ReadOnlyMapping):  # as TransactionApi._metadata finds it
+            update["transaction"] = transaction.model_copy(update={"metadata": ReadOnlyMapping(metadata)})
+        return template.model_copy(update=update)
+
+
 def run_action(request: dict[str, Any], *, isolate: bool = False, kept: Optional[dict[int, _Kept]] = None,
-               slot: int = 0) -> dict[str, Any]:
+               slot: int = 0, checked: Optional[CheckedEvent] = None) -> dict[str, Any]:
     """Compile, build event and api, call the handler; never raises.
 
     ``isolate`` (a flow child, where more actions follow in this process): afterwards, clear the
@@ -315,7 +353,8 @@ def run_action(request: dict[str, Any], *, isolate: bool = False, kept: Optional
     the next action to find by name. ``kept`` (a warm child): the module of action ``slot`` is
     kept there once its top-level code ran, and reused by the next execution of the same key, so
     module-level state persists as on Auth0; ``out["top_level_failed"]`` says the top level (or
-    compiling it) failed, after which the child is not reused."""
+    compiling it) failed, after which the child is not reused. ``checked`` (a flow child): the
+    event validated for the action before, reused when this action's payload is the same object."""
     from actions_studio.triggers import EventValidationError, ExecutionContext, get_trigger
 
     name: str = request["name"]
@@ -328,14 +367,20 @@ def run_action(request: dict[str, Any], *, isolate: bool = False, kept: Optional
 
     trigger = get_trigger(request["trigger"])
     handler_name = trigger.execute_handler if phase == "execute" else trigger.continue_handler
-    payload = dict(request["event"])
-    payload["secrets"] = secrets  # only this action's own, whatever the fixture carried
-    try:  # validated here only (not in the client too): before any of the action's code exists
-        event = trigger.parse_event(payload)
-    except EventValidationError as exc:
-        out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
-        out["error"] = error_info("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
-        return out
+    event = checked.event_for(request["event"], secrets) if checked is not None else None
+    if event is None:
+        payload = dict(request["event"])
+        payload["secrets"] = secrets  # only this action's own, whatever the fixture carried
+        try:  # validated here only (not in the client too): before any of the action's code exists
+            event = trigger.parse_event(payload)
+        except EventValidationError as exc:
+            out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
+            out["error"] = error_info("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
+            return out
+        if checked is not None:
+            checked.keep(request["event"], event)
+            event = checked.event_for(request["event"], secrets)
+            del payload
 
     sys.path[:0] = request.get("sys_path") or ()  # the action's dependencies, before its code exists
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
@@ -434,6 +479,7 @@ class InProcess:
         self.open_index: Optional[int] = None
         self.next_index = start
         self.retire = False  # an action's top level failed: this process is not reused
+        self.checked = CheckedEvent()  # validated once while the actions leave the payload as it was
 
     def remaining(self, index: int, deadline: float) -> float:
         left = deadline - time.monotonic()
@@ -460,7 +506,7 @@ class InProcess:
             out = run_action({"trigger": self.trigger_id, "name": source.name, "code": source.code,
                               "phase": phase, "secrets": source.secrets, "event": payload,
                               "cache": copy.deepcopy(cache), "sys_path": list(source.sys_path)},
-                             isolate=True, kept=self.kept, slot=index)
+                             isolate=True, kept=self.kept, slot=index, checked=self.checked)
             if out.pop("top_level_failed", False):
                 self.retire = True
         finally:
