@@ -11,11 +11,13 @@ post-login flow (claims, metadata, a log line) — so the ratio is the flow's co
     login when the tenant carries that load (the p50 target is about this one).
 
 Every phase is bounded in time and in count. A last row runs the same flow straight into a
-`Sandbox` from 16 threads (no HTTP, no store): the runtime's share of a login's cost.
+`Sandbox` from 16 threads (no HTTP, no store), with warm children as the tenant runs it: the
+runtime's share of a login's cost, the floor of the flow's rows.
 
 `--teams` adds the team-server rows (issue 18), in the same run: the 3-action flow saturated on
 SQLite with 1 worker, on PostgreSQL with 1 worker and with 2 workers (`tenant serve --workers 2`),
-and the 2 workers paced at 70% of their measured saturation (p99 against p50). PostgreSQL is a
+and the 2 workers paced at 70% of their measured saturation (p99 against p50), after a warm-up
+in which each worker has checked each user's password (`meet_every_worker`). PostgreSQL is a
 throwaway cluster with the default, durable settings (tests/pg_server.py), or
 ACTIONS_STUDIO_TEST_POSTGRES_URL.
 
@@ -384,6 +386,39 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
 _ACCESS_TOKEN = b'"access_token":"'
 
 
+def meet_every_worker(port: int, creds: dict[str, Any], users: list[tuple[str, str]], logins_per_user: int = 8) -> None:
+    """Warm-up for a tenant of several workers: every user logs in over `logins_per_user` fresh
+    connections, so that each worker has checked each user's password once. The memo of good
+    passwords is per process (passwords.py: nothing password-derived is shared or persisted), and
+    the workers share one listening socket, so which worker accepts a new connection is a draw: a
+    phase opens its 16 connections anew, and a user who lands on a worker that never checked its
+    password pays a full argon2 check there (~35 ms of CPU on 2 cores, measured). Without this,
+    those first checks fall at the start of the phase measured next and make its p99 (9.96x p50
+    in one run) a measure of the warm-up. A user whose draws all go to one worker: 2^-8 each."""
+    app = creds["application"]
+    failures: list[str] = []
+
+    def user(email: str, password: str) -> None:
+        form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+                "client_secret": app["client_secret"], "username": email, "password": password,
+                "realm": creds["connection"], "scope": "openid"}
+        for _ in range(logins_per_user):
+            client = LoginConnection(port, form)
+            status, body = client.login()
+            client.close()
+            if status != 200:
+                failures.append(f"{status} {body[:300].decode(errors='replace')}")
+                return
+
+    threads = [threading.Thread(target=user, args=pair) for pair in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise SystemExit(f"warm-up login failed: {failures[0]}")
+
+
 def _claims(body: bytes) -> bytes:
     """The access token's payload (JSON bytes) from a token response's body, without parsing it."""
     at = body.find(_ACCESS_TOKEN)
@@ -395,7 +430,8 @@ def _claims(body: bytes) -> bytes:
 
 
 def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]:
-    """The same 3-action flow straight into a Sandbox from `clients` threads: the runtime's share."""
+    """The same 3-action flow straight into a Sandbox from `clients` threads: the runtime's share,
+    with warm children as the tenant runs them (`TenantConfig.warm_sandbox`)."""
     from actions_studio.runtime import ActionSource, Sandbox
     from actions_studio.triggers import get_trigger
 
@@ -403,7 +439,7 @@ def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]
     actions = [ActionSource(name, code, 1, {}) for name, code in FLOW]
     latencies: list[float] = []
     lock = threading.Lock()
-    with Sandbox() as sandbox:
+    with Sandbox(warm=True) as sandbox:
         for _ in range(10):
             sandbox.run_flow("post-login", actions, event)
         start = time.monotonic()
@@ -450,6 +486,8 @@ def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
                 creds = json.loads((data / "credentials.json").read_text())
                 token, ids, users = setup(port, creds, args.clients)
                 bind(port, token, ids)
+                if workers > 1:
+                    meet_every_worker(port, creds, users)
                 run_phase(port, creds, users, seconds=2, max_logins=args.clients * 4, rate=None, expect_flow=True)
                 name = f"{label}, 3-action flow, saturation"
                 for _ in range(args.rounds):
@@ -560,7 +598,7 @@ def main() -> int:
             team_rows(args, keep, Path(tmp))
         server_errors = tenant_errors()
     for _ in range(args.rounds):
-        keep("sandbox alone, 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
+        keep("sandbox alone (warm), 3-action flow", sandbox_alone(args.clients, args.seconds, args.max_logins))
 
     if args.json:
         print(json.dumps({"best": rows, "rounds": all_rounds}, indent=2))
