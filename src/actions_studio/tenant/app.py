@@ -51,7 +51,7 @@ def open_context(config: TenantConfig, sandbox: Optional[Sandbox] = None,
 
 def _open(config: TenantConfig, sandbox: Optional[Sandbox], owned_lock: Optional[DataFolderLock]
           ) -> TenantContext:
-    db = Database(config.database_url or sqlite_url(config.data_dir))
+    db = Database(config.database_url or sqlite_url(config.data_dir), processes=config.workers)
     passwords = Passwords(ttl_s=config.password_memo_ttl_s, memory_kib=config.argon2_memory_kib,
                           time_cost=config.argon2_time_cost)
     try:

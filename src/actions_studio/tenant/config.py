@@ -40,6 +40,9 @@ class TenantConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     # Threads for blocking work (flows, argon2, the store); a flow waits on the sandbox, not the CPU.
     worker_threads: int = 64
+    # Server processes sharing the store (`--workers`): on PostgreSQL each one's pools take their
+    # share of the server's connections (store/connection_budget.py).
+    workers: int = 1
     # The input event of every execution, kept for replay in the studio (event_records.py): how
     # many days (Auth0 keeps its logs 10 days on most plans), and a switch to keep none at all,
     # since events hold personal data.

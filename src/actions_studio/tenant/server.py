@@ -116,7 +116,7 @@ def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
     limits = {k: v for k, v in (("rate_limit_per_s", options.rate_limit_per_s),
                                 ("rate_limit_burst", options.rate_limit_burst)) if v is not None}
     return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,
-                        record_events=options.record_events,
+                        record_events=options.record_events, workers=options.workers,
                         event_retention_days=options.event_retention_days, **limits)
 
 

@@ -45,7 +45,9 @@ def prepare_store(options: ServeOptions, scheme: str) -> None:
     from .store import Database, sqlite_url
 
     config: TenantConfig = config_for(options, scheme)
-    db = Database(config.database_url or sqlite_url(config.data_dir))
+    # Sized for the workers to come: a server that allows too few connections for them is refused
+    # here, before any worker starts (store/connection_budget.py).
+    db = Database(config.database_url or sqlite_url(config.data_dir), processes=config.workers)
     try:
         load_or_create(db)
         ensure_tenant(config, db, Passwords(ttl_s=0, memory_kib=config.argon2_memory_kib,

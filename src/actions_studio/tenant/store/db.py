@@ -39,11 +39,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from . import migrate
+from . import connection_budget, migrate
 
 
 def now_iso() -> str:
@@ -138,11 +139,26 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
 
+def _pool_sizes(url: str, processes: int) -> connection_budget.PoolSizes:
+    """This process's share of the server's connections, read once over a connection of its own."""
+    probe = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with probe.connect() as conn:
+            limits = connection_budget.read_limits(conn)
+    finally:
+        probe.dispose()
+    return connection_budget.pool_sizes(limits, processes)
+
+
 class Database:
-    def __init__(self, url: str, *, upgrade: bool = True) -> None:
-        """`upgrade`: bring the store's schema to this version's (migrate.py) before anything else."""
+    def __init__(self, url: str, *, upgrade: bool = True, processes: int = 1) -> None:
+        """`upgrade`: bring the store's schema to this version's (migrate.py) before anything else.
+        `processes`: how many tenant processes share this database (`--workers`); on PostgreSQL
+        this one's pools take its share of the server's connections (connection_budget.py), and
+        too small a share raises `ConnectionBudgetTooSmall`."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.pools: Optional[connection_budget.PoolSizes] = None   # PostgreSQL's, below
         if self.is_sqlite:
             self.engine: Engine = sa.create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 10},
@@ -151,12 +167,13 @@ class Database:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = sa.create_engine(url, pool_size=16, max_overflow=32)
+            self.pools = _pool_sizes(url, processes)
+            self.engine = sa.create_engine(url, pool_size=self.pools.store, max_overflow=self.pools.store_overflow)
             # The short-lived state's own pool: its sessions commit without waiting for the disk
             # (synchronous_commit=off from the connection's start, so no extra round trip per
             # transaction), which a login pays for at each rate-limit take.
             self._ephemeral: Engine = sa.create_engine(
-                url, pool_size=4, max_overflow=12,
+                url, pool_size=self.pools.ephemeral, max_overflow=self.pools.ephemeral_overflow,
                 connect_args={"options": "-c synchronous_commit=off"})
             for engine in (self.engine, self._ephemeral):
                 sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
