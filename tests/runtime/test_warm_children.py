@@ -300,6 +300,21 @@ def test_a_child_is_recycled_after_max_runs(small_caps: None, event) -> None:
     assert [c["https://w/runs"] for c in seen] == [1, 2, 3, 1, 2]
 
 
+def test_a_child_idle_for_idle_s_is_killed_and_the_next_login_gets_a_new_one(
+        monkeypatch: pytest.MonkeyPatch, event) -> None:
+    from actions_studio.runtime import client
+
+    monkeypatch.setattr(client, "WARM_CAPS", {"idle_s": 1.0})
+    with Sandbox(SandboxLimits(wall_time_s=5), warm=True) as box:
+        first = claims(box.run_flow("post-login", flow("idle-1"), event))
+        again = claims(box.run_flow("post-login", flow("idle-1"), event))
+        pid = first["https://w/pid"]
+        assert again["https://w/pid"] == pid and again["https://w/runs"] == 2   # reused while fresh
+        assert gone(pid, within_s=10)                                           # idle 1 s: killed
+        later = claims(box.run_flow("post-login", flow("idle-1"), event))
+    assert later["https://w/pid"] != pid and later["https://w/runs"] == 1
+
+
 def test_idle_children_are_bounded_per_key_and_in_all(small_caps: None, event) -> None:
     slow = ("import os, time\n"
             "def on_execute_post_login(event, api):\n"

@@ -49,9 +49,10 @@ from ..protocol import FRESH, VERDICT_KEEP, pack_reply
 
 # Warm children (architecture.md, "Warm children"): recycled after max_runs executions, or once
 # their resident memory passes this share of memory_bytes; at most max_idle_per_key idle per key
-# and max_idle in all, the least recently used killed first. The client may send others
-# (`client.WARM_CAPS`, for tests).
-WARM_CAPS = {"max_runs": 1000, "max_idle_per_key": 8, "max_idle": 32}
+# and max_idle in all, the least recently used killed first; one idle for idle_s seconds is killed
+# (a flow no login runs any more, an older version after a deploy: its memory goes back). The
+# client may send others (`client.WARM_CAPS`, for tests).
+WARM_CAPS = {"max_runs": 1000, "max_idle_per_key": 8, "max_idle": 32, "idle_s": 600}
 RSS_LIMIT_FRACTION = 0.5
 # After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
 FREEZE_GRACE_S = 0.5
@@ -160,6 +161,7 @@ class Proc:
     kept: bool = False  # the client's verdict said keep
     frozen: bool = False  # SIGSTOPped
     stop_at: float = 0.0  # when to stop it if it has not said b"I"
+    parked_at: float = 0.0  # when it went idle under its key
 
 
 class Zygote:
@@ -176,6 +178,7 @@ class Zygote:
         caps = {**WARM_CAPS, **(config.get("warm") or {})}
         self.max_runs, self.max_idle_per_key, self.max_idle = (
             max(1, int(caps[k])) for k in ("max_runs", "max_idle_per_key", "max_idle"))
+        self.idle_s = max(0.0, float(caps["idle_s"]))
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
         self.spares: deque[int] = deque()
@@ -265,6 +268,9 @@ class Zygote:
                 now = time.monotonic()
                 pending += [w[4] + MAX_WAIT_FOR_KEY_S for w in self.waiting
                             if w[3] != FRESH and w[4] + MAX_WAIT_FOR_KEY_S > now]
+            if self.idle:  # when the longest-idle child expires
+                pending.append(min(self.procs[pid].parked_at for pids in self.idle.values() for pid in pids)
+                               + self.idle_s)
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
             for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
@@ -314,6 +320,10 @@ class Zygote:
                 self._kill(proc, "deadline")
             elif proc.stop_at and not proc.killed and now >= proc.stop_at:
                 self._freeze(proc)
+        for pids in list(self.idle.values()):
+            for pid in list(pids):
+                if now >= self.procs[pid].parked_at + self.idle_s:
+                    self._kill(self.procs[pid], "expired")
 
     def _accept_all(self) -> None:
         while True:
@@ -577,6 +587,7 @@ class Zygote:
             return
         pids = self.idle.setdefault(proc.key, [])
         pids.append(proc.pid)
+        proc.parked_at = time.monotonic()
         self.idle.move_to_end(proc.key)
         if len(pids) > self.max_idle_per_key:
             self._kill(self.procs[pids[0]], "evicted")
