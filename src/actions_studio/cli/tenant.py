@@ -46,6 +46,9 @@ def serve_command(
         "data); the studio cannot replay executions then."),
     event_retention_days: float = typer.Option(
         10.0, "--event-retention-days", help="Days an execution's input event is kept for replay."),
+    no_warm_sandbox: bool = typer.Option(
+        False, "--no-warm-sandbox", help="Run every flow execution in a fresh sandbox child: slower, "
+        "and no module-level state carries over from one login to the next."),
 ) -> None:
     from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
 
@@ -53,7 +56,8 @@ def serve_command(
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
                            base_url=base_url, domain=domain, record_events=not no_event_recording,
                            event_retention_days=event_retention_days, workers=workers,
-                           rate_limit_per_s=rate_limit_per_s, rate_limit_burst=rate_limit_burst)
+                           rate_limit_per_s=rate_limit_per_s, rate_limit_burst=rate_limit_burst,
+                           warm_sandbox=not no_warm_sandbox)
     try:
         check(options)
     except ServeRefused as exc:

@@ -49,6 +49,8 @@ class ServeOptions:
     # the base URL becomes https://DOMAIN, so the issuer is https://DOMAIN/ and the Management API
     # audience https://DOMAIN/api/v2/ — what Auth0's Node SDK and Deploy CLI request (issue 17).
     domain: Optional[str] = None
+    # Logins through an all-Python flow reuse a warm sandbox child of that flow (TenantConfig).
+    warm_sandbox: bool = True
 
 
 # A host name (or IPv4 address) with an optional port, nothing else: no scheme, path or user.
@@ -117,6 +119,7 @@ def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
                                 ("rate_limit_burst", options.rate_limit_burst)) if v is not None}
     return TenantConfig(data_dir=options.data_dir, base_url=base, database_url=options.database_url,
                         record_events=options.record_events, workers=options.workers,
+                        warm_sandbox=options.warm_sandbox,
                         event_retention_days=options.event_retention_days, **limits)
 
 
