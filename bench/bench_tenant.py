@@ -276,6 +276,7 @@ class LoginConnection:
         self.port = port
         self.sock: socket.socket | None = None
         self.buffer = b""
+        self.worker = b""   # the last answer's X-Tenant-Worker (tenant serve --workers N)
 
     def login(self) -> tuple[int, bytes]:
         """(status, body); a connection the server closed is opened again for the next login."""
@@ -303,6 +304,8 @@ class LoginConnection:
                 length = int(value)
             elif name == b"connection":
                 close = value.strip() == b"close"
+            elif name == b"x-tenant-worker":
+                self.worker = value.strip()
         while len(buffer) < length:
             buffer += self._recv()
         self.buffer = buffer[length:]
@@ -386,29 +389,35 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
 _ACCESS_TOKEN = b'"access_token":"'
 
 
-def meet_every_worker(port: int, creds: dict[str, Any], users: list[tuple[str, str]], logins_per_user: int = 8) -> None:
-    """Warm-up for a tenant of several workers: every user logs in over `logins_per_user` fresh
-    connections, so that each worker has checked each user's password once. The memo of good
-    passwords is per process (passwords.py: nothing password-derived is shared or persisted), and
-    the workers share one listening socket, so which worker accepts a new connection is a draw: a
-    phase opens its 16 connections anew, and a user who lands on a worker that never checked its
-    password pays a full argon2 check there (~35 ms of CPU on 2 cores, measured). Without this,
-    those first checks fall at the start of the phase measured next and make its p99 (9.96x p50
-    in one run) a measure of the warm-up. A user whose draws all go to one worker: 2^-8 each."""
+def meet_every_worker(port: int, creds: dict[str, Any], users: list[tuple[str, str]], workers: int) -> None:
+    """Warm-up for a tenant of several workers: every user logs in over fresh connections until
+    each worker has answered one of its logins (`X-Tenant-Worker`), so each has checked each
+    user's password once. The memo of good passwords is per process (passwords.py: nothing
+    password-derived is shared or persisted), and the workers share one listening socket, so which
+    worker accepts a new connection is a draw: a phase opens its 16 connections anew, and a user
+    who lands on a worker that never checked its password pays a full argon2 check there (~35 ms
+    of CPU, measured). Without this, those first checks fall at the start of the phase measured
+    next and make its p99 (9.96x p50 in one run) a measure of the warm-up."""
     app = creds["application"]
     failures: list[str] = []
+    wanted = {str(i).encode() for i in range(1, workers + 1)}
 
     def user(email: str, password: str) -> None:
         form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
                 "client_secret": app["client_secret"], "username": email, "password": password,
                 "realm": creds["connection"], "scope": "openid"}
-        for _ in range(logins_per_user):
+        seen: set[bytes] = set()
+        for _ in range(64 * workers):
             client = LoginConnection(port, form)
             status, body = client.login()
             client.close()
             if status != 200:
                 failures.append(f"{status} {body[:300].decode(errors='replace')}")
                 return
+            seen.add(client.worker)
+            if seen >= wanted:
+                return
+        failures.append(f"{email}: answered by workers {sorted(seen)} only, in {64 * workers} connections")
 
     threads = [threading.Thread(target=user, args=pair) for pair in users]
     for t in threads:
@@ -416,7 +425,7 @@ def meet_every_worker(port: int, creds: dict[str, Any], users: list[tuple[str, s
     for t in threads:
         t.join()
     if failures:
-        raise SystemExit(f"warm-up login failed: {failures[0]}")
+        raise SystemExit(f"warm-up: {failures[0]}")
 
 
 def _claims(body: bytes) -> bytes:
@@ -487,7 +496,7 @@ def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
                 token, ids, users = setup(port, creds, args.clients)
                 bind(port, token, ids)
                 if workers > 1:
-                    meet_every_worker(port, creds, users)
+                    meet_every_worker(port, creds, users, workers)
                 run_phase(port, creds, users, seconds=2, max_logins=args.clients * 4, rate=None, expect_flow=True)
                 name = f"{label}, 3-action flow, saturation"
                 for _ in range(args.rounds):
