@@ -116,9 +116,18 @@ def test_users_endpoints(http, unique, tenant) -> None:
     patched = http.patch(f"/api/v2/users/{user['user_id']}",
                          json={"app_metadata": {"plan": None, "tier": "gold"}, "name": "Pat"}).json()
     assert patched["app_metadata"] == {"tier": "gold"} and patched["name"] == "Pat"
+    # Auth0's two shapes: the bare array, and with include_totals the page object.
     listed = http.get("/api/v2/users", params={"per_page": 100}).json()
-    assert {"start", "limit", "length", "total", "users"} <= set(listed)
-    assert http.get("/api/v2/users", params={"page": 500}).json()["users"] == []
+    assert isinstance(listed, list) and user["user_id"] in {u["user_id"] for u in listed}
+    paged = http.get("/api/v2/users", params={"per_page": 100, "include_totals": "true"}).json()
+    assert {"start", "limit", "length", "total", "users"} <= set(paged)
+    assert paged["users"] == listed and paged["total"] >= paged["length"] == len(listed)
+    assert http.get("/api/v2/users", params={"page": 500}).json() == []
+    assert http.get("/api/v2/users", params={"page": 500, "include_totals": "true"}).json()["users"] == []
+    only = http.get("/api/v2/users", params={"fields": "user_id,email", "per_page": 100}).json()
+    assert only and all(set(u) == {"user_id", "email"} for u in only)
+    without = http.get("/api/v2/users", params={"fields": "identities", "include_fields": "false"}).json()
+    assert without and all("identities" not in u and "user_id" in u for u in without)
     assert http.delete(f"/api/v2/users/{user['user_id']}").status_code == 204
     assert http.get(f"/api/v2/users/{user['user_id']}").status_code == 404
 

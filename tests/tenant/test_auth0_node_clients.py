@@ -194,7 +194,7 @@ def test_the_deploy_cli_exports_every_resource_type_the_tenant_has(https_tenant,
     assert json.loads((out / "triggers" / "triggers.json").read_text())["post-login"] == [
         {"action_name": name, "display_name": name}]
     with https_tenant.http(https_tenant.management_token()) as http:
-        names = {c["name"] for c in http.get("/api/v2/clients").json()["clients"]}
+        names = {c["name"] for c in http.get("/api/v2/clients", params={"per_page": 100}).json()}
     assert {json.loads(p.read_text())["name"] for p in (out / "clients").glob("*.json")} == names
 
 

@@ -128,7 +128,7 @@ def on_execute_post_user_registration(event, api):
 
     def executed():
         with tenant.http(tenant.management_token()) as http:
-            for entry in http.get("/api/v2/logs", params={"per_page": 50}).json()["logs"]:
+            for entry in http.get("/api/v2/logs", params={"per_page": 50}).json():
                 for ex in (entry.get("details") or {}).get("actions", {}).get("executions", []):
                     body = http.get(f"/api/v2/actions/executions/{ex}").json()
                     if body["trigger_id"] == "post-user-registration" and made["_id"] in body["results"][0]["logs"]:

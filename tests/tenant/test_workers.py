@@ -216,7 +216,7 @@ def test_passwordless_codes_and_their_tries_cross_workers(served) -> None:
             "connection": "sms", "phone_number": phone})
         assert status == 200, body
         _, _, logs = via.call("GET", "/api/v2/logs?per_page=5", token=token)
-        entry = next(e for e in logs["logs"] if e["type"] == "gd_send_sms")
+        entry = next(e for e in logs if e["type"] == "gd_send_sms")
         _, _, execution = via.call("GET", f"/api/v2/actions/executions/{entry['details']['actions']['executions'][0]}",
                                    token=token)
         return execution["results"][0]["logs"].split()[-1]

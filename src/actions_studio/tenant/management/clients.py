@@ -18,6 +18,7 @@ from ..store import schema
 from ..store.directory import get_client
 from .models import _printable, name_field
 from .params import Page, QueryBool, paging
+from .shapes import listing, with_fields
 
 router = APIRouter(prefix="/api/v2", tags=["clients"])
 C = schema.client
@@ -54,14 +55,14 @@ def _require_client(conn: Any, client_id: str) -> dict[str, Any]:
 def list_clients(page: Page = Depends(paging), include_totals: Optional[QueryBool] = Query(None),
                  fields: Optional[str] = Query(None, max_length=1024),
                  include_fields: Optional[QueryBool] = Query(None),
-                 ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+                 ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any] | list[dict[str, Any]]:
     with ctx.db.read() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(C)).scalar_one()
+        total = conn.execute(sa.select(sa.func.count()).select_from(C)).scalar_one() if include_totals else None
         rows = conn.execute(sa.select(C).order_by(C.c.name, C.c.client_id)
                             .offset(page.offset).limit(page.per_page)).all()
-    clients = [client_json(dict(r._mapping)) for r in rows]
-    return {"start": page.offset, "limit": page.per_page, "length": len(clients), "total": total,
-            "clients": clients}
+    clients = with_fields([client_json(dict(r._mapping)) for r in rows], fields, include_fields)
+    return listing("clients", clients, start=page.offset, limit=page.per_page, total=total,
+                   include_totals=include_totals)
 
 
 @router.get("/clients/{id}", dependencies=[Depends(require("read:clients"))])

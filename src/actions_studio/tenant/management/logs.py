@@ -12,6 +12,7 @@ from ..errors import not_found
 from ..security import require
 from ..store import schema
 from .params import Page, QueryBool, paging
+from .shapes import listing, with_fields
 
 router = APIRouter(prefix="/api/v2", tags=["logs"])
 L = schema.log_event
@@ -26,17 +27,17 @@ def list_logs(page: Page = Depends(paging),
               include_totals: Optional[QueryBool] = Query(None),
               search: Optional[str] = Query(None, max_length=1024),
               type: Optional[str] = Query(None, max_length=64, description="only this log type"),
-              ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+              ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any] | list[dict[str, Any]]:
     order = L.c.seq.asc() if sort == "date:1" else L.c.seq.desc()
     query, count = sa.select(L.c.data), sa.select(sa.func.count()).select_from(L)
     if type:
         query, count = query.where(L.c.type == type), count.where(L.c.type == type)
     with ctx.db.read() as conn:
-        total = conn.execute(count).scalar_one()
+        total = conn.execute(count).scalar_one() if include_totals else None
         rows = conn.execute(query.order_by(order).offset(page.offset).limit(page.per_page)).all()
-    logs = [r.data for r in rows]
-    return {"start": page.offset, "limit": page.per_page, "length": len(logs), "total": total,
-            "logs": logs}
+    logs = with_fields([r.data for r in rows], fields, include_fields)
+    return listing("logs", logs, start=page.offset, limit=page.per_page, total=total,
+                   include_totals=include_totals)
 
 
 @router.get("/logs/{id}", dependencies=[Depends(require("read:logs"))])

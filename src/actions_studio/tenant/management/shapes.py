@@ -52,3 +52,23 @@ def binding_json(binding: dict[str, Any], action: dict[str, Any],
 
 def page_of(key: str, total: int, page: int, per_page: int, items: list[Any]) -> dict[str, Any]:
     return {"total": total, "page": page, "per_page": per_page, key: items}
+
+
+def listing(key: str, items: list[dict[str, Any]], *, start: int, limit: int, total: Optional[int],
+            include_totals: Optional[bool]) -> dict[str, Any] | list[dict[str, Any]]:
+    """Auth0's two shapes of a list (`GET /users`, `/clients`, `/logs`): the bare array, unless
+    `include_totals=true` asks for the page object with the total count. Auth0's SDKs ask for the
+    object; a script with curl or requests gets the array, as from Auth0."""
+    if not include_totals:
+        return items
+    return {"start": start, "limit": limit, "length": len(items), "total": total, key: items}
+
+
+def with_fields(items: list[dict[str, Any]], fields: Optional[str],
+                include_fields: Optional[bool]) -> list[dict[str, Any]]:
+    """`fields=a,b`: only those of each object (`include_fields=false`: all but those), as Auth0."""
+    names = {name.strip() for name in (fields or "").split(",") if name.strip()}
+    if not names:
+        return items
+    keep = include_fields is not False
+    return [{k: v for k, v in item.items() if (k in names) == keep} for item in items]

@@ -22,6 +22,8 @@ from ..store import now_iso, schema
 from ..store.directory import get_connection, get_user, list_users, users_by_email
 from ..users import PROFILE_FIELDS, apply_metadata, event_user, user_json
 from .params import Page, QueryBool, paging
+from . import user_search
+from .shapes import listing, with_fields
 
 router = APIRouter(prefix="/api/v2", tags=["users"])
 U = schema.user
@@ -120,16 +122,19 @@ def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Option
 @router.get("/users", dependencies=[Depends(require("read:users"))])
 def get_users(page: Page = Depends(paging), include_totals: Optional[QueryBool] = Query(None),
               connection: Optional[str] = Query(None, max_length=128),
-              q: Optional[str] = Query(None, max_length=1024), sort: Optional[str] = Query(None, max_length=64),
+              q: Optional[str] = Query(None, max_length=1024, json_schema_extra={"pattern": user_search.PATTERN},
+                                       description=user_search.QUERY_HELP), sort: Optional[str] = Query(None, max_length=64),
               fields: Optional[str] = Query(None, max_length=1024),
               include_fields: Optional[QueryBool] = Query(None),
               search_engine: Optional[str] = Query(None, max_length=8),
-              ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any]:
+              ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any] | list[dict[str, Any]]:
+    where = user_search.conditions(q) if q is not None and q.strip() else []
     with ctx.db.read() as conn:
-        total, rows = list_users(conn, connection=connection, offset=page.offset, limit=page.per_page)
-    users = [user_json(r) for r in rows]
-    return {"start": page.offset, "limit": page.per_page, "length": len(users), "total": total,
-            "users": users}
+        total, rows = list_users(conn, connection=connection, offset=page.offset, limit=page.per_page,
+                                 where=where)
+    users = with_fields([user_json(r) for r in rows], fields, include_fields)
+    return listing("users", users, start=page.offset, limit=page.per_page, total=total,
+                   include_totals=include_totals)
 
 
 @router.post("/users", status_code=201, dependencies=[Depends(require("create:users"))])
