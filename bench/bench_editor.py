@@ -140,7 +140,12 @@ def _wait_for_list(view, timeout_s: float = 20.0) -> None:
     """
     from PySide6.QtCore import QEventLoop, QTimer
 
-    paints = _paints.setdefault(id(view), _Paints(view))
+    # Not setdefault(key, _Paints(view)): its argument is built (and its filter installed on the
+    # list) at every call, so the list's events went through one more filter per request, n of
+    # them by the end of a run, and its show got slower with every sample.
+    paints = _paints.get(id(view))
+    if paints is None:
+        paints = _paints[id(view)] = _Paints(view)
     before = paints.count
     if not view.completion_active():
         loop = QEventLoop()
@@ -680,7 +685,9 @@ def javascript_rows(args) -> list[str]:
     completions, raw = measure_js_completions(worker, args.completions)
     keystrokes, plain = measure_js_keystrokes(worker, args.keys)
     worker.stop(timeout=10)
-    with_js, python_only = measure_startup_with_javascript(args.first_runs)
+    # Seven of each, interleaved: a start takes under a second, and three medians of it were
+    # 0.05-0.13 s apart either way from one run to the next on the same tree.
+    with_js, python_only = measure_startup_with_javascript(max(7, args.first_runs))
 
     def ms(samples: list[float], fraction: float) -> str:
         return f"{percentile(samples, fraction):.1f} ms"
