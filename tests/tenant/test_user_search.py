@@ -94,3 +94,19 @@ def test_any_other_query_is_refused_with_the_reason(q: str) -> None:
     with pytest.raises(ApiError) as refused:
         user_search.conditions(q)
     assert refused.value.status == 400 and refused.value.message.startswith("q: ")
+
+
+def test_sort_orders_the_list_and_an_unknown_sort_is_refused(http, people) -> None:
+    tag, made = people
+    by_email = [u["email"] for u in http.get("/api/v2/users", params={
+        "q": f"email:{tag}-*", "sort": "email:1"}).json()]
+    assert by_email == sorted(u["email"] for u in made)
+    newest_first = [u["user_id"] for u in http.get("/api/v2/users", params={
+        "q": f"email:{tag}-*", "sort": "created_at:-1"}).json()]
+    oldest_first = [u["user_id"] for u in http.get("/api/v2/users", params={
+        "q": f"email:{tag}-*", "sort": "created_at:1"}).json()]
+    assert newest_first == list(reversed(oldest_first)) or len(set(u["created_at"] for u in made)) < 3
+    assert set(newest_first) == {u["user_id"] for u in made}
+    for bad in ("name:1", "email:2", "email", "email:-1:x", ""):
+        resp = http.get("/api/v2/users", params={"sort": bad})
+        assert resp.status_code == 400 and "sort:" in resp.json()["message"] and "created_at" in resp.json()["message"]

@@ -96,3 +96,23 @@ def _what_is_wrong(q: str) -> str:
             return f"'{term.group(0)[:60]}' is not a value this tenant can search for"
         position = term.end()
     return "the terms must be separated by spaces, optionally joined by AND"
+
+
+# `sort=field:1|-1` (Auth0's form): the columns a list of users can be ordered by.
+SORTABLE: dict[str, Any] = {
+    "created_at": U.c.created_at, "updated_at": U.c.updated_at, "last_login": U.c.last_login,
+    "logins_count": U.c.logins_count, "email": U.c.email, "user_id": U.c.user_id, "username": U.c.username,
+}
+SORT_PATTERN = rf"^(?:{'|'.join(SORTABLE)}):-?1$"
+
+
+def order(sort: str) -> list[Any]:
+    """The ORDER BY of `sort` (ties broken by user_id, so pages do not overlap); raises the 400
+    for a sort the tenant cannot do, saying which it can."""
+    field, _, direction = sort.partition(":")
+    if field not in SORTABLE or direction not in ("1", "-1"):
+        raise bad_request(f"sort: '{sort[:60]}' is not field:1 or field:-1 of {', '.join(SORTABLE)}")
+    column = SORTABLE[field]
+    first = column.asc() if direction == "1" else column.desc()
+    # NULLs (a user who never logged in) last either way, as on Auth0; the same on both stores.
+    return [column.is_(None), first, U.c.user_id.asc()]

@@ -123,15 +123,19 @@ def insert_user(ctx: TenantContext, conn: Any, *, connection: str, email: Option
 def get_users(page: Page = Depends(paging), include_totals: Optional[QueryBool] = Query(None),
               connection: Optional[str] = Query(None, max_length=128),
               q: Optional[str] = Query(None, max_length=1024, json_schema_extra={"pattern": user_search.PATTERN},
-                                       description=user_search.QUERY_HELP), sort: Optional[str] = Query(None, max_length=64),
+                                       description=user_search.QUERY_HELP),
+              sort: Optional[str] = Query(None, max_length=64, json_schema_extra={"pattern": user_search.SORT_PATTERN},
+                                          description="field:1 (ascending) or field:-1 of "
+                                                      + ", ".join(user_search.SORTABLE)),
               fields: Optional[str] = Query(None, max_length=1024),
               include_fields: Optional[QueryBool] = Query(None),
               search_engine: Optional[str] = Query(None, max_length=8),
               ctx: TenantContext = Depends(get_ctx)) -> dict[str, Any] | list[dict[str, Any]]:
     where = user_search.conditions(q) if q is not None and q.strip() else []
+    ordering = user_search.order(sort) if sort is not None else None
     with ctx.db.read() as conn:
         total, rows = list_users(conn, connection=connection, offset=page.offset, limit=page.per_page,
-                                 where=where)
+                                 where=where, order=ordering)
     users = with_fields([user_json(r) for r in rows], fields, include_fields)
     return listing("users", users, start=page.offset, limit=page.per_page, total=total,
                    include_totals=include_totals)

@@ -73,12 +73,14 @@ def users_by_email(conn: Connection, email: str) -> list[dict[str, Any]]:
 
 
 def list_users(conn: Connection, *, connection: Optional[str], offset: int, limit: int,
-               where: Sequence[Any] = ()) -> tuple[int, list[dict[str, Any]]]:
-    """`where`: more conditions, all of which a user meets (management/user_search.py)."""
+               where: Sequence[Any] = (), order: Optional[Sequence[Any]] = None
+               ) -> tuple[int, list[dict[str, Any]]]:
+    """`where`: more conditions, all of which a user meets; `order`: the ORDER BY instead of
+    oldest first (management/user_search.py)."""
     query, count = sa.select(U), sa.select(sa.func.count()).select_from(U)
     conditions = [*([U.c.connection == connection] if connection else []), *where]
     if conditions:
         query, count = query.where(*conditions), count.where(*conditions)
     total = conn.execute(count).scalar_one()
-    rows = conn.execute(query.order_by(U.c.created_at, U.c.user_id).offset(offset).limit(limit)).all()
+    rows = conn.execute(query.order_by(*(order or (U.c.created_at, U.c.user_id))).offset(offset).limit(limit)).all()
     return total, [dict(r._mapping) for r in rows]
