@@ -640,6 +640,9 @@ def main() -> int:
     if args.teams:
         team_verdicts()
     print("rounds (logins/s):", {k: [r["logins_per_s"] for r in v] for k, v in all_rounds.items()})
+    # The row above shows the paced round of lowest p50; the tail moves more between rounds.
+    print("rounds (p50 / p99 ms, paced):", {k: [(r["p50_ms"], r["p99_ms"]) for r in v]
+                                             for k, v in all_rounds.items() if "paced" in k})
     if server_errors:
         print(f"the tenant logged {len(server_errors)} tracebacks, first: {server_errors[0]}")
     errors = sum(r["errors"] for rs in all_rounds.values() for r in rs) + len(server_errors)
