@@ -21,8 +21,8 @@ from ..security import require
 from ..store import now_iso, schema
 from ..store.directory import get_connection, get_user, list_users, users_by_email
 from ..users import PROFILE_FIELDS, apply_metadata, event_user, user_json
-from .params import Page, QueryBool, paging
 from . import user_search
+from .params import Page, QueryBool, paging
 from .shapes import listing, with_fields
 
 router = APIRouter(prefix="/api/v2", tags=["users"])

@@ -66,6 +66,19 @@ class ServerLimits:
         limits += [limit for limit in (self.role_limit, self.database_limit) if limit is not None]
         return max(0, min(limits))
 
+    def remedy(self, needed: int) -> str:
+        """What to raise so that `needed` connections are available: each limit that is short."""
+        fixes = []
+        if self.max_connections - self.reserved - HEADROOM < needed:
+            fixes.append(f"raise max_connections (postgresql.conf; it needs a restart) to at least "
+                         f"{self.reserved + HEADROOM + needed}")
+        for owner, statement, limit in (("the role's", "ALTER ROLE", self.role_limit),
+                                        ("the database's", "ALTER DATABASE", self.database_limit)):
+            if limit is not None and limit < needed:
+                fixes.append(f"raise {owner} CONNECTION LIMIT ({statement} … CONNECTION LIMIT) to at least {needed}")
+        text = "; ".join(fixes) or "raise the limits above"
+        return text[0].upper() + text[1:]
+
     def describe(self) -> str:
         parts = [f"max_connections = {self.max_connections} ({self.reserved} reserved, {HEADROOM} left "
                  "for other clients)"]
@@ -96,8 +109,7 @@ def pool_sizes(limits: ServerLimits, processes: int) -> PoolSizes:
         raise ConnectionBudgetTooSmall(
             f"PostgreSQL allows too few connections for {workers}: {limits.describe()} leaves "
             f"{limits.available()}, {share} per process, and each needs at least {MIN_PER_PROCESS}. "
-            f"Raise max_connections (postgresql.conf; it needs a restart) to at least "
-            f"{limits.reserved + HEADROOM + MIN_PER_PROCESS * processes}, or run fewer --workers")
+            f"{limits.remedy(MIN_PER_PROCESS * processes)}, or run fewer --workers")
     ephemeral = max(2, share // 4)
     store = share - ephemeral
     return PoolSizes(store=min(FULL.store, store), store_overflow=store - min(FULL.store, store),
