@@ -164,7 +164,7 @@ def serve(options: ServeOptions) -> None:
             _serve_workers(options, scheme, config, sock)
             return
         server = uvicorn.Server(uvicorn.Config(
-            create_app(config, folder_lock=lock), host=options.host, port=options.port,
+            create_app(config, folder_lock=lock, freeze_after_start=True), host=options.host, port=options.port,
             log_level="info", ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
             ssl_keyfile=str(options.tls_key) if options.tls_key else None,
             proxy_headers=options.insecure_http, access_log=False))

@@ -164,7 +164,8 @@ def worker_main(spec: dict[str, Any]) -> None:
                               "tls_key": Path(raw["tls_key"]) if raw["tls_key"] else None})
     config = config_for(options, spec["scheme"])
     sock = socket.socket(fileno=spec["fd"])
-    app = create_app(config, folder_lock=_HeldBySupervisor(config.data_dir))  # type: ignore[arg-type]
+    app = create_app(config, folder_lock=_HeldBySupervisor(config.data_dir),  # type: ignore[arg-type]
+                     freeze_after_start=True)
     server = uvicorn.Server(uvicorn.Config(
         WorkerHeader(app, spec["index"]), log_level="info", access_log=False,
         ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
