@@ -5,8 +5,12 @@ stands for a second worker beside the running tenant; both halves of the suite r
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
+from auth0.authentication import GetToken
+from auth0.authentication.exceptions import Auth0Error
 
+from actions_studio.tenant.bootstrap import secret_sha256
 from actions_studio.tenant.flow_cache import FlowCache, generation
 from actions_studio.tenant.store import schema
 
@@ -105,9 +109,84 @@ def test_every_write_to_the_flow_tables_bumps_the_generation(tmp_path, store) ->
             with db.read() as conn:
                 seen.append(generation(conn))
         assert all(later > earlier for earlier, later in zip(seen, seen[1:])), seen
+        directory = [
+            sa.insert(schema.client).values(client_id="cli_gen", name="gen", secret_sha256="x", app_type="spa",
+                                            grant_types=[], metadata={}, callbacks=[]),
+            sa.update(schema.client).where(schema.client.c.client_id == "cli_gen").values(name="gen 2"),
+            sa.delete(schema.client).where(schema.client.c.client_id == "cli_gen"),
+            sa.insert(schema.connection).values(id="con_gen", name="gen", strategy="auth0", metadata={}),
+            sa.update(schema.connection).where(schema.connection.c.id == "con_gen").values(metadata={"a": 1}),
+            sa.delete(schema.connection).where(schema.connection.c.id == "con_gen"),
+        ]
+        for statement in directory:                       # what a login keeps besides its flow
+            with db.write() as conn:
+                conn.execute(statement)
+            with db.read() as conn:
+                seen.append(generation(conn))
+        assert all(later > earlier for earlier, later in zip(seen, seen[1:])), seen
         with db.write() as conn:                          # other tables leave it alone
             conn.execute(sa.update(schema.user).values(logins_count=schema.user.c.logins_count))
         with db.read() as conn:
             assert generation(conn) == seen[-1]
+    finally:
+        db.close()
+
+
+def test_a_kept_application_and_connection_are_read_once_and_every_change_is_seen(tenant_factory, store,
+                                                                                  tmp_path) -> None:
+    running, db, cache = _other_worker(tenant_factory, store, tmp_path)
+    app_id, realm = running.creds["application"]["client_id"], running.creds["connection"]
+    try:
+        with db.read() as conn:
+            kept = cache.at(conn)
+            client, connection = kept.client(app_id), kept.connection(realm)
+            assert (client["client_id"], connection["name"], cache.row_loads) == (app_id, realm, 2)
+            client["grant_types"].clear()                 # a caller's own copy, nested lists too
+            assert kept.client(app_id)["grant_types"] and cache.row_loads == 2     # kept
+            assert kept.client("no-such-client") is None and kept.client("no-such-client") is None
+            assert cache.row_loads == 4                   # what is not found is read each time
+        running.sdk().clients.update(app_id, name="renamed by the other process")
+        with db.read() as conn:
+            assert cache.at(conn).client(app_id)["name"] == "renamed by the other process"
+        with db.write() as conn:                          # an operator's SQL, behind every server
+            conn.execute(sa.update(schema.connection).where(schema.connection.c.name == realm)
+                         .values(metadata={"region": "eu"}))
+        with db.read() as conn:
+            assert cache.at(conn).connection(realm)["metadata"] == {"region": "eu"}
+            assert cache.row_loads == 6
+    finally:
+        db.close()
+
+
+def test_a_login_sees_a_rotated_secret_and_a_removed_grant_at_once(tenant_factory, store, tmp_path) -> None:
+    # The running tenant keeps its application after the first login; a change made behind it (SQL
+    # through a Database of its own, as another worker or an operator would) holds at the next.
+    running, db, _ = _other_worker(tenant_factory, store, tmp_path)
+    creds, app = running.creds, running.creds["application"]
+    user = creds["demo_user"]
+
+    def login(secret: str) -> dict:
+        return GetToken(running.domain, app["client_id"], client_secret=secret, protocol="http").login(
+            user["email"], user["password"], realm=creds["connection"])
+
+    def change(**values) -> None:
+        with db.write() as conn:
+            conn.execute(sa.update(schema.client).where(schema.client.c.client_id == app["client_id"])
+                         .values(**values))
+
+    try:
+        assert login(app["client_secret"])["access_token"]
+        change(secret_sha256=secret_sha256("a rotated secret"))
+        with pytest.raises(Auth0Error) as old:
+            login(app["client_secret"])
+        assert old.value.status_code == 401
+        assert login("a rotated secret")["access_token"]
+        with db.read() as conn:
+            grants = conn.execute(sa.select(schema.client.c.grant_types)
+                                  .where(schema.client.c.client_id == app["client_id"])).scalar_one()
+        change(grant_types=[g for g in grants if "password" not in g])
+        with pytest.raises(Auth0Error) as refused:
+            login("a rotated secret")
+        assert (refused.value.status_code, refused.value.error_code) == (403, "unauthorized_client")
     finally:
         db.close()

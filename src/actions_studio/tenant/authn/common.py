@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import parse_qsl
 
 from fastapi import Request
@@ -95,8 +95,11 @@ def basic_credentials(request: Request) -> tuple[Optional[str], Optional[str]]:
 
 
 def client_of(ctx: TenantContext, conn: Any, request: Request, params: dict[str, Any],
-              *, secret_required: bool = True) -> dict[str, Any]:
-    """Authenticates the calling application (client_secret_post or client_secret_basic)."""
+              *, secret_required: bool = True,
+              find: Optional[Callable[[str], Optional[dict[str, Any]]]] = None) -> dict[str, Any]:
+    """Authenticates the calling application (client_secret_post or client_secret_basic).
+    `find`: the application's row by client id (default: read now; `/oauth/token` passes
+    `Kept.client`, what its process keeps)."""
     basic_id, basic_secret = basic_credentials(request)
     client_id = basic_id or text(params, "client_id", max_len=128)
     secret = basic_secret or text(params, "client_secret", required=False, max_len=256)
@@ -104,7 +107,7 @@ def client_of(ctx: TenantContext, conn: Any, request: Request, params: dict[str,
     if wait:
         raise OAuthError(429, "too_many_requests", "Too many requests for this client",
                          headers={"Retry-After": RateLimiter.retry_after(wait)})
-    client = get_client(conn, client_id)
+    client = find(client_id) if find is not None else get_client(conn, client_id)
     if client is None:
         raise OAuthError(401, "access_denied", "Unauthorized")
     if secret_required or secret is not None:

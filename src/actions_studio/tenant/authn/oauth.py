@@ -15,9 +15,10 @@ from ..attack_protection import Attempt, Verdict
 from ..bootstrap import MANAGEMENT_AUDIENCE_KEY, PASSWORD_GRANTS
 from ..context import TenantContext, get_ctx
 from ..errors import OAuthError
+from ..flow_cache import Kept
 from ..flows import FlowRun, run_flow, store_execution
 from ..logs import log_failed_actions, write_log
-from ..store.directory import get_connection, get_grant, get_resource_server, find_login
+from ..store.directory import get_grant, get_resource_server, find_login
 from ..tokens import access_token
 from . import authorize, passwordless, token_exchange
 from .common import client_event, client_of, event_request, form_or_json, read_params, string, text
@@ -47,14 +48,17 @@ async def token(request: Request, ctx: TenantContext = Depends(get_ctx)) -> dict
 def _token(ctx: TenantContext, request: Request, params: dict[str, Any]) -> dict[str, Any]:
     grant_type = text(params, "grant_type", max_len=128)
     with ctx.db.read() as conn:
-        client = client_of(ctx, conn, request, params)
+        # The application, its connection and the flow as this process keeps them (flow_cache.py):
+        # one statement, the generation, says they are current.
+        kept = ctx.flows.at(conn)
+        client = client_of(ctx, conn, request, params, find=kept.client)
         if grant_type not in client["grant_types"]:
             raise OAuthError(403, "unauthorized_client",
                              f"Grant type '{grant_type}' not allowed for the client.")
         # A password login's reads in this same read: a pooled connection (and on SQLite a
         # BEGIN … ROLLBACK) fewer per login.
-        read = _password_read(ctx, conn, request, params, grant_type) if grant_type in PASSWORD_GRANTS \
-            else None
+        read = _password_read(ctx, conn, kept, request, params, grant_type) \
+            if grant_type in PASSWORD_GRANTS else None
     if grant_type == "client_credentials":
         return _client_credentials(ctx, request, params, client)
     if read is not None:
@@ -151,14 +155,14 @@ class _PasswordRead:
     flow: list[RunSource]
 
 
-def _password_read(ctx: TenantContext, conn: Any, request: Request, params: dict[str, Any],
-                   grant_type: str) -> _PasswordRead:
+def _password_read(ctx: TenantContext, conn: Any, kept: Kept, request: Request,
+                   params: dict[str, Any], grant_type: str) -> _PasswordRead:
     username = text(params, "username", max_len=320)
     password = text(params, "password", max_len=1024)
     realm = text(params, "realm", required=False, max_len=128) if grant_type != "password" else None
     audience = text(params, "audience", required=False, max_len=512)
     req = event_request(request, params)
-    connection = get_connection(conn, realm or "Username-Password-Authentication")
+    connection = kept.connection(realm or "Username-Password-Authentication")
     if connection is None or connection["strategy"] != "auth0":
         raise OAuthError(400, "invalid_request", f"Unknown database connection: {realm}")
     resource_scopes: list[str] = []
@@ -171,7 +175,7 @@ def _password_read(ctx: TenantContext, conn: Any, request: Request, params: dict
     verdict = ctx.protection.check(conn, attempt)
     user = find_login(conn, connection["name"], username) if verdict.refusal is None else None
     # Read now, in this read: a connection, and a round trip on PostgreSQL, fewer per login.
-    flow = ctx.flows.flow(conn, "post-login") if verdict.refusal is None else []
+    flow = kept.flow("post-login") if verdict.refusal is None else []
     return _PasswordRead(username, password, audience, req, connection, resource_scopes, attempt,
                          verdict, user, flow)
 
