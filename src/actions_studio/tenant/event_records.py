@@ -51,13 +51,22 @@ def attach(execution: Optional[dict[str, Any]], payload: dict[str, Any], actions
 def store(conn: Connection, execution: dict[str, Any]) -> None:
     """Writes the event `attach` put on `execution` (popping it: the execution record itself
     never holds it). A resumed execution keeps the event it started with."""
-    attached = execution.pop(_EVENT_KEY, None)
+    attached = take(execution)
     if attached is None:
         return
-    conn.execute(insert_new(conn, schema.execution_event), {
-        "execution_id": execution["id"], "trigger_id": execution["trigger_id"],
-        "event": attached["event"], "recorded_at": now_iso()})
-    _purge_when_due(conn, attached["retention_days"])
+    conn.execute(insert_new(conn, schema.execution_event), event_row(execution, attached))
+    purge_when_due(conn, attached["retention_days"])
+
+
+def take(execution: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """Pops what `attach` put on `execution` (None: nothing to record)."""
+    return execution.pop(_EVENT_KEY, None)
+
+
+def event_row(execution: dict[str, Any], attached: dict[str, Any]) -> dict[str, Any]:
+    """The `execution_event` row of what `take` returned."""
+    return {"execution_id": execution["id"], "trigger_id": execution["trigger_id"],
+            "event": attached["event"], "recorded_at": now_iso()}
 
 
 def _cutoff(days: float) -> str:
@@ -72,7 +81,8 @@ def purge(conn: Connection, retention_days: float) -> int:
     return result.rowcount or 0
 
 
-def _purge_when_due(conn: Connection, retention_days: float) -> None:
+def purge_when_due(conn: Connection, retention_days: float) -> None:
+    """`purge`, at most once every PURGE_EVERY_S per store engine."""
     key, now = id(conn.engine), time.monotonic()
     if now - _last_purge.get(key, float("-inf")) < PURGE_EVERY_S:
         return

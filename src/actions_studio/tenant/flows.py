@@ -190,14 +190,22 @@ def store_execution(conn: Connection, execution: Optional[dict[str, Any]]) -> No
     if execution is None:
         return
     event_records.store(conn, execution)  # pops the recorded event off the record first
-    row = {"id": execution["id"], "trigger_id": execution["trigger_id"],
-           "status": execution["status"], "result": execution,
-           "created_at": execution["created_at"], "updated_at": execution["updated_at"]}
     # A new execution (nearly every one) is one statement; only a resumed flow, whose execution
     # exists already, finds the id taken and completes the execution it suspended.
-    inserted = conn.execute(insert_new(conn, schema.execution), row).rowcount
-    if inserted:
-        return
+    inserted = conn.execute(insert_new(conn, schema.execution), execution_row(execution)).rowcount
+    if not inserted:
+        complete_resumed(conn, execution)
+
+
+def execution_row(execution: dict[str, Any]) -> dict[str, Any]:
+    """The `execution` row of an execution record (its recorded event already taken off)."""
+    return {"id": execution["id"], "trigger_id": execution["trigger_id"],
+            "status": execution["status"], "result": execution,
+            "created_at": execution["created_at"], "updated_at": execution["updated_at"]}
+
+
+def complete_resumed(conn: Connection, execution: dict[str, Any]) -> None:
+    """A resumed flow's execution, whose row its suspension wrote: the results it had, then these."""
     previous = conn.execute(sa.select(schema.execution.c.result)
                             .where(schema.execution.c.id == execution["id"])
                             .with_for_update()).scalar_one()   # read, then written: `row_locks`

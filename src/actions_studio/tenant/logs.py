@@ -41,12 +41,20 @@ def new_log_id() -> str:
     return f"9002{secrets.token_hex(24)}"
 
 
-def write_log(conn: Connection, type_: str, *, description: Optional[str] = None,
-              client_id: Optional[str] = None, client_name: Optional[str] = None,
-              user_id: Optional[str] = None, user_name: Optional[str] = None,
-              connection: Optional[str] = None, ip: Optional[str] = None,
-              user_agent: Optional[str] = None, details: Optional[dict[str, Any]] = None,
-              execution_ids: Optional[list[str]] = None) -> str:
+def write_log(conn: Connection, type_: str, **fields: Any) -> str:
+    """Writes one log event (`log_row`'s fields); returns its log id."""
+    row = log_row(type_, **fields)
+    conn.execute(_INSERT, row)
+    return row["log_id"]
+
+
+def log_row(type_: str, *, description: Optional[str] = None,
+            client_id: Optional[str] = None, client_name: Optional[str] = None,
+            user_id: Optional[str] = None, user_name: Optional[str] = None,
+            connection: Optional[str] = None, ip: Optional[str] = None,
+            user_agent: Optional[str] = None, details: Optional[dict[str, Any]] = None,
+            execution_ids: Optional[list[str]] = None) -> dict[str, Any]:
+    """The `log_event` row of one log: log_id, date, type and the Auth0-shaped data."""
     log_id, date = new_log_id(), now_iso()
     details = dict(details or {})
     if execution_ids:
@@ -56,8 +64,7 @@ def write_log(conn: Connection, type_: str, *, description: Optional[str] = None
             "user_name": user_name, "connection": connection, "ip": ip, "user_agent": user_agent,
             "details": details, "log_id": log_id, "_id": log_id, "hostname": None,
             "isMobile": False}
-    conn.execute(_INSERT, {"log_id": log_id, "date": date, "type": type_, "data": data})
-    return log_id
+    return {"log_id": log_id, "date": date, "type": type_, "data": data}
 
 
 def log_failed_actions(conn: Connection, execution: Optional[dict[str, Any]], *,

@@ -17,10 +17,11 @@ import sqlalchemy as sa
 
 from actions_studio.execution import RunSource
 
+from .. import login_records
 from ..attack_protection import Attempt
 from ..context import TenantContext
 from ..errors import OAuthError
-from ..flows import FlowRun, run_flow, store_execution
+from ..flows import FlowRun, run_flow
 from ..keys import epoch
 from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
@@ -166,12 +167,13 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
         user.update(values)
         if success and tx.attempt is not None:
             ctx.protection.succeeded(conn, tx.attempt)
-        store_execution(conn, run.execution)
-        write_log(conn, log_type, description=description, client_id=tx.client["client_id"],
-                  client_name=tx.client["name"], user_id=user["user_id"],
-                  user_name=user["email"] or user["username"], connection=tx.connection["name"],
-                  ip=tx.request.get("ip"), user_agent=tx.request.get("user_agent"),
-                  execution_ids=tx.prior_execution_ids + run.execution_ids)
+        # The execution, its event and the log: one statement on PostgreSQL (login_records.py).
+        login_records.write(conn, run.execution, log_type, description=description,
+                            client_id=tx.client["client_id"], client_name=tx.client["name"],
+                            user_id=user["user_id"], user_name=user["email"] or user["username"],
+                            connection=tx.connection["name"], ip=tx.request.get("ip"),
+                            user_agent=tx.request.get("user_agent"),
+                            execution_ids=tx.prior_execution_ids + run.execution_ids)
         if run.failed:
             log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
                                user_id=user["user_id"])
