@@ -113,3 +113,47 @@ def test_a_password_login_reads_in_one_connection_and_writes_in_one(tenant_facto
         finally:
             sa.event.remove(ctx.db.engine.pool, "checkout", checkout)
     assert len(taken) == (2 if store.is_postgresql else 3), taken
+
+
+MERGE = '''
+def on_execute_post_login(event, api):
+    api.user.set_app_metadata("t_" + event.transaction.id, event.stats.logins_count)
+    api.user.set_app_metadata("drop", None)
+    api.user.set_user_metadata("old", None)
+    api.user.set_user_metadata("lang", "fr")
+'''
+
+
+def test_concurrent_logins_merge_their_metadata_into_the_row_as_it_is_under_its_lock(tenant_factory, store) -> None:
+    # Each login adds a key of its own and deletes others: ten at once must leave all ten keys (a
+    # merge into the row as read before the lock would lose some), on SQLite (one writer) and on
+    # PostgreSQL (the merge is the UPDATE's own, login_row.py).
+    running = tenant_factory()
+    mgmt = running.sdk()
+    email, password = "merge@example.com", "merge password 1"
+    created = mgmt.users.create(connection=running.creds["connection"], email=email, password=password,
+                                app_metadata={"keep": {"nested": [1, 2]}, "drop": "x"},
+                                user_metadata={"theme": "dark", "old": True})
+    deploy_flow(mgmt, "post-login", [("merger", MERGE)])
+    app = running.creds["application"]
+    form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": email, "password": password,
+            "realm": running.creds["connection"], "scope": "openid"}
+    statuses: list[int] = []
+
+    def login() -> None:
+        with running.http() as http:
+            statuses.append(http.post("/oauth/token", data=form).status_code)
+
+    login()                                              # the password checked once, then ten at once
+    threads = [threading.Thread(target=login) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 11
+    user = mgmt.users.get(created.user_id)
+    added = {k: v for k, v in user.app_metadata.items() if k.startswith("t_")}
+    assert len(added) == 11        # (the values are each login's stats as it began: they may repeat)
+    assert {k: v for k, v in user.app_metadata.items() if not k.startswith("t_")} == {"keep": {"nested": [1, 2]}}
+    assert user.user_metadata == {"theme": "dark", "lang": "fr"} and user.logins_count == 11

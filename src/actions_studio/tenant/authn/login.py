@@ -27,7 +27,8 @@ from ..logs import log_failed_actions, write_log
 from ..store import now_iso, schema
 from ..store.directory import get_user
 from ..tokens import access_token, id_token
-from ..users import apply_metadata, event_user
+from ..users import event_user
+from . import login_row
 from .common import client_event, connection_event
 
 log = logging.getLogger("actions_studio.tenant")
@@ -146,25 +147,15 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
              log_type: str, description: Optional[str]) -> dict[str, Any]:
     outcome_user = run.outcome.get("user") or {}
     stamp = now_iso()
+    on_postgresql = not ctx.db.is_sqlite
     # The user's row is the one this write reads and then writes: locked, so logins of other users
-    # write side by side (store/db.py, `row_locks`); the rest are inserts and one delete.
-    with ctx.db.write(row_locks=True) as conn:
-        row = get_user(conn, tx.user["user_id"], for_update=True)
-        user = row if row is not None else dict(tx.user)
-        values: dict[str, Any] = {}
-        if outcome_user.get("app_metadata"):
-            values["app_metadata"] = apply_metadata(user["app_metadata"], outcome_user["app_metadata"])
-        if outcome_user.get("user_metadata"):
-            values["user_metadata"] = apply_metadata(user["user_metadata"], outcome_user["user_metadata"])
-        if success:
-            values.update(logins_count=user["logins_count"] + 1, last_login=stamp)
-        if values and row is not None:
-            values["updated_at"] = stamp
-            # Every login-written column, unchanged ones as read under the writers' lock: one
-            # statement shape, built once (_LOGIN_UPDATE).
-            conn.execute(_LOGIN_UPDATE, {"target_user_id": user["user_id"],
-                                         **{f"new_{c}": values.get(c, user[c]) for c in _LOGIN_COLUMNS}})
-        user.update(values)
+    # write side by side (store/db.py, `row_locks`); the rest are inserts and one delete. On
+    # PostgreSQL one statement takes the writers' order, locks the row and writes it (login_row.py).
+    with ctx.db.write(row_locks=True, order_in_first_statement=on_postgresql) as conn:
+        if on_postgresql:
+            user = login_row.write(conn, tx.user, outcome_user, success=success, stamp=stamp)
+        else:
+            user = _write_user_row(conn, tx.user, outcome_user, success=success, stamp=stamp)
         if success and tx.attempt is not None:
             ctx.protection.succeeded(conn, tx.attempt)
         # The execution, its event and the log: one statement on PostgreSQL (login_records.py).
@@ -177,6 +168,22 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
         if run.failed:
             log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
                                user_id=user["user_id"])
+    return user
+
+
+def _write_user_row(conn: Any, read: dict[str, Any], outcome_user: dict[str, Any], *, success: bool,
+                    stamp: str) -> dict[str, Any]:
+    """SQLite's way (its writer is alone): the row read, merged here, written back."""
+    row = get_user(conn, read["user_id"], for_update=True)
+    user = row if row is not None else dict(read)
+    values = login_row.changes(user, outcome_user, success=success, stamp=stamp)
+    if values and row is not None:
+        values["updated_at"] = stamp
+        # Every login-written column, unchanged ones as read under the writers' lock: one
+        # statement shape, built once (_LOGIN_UPDATE).
+        conn.execute(_LOGIN_UPDATE, {"target_user_id": user["user_id"],
+                                     **{f"new_{c}": values.get(c, user[c]) for c in _LOGIN_COLUMNS}})
+    user.update(values)
     return user
 
 

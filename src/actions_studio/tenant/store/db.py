@@ -68,6 +68,21 @@ _WRITERS_ORDER = sa.text("SELECT pg_advisory_xact_lock(:key)")
 _WRITERS_ORDER_SHARED = sa.text("SELECT pg_advisory_xact_lock_shared(:key)")
 
 
+def take_writers_order_shared(conn: Connection) -> None:
+    """`write(row_locks=True)`'s first statement, for a caller of `order_in_first_statement` whose
+    own first statement turned out not to take it (taking it twice is harmless: it counts)."""
+    conn.execute(_WRITERS_ORDER_SHARED, {"key": WRITERS_LOCK})
+
+
+def writers_order_shared_cte() -> sa.CTE:
+    """The writers' order taken shared, as a CTE for `order_in_first_statement`: a statement that
+    refers to it (`EXISTS (SELECT FROM writers_order)`) takes the lock before it locks or writes a
+    row (PostgreSQL evaluates such an uncorrelated EXISTS once, as a one-time filter, before the
+    scan; a CTE that calls a volatile function is never inlined)."""
+    return sa.select(sa.func.pg_advisory_xact_lock_shared(sa.literal(WRITERS_LOCK)).label("taken")) \
+        .cte("writers_order")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
     # The driver's own transaction handling would BEGIN (deferred) by itself; SQLAlchemy's
     # documented recipe: turn it off and emit BEGIN from the "begin" event (_sqlite_begin).
@@ -188,17 +203,21 @@ class Database:
                 raise
 
     @contextmanager
-    def write(self, *, ephemeral: bool = False, row_locks: bool = False) -> Iterator[Connection]:
+    def write(self, *, ephemeral: bool = False, row_locks: bool = False,
+              order_in_first_statement: bool = False) -> Iterator[Connection]:
         """One transaction that may write; committed on success, rolled back on any exception.
         `ephemeral`: only atomic statements on short-lived shared state (the module's docstring).
         `row_locks`: every row this transaction reads and then writes, it reads `FOR UPDATE`, and
         the rest it writes are atomic statements (inserts of new rows, deletes): on PostgreSQL it
         takes the writers' order shared, so such transactions (a login's write) run side by side
         with each other while every other write transaction still runs alone; on SQLite, where
-        one writer at a time is the rule, the same as `write()`."""
+        one writer at a time is the rule, the same as `write()`.
+        `order_in_first_statement` (with `row_locks`): the caller's first statement takes the
+        writers' order shared itself (`WRITERS_ORDER_SHARED_CTE`), a round trip fewer; ignored on
+        SQLite."""
         if self._write_lock is None:
             with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
-                if not ephemeral:
+                if not ephemeral and not (row_locks and order_in_first_statement):
                     conn.execute(_WRITERS_ORDER_SHARED if row_locks else _WRITERS_ORDER, {"key": WRITERS_LOCK})
                 yield conn
             return
