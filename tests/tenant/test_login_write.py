@@ -157,3 +157,17 @@ def test_concurrent_logins_merge_their_metadata_into_the_row_as_it_is_under_its_
     assert len(added) == 11        # (the values are each login's stats as it began: they may repeat)
     assert {k: v for k, v in user.app_metadata.items() if not k.startswith("t_")} == {"keep": {"nested": [1, 2]}}
     assert user.user_metadata == {"theme": "dark", "lang": "fr"} and user.logins_count == 11
+
+
+def test_metadata_holding_a_nul_character_is_merged_too(tenant_factory, store) -> None:
+    # PostgreSQL's `json` column keeps U+0000 (as an escape) where `jsonb`, which the one-statement
+    # merge uses, refuses it: such a login takes the read-merge-write way instead of failing.
+    running = tenant_factory()
+    mgmt = running.sdk()
+    email, password = "nul@example.com", "nul password 1"
+    created = mgmt.users.create(connection=running.creds["connection"], email=email, password=password,
+                                app_metadata={"note": "before\x00after"})
+    deploy_flow(mgmt, "post-login", [("plan-writer", FLOW)])
+    assert running.app_tokens().login(email, password, realm=running.creds["connection"])["access_token"]
+    user = mgmt.users.get(created.user_id)
+    assert user.app_metadata == {"note": "before\x00after", "plan": "pro"} and user.logins_count == 1

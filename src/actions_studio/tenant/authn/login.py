@@ -24,8 +24,7 @@ from ..errors import OAuthError
 from ..flows import FlowRun, run_flow
 from ..keys import epoch
 from ..logs import log_failed_actions, write_log
-from ..store import now_iso, schema
-from ..store.directory import get_user
+from ..store import now_iso
 from ..tokens import access_token, id_token
 from ..users import event_user
 from . import login_row
@@ -138,11 +137,6 @@ def _unrecorded(exc: sa.exc.DBAPIError) -> OAuthError:
                       "token was issued: try again")
 
 
-_LOGIN_COLUMNS = ("app_metadata", "user_metadata", "logins_count", "last_login", "updated_at")
-_LOGIN_UPDATE = (sa.update(schema.user).where(schema.user.c.user_id == sa.bindparam("target_user_id"))
-                 .values({c: sa.bindparam(f"new_{c}") for c in _LOGIN_COLUMNS}))
-
-
 def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
              log_type: str, description: Optional[str]) -> dict[str, Any]:
     outcome_user = run.outcome.get("user") or {}
@@ -152,10 +146,8 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
     # write side by side (store/db.py, `row_locks`); the rest are inserts and one delete. On
     # PostgreSQL one statement takes the writers' order, locks the row and writes it (login_row.py).
     with ctx.db.write(row_locks=True, order_in_first_statement=on_postgresql) as conn:
-        if on_postgresql:
-            user = login_row.write(conn, tx.user, outcome_user, success=success, stamp=stamp)
-        else:
-            user = _write_user_row(conn, tx.user, outcome_user, success=success, stamp=stamp)
+        user = login_row.write(conn, tx.user, outcome_user, success=success, stamp=stamp,
+                               in_sql=on_postgresql)
         if success and tx.attempt is not None:
             ctx.protection.succeeded(conn, tx.attempt)
         # The execution, its event and the log: one statement on PostgreSQL (login_records.py).
@@ -168,22 +160,6 @@ def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success:
         if run.failed:
             log_failed_actions(conn, run.execution, client_id=tx.client["client_id"],
                                user_id=user["user_id"])
-    return user
-
-
-def _write_user_row(conn: Any, read: dict[str, Any], outcome_user: dict[str, Any], *, success: bool,
-                    stamp: str) -> dict[str, Any]:
-    """SQLite's way (its writer is alone): the row read, merged here, written back."""
-    row = get_user(conn, read["user_id"], for_update=True)
-    user = row if row is not None else dict(read)
-    values = login_row.changes(user, outcome_user, success=success, stamp=stamp)
-    if values and row is not None:
-        values["updated_at"] = stamp
-        # Every login-written column, unchanged ones as read under the writers' lock: one
-        # statement shape, built once (_LOGIN_UPDATE).
-        conn.execute(_LOGIN_UPDATE, {"target_user_id": user["user_id"],
-                                     **{f"new_{c}": values.get(c, user[c]) for c in _LOGIN_COLUMNS}})
-    user.update(values)
     return user
 
 

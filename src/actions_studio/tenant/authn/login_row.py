@@ -15,10 +15,15 @@ advisory lock, `SELECT … FOR UPDATE`, `UPDATE`). PostgreSQL merges the metadat
 deletes one) on the row as it is under its lock, so a concurrent login of the same user or an
 administrator's edit is never lost. A user deleted meanwhile updates nothing: the order is then
 taken by a statement of its own, and the login goes on with the row it read, as on SQLite.
+
+SQLite's writer is alone, so there the row is read, merged here and written back (`_as_read`);
+PostgreSQL does the same for a login whose metadata holds a NUL character (U+0000), which `json`
+stores and `jsonb` refuses.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +31,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Connection
 
 from ..store import schema
+from ..store.directory import get_user
 from ..store.db import take_writers_order_shared, writers_order_shared_cte
 from ..users import apply_metadata
 
@@ -65,11 +71,23 @@ def _statement() -> Any:
 _UPDATE = _statement()   # built once: constructing it costs more than running it
 
 
+_COLUMNS = ("app_metadata", "user_metadata", "logins_count", "last_login", "updated_at")
+# Every login-written column, unchanged ones as read under the lock: one shape, built once.
+_WRITE_BACK = (sa.update(U).where(U.c.user_id == sa.bindparam("target_user_id"))
+               .values({c: sa.bindparam(f"new_{c}") for c in _COLUMNS}))
+
+
 def write(conn: Connection, read: dict[str, Any], outcome_user: dict[str, Any], *, success: bool,
-          stamp: str) -> dict[str, Any]:
-    """Applies the login to the user's row (PostgreSQL, in a `write(row_locks=True,
-    order_in_first_statement=True)`); returns the row as written."""
+          stamp: str, in_sql: bool) -> dict[str, Any]:
+    """Applies the login to the user's row; returns the row as written. `read`: the user as the
+    login read it. `in_sql` (PostgreSQL, in a `write(row_locks=True,
+    order_in_first_statement=True)`): the one statement; otherwise read, merge, write back."""
     changed = {c: outcome_user[c] for c in METADATA if outcome_user.get(c)}
+    if in_sql and _holds_nul([changed, *(read[c] for c in changed)]):
+        take_writers_order_shared(conn)
+        in_sql = False
+    if not in_sql:
+        return _as_read(conn, read, outcome_user, success=success, stamp=stamp)
     if not changed and not success:          # nothing to write: only the order, for the inserts
         take_writers_order_shared(conn)
         return dict(read)
@@ -87,3 +105,21 @@ def write(conn: Connection, read: dict[str, Any], outcome_user: dict[str, Any], 
     user = dict(read)
     user.update(changes(user, outcome_user, success=success, stamp=stamp))
     return user
+
+
+def _as_read(conn: Connection, read: dict[str, Any], outcome_user: dict[str, Any], *, success: bool,
+             stamp: str) -> dict[str, Any]:
+    row = get_user(conn, read["user_id"], for_update=True)
+    user = row if row is not None else dict(read)
+    values = changes(user, outcome_user, success=success, stamp=stamp)
+    if values and row is not None:
+        values["updated_at"] = stamp
+        conn.execute(_WRITE_BACK, {"target_user_id": user["user_id"],
+                                   **{f"new_{c}": values.get(c, user[c]) for c in _COLUMNS}})
+    user.update(values)
+    return user
+
+
+def _holds_nul(values: Any) -> bool:
+    # As the JSON column stores it: json.dumps writes U+0000 as the escape jsonb refuses.
+    return "\\u0000" in json.dumps(values)
