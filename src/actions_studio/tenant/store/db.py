@@ -213,7 +213,7 @@ class Database:
         with each other while every other write transaction still runs alone; on SQLite, where
         one writer at a time is the rule, the same as `write()`.
         `order_in_first_statement` (with `row_locks`): the caller's first statement takes the
-        writers' order shared itself (`WRITERS_ORDER_SHARED_CTE`), a round trip fewer; ignored on
+        writers' order shared itself (`writers_order_shared_cte`), a round trip fewer; ignored on
         SQLite."""
         if self._write_lock is None:
             with (self._ephemeral if ephemeral else self.engine).connect() as conn, conn.begin():
