@@ -14,7 +14,7 @@ advisory lock, `SELECT … FOR UPDATE`, `UPDATE`). PostgreSQL merges the metadat
 `||` then `-` is `users.apply_metadata` (a flow's outcome holds only the keys it changed, None
 deletes one) on the row as it is under its lock, so a concurrent login of the same user or an
 administrator's edit is never lost. A user deleted meanwhile updates nothing: the order is then
-taken by a statement of its own, and the login goes on with the row it read, as on SQLite.
+taken again by a statement of its own, and the login goes on with the row it read, as on SQLite.
 
 SQLite's writer is alone, so there the row is read, merged here and written back (`_as_read`);
 PostgreSQL does the same for a login whose metadata holds a NUL character (U+0000), which `json`
@@ -101,7 +101,9 @@ def write(conn: Connection, read: dict[str, Any], outcome_user: dict[str, Any], 
     row = conn.execute(_UPDATE, params).first()
     if row is not None:
         return dict(row._mapping)
-    take_writers_order_shared(conn)          # the user is gone: the statement took nothing
+    # The user is gone: no row written. The plan's one-time filter took the order already; taken
+    # again explicitly all the same (a second take only counts), so no plan can leave the inserts without it.
+    take_writers_order_shared(conn)
     user = dict(read)
     user.update(changes(user, outcome_user, success=success, stamp=stamp))
     return user
