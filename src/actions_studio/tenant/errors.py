@@ -2,13 +2,15 @@
 
 Management API: `{statusCode, error, message, errorCode}`. OAuth endpoints: `{error,
 error_description}` (what `auth0.authentication` parses). Bad input is always a 4xx naming the field;
-an unexpected exception becomes a logged 500 with the same shape, never a stack trace.
+a database that cannot serve right now (store/outage.py) is a 503 with Retry-After; an unexpected
+exception becomes a logged 500 with the same shape, never a stack trace.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from http import HTTPStatus
 from typing import Any, Optional
 
@@ -19,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .management import unserved_endpoint
+from .store.outage import outage_reason
 
 log = logging.getLogger("actions_studio.tenant")
 
@@ -119,7 +122,37 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
+RETRY_AFTER_S = 2       # what a 503 of an unavailable database asks a client to wait
+OUTAGE_LOG_EVERY_S = 10.0
+
+
+class OutageLog:
+    """One log line per outage, not one per request: a busy tenant whose database went away
+    answers hundreds of 503s a second. The first failure is logged with the driver's reason;
+    later ones are counted and summed up in a line at most every ``OUTAGE_LOG_EVERY_S``."""
+
+    def __init__(self) -> None:
+        self.last = float("-inf")
+        self.unlogged = 0
+
+    def note(self, reason: str, method: str, path: str) -> None:
+        now = time.monotonic()
+        if now - self.last < OUTAGE_LOG_EVERY_S:
+            self.unlogged += 1
+            return
+        more = f" ({self.unlogged} more answered 503 since the last line)" if self.unlogged else ""
+        log.warning("the database is unavailable (%s): %s %s answered 503%s", reason, method, path, more)
+        self.last, self.unlogged = now, 0
+
+
+def _server_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(ApiError(500, f"internal error ({type(exc).__name__})").body(), status_code=500)
+
+
 def install_handlers(app: FastAPI) -> None:
+    outages = OutageLog()
+
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
@@ -168,8 +201,25 @@ def install_handlers(app: FastAPI) -> None:
                                 status_code=400)
         return JSONResponse(ApiError(400, message, "invalid_body").body(), status_code=400)
 
+    # Registered for the driver's errors (and the pool's timeout), not only for Exception: a
+    # handler of Exception runs in Starlette's outermost middleware, which re-raises after it
+    # answers, so the server logs a second traceback and drops the client's keep-alive connection.
+    @app.exception_handler(sa_exc.DBAPIError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+        reason = outage_reason(exc)
+        if reason is None:
+            return _server_error(request, exc)
+        outages.note(reason, request.method, request.url.path)
+        # The driver's reason stays in the log: it names hosts, sockets and paths.
+        message = "the tenant's database is unavailable; try again in a moment"
+        headers = {"Retry-After": str(RETRY_AFTER_S)}
+        if _is_oauth_path(request.url.path):
+            return JSONResponse({"error": "temporarily_unavailable", "error_description": message},
+                                status_code=503, headers=headers)
+        return JSONResponse(ApiError(503, message, "database_unavailable").body(), status_code=503,
+                            headers=headers)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(ApiError(500, f"internal error ({type(exc).__name__})").body(),
-                            status_code=500)
+        return _server_error(request, exc)

@@ -20,11 +20,12 @@ from actions_studio.execution import RunSource
 from .. import login_records
 from ..attack_protection import Attempt
 from ..context import TenantContext
-from ..errors import OAuthError
+from ..errors import RETRY_AFTER_S, OAuthError
 from ..flows import FlowRun, run_flow
 from ..keys import epoch
 from ..logs import log_failed_actions, write_log
 from ..store import now_iso
+from ..store.outage import outage_reason
 from ..tokens import access_token, id_token
 from ..users import event_user
 from . import login_row
@@ -129,12 +130,18 @@ def persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: 
 def _unrecorded(exc: sa.exc.DBAPIError) -> OAuthError:
     """A login whose one write failed was rolled back whole: no tokens, and an answer that says
     nothing of it was kept (not a bare 500), so the client knows a retry is a fresh login."""
+    outage = outage_reason(exc)    # the server gone, a lock held past the timeout, a full disk
+    if outage is not None:
+        # The driver's words name hosts, sockets and paths: the log has them, the answer does not.
+        log.error("a login could not be recorded; it was rolled back: the database is unavailable (%s)", outage)
+        return OAuthError(503, "temporarily_unavailable",
+                          "the login could not be recorded (the tenant's database is unavailable); nothing "
+                          "of it was kept and no token was issued: try again in a moment",
+                          headers={"Retry-After": str(RETRY_AFTER_S)})
     reason = str(exc.orig).strip().splitlines()[0][:300] if exc.orig is not None else type(exc).__name__
     log.error("a login could not be recorded; it was rolled back: %s", reason)
-    temporary = isinstance(exc, sa.exc.OperationalError)    # connection lost, lock timeout, ...
-    return OAuthError(503 if temporary else 500, "temporarily_unavailable" if temporary else "server_error",
-                      f"the login could not be recorded ({reason}); nothing of it was kept and no "
-                      "token was issued: try again")
+    return OAuthError(500, "server_error", f"the login could not be recorded ({reason}); nothing of it was "
+                      "kept and no token was issued: try again")
 
 
 def _persist(ctx: TenantContext, tx: LoginTransaction, run: FlowRun, *, success: bool,
