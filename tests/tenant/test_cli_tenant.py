@@ -12,6 +12,7 @@ import time
 from typing import Optional
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from actions_studio.cli import app
@@ -126,3 +127,45 @@ def test_a_busy_port_leaves_credentials_json_naming_the_last_server(tmp_path, st
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{busy}" in result.stderr and "Traceback" not in result.stderr
     assert (data / "credentials.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_postgresql_server_that_is_not_there_is_one_line_not_a_traceback(tmp_path, workers) -> None:
+    # No server listens on this socket: `tenant serve` says so in one line, with one worker as
+    # with several, and writes nothing.
+    url = f"postgresql+psycopg://studio@/postgres?host={tmp_path}&port=5999"
+    result = subprocess.run([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(free_port()),
+                             "--data", str(tmp_path / "data"), "--workers", workers, "--database-url", url],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "the tenant's store cannot be opened" in result.stderr and "Traceback" not in result.stderr
+    assert f"{tmp_path}/.s.PGSQL.5999" in result.stderr     # where it looked
+    assert not (tmp_path / "data" / "credentials.json").exists()
+
+
+def test_a_server_that_never_answers_is_given_up_on_after_the_connect_timeout(tmp_path, monkeypatch) -> None:
+    # A host that accepts the connection and then says nothing (a hung server, or what a proxy
+    # in front of a dead one looks like to libpq), which libpq alone would wait on for ever: the
+    # store gives up after CONNECT_TIMEOUT_S with the driver's timeout error.
+    import threading
+
+    from actions_studio.tenant.store import Database, db
+
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT_S", 1)
+    outcome: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            Database(url).close()
+        except BaseException as exc:  # noqa: BLE001 - the test looks at what it was
+            outcome.append(exc)
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"postgresql+psycopg://studio@127.0.0.1:{silent.getsockname()[1]}/postgres?sslmode=disable"
+        opener = threading.Thread(target=open_store, daemon=True)
+        opener.start()
+        opener.join(60)
+        assert not opener.is_alive(), "the store still waits for a server that never answers"
+    assert len(outcome) == 1 and "timeout" in str(outcome[0]).lower(), outcome

@@ -7,6 +7,8 @@ import ipaddress
 import logging
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -163,6 +165,11 @@ def serve(options: ServeOptions) -> None:
         if options.workers > 1:
             _serve_workers(options, scheme, config, sock)
             return
+        if config.database_url:
+            # A server that cannot be reached is one line, as with --workers, not the traceback
+            # of a failed application start-up.
+            with _store_refusal():
+                _reach(config.database_url)
         server = uvicorn.Server(uvicorn.Config(
             create_app(config, folder_lock=lock, freeze_after_start=True), host=options.host, port=options.port,
             log_level="info", ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
@@ -179,18 +186,39 @@ def serve(options: ServeOptions) -> None:
         lock.release()
 
 
-def _serve_workers(options: ServeOptions, scheme: str, config: TenantConfig, sock: socket.socket) -> None:
+@contextmanager
+def _store_refusal() -> Iterator[None]:
+    """A store that cannot be opened (server down, wrong password, no such database) as the one-line
+    RuntimeError the CLI prints."""
     from sqlalchemy import exc as sa_exc
 
+    try:
+        yield
+    except sa_exc.SQLAlchemyError as exc:
+        detail = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())[:300]
+        raise RuntimeError(f"the tenant's store cannot be opened: {detail}") from None
+
+
+def _reach(url: str) -> None:
+    import sqlalchemy as sa
+
+    from .store.db import connect_args
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=connect_args(url))
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    finally:
+        engine.dispose()
+
+
+def _serve_workers(options: ServeOptions, scheme: str, config: TenantConfig, sock: socket.socket) -> None:
     from .workers import Supervisor, prepare_store
 
     with sock:
         sock.listen(2048)    # before the workers start: a connection made meanwhile waits
-        try:
+        with _store_refusal():
             prepare_store(options, scheme)
-        except sa_exc.SQLAlchemyError as exc:
-            detail = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())[:300]
-            raise RuntimeError(f"the tenant's store cannot be opened: {detail}") from None
         logging.getLogger("uvicorn.error").info(
             "tenant at %s with %d workers, data in %s (Press CTRL+C to quit)", config.base_url,
             options.workers, config.data_dir)

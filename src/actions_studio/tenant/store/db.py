@@ -117,6 +117,20 @@ def _pg_lookups_without_nul(conn, cursor, statement, parameters, context, execut
     return statement, parameters
 
 
+# libpq waits for a server that does not answer (a host gone from the network, a firewall that
+# drops) as long as TCP retries, minutes, while the request that asked holds its thread. Bounded,
+# the request is a 503 (tenant/errors.py) and `tenant serve` a one-line refusal; a URL's own
+# ?connect_timeout= wins.
+CONNECT_TIMEOUT_S = 10
+
+
+def connect_args(url: str) -> dict[str, object]:
+    """The driver's connection arguments for a PostgreSQL URL (none for SQLite's)."""
+    if url.startswith("sqlite") or "connect_timeout" in sa.engine.make_url(url).query:
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT_S}
+
+
 # A pooled connection used this recently is known to be alive; one idle longer is pinged first, so a
 # server restart (or an idle timeout that closed it) costs a reconnect, not a failed request.
 # `pool_pre_ping` pinged at every checkout: a round trip for each of a login's four transactions.
@@ -156,7 +170,7 @@ def _sqlite_begin(conn: Connection) -> None:
 
 def _pool_sizes(url: str, processes: int) -> connection_budget.PoolSizes:
     """This process's share of the server's connections, read once over a connection of its own."""
-    probe = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    probe = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=connect_args(url))
     try:
         with probe.connect() as conn:
             limits = connection_budget.read_limits(conn)
@@ -183,13 +197,14 @@ class Database:
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.pools = _pool_sizes(url, processes)
-            self.engine = sa.create_engine(url, pool_size=self.pools.store, max_overflow=self.pools.store_overflow)
+            self.engine = sa.create_engine(url, pool_size=self.pools.store, max_overflow=self.pools.store_overflow,
+                                           connect_args=connect_args(url))
             # The short-lived state's own pool: its sessions commit without waiting for the disk
             # (synchronous_commit=off from the connection's start, so no extra round trip per
             # transaction), which a login pays for at each rate-limit take.
             self._ephemeral: Engine = sa.create_engine(
                 url, pool_size=self.pools.ephemeral, max_overflow=self.pools.ephemeral_overflow,
-                connect_args={"options": "-c synchronous_commit=off"})
+                connect_args={**connect_args(url), "options": "-c synchronous_commit=off"})
             for engine in (self.engine, self._ephemeral):
                 sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
                 sa.event.listen(engine.pool, "checkin", _note_checkin)
