@@ -16,10 +16,14 @@ def doc(tenant) -> dict:
 
 def test_each_operation_lists_its_refusals_with_auth0_s_error_bodies(doc) -> None:
     create = doc["paths"]["/api/v2/actions/actions"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403", "409", "413", "429"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409", "413", "429", "503"}
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ApiError"}
     assert create["responses"]["429"]["headers"]["Retry-After"]["required"] is True
+    assert create["responses"]["503"]["headers"]["Retry-After"]["required"] is True
+    # The key and the discovery document are in memory: no store to be away.
+    assert "503" not in doc["paths"]["/.well-known/jwks.json"]["get"]["responses"]
+    assert set(doc["paths"]["/health"]["get"]["responses"]) >= {"200", "503"}
     assert create["security"] == [{"managementApi": ["create:actions"]}]
     token = doc["paths"]["/oauth/token"]["post"]["responses"]
     assert token["403"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OAuthError"}

@@ -158,36 +158,6 @@ def _sqlite_errors(path) -> tuple[sa.exc.DBAPIError, sa.exc.DBAPIError, sa.exc.D
     return missing, constraint, locked
 
 
-def _sqlite_errors(path) -> tuple[sa.exc.DBAPIError, sa.exc.DBAPIError, sa.exc.DBAPIError]:
-    """Real driver errors: a missing table, a broken constraint, and the file's write lock held
-    by another connection past the busy timeout."""
-    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.05})
-    caught: list[sa.exc.DBAPIError] = []
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text("CREATE TABLE t (x UNIQUE)"))
-            conn.execute(sa.text("INSERT INTO t VALUES (1)"))
-        for statement in ("SELECT * FROM no_such_table", "INSERT INTO t VALUES (1)"):
-            try:
-                with engine.begin() as conn:
-                    conn.execute(sa.text(statement))
-            except sa.exc.DBAPIError as exc:
-                caught.append(exc)
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.text("INSERT INTO t VALUES (2)"))
-        except sa.exc.DBAPIError as exc:
-            caught.append(exc)
-        finally:
-            holder.close()
-    finally:
-        engine.dispose()
-    missing, constraint, locked = caught
-    return missing, constraint, locked
-
-
 def test_health_says_whether_the_database_answers(tenant_factory, store) -> None:
     running = tenant_factory()
     with running.http() as http:   # no token: a load balancer's probe has none

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from actions_studio.runtime import Sandbox
 
-from . import callbacks, keys, openapi
+from . import callbacks, health, keys, openapi
 from .attack_protection import AttackProtection
 from .build import dependency_errors
 from .build_queue import BuildQueue
@@ -115,7 +115,7 @@ def create_app(config: TenantConfig, sandbox: Optional[Sandbox] = None,
                               "endpoints that run the bound flows.",
                   version="1", lifespan=lifespan)
     install_handlers(app)
-    for module in (discovery, oauth, authorize, signup, passwordless, password_reset, email_verification, actions, triggers, executions, users,
+    for module in (health, discovery, oauth, authorize, signup, passwordless, password_reset, email_verification, actions, triggers, executions, users,
                    user_blocks, clients, logs, token_exchange_profiles):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)

@@ -36,13 +36,15 @@ REASONS = {
     413: "request body over 1 MB",
     415: "the body is neither JSON nor a form",
     429: "a rate limit or attack protection; Retry-After says when to try again",
-    503: "the sandbox is unavailable; try again",
+    503: "the tenant's database (or, where an action runs, the sandbox) is unavailable; Retry-After "
+         "says when to try again",
 }
 
 # The 4xx/5xx of each operation beyond the automatic ones: 400 (when it takes query parameters
-# or a body), 413 (any request may carry a body), and on the Management API 401, 403 and 429.
+# or a body), 413 (any request may carry a body), 503 (every operation but discovery's reads the
+# store, which may be away: errors.py), and on the Management API 401, 403 and 429.
 EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
-    ("post", "/oauth/token"): (400, 401, 403, 415, 429, 503),
+    ("post", "/oauth/token"): (400, 401, 403, 415, 429),
     ("get", "/authorize"): (403, 404),
     ("post", "/u/login"): (400, 404, 415),
     ("get", "/continue"): (404,),
@@ -55,7 +57,7 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("delete", "/api/v2/actions/actions/{id}"): (404, 409),
     # 400 as Auth0 answers a draft that is not built ("must be in the 'built' state").
     ("post", "/api/v2/actions/actions/{id}/deploy"): (400, 404, 409),
-    ("post", "/api/v2/actions/actions/{id}/test"): (404, 409, 503),
+    ("post", "/api/v2/actions/actions/{id}/test"): (404, 409),
     ("get", "/api/v2/actions/actions/{actionId}/versions"): (404,),
     ("get", "/api/v2/actions/actions/{actionId}/versions/{id}"): (404,),
     ("post", "/api/v2/actions/actions/{actionId}/versions/{id}/deploy"): (404, 409),
@@ -97,7 +99,7 @@ def _response(status: int, management: bool, page: bool) -> dict[str, Any]:
     if page:
         content = {"text/html": {"schema": PAGE}, **({} if status == 404 else content)}
     out: dict[str, Any] = {"description": REASONS[status], "content": content}
-    if status == 429:
+    if status in (429, 503):
         out["headers"] = {"Retry-After": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"},
                                           "description": "seconds until a retry may succeed"}}
     elif status == 401 and management:
@@ -107,6 +109,8 @@ def _response(status: int, management: bool, page: bool) -> dict[str, Any]:
 
 def _statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     statuses = {413, *EXTRA.get((method, path), ())}
+    if not path.startswith("/.well-known/"):  # the key and the discovery document are in memory
+        statuses.add(503)
     takes_input = "requestBody" in operation or any(
         p.get("in") == "query" for p in operation.get("parameters", []))
     if takes_input:
