@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -140,6 +142,77 @@ def deploy(via: Pinned, token: str, trigger: str, name: str, code: str) -> None:
     status, _, body = via.call("PATCH", f"/api/v2/actions/triggers/{trigger}/bindings", token=token,
                                body={"bindings": [{"ref": {"type": "action_id", "value": action["id"]}}]})
     assert status == 200, body
+
+
+def test_connections_opened_together_are_spread_over_the_workers(served) -> None:
+    # As a load generator or a proxy's keep-alive pool opens them: all at once, then used. With
+    # one shared listening socket, whichever worker woke first accepted every waiting connection
+    # (asyncio accepts up to its backlog per wake-up): 14 of 16 on one worker, measured. One socket
+    # per worker (SO_REUSEPORT) lets the kernel spread them by their addresses' hash.
+    pin_both(served)    # both workers are up
+    opened = [http.client.HTTPConnection("127.0.0.1", served.port, timeout=60) for _ in range(32)]
+    try:
+        for conn in opened:
+            conn.connect()
+        workers = []
+        for conn in opened:
+            conn.request("GET", "/.well-known/jwks.json")
+            answer = conn.getresponse()
+            answer.read()
+            workers.append(answer.getheader("X-Tenant-Worker"))
+    finally:
+        for conn in opened:
+            conn.close()
+    shares = sorted(workers.count(w) for w in ("1", "2"))
+    # A fair hash puts fewer than 4 of 32 on one worker once in ~400,000 runs.
+    assert shares[0] >= 4, f"worker shares of 32 connections: {shares}"
+
+
+def test_a_second_server_on_the_port_of_one_with_workers_is_refused(served, tmp_path) -> None:
+    # The workers' sockets share their port (SO_REUSEPORT); a second server of the same user must
+    # still find it taken, not join the group and get half of the first one's connections.
+    for workers in ("2", "1"):
+        result = subprocess.run([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(served.port),
+                                 "--data", str(tmp_path / f"other{workers}"), "--workers", workers],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert f"cannot listen on 127.0.0.1:{served.port}" in result.stderr
+
+
+def test_a_killed_worker_is_started_again_and_the_connections_meant_for_it_wait_for_it(tmp_path, store) -> None:
+    running = serve(tmp_path, store)
+    try:
+        pin_both(running)
+        workers_before = _worker_pids(running)
+        assert len(workers_before) == 2
+        os.kill(workers_before[0], signal.SIGKILL)
+        # Opened at once: those the kernel puts on the dead worker's socket wait in its queue (the
+        # supervisor holds the socket) until the worker started again accepts them.
+        opened = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=60) for _ in range(16)]
+        try:
+            for conn in opened:
+                conn.connect()
+            answers = []
+            for conn in opened:
+                conn.request("GET", "/.well-known/jwks.json")
+                answer = conn.getresponse()
+                answer.read()
+                answers.append((answer.status, answer.getheader("X-Tenant-Worker")))
+        finally:
+            for conn in opened:
+                conn.close()
+        assert all(status == 200 for status, _ in answers), answers
+        assert {worker for _, worker in answers} == {"1", "2"}   # (all 16 on one: once in 32,768)
+        workers_after = _worker_pids(running)
+        assert len(workers_after) == 2 and workers_before[0] not in workers_after
+        assert workers_before[1] in workers_after           # the other one was left alone
+    finally:
+        running.stop()
+
+
+def _worker_pids(running: Served) -> list[int]:
+    pid = running.proc.pid
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def test_a_redirect_login_crosses_workers_at_every_step(served) -> None:

@@ -3,9 +3,10 @@
 The supervisor (the process the user started) takes the data folder's lock, binds and listens on
 the port, prepares the store once (upgrade, first-start records, signing key, credentials.json)
 and starts N workers: fresh interpreters (`python -m actions_studio.tenant.workers`, never a
-fork of a process that has threads), each given the listening socket's descriptor and the options
-on its stdin (a database URL may hold a password: not in argv, where `ps` shows it). The kernel
-spreads connections over the workers; every state a login leaves between two requests is in the
+fork of a process that has threads), each given its listening socket's descriptor and the options
+on its stdin (a database URL may hold a password: not in argv, where `ps` shows it). On Linux each
+worker has a socket of its own on the port (SO_REUSEPORT, `server.bind_per_worker`) and the kernel
+spreads new connections over them; every state a login leaves between two requests is in the
 store (pending.py, ratelimit.py, attack_protection.py, build_queue.py, keys.py), so any worker
 takes any step. A worker that dies is started again; one that cannot start three times in a row
 ends the server, with its reason in the log.
@@ -56,18 +57,19 @@ def prepare_store(options: ServeOptions, scheme: str) -> None:
 
 
 class Supervisor:
-    def __init__(self, options: ServeOptions, scheme: str, sock: socket.socket, workers: int) -> None:
+    def __init__(self, options: ServeOptions, scheme: str, sockets: list[socket.socket]) -> None:
+        """``sockets``: worker n's listening socket is ``sockets[n - 1]`` (server.bind_per_worker)."""
         self.options = options
         self.scheme = scheme
-        self.sock = sock
-        self.count = workers
+        self.sockets = sockets
+        self.count = len(sockets)
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.started: dict[int, float] = {}
         self.quick_exits = 0
         self.stopping = False
 
     def _spawn(self, index: int) -> None:
-        fd = self.sock.fileno()
+        fd = self.sockets[index - 1].fileno()
         proc = subprocess.Popen([sys.executable, "-m", "actions_studio.tenant.workers"],
                                 stdin=subprocess.PIPE, pass_fds=(fd,), close_fds=True)
         assert proc.stdin is not None
