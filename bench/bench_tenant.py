@@ -218,8 +218,8 @@ class CpuMeter:
         self.roots = {"tenant": tenant_pid, "postgres": postgres_pid}
 
     @staticmethod
-    def _processes() -> dict[int, tuple[int, float, str]]:
-        """pid -> (parent, own + reaped children's CPU seconds, command line)."""
+    def _processes() -> dict[int, tuple[int, float, float, str]]:
+        """pid -> (parent, own CPU seconds, reaped children's CPU seconds, command line)."""
         tick = os.sysconf("SC_CLK_TCK")
         out = {}
         for entry in os.listdir("/proc"):
@@ -232,13 +232,14 @@ class CpuMeter:
                     command = fh.read().decode(errors="replace")
             except OSError:
                 continue
-            out[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / tick, command)
+            out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+                               (int(fields[13]) + int(fields[14])) / tick, command)
         return out
 
     def snapshot(self) -> dict[str, float]:
         procs = self._processes()
         children: dict[int, list[int]] = {}
-        for pid, (parent, _, _) in procs.items():
+        for pid, (parent, _, _, _) in procs.items():
             children.setdefault(parent, []).append(pid)
         totals = dict.fromkeys(self.GROUPS, 0.0)
         for root_group, root in self.roots.items():
@@ -246,12 +247,17 @@ class CpuMeter:
             while todo:
                 pid = todo.pop()
                 todo += children.get(pid, [])
-                command = procs[pid][2]
+                _, own, reaped, command = procs[pid]
                 argv0 = command.split("\0", 1)[0]
                 # The Python sandbox (zygote, helper, children) and the JavaScript one (Node workers).
                 sandboxed = "runtime.python.zygote" in command or os.path.basename(argv0) == "node"
                 group = "sandbox" if sandboxed else root_group
-                totals[group] += procs[pid][1]
+                totals[group] += own
+                # What a process's exited children used reaches its own counters when it reaps
+                # them. A tenant process's children are its sandbox: a Node worker that retired
+                # during the phase is reaped by the tenant, and counting it there made the
+                # tenant's CPU too high and the sandbox's negative.
+                totals["sandbox" if group == "tenant" else group] += reaped
         usage = os.times()
         totals["load"] = usage.user + usage.system
         return totals
