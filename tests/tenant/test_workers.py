@@ -144,25 +144,31 @@ def deploy(via: Pinned, token: str, trigger: str, name: str, code: str) -> None:
     assert status == 200, body
 
 
-def test_connections_opened_together_are_spread_over_the_workers(served) -> None:
-    # As a load generator or a proxy's keep-alive pool opens them: all at once, then used. With
-    # one shared listening socket, whichever worker woke first accepted every waiting connection
-    # (asyncio accepts up to its backlog per wake-up): 14 of 16 on one worker, measured. One socket
-    # per worker (SO_REUSEPORT) lets the kernel spread them by their addresses' hash.
-    pin_both(served)    # both workers are up
-    opened = [http.client.HTTPConnection("127.0.0.1", served.port, timeout=60) for _ in range(32)]
+def _open_together(port: int, count: int) -> list[tuple[int, Optional[str]]]:
+    """``count`` connections opened at once, as a load generator or a proxy's keep-alive pool
+    opens them, then one request on each: (status, X-Tenant-Worker) of each answer."""
+    opened = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for _ in range(count)]
     try:
         for conn in opened:
             conn.connect()
-        workers = []
+        answers = []
         for conn in opened:
             conn.request("GET", "/.well-known/jwks.json")
             answer = conn.getresponse()
             answer.read()
-            workers.append(answer.getheader("X-Tenant-Worker"))
+            answers.append((answer.status, answer.getheader("X-Tenant-Worker")))
+        return answers
     finally:
         for conn in opened:
             conn.close()
+
+
+def test_connections_opened_together_are_spread_over_the_workers(served) -> None:
+    # With one shared listening socket, whichever worker woke first accepted every waiting connection
+    # (asyncio accepts up to its backlog per wake-up): 14 of 16 on one worker, measured. One socket
+    # per worker (SO_REUSEPORT) lets the kernel spread them by their addresses' hash.
+    pin_both(served)    # both workers are up
+    workers = [worker for _, worker in _open_together(served.port, 32)]
     shares = sorted(workers.count(w) for w in ("1", "2"))
     # A fair hash puts fewer than 4 of 32 on one worker once in ~400,000 runs.
     assert shares[0] >= 4, f"worker shares of 32 connections: {shares}"
@@ -188,19 +194,7 @@ def test_a_killed_worker_is_started_again_and_the_connections_meant_for_it_wait_
         os.kill(workers_before[0], signal.SIGKILL)
         # Opened at once: those the kernel puts on the dead worker's socket wait in its queue (the
         # supervisor holds the socket) until the worker started again accepts them.
-        opened = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=60) for _ in range(16)]
-        try:
-            for conn in opened:
-                conn.connect()
-            answers = []
-            for conn in opened:
-                conn.request("GET", "/.well-known/jwks.json")
-                answer = conn.getresponse()
-                answer.read()
-                answers.append((answer.status, answer.getheader("X-Tenant-Worker")))
-        finally:
-            for conn in opened:
-                conn.close()
+        answers = _open_together(running.port, 16)
         assert all(status == 200 for status, _ in answers), answers
         assert {worker for _, worker in answers} == {"1", "2"}   # (all 16 on one: once in 32,768)
         workers_after = _worker_pids(running)
