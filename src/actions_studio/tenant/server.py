@@ -195,15 +195,15 @@ def serve(options: ServeOptions) -> None:
     # writes credentials.json.
     lock = DataFolderLock.acquire(config.data_dir, config.base_url)
     try:
+        if options.workers == 1 and config.database_url:
+            # A server that cannot be reached is one line, as with --workers (prepare_store), not
+            # the traceback of a failed application start-up.
+            with _store_refusal():
+                _reach(config.database_url)
         sock = bind(options.host, options.port)
         if options.workers > 1:
             _serve_workers(options, scheme, config, sock)
             return
-        if config.database_url:
-            # A server that cannot be reached is one line, as with --workers, not the traceback
-            # of a failed application start-up.
-            with _store_refusal():
-                _reach(config.database_url)
         server = uvicorn.Server(uvicorn.Config(
             create_app(config, folder_lock=lock, freeze_after_start=True), host=options.host, port=options.port,
             log_level="info", ssl_certfile=str(options.tls_cert) if options.tls_cert else None,
