@@ -107,3 +107,27 @@ def test_concurrent_executions_of_one_action_get_a_worker_each(sandbox: Sandbox,
         t.join()
     assert len(set(pids)) == 3
     assert os.getpid() not in pids
+
+
+def test_past_max_idle_per_key_the_workers_that_come_back_are_closed(sandbox: Sandbox, event: dict[str, Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(pool_module, "MAX_IDLE_PER_KEY", 2)
+    code = ("exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 400));\n"
+            "  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n")
+    pids: list[int] = []
+    threads = [threading.Thread(target=lambda: pids.append(pid_of(sandbox, js("burst", code), event)))
+               for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(pids)) == 5          # five at once: a worker each
+    # Two stay idle for the next burst; the three past the cap were closed as they came back.
+    deadline = time.monotonic() + 5
+    while sum(alive(pid) for pid in pids) > 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sum(alive(pid) for pid in pids) == 2
+    kept = [pid for pid in pids if alive(pid)]
+    assert pid_of(sandbox, js("burst", code), event) in kept     # and the next execution takes one

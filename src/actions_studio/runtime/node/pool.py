@@ -30,7 +30,12 @@ SPARES = int(os.environ.get("ACTIONS_STUDIO_NODE_SPARES", "2"))
 MAX_RUNS = 1000
 RSS_LIMIT_FRACTION = 0.5
 # Idle workers kept per key (concurrent executions of one action each need one) and in all.
-MAX_IDLE_PER_KEY = 4
+# Per key as the Python sandbox's warm children (zygote.WARM_CAPS): with 4, the tenant's 16
+# concurrent logins through a 3-action JS flow closed the workers past 4 as they came back and
+# started new ones for the next burst; bench_tenant's JS flow, 6 phases each, load average
+# 4-4.5: sandbox CPU per login 3.2-19.9 ms (3 of 6 phases over 17) and 61.1 logins/s median,
+# with 8: 3.1-4.7 ms and 66.8. MAX_IDLE still bounds them all.
+MAX_IDLE_PER_KEY = 8
 MAX_IDLE = 32
 
 
