@@ -94,35 +94,32 @@ def test_closing_the_sandbox_ends_every_worker(event: dict[str, Any]) -> None:
     assert wait_gone(pid)
 
 
-def test_concurrent_executions_of_one_action_get_a_worker_each(sandbox: Sandbox, event: dict[str, Any]) -> None:
+def pids_at_once(sandbox: Sandbox, source, event: dict[str, Any], count: int) -> list[int]:
+    """The worker pids of ``count`` executions of ``source`` started together from as many threads."""
     import threading
 
-    code = "exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 300));\n  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n"
     pids: list[int] = []
-    threads = [threading.Thread(target=lambda: pids.append(pid_of(sandbox, js("par", code), event)))
-               for _ in range(3)]
+    threads = [threading.Thread(target=lambda: pids.append(pid_of(sandbox, source, event))) for _ in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return pids
+
+
+def test_concurrent_executions_of_one_action_get_a_worker_each(sandbox: Sandbox, event: dict[str, Any]) -> None:
+    code = "exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 300));\n  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n"
+    pids = pids_at_once(sandbox, js("par", code), event, 3)
     assert len(set(pids)) == 3
     assert os.getpid() not in pids
 
 
 def test_past_max_idle_per_key_the_workers_that_come_back_are_closed(sandbox: Sandbox, event: dict[str, Any],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
     monkeypatch.setattr(pool_module, "MAX_IDLE_PER_KEY", 2)
     code = ("exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 400));\n"
             "  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n")
-    pids: list[int] = []
-    threads = [threading.Thread(target=lambda: pids.append(pid_of(sandbox, js("burst", code), event)))
-               for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    pids = pids_at_once(sandbox, js("burst", code), event, 5)
     assert len(set(pids)) == 5          # five at once: a worker each
     # Two stay idle for the next burst; the three past the cap were closed as they came back.
     deadline = time.monotonic() + 5
