@@ -236,7 +236,11 @@ def on_execute_post_login(event, api):
     print('readable', sorted(set(readable)))
     print('env', sorted(os.environ))
     print('own secret ok', mine == OWN)
-    print('siblings dirs', sorted(os.listdir('..')) if os.access('..', os.R_OK) else 'hidden')
+    try:  # os.access does not ask Landlock: only the listing itself says whether it is refused
+        siblings = sorted(os.listdir('..'))
+    except OSError:
+        siblings = 'hidden'
+    print('siblings dirs', siblings)
 """
 
 HOLDER = """
@@ -292,7 +296,11 @@ def test_an_action_cannot_read_another_executions_secrets_or_environment(snoop_s
     assert "own secret ok True" in logs
     env = eval(lines["env"])  # noqa: S307 - our own test output
     assert set(env) <= {"HOME", "TMPDIR", "LANG", "TZ", "PATH"}
-    assert "siblings dirs hidden" in logs
+    layers = sandbox.capabilities()["layers"]
+    if layers["separate_uid"] or layers["landlock"]:
+        assert "siblings dirs hidden" in logs
+    # else: an ordinary user without Landlock, where other executions' work dirs are the user's
+    # own files (architecture.md's layer table says so); their processes stay unreadable above.
 
 
 def test_a_killed_zygote_fails_calls_in_flight_clearly_and_restarts(event) -> None:

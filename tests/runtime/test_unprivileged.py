@@ -4,7 +4,8 @@ The suite runs as root in CI; this test drops to uid 65534 itself (`setpriv`) an
 `actions-studio run` there, with a workspace, a vault and a config folder of that user's, and a
 management secret in the CLI's environment. Executions then share the user's uid, so only the
 unprivileged layers stand between an action and those files: Landlock (the action's side) and
-PR_SET_DUMPABLE 0 (the studio processes' side).
+PR_SET_DUMPABLE 0 (the studio processes' side). A second test runs a plain script that opens a
+`Sandbox`, for the programs that embed the runtime without the studio's entry points.
 
 /root is 0700 here and the project's interpreter lives under it, so uid 65534 runs Debian's
 /usr/bin/python3 (the same X.Y: the venv's compiled wheels load in it) through a venv of symlinks
@@ -209,3 +210,47 @@ def test_as_an_ordinary_user_an_action_reads_only_what_it_needs(nobody_setup: Pa
     assert action["own temp"] == "allowed"
     assert action["canary in environment"] is False
     assert not (base / "home" / "planted").exists() and not (base / "home" / "config" / "planted").exists()
+
+
+# Any program that embeds the runtime (a script, a test run), not only the studio's entry points:
+# a plain process of the same user tries the embedder's /proc files before and after it opens a Sandbox.
+EMBEDDER = r'''
+import json, os, subprocess, sys
+
+CHECK = """import os, sys
+try:
+    os.close(os.open(f"/proc/{sys.argv[1]}/{sys.argv[2]}", os.O_RDONLY))
+    print("allowed")
+except OSError as exc:
+    print(f"refused {exc.errno}")
+"""
+
+def outside():
+    return {part: subprocess.run([sys.executable, "-c", CHECK, str(os.getpid()), part],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+            for part in ("environ", "mem")}
+
+before = outside()
+from actions_studio.runtime import Sandbox
+with Sandbox() as box:
+    during = outside()
+print(json.dumps({"before": before, "during": during, "uid": os.getuid()}))
+'''
+
+
+def test_a_program_that_opens_a_sandbox_is_unreadable_to_the_users_other_processes(nobody_setup: Path) -> None:
+    base = nobody_setup
+    (base / "embedder.py").write_text(EMBEDDER)
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(base / "home"),
+           "ACTIONS_STUDIO_HOME": str(base / "home")}
+    proc = subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+         str(base / "venv" / "bin" / "python3"), str(base / "embedder.py")],
+        capture_output=True, text=True, timeout=120, env=env, cwd=str(base))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout)
+    assert report["uid"] == NOBODY
+    # The control: a plain script of the user is readable by that user's processes...
+    assert report["before"] == {"environ": "allowed", "mem": "allowed"}, report
+    # ... and once it holds a Sandbox (whose executions share its uid), it is not.
+    assert report["during"] == {"environ": "refused 13", "mem": "refused 13"}, report

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from .confine import make_undumpable
 from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
 from .node import is_node
@@ -187,6 +188,11 @@ class Sandbox:
         self._closed = False
         self._zygote: Optional[_Zygote] = None
         self._node_pool: Optional[Any] = None  # node/pool.NodePool, started by the first JavaScript action
+        # As an ordinary user every execution runs with this process's uid, and this process holds
+        # the secrets it hands to actions. The studio's entry points are undumpable already; this
+        # covers any other program that embeds the runtime (a script, a test run, the bench): on a
+        # kernel without Landlock an action could otherwise read its /proc/PID/mem.
+        make_undumpable()
         self._live()  # early: the first execution must not pay the start-up
 
     # ------------------------------------------------------------------------------- lifecycle
