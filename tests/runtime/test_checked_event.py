@@ -1,11 +1,14 @@
-"""A flow child validates an action's event once while the actions leave the payload as it was
-(python/child.py CheckedEvent): the event each later action gets must be the one validation gives."""
+"""A flow validates an action's event once while the actions leave the payload as it was
+(runtime/checked_event.py, used by a Python flow child and the JavaScript executor): the event
+each later action gets, and the JSON a JavaScript worker gets, must be the ones validation gives."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from actions_studio.runtime.python.child import CheckedEvent
+from actions_studio.runtime.checked_event import CheckedEvent
 from actions_studio.triggers import TRIGGERS, get_trigger
 
 
@@ -44,3 +47,18 @@ def test_each_reused_event_has_its_own_transaction_metadata() -> None:
     writable(first.transaction.metadata)["seen"] = "by-first"  # what api.transaction.set_metadata does
     second = checked.event_for(payload, {})
     assert "seen" not in second.transaction.metadata and "seen" not in checked.template.transaction.metadata
+
+
+@pytest.mark.parametrize("trigger_id", list(TRIGGERS))
+def test_the_reused_wire_is_the_dump_of_the_validated_event_with_the_actions_own_secrets(trigger_id: str) -> None:
+    trigger = get_trigger(trigger_id)
+    payload = trigger.sample_event()
+    checked = CheckedEvent()
+    checked.keep(payload, trigger.parse_event({**payload, "secrets": {"A_KEY": "a"}}))
+    for secrets in ({"B_KEY": "b", "ÜBER": "ß \u2028"}, {}):
+        assert checked.event_for(payload, secrets) is not None
+        fresh = trigger.parse_event({**payload, "secrets": secrets})
+        expected = json.dumps(fresh.model_dump(mode="json", by_alias=True, exclude_none=True),
+                              separators=(",", ":"), ensure_ascii=False)
+        assert checked.wire(secrets) == expected
+    assert "A_KEY" not in checked.wire({})  # the secrets of the action it was validated for are not kept

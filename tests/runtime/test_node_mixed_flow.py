@@ -123,3 +123,41 @@ def test_a_python_segment_stops_the_flow_as_its_own_child_would(sandbox: Sandbox
     assert result.outcome["access_token"]["claims"] == {"https://x/early": 1}
     if where == "timeout-in-segment":
         assert result.actions[2].logs == "looping\n"
+
+
+JS_SEES = """
+exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://x/NAME', {keys: Object.keys(event.secrets).sort(),
+    own: event.secrets.KEY === 'VALUE', plan: event.user.app_metadata.plan || null});
+  SET
+};
+"""
+
+
+def _sees(name: str, secrets: dict[str, str], set_plan: bool = False):
+    key, value = next(iter(secrets.items())) if secrets else ("NONE", "none")
+    code = (JS_SEES.replace("NAME", name).replace("KEY", key).replace("VALUE", value)
+            .replace("SET", "api.user.setAppMetadata('plan', 'pro');" if set_plan else ""))
+    return js(name, code, secrets=dict(secrets))
+
+
+def test_javascript_actions_share_one_validated_event_until_one_changes_it(sandbox: Sandbox,
+                                                                            event: dict[str, Any]) -> None:
+    from unittest import mock
+
+    from actions_studio.triggers.catalog import Trigger
+
+    event.setdefault("user", {})["app_metadata"] = {}
+    validations = mock.patch.object(Trigger, "parse_event", autospec=True, side_effect=Trigger.parse_event)
+    with validations as parse_event:
+        result = sandbox.run_flow("post-login", [_sees("a", {"A_KEY": "a-secret"}),
+                                                 _sees("b", {"B_KEY": "b-secret"}, set_plan=True),
+                                                 _sees("c", {})], event)
+    assert result.status == "success", [a.error for a in result.actions]
+    claims = result.outcome["id_token"]["claims"]
+    # Each action has its own secrets only, and the one after a change sees the change...
+    assert claims == {"https://x/a": {"keys": ["A_KEY"], "own": True, "plan": None},
+                      "https://x/b": {"keys": ["B_KEY"], "own": True, "plan": None},
+                      "https://x/c": {"keys": [], "own": False, "plan": "pro"}}
+    # ... while b, whose payload a left as it was, was not validated again (runtime/checked_event.py).
+    assert parse_event.call_count == 2

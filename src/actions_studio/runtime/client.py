@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from .checked_event import CheckedEvent
 from .confine import make_undumpable
 from .flow import FlowRun, Replay, check_request, resumed_request
 from .limits import SandboxLimits
@@ -479,6 +480,8 @@ class _ChildPerAction:
         self.sandbox = sandbox
         self.trigger_id = trigger_id
         self.cancel = cancel
+        # The JavaScript actions' event, validated and dumped once while the payload stays the same.
+        self.checked = CheckedEvent()
 
     def remaining(self, index: int, deadline: float) -> float:
         return deadline - time.monotonic()
@@ -494,7 +497,8 @@ class _ChildPerAction:
                 pool = self.sandbox.node_pool()
             except NodeError as exc:  # no Node 22 here: that action's error, never the caller's crash
                 return runtime_unavailable(source.runtime, str(exc))
-            return run_js_action(pool, self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
+            return run_js_action(pool, self.trigger_id, source, payload, phase, cache, remaining, self.cancel,
+                                 self.checked)
         return self.sandbox.execute_one(self.trigger_id, source, payload, phase, cache, remaining, self.cancel)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .management import unserved_endpoint
 from .store.outage import outage_reason
@@ -147,11 +148,46 @@ class OutageLog:
 
 def _server_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(ApiError(500, f"internal error ({type(exc).__name__})").body(), status_code=500)
+    message = f"internal error ({type(exc).__name__})"  # its words may hold data: they stay in the log
+    if _is_oauth_path(request.url.path):
+        return JSONResponse({"error": "server_error", "error_description": message}, status_code=500)
+    return JSONResponse(ApiError(500, message).body(), status_code=500)
+
+
+class UnexpectedErrors:
+    """The innermost of the app's middlewares (pure ASGI): an exception that no handler took
+    becomes the logged 500 (`_server_error`), once, on a connection that stays open.
+
+    A handler of `Exception` alone would not do: Starlette runs it in its outermost middleware,
+    which re-raises after answering, so the server logged a second traceback and closed the
+    client's keep-alive connection (and a proxy's pooled one). Once the answer has started, the
+    exception goes on: closing the connection is then the only way to tell the client."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            if started:
+                raise
+            await _server_error(Request(scope), exc)(scope, receive, send)
 
 
 def install_handlers(app: FastAPI) -> None:
     outages = OutageLog()
+    app.add_middleware(UnexpectedErrors)  # first, so innermost: the app's own middlewares are outside it
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -222,4 +258,5 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # What is left for it: an exception in a middleware outside UnexpectedErrors.
         return _server_error(request, exc)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from actions_studio.triggers import EventValidationError, get_trigger
 from actions_studio.triggers.javascript import javascript_view
 
+from ..checked_event import CheckedEvent
 from ..protocol import MalformedResult, RawRun, error_result, malformed_result, parse_result
 from ..result import ActionSource
 from .api_host import ApiHost
@@ -22,7 +23,10 @@ from .worker import WorkerFailed
 
 
 def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload: dict[str, Any], phase: str,
-                  cache: dict[str, Any], remaining: float, cancel: Optional[threading.Event] = None) -> RawRun:
+                  cache: dict[str, Any], remaining: float, cancel: Optional[threading.Event] = None,
+                  checked: Optional[CheckedEvent] = None) -> RawRun:
+    """``checked``: the flow execution's event validated for an action before (`CheckedEvent`),
+    reused while the payload is the same object; None validates and dumps it here."""
     started = time.monotonic()
     deadline = started + remaining
     if cancel is not None and cancel.is_set():
@@ -30,16 +34,24 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
     trigger = get_trigger(trigger_id)
     view = javascript_view(trigger_id)
     handler = view.execute_handler if phase == "execute" else view.continue_handler
-    event_payload = dict(payload)
-    event_payload["secrets"] = dict(source.secrets)  # only this action's own, whatever the fixture carried
-    try:
-        event = trigger.parse_event(event_payload)
-    except EventValidationError as exc:
-        out = error_result("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
-        out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
-        return RawRun({}, out, b"", 0.0)
-    wire = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_none=True),
-                      separators=(",", ":"), ensure_ascii=False)
+    event = checked.event_for(payload, source.secrets) if checked is not None else None
+    if event is None:
+        event_payload = dict(payload)
+        event_payload["secrets"] = dict(source.secrets)  # only this action's own, whatever the fixture carried
+        try:
+            event = trigger.parse_event(event_payload)
+        except EventValidationError as exc:
+            out = error_result("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
+            out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
+            return RawRun({}, out, b"", 0.0)
+        if checked is not None:
+            checked.keep(payload, event)
+            event = checked.event_for(payload, source.secrets)
+    if checked is not None:
+        wire = checked.wire(source.secrets)
+    else:
+        wire = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_none=True),
+                          separators=(",", ":"), ensure_ascii=False)
     host = ApiHost(trigger, view, event, name=source.name, secrets=source.secrets, cache=cache, phase=phase)
     try:
         worker = pool.acquire(worker_key(trigger_id, source), tuple(source.sys_path))

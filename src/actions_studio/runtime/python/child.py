@@ -33,6 +33,7 @@ from typing import Any, NoReturn, Optional
 
 from .. import confine, landlock
 from ..capture import REC_BEGIN, REC_END, REC_NOT_STARTED, CaptureStream, FlowRecorder, Layout, write_result
+from ..checked_event import CheckedEvent
 from ..protocol import FRESH, MAX_BODY_BYTES, REQUEST, RawRun, error_info, error_result, recv_exact
 
 # What an action sees as its environment: nothing of the studio's, nothing of other actions'.
@@ -304,44 +305,6 @@ def describe_exception(exc: BaseException, filename: str) -> dict[str, Any]:
 
 async def _await(awaitable: Any) -> Any:
     return await awaitable
-
-
-class CheckedEvent:
-    """The event a flow child validated last, for the next action when its payload is the same
-    object (`triggers.outcome.apply_calls` returns the payload itself when an action's calls change
-    nothing in it): that action gets the same event without validating it again.
-
-    Kept without secrets (``template``: event.secrets empty); each action gets a shallow copy with
-    its own secrets and its own copy of event.transaction.metadata, the one part of an event the
-    catalog's api writes through (api.transaction.set_metadata), so nothing one action did to its
-    event reaches the next one's.
-    """
-
-    def __init__(self) -> None:
-        self.payload: Optional[dict[str, Any]] = None
-        self.template: Any = None
-
-    def keep(self, payload: dict[str, Any], event: Any) -> None:
-        from actions_studio.triggers.mappings import ReadOnlyMapping
-
-        self.payload, self.template = payload, event.model_copy(update={"secrets": ReadOnlyMapping({})})
-
-    def event_for(self, payload: Any, secrets: dict[str, str]) -> Any:
-        """The event of ``payload`` with ``secrets``, or None when it must be validated (another
-        payload, or secrets that are not all strings: the validation reports those)."""
-        if payload is not self.payload or self.template is None:
-            return None
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in secrets.items()):
-            return None
-        from actions_studio.triggers.mappings import ReadOnlyMapping
-
-        template = self.template
-        update: dict[str, Any] = {"secrets": ReadOnlyMapping(secrets)}
-        transaction = getattr(template, "transaction", None)
-        metadata = getattr(transaction, "metadata", None)
-        if isinstance(metadata, ReadOnlyMapping):  # as TransactionApi._metadata finds it
-            update["transaction"] = transaction.model_copy(update={"metadata": ReadOnlyMapping(metadata)})
-        return template.model_copy(update=update)
 
 
 def run_action(request: dict[str, Any], *, isolate: bool = False, kept: Optional[dict[int, _Kept]] = None,
