@@ -280,7 +280,7 @@ def on_execute_post_login(event, api):
         assert "[redacted secret T]" in w.actions[0].logs
 
 
-MAX_IDLE_PER_KEY, MAX_IDLE = 3, 6
+IDLE_PER_KEY, MAX_IDLE = 3, 6
 
 
 @pytest.fixture
@@ -288,7 +288,7 @@ def small_caps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Caps of a zygote started from now on (sent in its config)."""
     from actions_studio.runtime import client
 
-    monkeypatch.setattr(client, "WARM_CAPS", {"max_runs": 3, "max_idle_per_key": MAX_IDLE_PER_KEY,
+    monkeypatch.setattr(client, "WARM_CAPS", {"max_runs": 3, "idle_per_key": IDLE_PER_KEY,
                                               "max_idle": MAX_IDLE})
 
 
@@ -315,37 +315,55 @@ def test_a_child_idle_for_idle_s_is_killed_and_the_next_login_gets_a_new_one(
     assert later["https://w/pid"] != pid and later["https://w/runs"] == 1
 
 
-def test_idle_children_are_bounded_per_key_and_in_all(small_caps: None, event) -> None:
-    slow = ("import os, time\n"
-            "def on_execute_post_login(event, api):\n"
-            "    time.sleep(1.5)\n"
-            "    api.access_token.set_custom_claim('https://w/pid', os.getpid())\n")
-    with Sandbox(SandboxLimits(wall_time_s=10), warm=True) as box:
-        def idle_children() -> set[int]:
-            assert box.zygote_pid is not None
-            last: set[int] = set()
-            for _ in range(20):  # stopped children (the idle ones), once their number settles
-                found = {pid for pid, depth in descendants(box.zygote_pid).items()
-                         if depth == 2 and _state(pid) == "T"}
-                if found == last:
-                    return found
-                last = found
-                time.sleep(0.3)
-            return last
+SLOW = ("import os, time\n"
+        "def on_execute_post_login(event, api):\n"
+        "    time.sleep(1.5)\n"
+        "    api.access_token.set_custom_claim('https://w/pid', os.getpid())\n")
 
-        # Concurrent executions of one key each need a child; only MAX_IDLE_PER_KEY stay.
-        concurrent = MAX_IDLE_PER_KEY + 4
-        with ThreadPoolExecutor(concurrent) as pool:
-            results = list(pool.map(lambda _: box.run_flow(
-                "post-login", [ActionSource("slow", slow, secrets={"KEY": "cap"})], event), range(concurrent)))
-        pids = {claims(r)["https://w/pid"] for r in results}
-        assert len(pids) > MAX_IDLE_PER_KEY
-        assert len(idle_children() & pids) == MAX_IDLE_PER_KEY
-        # More keys than MAX_IDLE: the least recently used go first.
+
+def _idle_children(box: Sandbox) -> set[int]:
+    """The stopped children (the idle ones), once their number settles."""
+    assert box.zygote_pid is not None
+    last: set[int] = set()
+    for _ in range(20):
+        found = {pid for pid, depth in descendants(box.zygote_pid).items() if depth == 2 and _state(pid) == "T"}
+        if found == last:
+            return found
+        last = found
+        time.sleep(0.3)
+    return last
+
+
+def _burst(box: Sandbox, event, size: int, secret: str) -> set[int]:
+    """``size`` executions of one key at once (each sleeps, so each needs a child): their pids."""
+    with ThreadPoolExecutor(size) as pool:
+        results = list(pool.map(lambda _: box.run_flow(
+            "post-login", [ActionSource("slow", SLOW, secrets={"KEY": secret})], event), range(size)))
+    return {claims(r)["https://w/pid"] for r in results}
+
+
+def test_a_bursts_children_stay_idle_for_the_next_burst_of_its_key(small_caps: None, event) -> None:
+    with Sandbox(SandboxLimits(wall_time_s=10), warm=True) as box:
+        size = IDLE_PER_KEY + 2  # more than idle_per_key, within max_idle
+        first = _burst(box, event, size, "burst")
+        assert len(first) == size
+        # As many as ran at once stay idle (not only idle_per_key: the rest would be killed and
+        # forked again at every burst), and the next burst runs in them.
+        assert _idle_children(box) == first
+        assert _burst(box, event, size, "burst") == first
+
+
+def test_idle_children_are_bounded_in_all_the_least_recently_used_key_first(small_caps: None, event) -> None:
+    with Sandbox(SandboxLimits(wall_time_s=10), warm=True) as box:
+        # A burst past max_idle: max_idle of its children stay.
+        pids = _burst(box, event, MAX_IDLE + 2, "cap")
+        assert len(pids) == MAX_IDLE + 2
+        assert len(_idle_children(box) & pids) == MAX_IDLE
+        # More keys than MAX_IDLE, one execution each: the least recently used go first.
         quick = "import os\ndef on_execute_post_login(event, api):\n    api.access_token.set_custom_claim('https://w/pid', os.getpid())\n"
         first_keys = [claims(box.run_flow("post-login", [ActionSource("k", quick, secrets={"KEY": f"k{i}"})],
                                           event))["https://w/pid"] for i in range(MAX_IDLE + 2)]
-        idle = idle_children()
+        idle = _idle_children(box)
         assert len(idle) == MAX_IDLE
         assert not idle & pids  # the older key's children were the least recently used
         assert set(first_keys[-MAX_IDLE:]) <= idle

@@ -48,11 +48,13 @@ from typing import Any, Optional
 from ..protocol import FRESH, VERDICT_KEEP, pack_reply
 
 # Warm children (architecture.md, "Warm children"): recycled after max_runs executions, or once
-# their resident memory passes this share of memory_bytes; at most max_idle_per_key idle per key
-# and max_idle in all, the least recently used killed first; one idle for idle_s seconds is killed
-# (a flow no login runs any more, an older version after a deploy: its memory goes back). The
-# client may send others (`client.WARM_CAPS`, for tests).
-WARM_CAPS = {"max_runs": 1000, "max_idle_per_key": 8, "max_idle": 32, "idle_s": 600}
+# their resident memory passes this share of memory_bytes. Idle per key: idle_per_key, or as many
+# as that key had running at once if that is more (a burst's children come back for the next
+# burst instead of being killed and forked again); max_idle in all, the least recently used
+# killed first; one idle for idle_s seconds is killed (a flow no login runs any more, an older
+# version after a deploy: its memory goes back). The client may send others (`client.WARM_CAPS`,
+# for tests).
+WARM_CAPS = {"max_runs": 1000, "idle_per_key": 8, "max_idle": 32, "idle_s": 600}
 RSS_LIMIT_FRACTION = 0.5
 # After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
 FREEZE_GRACE_S = 0.5
@@ -176,8 +178,8 @@ class Zygote:
         self.limits = config["limits"]
         self.spares_wanted = max(1, int(config.get("spares", 2)))
         caps = {**WARM_CAPS, **(config.get("warm") or {})}
-        self.max_runs, self.max_idle_per_key, self.max_idle = (
-            max(1, int(caps[k])) for k in ("max_runs", "max_idle_per_key", "max_idle"))
+        self.max_runs, self.idle_per_key, self.max_idle = (
+            max(1, int(caps[k])) for k in ("max_runs", "idle_per_key", "max_idle"))
         self.idle_s = max(0.0, float(caps["idle_s"]))
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
@@ -186,6 +188,8 @@ class Zygote:
         # Requests without a child yet: connection, header, timeout, warm key, when it arrived.
         self.waiting: deque[tuple[socket.socket, bytes, int, bytes, float]] = deque()
         self.idle: OrderedDict[bytes, list[int]] = OrderedDict()  # warm children by key, least recent first
+        # Per key with children alive: the most of its executions that ran at once (`_park`).
+        self.peak: dict[bytes, int] = {}
         self.deferred = 0  # waiting requests that wait for a child of their key, not for a spare
         # Under the client's directory when given, so the client can remove it even if this
         # process is killed.
@@ -436,6 +440,9 @@ class Zygote:
         proc.runs += 1
         proc.started = time.monotonic()
         proc.deadline = proc.started + timeout_ms / 1000
+        if proc.key != FRESH:
+            running = sum(1 for p in self.procs.values() if p.key == proc.key and p.conn is not None)
+            self.peak[proc.key] = max(self.peak.get(proc.key, 0), running)
 
     def _drain(self, proc: Proc) -> bool:
         """Empty a warm child's notify pipe; False when it is closed (the child cannot answer)."""
@@ -589,7 +596,7 @@ class Zygote:
         pids.append(proc.pid)
         proc.parked_at = time.monotonic()
         self.idle.move_to_end(proc.key)
-        if len(pids) > self.max_idle_per_key:
+        if len(pids) > max(self.idle_per_key, self.peak.get(proc.key, 0)):
             self._kill(self.procs[pids[0]], "evicted")
         while sum(len(p) for p in self.idle.values()) > self.max_idle:
             self._kill(self.procs[next(iter(self.idle.values()))[0]], "evicted")
@@ -635,6 +642,8 @@ class Zygote:
             self.spares.remove(proc.pid)
         self._unpark(proc)
         self._close_verdict(proc)
+        if proc.key != FRESH and not any(p.key == proc.key for p in self.procs.values()):
+            self.peak.pop(proc.key, None)  # its last child: a later burst of the key starts over
         if proc.notify is not None:
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
