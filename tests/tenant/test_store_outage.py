@@ -67,6 +67,19 @@ def _post(conn: http.client.HTTPConnection, path: str, body: bytes, **headers: s
     return response.status, {k.lower(): v for k, v in response.getheaders()}, json.loads(response.read())
 
 
+def _connection_after_a_login(running) -> tuple[http.client.HTTPConnection, bytes]:
+    """A keep-alive connection to the tenant that has served one password login, and its form."""
+    port = int(running.base_url.rsplit(":", 1)[1])
+    form = _login_form(running)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        assert _post(conn, "/oauth/token", form)[0] == 200
+    except BaseException:
+        conn.close()
+        raise
+    return conn, form
+
+
 def _logins_count(store, running) -> int:
     db = store.database(running.database_url, running.data_dir)
     try:
@@ -80,11 +93,8 @@ def _logins_count(store, running) -> int:
 def test_an_unavailable_database_is_a_503_that_keeps_the_connection_and_is_logged_once(
         tenant_factory, store, caplog) -> None:
     running = tenant_factory()
-    port = int(running.base_url.rsplit(":", 1)[1])
-    form = _login_form(running)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn, form = _connection_after_a_login(running)
     try:
-        assert _post(conn, "/oauth/token", form)[0] == 200
         socket_before = conn.sock
         caplog.set_level(logging.WARNING, logger="actions_studio.tenant")
         with _outage(store, running):

@@ -6,7 +6,6 @@ one is: the access token issuer of a password login and the listing of GET /api/
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from unittest import mock
 from actions_studio.tenant.authn import login
 from actions_studio.tenant.management import logs as management_logs
 
-from .test_store_outage import _login_form, _post
+from .test_store_outage import _connection_after_a_login, _post
 
 BUG = "a bug the tenant did not expect"
 UNEXPECTED_LINE = "unexpected error on"
@@ -50,12 +49,8 @@ def _tracebacks(records: _Records) -> list[str]:
 
 
 def test_a_bug_in_the_token_endpoint_is_one_logged_500_that_keeps_the_connection(tenant_factory) -> None:
-    running = tenant_factory()
-    port = int(running.base_url.rsplit(":", 1)[1])
-    form = _login_form(running)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn, form = _connection_after_a_login(tenant_factory())
     try:
-        assert _post(conn, "/oauth/token", form)[0] == 200
         socket_before = conn.sock
         with _server_logs() as records, \
                 mock.patch.object(login, "access_token", autospec=True, side_effect=RuntimeError(BUG)):
