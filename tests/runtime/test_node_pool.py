@@ -114,17 +114,40 @@ def test_concurrent_executions_of_one_action_get_a_worker_each(sandbox: Sandbox,
     assert os.getpid() not in pids
 
 
-def test_past_max_idle_per_key_the_workers_that_come_back_are_closed(sandbox: Sandbox, event: dict[str, Any],
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pool_module, "MAX_IDLE_PER_KEY", 2)
-    code = ("exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, 400));\n"
-            "  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n")
-    pids = pids_at_once(sandbox, js("burst", code), event, 5)
-    assert len(set(pids)) == 5          # five at once: a worker each
-    # Two stay idle for the next burst; the three past the cap were closed as they came back.
+BURST = ("exports.onExecutePostLogin = async (e, api) => {\n  await new Promise((r) => setTimeout(r, MS));\n"
+         "  api.idToken.setCustomClaim('https://x/pid', process.pid);\n};\n")
+
+
+def _alive_once_settled(pids: list[int], expected: int) -> list[int]:
     deadline = time.monotonic() + 5
-    while sum(alive(pid) for pid in pids) > 2 and time.monotonic() < deadline:
+    while sum(alive(pid) for pid in pids) > expected and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert sum(alive(pid) for pid in pids) == 2
-    kept = [pid for pid in pids if alive(pid)]
-    assert pid_of(sandbox, js("burst", code), event) in kept     # and the next execution takes one
+    return [pid for pid in pids if alive(pid)]
+
+
+def test_a_bursts_workers_stay_idle_for_the_next_burst_of_its_action(sandbox: Sandbox, event: dict[str, Any],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool_module, "IDLE_PER_KEY", 2)
+    # Long enough that the four overlap even when two of them wait for a worker to start.
+    source = js("burst-again", BURST.replace("MS", "2500"))
+    first = pids_at_once(sandbox, source, event, 4)
+    assert len(set(first)) == 4          # four at once: a worker each
+    # All four stay idle, not only IDLE_PER_KEY: the next burst of the action runs in them
+    # instead of starting workers again.
+    time.sleep(0.5)
+    assert all(alive(pid) for pid in first)
+    assert set(pids_at_once(sandbox, source, event, 4)) == set(first)
+
+
+def test_past_max_idle_the_workers_that_come_back_are_closed(sandbox: Sandbox, event: dict[str, Any],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool_module, "IDLE_PER_KEY", 2)
+    monkeypatch.setattr(pool_module, "MAX_IDLE", 3)
+    source = js("burst", BURST.replace("MS", "2500"))  # the five overlap (see above)
+    pids = pids_at_once(sandbox, source, event, 5)
+    assert len(set(pids)) == 5          # five at once: a worker each
+    # Three stay idle (the other actions' idle workers, less recently used, went first); the two
+    # past MAX_IDLE were closed as they came back.
+    kept = _alive_once_settled(pids, 3)
+    assert len(kept) == 3
+    assert pid_of(sandbox, source, event) in kept     # and the next execution takes one

@@ -29,13 +29,14 @@ from .worker import NodeWorker
 SPARES = int(os.environ.get("ACTIONS_STUDIO_NODE_SPARES", "2"))
 MAX_RUNS = 1000
 RSS_LIMIT_FRACTION = 0.5
-# Idle workers kept per key (concurrent executions of one action each need one) and in all.
-# Per key as the Python sandbox's warm children (zygote.WARM_CAPS): with 4, the tenant's 16
-# concurrent logins through a 3-action JS flow closed the workers past 4 as they came back and
-# started new ones for the next burst; bench_tenant's JS flow, 6 phases each, load average
-# 4-4.5: sandbox CPU per login 3.2-19.9 ms (3 of 6 phases over 17) and 61.1 logins/s median,
-# with 8: 3.1-4.7 ms and 66.8. MAX_IDLE still bounds them all.
-MAX_IDLE_PER_KEY = 8
+# Idle workers kept per key (concurrent executions of one action each need one): IDLE_PER_KEY, or
+# as many as that key had in use at once when that is more, as the Python sandbox's warm
+# children (zygote.WARM_CAPS). A fixed cap closed a burst's workers past it as they came back and
+# started new ones for the next burst: with 4, bench_tenant's JS flow (16 concurrent logins), 6
+# phases each, load average 4-4.5, spent 3.2-19.9 ms of sandbox CPU per login (3 of 6 phases over
+# 17) at 61.1 logins/s median; with 8, 3.1-4.7 ms and 66.8. MAX_IDLE bounds them all (least
+# recently used key first).
+IDLE_PER_KEY = 8
 MAX_IDLE = 32
 
 
@@ -55,6 +56,9 @@ class NodePool:
         self._lock = threading.Condition()
         self._spares: list[NodeWorker] = []
         self._idle: OrderedDict[str, list[NodeWorker]] = OrderedDict()  # least recently used first
+        # Per key: workers in use now, and the most in use at once while the key has workers.
+        self._busy: dict[str, int] = {}
+        self._peak: dict[str, int] = {}
         self._starting = 0
         self._closed = False
         # Every worker is started from these long-lived threads: a worker dies with the thread that
@@ -75,37 +79,48 @@ class NodePool:
                 worker = idle.pop()
                 if not idle:
                     del self._idle[key]
-                return worker
+                return self._taken(worker, key)
             if not dirs and self._spares:
                 worker = self._spares.pop()
                 self._lock.notify_all()  # the refill thread starts the next spare
-                worker.key = key
-                return worker
+                return self._taken(worker, key)
         worker = self._start(dirs)
+        with self._lock:
+            return self._taken(worker, key)
+
+    def _taken(self, worker: NodeWorker, key: str) -> NodeWorker:
+        """Bind ``worker`` to ``key`` and count it in use (the lock held)."""
         worker.key = key
+        busy = self._busy[key] = self._busy.get(key, 0) + 1
+        self._peak[key] = max(self._peak.get(key, 0), busy)
         return worker
 
     def release(self, worker: NodeWorker) -> None:
         recycle = (worker.dead or worker.runs >= MAX_RUNS
                    or worker.rss > self.limits.memory_bytes * RSS_LIMIT_FRACTION)
-        if recycle or worker.key is None:
-            worker.close()
-            return
         evicted: list[NodeWorker] = []
         with self._lock:
-            if self._closed:
+            key = worker.key
+            if key is not None and self._busy.get(key):
+                self._busy[key] -= 1
+            if recycle or key is None or self._closed:
                 evicted.append(worker)
             else:
-                idle = self._idle.setdefault(worker.key, [])
-                self._idle.move_to_end(worker.key)
+                idle = self._idle.setdefault(key, [])
+                self._idle.move_to_end(key)
                 idle.append(worker)
-                if len(idle) > MAX_IDLE_PER_KEY:
+                if len(idle) > max(IDLE_PER_KEY, self._peak.get(key, 0)):
                     evicted.append(idle.pop(0))
                 while sum(len(v) for v in self._idle.values()) > MAX_IDLE:
                     oldest_key, oldest = next(iter(self._idle.items()))
                     evicted.append(oldest.pop(0))
                     if not oldest:
                         del self._idle[oldest_key]
+            for gone in {w.key for w in evicted} - {None}:
+                if not self._busy.get(gone) and not self._idle.get(gone):
+                    # Its last worker: a later burst of the key starts over.
+                    self._busy.pop(gone, None)
+                    self._peak.pop(gone, None)
         for w in evicted:
             w.close()
 
