@@ -26,7 +26,8 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
                   cache: dict[str, Any], remaining: float, cancel: Optional[threading.Event] = None,
                   checked: Optional[CheckedEvent] = None) -> RawRun:
     """``checked``: the flow execution's event validated for an action before (`CheckedEvent`),
-    reused while the payload is the same object; None validates and dumps it here."""
+    reused while the payload is the same object; None: this action's alone."""
+    checked = checked if checked is not None else CheckedEvent()
     started = time.monotonic()
     deadline = started + remaining
     if cancel is not None and cancel.is_set():
@@ -34,7 +35,7 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
     trigger = get_trigger(trigger_id)
     view = javascript_view(trigger_id)
     handler = view.execute_handler if phase == "execute" else view.continue_handler
-    event = checked.event_for(payload, source.secrets) if checked is not None else None
+    event = checked.event_for(payload, source.secrets)
     if event is None:
         event_payload = dict(payload)
         event_payload["secrets"] = dict(source.secrets)  # only this action's own, whatever the fixture carried
@@ -44,14 +45,9 @@ def run_js_action(pool: NodePool, trigger_id: str, source: ActionSource, payload
             out = error_result("EventValidationError", f"the event does not match the {trigger.id} event: {exc}")
             out["event_errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
             return RawRun({}, out, b"", 0.0)
-        if checked is not None:
-            checked.keep(payload, event)
-            event = checked.event_for(payload, source.secrets)
-    if checked is not None:
-        wire = checked.wire(source.secrets)
-    else:
-        wire = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_none=True),
-                          separators=(",", ":"), ensure_ascii=False)
+        checked.keep(payload, event)
+        event = checked.event_for(payload, source.secrets)
+    wire = checked.wire(source.secrets)
     host = ApiHost(trigger, view, event, name=source.name, secrets=source.secrets, cache=cache, phase=phase)
     try:
         worker = pool.acquire(worker_key(trigger_id, source), tuple(source.sys_path))
