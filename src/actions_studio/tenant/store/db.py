@@ -197,13 +197,16 @@ class Database:
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.pools = _pool_sizes(url, processes)
-            self.engine = sa.create_engine(url, pool_size=self.pools.store, max_overflow=self.pools.store_overflow,
+            # max_overflow=0: a pool keeps what it opened (connection_budget.py's docstring).
+            # LIFO: the connection returned last is taken next, so a quiet moment runs on the few
+            # backends that are warm and the rest of a burst's wait idle (pinged when next used).
+            self.engine = sa.create_engine(url, pool_size=self.pools.store, max_overflow=0, pool_use_lifo=True,
                                            connect_args=connect_args(url))
             # The short-lived state's own pool: its sessions commit without waiting for the disk
             # (synchronous_commit=off from the connection's start, so no extra round trip per
             # transaction), which a login pays for at each rate-limit take.
             self._ephemeral: Engine = sa.create_engine(
-                url, pool_size=self.pools.ephemeral, max_overflow=self.pools.ephemeral_overflow,
+                url, pool_size=self.pools.ephemeral, max_overflow=0, pool_use_lifo=True,
                 connect_args={**connect_args(url), "options": "-c synchronous_commit=off"})
             for engine in (self.engine, self._ephemeral):
                 sa.event.listen(engine, "before_cursor_execute", _pg_lookups_without_nul, retval=True)
