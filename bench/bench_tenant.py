@@ -335,12 +335,19 @@ class LoginConnection:
             self.sock = None
 
 
+def login_form(creds: dict[str, Any], email: str, password: str) -> dict[str, str]:
+    """One user's password-realm login with the demo application, asking for an ID token."""
+    app = creds["application"]
+    return {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": email, "password": password,
+            "realm": creds["connection"], "scope": "openid"}
+
+
 def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *, seconds: float,
               max_logins: int, rate: float | None, expect_flow: bool,
               meter: CpuMeter | None = None) -> dict[str, Any]:
     """16 clients log in until the time or count bound; `rate`: total offered logins/s (paced).
     `meter`: also the CPU each process group spent per login (`CpuMeter`)."""
-    app = creds["application"]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -350,11 +357,7 @@ def run_phase(port: int, creds: dict[str, Any], users: list[tuple[str, str]], *,
     interval = len(users) / rate if rate else 0.0
 
     def worker(index: int) -> None:
-        email, password = users[index]
-        client = LoginConnection(port, {
-            "grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
-            "client_secret": app["client_secret"], "username": email, "password": password,
-            "realm": creds["connection"], "scope": "openid"})
+        client = LoginConnection(port, login_form(creds, *users[index]))
         next_at = start + (interval * index / len(users) if rate else 0.0)
         while True:
             now = time.monotonic()
@@ -407,14 +410,11 @@ def meet_every_worker(port: int, creds: dict[str, Any], users: list[tuple[str, s
     who lands on a worker that never checked its password pays a full argon2 check there (~35 ms
     of CPU, measured). Without this, those first checks fall at the start of the phase measured
     next and make its p99 (9.96x p50 in one run) a measure of the warm-up."""
-    app = creds["application"]
     failures: list[str] = []
     wanted = {str(i).encode() for i in range(1, workers + 1)}
 
     def user(email: str, password: str) -> None:
-        form = {"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": app["client_id"],
-                "client_secret": app["client_secret"], "username": email, "password": password,
-                "realm": creds["connection"], "scope": "openid"}
+        form = login_form(creds, email, password)
         seen: set[bytes] = set()
         for _ in range(64 * workers):
             client = LoginConnection(port, form)
