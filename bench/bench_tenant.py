@@ -485,6 +485,11 @@ def sandbox_alone(clients: int, seconds: float, max_runs: int) -> dict[str, Any]
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1)}
 
 
+def saturation_row(label: str) -> str:
+    """The name of a team tenant's saturated row (`team_rows`, `team_verdicts`)."""
+    return f"{label}, 3-action flow, saturation"
+
+
 @dataclass
 class TeamTenant:
     """One of the team rows' tenants, started and set up, waiting for its phases."""
@@ -498,7 +503,7 @@ class TeamTenant:
 
     @property
     def saturation(self) -> str:
-        return f"{self.label}, 3-action flow, saturation"
+        return saturation_row(self.label)
 
 
 def team_rows(args: argparse.Namespace, keep: Any, tmp: Path) -> None:
@@ -570,14 +575,12 @@ def team_verdicts() -> None:
     """Each ratio of two saturated rows twice: of their best rounds (the table), and the median of
     the ratios of the rounds that ran next to each other (`team_rows`), the one the verdict takes:
     a slow moment of the machine then slows both sides of a pair."""
-    rows = {key: f"{key}, 3-action flow, saturation"
-            for key in ("SQLite, 1 worker", "PostgreSQL, 1 worker", "PostgreSQL, 2 workers")}
     paced = ROWS["PostgreSQL, 2 workers, paced 70% of saturation"]
 
     def ratios(top: str, bottom: str) -> tuple[float, list[float]]:
-        best = ROWS[rows[top]]["logins_per_s"] / max(ROWS[rows[bottom]]["logins_per_s"], 1e-9)
-        pairs = [a["logins_per_s"] / max(b["logins_per_s"], 1e-9)
-                 for a, b in zip(ROUNDS[rows[top]], ROUNDS[rows[bottom]])]
+        top, bottom = saturation_row(top), saturation_row(bottom)
+        best = ROWS[top]["logins_per_s"] / max(ROWS[bottom]["logins_per_s"], 1e-9)
+        pairs = [a["logins_per_s"] / max(b["logins_per_s"], 1e-9) for a, b in zip(ROUNDS[top], ROUNDS[bottom])]
         return best, pairs
 
     print("\nteam server (issue 18):")
