@@ -73,6 +73,8 @@ def test_auth0_python_searches_the_same_way(tenant, people) -> None:
     ("email:*@x.example", "a wildcard is allowed only at the end of a value"),
     ("email:a*b*", "a wildcard is allowed only at the end of a value"),
     ("blocked:maybe", "blocked is true or false"),
+    ('email:"a\\b"', """'email:"a\\b"' is not a value this tenant can search for"""),
+    ('email:""', """'email:""' is not a value this tenant can search for"""),
 ])
 def test_a_query_the_tenant_cannot_answer_is_refused_not_ignored(http, people, q, says) -> None:
     resp = http.get("/api/v2/users", params={"q": q})

@@ -90,9 +90,7 @@ def _what_is_wrong(q: str) -> str:
             return "blocked is true or false"
         if "*" in value[:-1] or value == "*":
             return "a wildcard is allowed only at the end of a value, after at least one character"
-        if "\\" in value or (quoted is not None and not value):
-            return f"'{term.group(0)[:60]}' is not a value this tenant can search for"
-        if not _WHOLE.fullmatch(term.group(0)):
+        if not _WHOLE.fullmatch(term.group(0)):  # a backslash, an empty quoted value, …
             return f"'{term.group(0)[:60]}' is not a value this tenant can search for"
         position = term.end()
     return "the terms must be separated by spaces, optionally joined by AND"
