@@ -42,7 +42,7 @@ REPLY_GRACE_S = 15.0
 SPARES = int(os.environ.get("ACTIONS_STUDIO_SPARES", "4"))
 # How often a call with a ``cancel`` event looks at it while it waits for the reply.
 CANCEL_POLL_MS = 10
-# Caps of warm children sent to each new zygote; empty: the zygote's own (`zygote.WARM_CAPS`:
+# Caps of warm children sent to each new zygote; empty: the zygote's own (`warm.WARM_CAPS`:
 # max_runs 1000, idle_per_key 8, max_idle 32, idle_s 600). Tests set smaller ones.
 WARM_CAPS: dict[str, float] = {}
 

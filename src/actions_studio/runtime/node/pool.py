@@ -31,7 +31,7 @@ MAX_RUNS = 1000
 RSS_LIMIT_FRACTION = 0.5
 # Idle workers kept per key (concurrent executions of one action each need one): IDLE_PER_KEY, or
 # as many as that key had in use at once when that is more, as the Python sandbox's warm
-# children (zygote.WARM_CAPS). A fixed cap closed a burst's workers past it as they came back and
+# children (python/warm.WARM_CAPS). A fixed cap closed a burst's workers past it as they came back and
 # started new ones for the next burst: with 4, bench_tenant's JS flow (16 concurrent logins), 6
 # phases each, load average 4-4.5, spent 3.2-19.9 ms of sandbox CPU per login (3 of 6 phases over
 # 17) at 61.1 logins/s median; with 8, 3.1-4.7 ms and 66.8. MAX_IDLE bounds them all (least

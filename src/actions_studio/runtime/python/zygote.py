@@ -21,7 +21,9 @@ After its reply such a child is not killed: once the client's verdict says what 
 well-formed (`VERDICT_KEEP`) and the child has stopped itself (``b"I"``) or its grace ran out, the
 zygote stops it (SIGSTOP: nothing of it runs while idle), checks it (one thread, RSS, runs) and
 parks it under its key; the next request of that key continues it (SIGCONT). Every other path —
-a crash, the deadline, a Stop, a missing verdict, a failed check, eviction — kills it.
+a crash, the deadline, a Stop, a missing verdict, a failed check, eviction — kills it. Which
+children stay parked and which one a request continues is warm.py's; the confinement layers the
+children get, measured once at start-up, layers.py's.
 """
 
 from __future__ import annotations
@@ -41,21 +43,14 @@ import struct
 import sys
 import tempfile
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..protocol import FRESH, VERDICT_KEEP, pack_reply
+from .warm import Parked, WarmCaps, fit_for_reuse
 
-# Warm children (architecture.md, "Warm children"): recycled after max_runs executions, or once
-# their resident memory passes this share of memory_bytes. Idle per key: idle_per_key, or as many
-# as that key had running at once if that is more (a burst's children come back for the next
-# burst instead of being killed and forked again); max_idle in all, the least recently used
-# killed first; one idle for idle_s seconds is killed (a flow no login runs any more, an older
-# version after a deploy: its memory goes back). The client may send others (`client.WARM_CAPS`,
-# for tests).
-WARM_CAPS = {"max_runs": 1000, "idle_per_key": 8, "max_idle": 32, "idle_s": 600}
-RSS_LIMIT_FRACTION = 0.5
+# Warm children (architecture.md, "Warm children"): their caps and which are parked, in warm.py.
 # After its reply a warm child cleans up and writes b"I"; one that has not by then is stopped anyway.
 FREEZE_GRACE_S = 0.5
 # A warm request waits this long at most for a child of its key that has just replied.
@@ -126,22 +121,6 @@ def _send_reply(sel: _Poller, conn: socket.socket, frame: bytes, *, close: bool 
     return sent
 
 
-def _status(pid: int) -> dict[str, str]:
-    """/proc/PID/status as a dict (the kernel's word on a child's threads and memory)."""
-    with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-        return dict(line.split(":", 1) for line in fh.read().splitlines() if ":" in line)
-
-
-def import_roots() -> list[str]:
-    """What an execution must be able to read to import anything: the interpreter's own directory
-    (in a frozen bundle that is the bundle, which its loader looks for), its prefixes and every
-    entry of the import path (the standard library, site-packages, the studio's package)."""
-    from .. import mounts
-
-    return mounts.outermost([os.path.dirname(os.path.realpath(sys.executable)), sys.prefix, sys.base_prefix,
-                             sys.exec_prefix, sys.base_exec_prefix, *(p for p in sys.path if os.path.isabs(p))])
-
-
 @dataclass
 class Proc:
     """A child: a spare waiting for a request, or an execution in progress."""
@@ -163,84 +142,35 @@ class Proc:
     kept: bool = False  # the client's verdict said keep
     frozen: bool = False  # SIGSTOPped
     stop_at: float = 0.0  # when to stop it if it has not said b"I"
-    parked_at: float = 0.0  # when it went idle under its key
 
 
 class Zygote:
     def __init__(self, socket_path: str, config: dict[str, Any]) -> None:
-        from .. import confine, landlock, mounts
         from ..capture import Layout
-        from ..probe import OFF_ENV, SWITCHABLE, ProbeInput, probe
-        from .child import ChildSetup, prepare_zygote
+        from .child import prepare_zygote
         from .forker import start_forker
+        from .layers import measure_layers
 
         prepare_zygote()
         self.limits = config["limits"]
         self.spares_wanted = max(1, int(config.get("spares", 2)))
-        caps = {**WARM_CAPS, **(config.get("warm") or {})}
-        self.max_runs, self.idle_per_key, self.max_idle = (
-            max(1, int(caps[k])) for k in ("max_runs", "idle_per_key", "max_idle"))
-        self.idle_s = max(0.0, float(caps["idle_s"]))
+        self.caps = WarmCaps.from_config(config.get("warm"))
         self.layout = Layout(int(self.limits["output_bytes"]))
         self.procs: dict[int, Proc] = {}
         self.spares: deque[int] = deque()
         self.requested = 0  # spares asked of the helper and not yet arrived
         # Requests without a child yet: connection, header, timeout, warm key, when it arrived.
         self.waiting: deque[tuple[socket.socket, bytes, int, bytes, float]] = deque()
-        self.idle: OrderedDict[bytes, list[int]] = OrderedDict()  # warm children by key, least recent first
-        # Per key with children alive: the most of its executions that ran at once (`_park`).
-        self.peak: dict[bytes, int] = {}
+        self.parked = Parked(self.caps)  # warm children idle under their key
         self.deferred = 0  # waiting requests that wait for a child of their key, not for a spare
         # Under the client's directory when given, so the client can remove it even if this
         # process is killed.
         self.workbase = tempfile.mkdtemp(prefix="exec-", dir=config.get("workdir_parent"))
         os.chmod(self.workbase, 0o711)  # children find their own dir by name but cannot list others
 
-        off = frozenset(config.get("layers_off") or ()) & SWITCHABLE
-        read_roots = import_roots()
-        exposed_note = ""
-        if os.geteuid() == 0:
-            # Executions get uids of their own: they must be able to read the interpreter.
-            try:
-                plan = mounts.expose(read_roots, writable=[os.path.dirname(self.workbase)])
-                exposed_note = "; ".join(
-                    f"{covered} is covered in the sandbox's mount namespace by an empty tmpfs, with only "
-                    f"{', '.join(under)} bound back read-only" for covered, under in plan.items())
-            except OSError as exc:
-                exposed_note = f"the interpreter could not be made readable to other uids: {exc}"
-        landlock_abi, landlock_note = 0, f"turned off ({OFF_ENV})"
-        if "landlock" not in off:
-            landlock_abi = landlock.abi_version()
-            landlock_note = "" if landlock_abi else "the kernel has no Landlock (Linux >= 5.13, enabled at boot)"
-        template, seccomp_note = None, ""
-        try:
-            template = confine.build_seccomp_template()
-        except Exception as exc:  # noqa: BLE001 - missing libseccomp, unknown arch, ...
-            seccomp_note = f"unavailable: {exc}"
-        self.cgroups = None
-        cgroup_note, probe_slot = "", None
-        try:
-            self.cgroups = confine.PidsCgroups(int(self.limits["max_processes"]))
-            probe_slot = self.cgroups.acquire()
-        except Exception as exc:  # noqa: BLE001 - read-only cgroupfs, v2 without delegation, ...
-            cgroup_note = f"unavailable: {exc}"
-        verdict = probe(ProbeInput(
-            zygote_pid=os.getpid(), workbase=self.workbase, read_roots=read_roots,
-            seccomp_template=None if "seccomp" in off else template, seccomp_note=seccomp_note,
-            cgroup_slot=probe_slot, cgroup_note=cgroup_note, landlock_abi=landlock_abi,
-            landlock_note=landlock_note, exposed_note=exposed_note, off=off))
-        if self.cgroups is not None:
-            if probe_slot is not None:
-                self.cgroups.release(probe_slot)
-            if not verdict["layers"]["cgroup_pids"]:
-                self.cgroups.close()
-                self.cgroups = None
-        self.capabilities = verdict
-        self.setup = ChildSetup(
-            zygote_pid=os.getpid(), layout=self.layout, limits=self.limits,
-            layers=verdict["layers"], seccomp_template=template, workbase=self.workbase,
-            landlock_rules=landlock.rules_for(read_roots), landlock_abi=landlock_abi,
-        )
+        confinement = measure_layers(self.limits, config.get("layers_off") or (), self.workbase, self.layout)
+        self.setup, self.capabilities, self.cgroups = (
+            confinement.setup, confinement.capabilities, confinement.cgroups)
         self.parent_pid = os.getppid()
         # The objects that exist now are never freed: keep the collector (and with it, copy-on-
         # write faults in every child) off them.
@@ -272,9 +202,9 @@ class Zygote:
                 now = time.monotonic()
                 pending += [w[4] + MAX_WAIT_FOR_KEY_S for w in self.waiting
                             if w[3] != FRESH and w[4] + MAX_WAIT_FOR_KEY_S > now]
-            if self.idle:  # when the longest-idle child expires
-                pending.append(min(self.procs[pid].parked_at for pids in self.idle.values() for pid in pids)
-                               + self.idle_s)
+            expiry = self.parked.next_expiry()
+            if expiry is not None:
+                pending.append(expiry)
             timeout = max(0.0, min(pending) - time.monotonic()) if pending else None
             for (kind, pid), _ in self.sel.poll(timeout):
                 if kind == "accept":
@@ -324,10 +254,8 @@ class Zygote:
                 self._kill(proc, "deadline")
             elif proc.stop_at and not proc.killed and now >= proc.stop_at:
                 self._freeze(proc)
-        for pids in list(self.idle.values()):
-            for pid in list(pids):
-                if now >= self.procs[pid].parked_at + self.idle_s:
-                    self._kill(self.procs[pid], "expired")
+        for _, pid in self.parked.expired(now):
+            self._kill(self.procs[pid], "expired")
 
     def _accept_all(self) -> None:
         while True:
@@ -387,11 +315,8 @@ class Zygote:
                    waiting_for: dict[bytes, int]) -> bool:
         from ..capture import HEADER
 
-        while key != FRESH and self.idle.get(key):
-            pids = self.idle[key]
-            proc = self.procs[pids.pop()]  # the most recently used: its caches are the warmest
-            if not pids:
-                del self.idle[key]
+        while key != FRESH and (pid := self.parked.take(key)) is not None:
+            proc = self.procs[pid]
             # The last execution's records and flags go; its stray notifications too. The child is
             # stopped: nothing of it can write meanwhile.
             HEADER.pack_into(proc.buf, 0, 0, 0, 0, 0)
@@ -441,8 +366,8 @@ class Zygote:
         proc.started = time.monotonic()
         proc.deadline = proc.started + timeout_ms / 1000
         if proc.key != FRESH:
-            running = sum(1 for p in self.procs.values() if p.key == proc.key and p.conn is not None)
-            self.peak[proc.key] = max(self.peak.get(proc.key, 0), running)
+            self.parked.running(proc.key, sum(1 for p in self.procs.values()
+                                              if p.key == proc.key and p.conn is not None))
 
     def _drain(self, proc: Proc) -> bool:
         """Empty a warm child's notify pipe; False when it is closed (the child cannot answer)."""
@@ -564,49 +489,17 @@ class Zygote:
         except OSError:
             return  # gone: the helper reports it
         proc.frozen = True
-        if not self._fit(proc):
+        if not fit_for_reuse(proc.pid, proc.pidfd, proc.runs, self.caps, int(self.limits["memory_bytes"])):
             self._kill(proc, "retired")
             return
         self._park(proc)
-
-    def _fit(self, proc: Proc) -> bool:
-        """Reusable: fewer than max_runs executions, one thread (an action's thread that outlived
-        its handler would run again in the next execution), resident memory under the limit."""
-        if proc.runs >= self.max_runs:
-            return False
-        try:
-            status = _status(proc.pid)
-            threads = int(status["Threads"])
-            rss = int(status["VmRSS"].split()[0]) * 1024
-        except (OSError, KeyError, ValueError, IndexError):
-            return False
-        # Read by pid: if the child had exited (and its pid been reused) the numbers were another
-        # process's. Its pidfd says whether it is still the one alive.
-        alive = select.poll()
-        alive.register(proc.pidfd, select.POLLIN)
-        if alive.poll(0):
-            return False
-        return threads == 1 and rss <= int(self.limits["memory_bytes"]) * RSS_LIMIT_FRACTION
 
     def _park(self, proc: Proc) -> None:
         """Idle under its key once stopped, checked and kept by the client; evict beyond the caps."""
         if not (proc.frozen and proc.kept) or proc.killed or proc.conn is not None:
             return
-        pids = self.idle.setdefault(proc.key, [])
-        pids.append(proc.pid)
-        proc.parked_at = time.monotonic()
-        self.idle.move_to_end(proc.key)
-        if len(pids) > max(self.idle_per_key, self.peak.get(proc.key, 0)):
-            self._kill(self.procs[pids[0]], "evicted")
-        while sum(len(p) for p in self.idle.values()) > self.max_idle:
-            self._kill(self.procs[next(iter(self.idle.values()))[0]], "evicted")
-
-    def _unpark(self, proc: Proc) -> None:
-        pids = self.idle.get(proc.key)
-        if pids and proc.pid in pids:
-            pids.remove(proc.pid)
-            if not pids:
-                del self.idle[proc.key]
+        for pid in self.parked.park(proc.key, proc.pid, time.monotonic()):
+            self._kill(self.procs[pid], "evicted")
 
     def _hung_up(self, fd: int) -> None:
         """The client stopped waiting for this execution: kill its child now (the reply, with
@@ -627,7 +520,7 @@ class Zygote:
     def _kill(self, proc: Proc, why: str) -> None:
         proc.killed = proc.killed or why
         proc.stop_at = 0.0
-        self._unpark(proc)
+        self.parked.unpark(proc.key, proc.pid)
         self._close_verdict(proc)
         try:
             signal.pidfd_send_signal(proc.pidfd, signal.SIGKILL)
@@ -640,10 +533,10 @@ class Zygote:
             return
         if proc.pid in self.spares:
             self.spares.remove(proc.pid)
-        self._unpark(proc)
+        self.parked.unpark(proc.key, proc.pid)
         self._close_verdict(proc)
         if proc.key != FRESH and not any(p.key == proc.key for p in self.procs.values()):
-            self.peak.pop(proc.key, None)  # its last child: a later burst of the key starts over
+            self.parked.forget(proc.key)
         if proc.notify is not None:
             self.sel.unregister(proc.notify)
             os.close(proc.notify)
