@@ -85,7 +85,7 @@ class HttpsTenant:
 def start_https_tenant(folder: Path, sandbox: Sandbox, **overrides: Any) -> HttpsTenant:
     ca = contract.make_test_ca(folder / "ca", DOMAIN)
     port, data_dir = free_port(), folder / "data"
-    # What `tenant serve --domain DOMAIN --tls-cert … --tls-key …` configures (server.config_for).
+    # What `tenant serve --domain DOMAIN --tls-cert … --tls-key …` configures (serve_options.config_for).
     config = TenantConfig(data_dir=data_dir, base_url=f"https://{DOMAIN}", **overrides)
     server = uvicorn.Server(uvicorn.Config(create_app(config, sandbox=sandbox), host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False,

@@ -121,7 +121,7 @@ def test_events_past_their_retention_are_not_read_and_are_purged(tmp_path: Path)
 def test_serve_options_reach_the_config_and_a_bad_retention_is_refused(tmp_path: Path) -> None:
     import pytest
 
-    from actions_studio.tenant.server import ServeOptions, ServeRefused, check, config_for
+    from actions_studio.tenant.serve_options import ServeOptions, ServeRefused, check, config_for
 
     options = ServeOptions(data_dir=tmp_path, record_events=False, event_retention_days=3)
     config = config_for(options, check(options))

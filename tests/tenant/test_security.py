@@ -12,7 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from actions_studio.tenant.server import ServeOptions, ServeRefused, check
+from actions_studio.tenant.serve_options import ServeOptions, ServeRefused, check
 
 ACTIONS = "/api/v2/actions/actions"
 INJECTIONS = ["'; DROP TABLE action; --", "../../etc/passwd", "%00", "<script>alert(1)</script>",

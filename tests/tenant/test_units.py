@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from actions_studio.tenant.passwords import Passwords
-from actions_studio.tenant.server import is_loopback
+from actions_studio.tenant.serve_options import is_loopback
 from actions_studio.tenant.users import apply_metadata
 
 

@@ -50,7 +50,8 @@ def serve_command(
         False, "--no-warm-sandbox", help="Run every flow execution in a fresh sandbox child: slower, "
         "and no module-level state carries over from one login to the next."),
 ) -> None:
-    from actions_studio.tenant.server import ServeOptions, ServeRefused, check, serve
+    from actions_studio.tenant.serve_options import ServeOptions, ServeRefused, check
+    from actions_studio.tenant.server import serve
 
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,

@@ -28,7 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional
 
-from .server import ServeOptions
+from .serve_options import ServeOptions
 
 log = logging.getLogger("uvicorn.error")
 QUICK_EXIT_S = 10.0       # a worker gone this soon after its start did not start
@@ -41,7 +41,7 @@ def prepare_store(options: ServeOptions, scheme: str) -> None:
     from .config import TenantConfig
     from .keys import load_or_create
     from .passwords import Passwords
-    from .server import config_for
+    from .serve_options import config_for
     from .store import Database, sqlite_url
 
     config: TenantConfig = config_for(options, scheme)
@@ -157,7 +157,7 @@ def worker_main(spec: dict[str, Any]) -> None:
     import uvicorn
 
     from .app import create_app
-    from .server import config_for
+    from .serve_options import config_for
 
     raw = spec["options"]
     options = ServeOptions(**{**raw, "data_dir": Path(raw["data_dir"]),
