@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from actions_studio.execution import RunSource
 
+from .deployed import load_flow
 from .store import schema
 from .store.directory import get_client, get_connection
 
@@ -56,8 +57,8 @@ class FlowCache:
     (table, key) → (generation, row) for applications and connections."""
 
     def __init__(self, loader: Optional[Loader] = None) -> None:
-        """`loader`: reads one trigger's flow from the store (default: `flows.load_flow`)."""
-        self._load = loader or _load_flow
+        """`loader`: reads one trigger's flow from the store (default: `deployed.load_flow`)."""
+        self._load = loader or load_flow
         self._lock = threading.Lock()
         self._flows: dict[str, tuple[int, tuple[RunSource, ...]]] = {}
         self._rows: dict[tuple[str, str], tuple[int, MappingProxyType[str, Any]]] = {}
@@ -127,12 +128,6 @@ class Kept:
     def connection(self, name: str) -> Optional[dict[str, Any]]:
         """`store.directory.get_connection`, kept."""
         return self._cache._row(self._conn, self.generation, "connection", name, get_connection)
-
-
-def _load_flow(conn: Connection, trigger_id: str) -> list[RunSource]:
-    from .flows import load_flow  # flows.py runs flows through this cache: imported when used
-
-    return load_flow(conn, trigger_id)
 
 
 def _frozen(source: RunSource) -> RunSource:

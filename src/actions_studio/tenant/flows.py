@@ -24,7 +24,6 @@ from actions_studio.triggers import EventValidationError
 from . import event_records
 from .build import sys_path_for
 from .context import TenantContext
-from .management.runtimes import execution_runtime
 from .store import new_id, schema
 from .store.upsert import insert_new
 from .store import actions as q
@@ -59,32 +58,6 @@ class FlowRun:
     @property
     def execution_ids(self) -> list[str]:
         return [self.execution["id"]] if self.execution else []
-
-
-def load_flow(conn: Connection, trigger_id: str) -> list[RunSource]:
-    """The deployed code of each bound action, in order, with that action's own secrets and the
-    runtime it executes on (node18 runs on Node 22)."""
-    bindings = q.bindings_of(conn, trigger_id)
-    if not bindings:
-        return []
-    actions = q.actions_by_id(conn, [b["action_id"] for b in bindings])
-    versions = q.versions_by_id(conn, [a["deployed_version_id"] for a in actions.values()
-                                       if a["deployed_version_id"]])
-    out = []
-    for b in bindings:
-        action = actions[b["action_id"]]
-        version = versions.get(action["deployed_version_id"] or "")
-        if version is None:
-            continue
-        out.append(RunSource(name=action["name"], code=version["code"], version=version["number"],
-                             secrets={s["name"]: s["value"] for s in action["secrets"]},
-                             dependencies=_pins(version["dependencies"]),
-                             runtime=execution_runtime(version["runtime"])))
-    return out
-
-
-def _pins(dependencies: list[dict[str, Any]]) -> tuple[str, ...]:
-    return tuple(f"{d['name']}=={d['version']}" for d in dependencies)
 
 
 def _environment(source: RunSource) -> tuple[str, ...]:
@@ -145,13 +118,6 @@ def run_flow(ctx: TenantContext, trigger_id: str, payload: dict[str, Any],
         with ctx.db.read() as conn:
             actions = ctx.flows.flow(conn, trigger_id)
     return run_actions(ctx, trigger_id, actions, payload, execution_id)
-
-
-def source_of(action: dict[str, Any], version: dict[str, Any]) -> RunSource:
-    """One deployed version as the pipeline runs it (an entity-bound trigger's action runs alone)."""
-    return RunSource(name=action["name"], code=version["code"], version=version["number"],
-                     secrets={s["name"]: s["value"] for s in action["secrets"]},
-                     dependencies=_pins(version["dependencies"]), runtime=execution_runtime(version["runtime"]))
 
 
 def run_actions(ctx: TenantContext, trigger_id: str, actions: list[RunSource], payload: dict[str, Any],

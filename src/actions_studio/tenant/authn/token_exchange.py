@@ -22,8 +22,9 @@ from fastapi import Request
 
 from ..attack_protection import Attempt
 from ..context import TenantContext
+from ..deployed import source_of
 from ..errors import OAuthError
-from ..flows import FlowRun, run_actions, source_of, store_execution
+from ..flows import FlowRun, run_actions, store_execution
 from ..logs import log_failed_actions, write_log
 from ..management.token_exchange_profiles import find_profile
 from ..store import now_iso, schema
