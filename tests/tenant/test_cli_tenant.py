@@ -169,3 +169,68 @@ def test_a_server_that_never_answers_is_given_up_on_after_the_connect_timeout(tm
         opener.join(60)
         assert not opener.is_alive(), "the store still waits for a server that never answers"
     assert len(outcome) == 1 and "timeout" in str(outcome[0]).lower(), outcome
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    children.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                pass
+    out, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        out.append(child)
+        todo += children.get(child, [])
+    return out
+
+
+def test_the_database_url_from_the_environment_is_served_and_no_process_it_starts_inherits_it(tmp_path, store) -> None:
+    # The documented way for a URL with a password (systemd's EnvironmentFile, a container's -e):
+    # never on a command line, and not passed on to the workers or their sandboxes either (the
+    # workers get it on a pipe).
+    port, data = free_port(), tmp_path / "data"
+    url = store.url() or f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "ACTIONS_STUDIO_TENANT_DATABASE_URL": url}
+    proc = subprocess.Popen([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(port),
+                             "--data", str(data), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        _wait_until_serving(proc, port)
+        if not store.is_postgresql:
+            assert (tmp_path / "elsewhere.sqlite").exists() and not (data / "tenant.sqlite").exists()
+        started = _descendants(proc.pid)
+        assert len(started) >= 2  # the workers, and under them their sandboxes
+        for pid in [proc.pid, *started]:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    assert url.encode() not in fh.read()
+                if pid != proc.pid:  # its own initial environment is the caller's
+                    with open(f"/proc/{pid}/environ", "rb") as fh:
+                        assert b"ACTIONS_STUDIO_TENANT_DATABASE_URL" not in fh.read(), pid
+            except (FileNotFoundError, ProcessLookupError):
+                pass  # a sandbox child that came and went meanwhile
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.parametrize("given, warned", [
+    (["--database-url", "postgresql+psycopg://tenant:SECRET@/postgres?host={tmp}&port=5999"], True),
+    (["--database-url", "postgresql+psycopg://tenant@/postgres?host={tmp}&port=5999"], False),
+    ([], False),  # the same URL, with its password, from ACTIONS_STUDIO_TENANT_DATABASE_URL
+])
+def test_a_password_on_the_command_line_is_warned_about(tmp_path, given, warned) -> None:
+    # No server listens on the socket, so each start ends at once with the store's one line; the
+    # warning, where it is due, comes first, and never repeats the password.
+    args = [a.replace("{tmp}", str(tmp_path)) for a in given]
+    env = {**os.environ, "ACTIONS_STUDIO_TENANT_DATABASE_URL":
+           f"postgresql+psycopg://tenant:SECRET@/postgres?host={tmp_path}&port=5999"}
+    result = subprocess.run([sys.executable, "-m", "actions_studio", "tenant", "serve", "--port", str(free_port()),
+                             "--data", str(tmp_path / "data"), *args],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2 and "the tenant's store cannot be opened" in result.stderr, result.stderr
+    assert ("set ACTIONS_STUDIO_TENANT_DATABASE_URL instead" in result.stderr) is warned, result.stderr
+    assert "SECRET" not in result.stderr

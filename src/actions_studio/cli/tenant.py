@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from actions_studio.cli.common import fail
+
+# The database URL holds the role's password: a command line is readable by every user of the
+# machine (ps, /proc/PID/cmdline), a process's environment only by its own user and root.
+DATABASE_URL_ENV = "ACTIONS_STUDIO_TENANT_DATABASE_URL"
 
 tenant_app = typer.Typer(help="The bundled tenant server (Management API + auth endpoints).",
                          no_args_is_help=True)
@@ -23,8 +29,10 @@ def serve_command(
     port: int = typer.Option(8787, "--port", help="TCP port."),
     data: Path = typer.Option(Path("tenant-data"), "--data", help="Data directory (store, credentials)."),
     database_url: Optional[str] = typer.Option(
-        None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://u:p@host/db "
-        "(default: SQLite in the data directory)."),
+        None, "--database-url", envvar=DATABASE_URL_ENV, show_envvar=True,
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://u:p@host/db (default: SQLite in the data "
+        f"directory). With a password, set it in {DATABASE_URL_ENV} instead: a command line is "
+        "visible to every user of the machine."),
     tls_cert: Optional[Path] = typer.Option(None, "--tls-cert", help="PEM certificate for HTTPS."),
     tls_key: Optional[Path] = typer.Option(None, "--tls-key", help="PEM private key for HTTPS."),
     insecure_http: bool = typer.Option(
@@ -53,6 +61,12 @@ def serve_command(
     from actions_studio.tenant.serve_options import ServeOptions, ServeRefused, check
     from actions_studio.tenant.server import serve
 
+    # Read once: nothing this process starts (workers get the URL on a pipe; builds and the
+    # sandbox get environments of their own) inherits it from here.
+    os.environ.pop(DATABASE_URL_ENV, None)
+    if database_url and any(database_url in arg for arg in sys.argv[1:]) and _has_password(database_url):
+        typer.echo(f"warning: --database-url carries a password, and every user of this machine can read "
+                   f"this command line (ps); set {DATABASE_URL_ENV} instead", err=True)
     options = ServeOptions(host=host, port=port, data_dir=data, database_url=database_url,
                            tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http,
                            base_url=base_url, domain=domain, record_events=not no_event_recording,
@@ -67,3 +81,13 @@ def serve_command(
         serve(options)
     except RuntimeError as exc:
         fail(str(exc))
+
+
+def _has_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return bool(make_url(url).password)
+    except (ArgumentError, ValueError):
+        return False  # not a URL at all: check() and the store say so
