@@ -23,6 +23,7 @@ def test_a_request_continues_the_most_recently_parked_child_of_its_own_key() -> 
     p = parked()
     assert p.park(A, 1, now=0.0) == [] and p.park(A, 2, now=1.0) == [] and p.park(B, 3, now=2.0) == []
     assert p.take(C) is None
+    assert p.park(A, 2, now=3.0) == []  # parked already: still once
     assert p.take(A) == 2 and p.take(A) == 1 and p.take(A) is None
     assert p.take(B) == 3 and not p
 

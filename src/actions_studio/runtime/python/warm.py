@@ -65,6 +65,8 @@ class Parked:
     def park(self, key: bytes, pid: int, now: float) -> list[int]:
         """Park ``pid`` under ``key``; the children to evict to stay within the caps, already
         unparked: the key's oldest past its own cap, then the least recently used keys' oldest."""
+        if pid in self._since:
+            return []  # parked already: once is all (the verdict and the stop both lead here)
         pids = self._by_key.setdefault(key, [])
         pids.append(pid)
         self._since[pid] = now
