@@ -219,6 +219,7 @@ def test_the_database_url_from_the_environment_is_served_and_no_process_it_start
 
 @pytest.mark.parametrize("given, warned", [
     (["--database-url", "postgresql+psycopg://tenant:SECRET@/postgres?host={tmp}&port=5999"], True),
+    (["--database-url=postgresql+psycopg://tenant@/postgres?host={tmp}&port=5999&password=SECRET"], True),
     (["--database-url", "postgresql+psycopg://tenant@/postgres?host={tmp}&port=5999"], False),
     ([], False),  # the same URL, with its password, from ACTIONS_STUDIO_TENANT_DATABASE_URL
 ])

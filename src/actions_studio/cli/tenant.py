@@ -10,10 +10,7 @@ from typing import Optional
 import typer
 
 from actions_studio.cli.common import fail
-
-# The database URL holds the role's password: a command line is readable by every user of the
-# machine (ps, /proc/PID/cmdline), a process's environment only by its own user and root.
-DATABASE_URL_ENV = "ACTIONS_STUDIO_TENANT_DATABASE_URL"
+from actions_studio.tenant.serve_options import DATABASE_URL_ENV
 
 tenant_app = typer.Typer(help="The bundled tenant server (Management API + auth endpoints).",
                          no_args_is_help=True)
@@ -88,6 +85,7 @@ def _has_password(url: str) -> bool:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return bool(make_url(url).password)
+        parsed = make_url(url)
+        return bool(parsed.password or parsed.query.get("password"))  # libpq takes ?password= too
     except (ArgumentError, ValueError):
         return False  # not a URL at all: check() and the store say so

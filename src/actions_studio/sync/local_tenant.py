@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from actions_studio.sync.client import Connection
 from actions_studio.sync.errors import LocalTenantError
 from actions_studio.tenant.folder_lock import held_by_a_server
+from actions_studio.tenant.serve_options import DATABASE_URL_ENV
 
 START_TIMEOUT_S = 30.0
 
@@ -40,6 +41,14 @@ def _command(port: int, data_dir: Path) -> list[str]:
     if getattr(sys, "frozen", False):  # the packaged studio is its own CLI
         return [sys.executable, *args]
     return [sys.executable, "-m", "actions_studio", *args]
+
+
+def _tenant_env() -> dict[str, str]:
+    # The Local tenant is its folder's SQLite store, whatever database a team server run from the
+    # same shell is told to use.
+    env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
 
 
 class LocalTenant:
@@ -68,7 +77,7 @@ class LocalTenant:
         try:
             self.proc = subprocess.Popen(_command(port, self.data_dir), stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=subprocess.STDOUT,
-                                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                         env=_tenant_env())
         finally:
             log.close()
         atexit.register(self.stop)

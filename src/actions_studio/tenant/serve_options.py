@@ -9,10 +9,16 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
-from .config import TenantConfig
+if TYPE_CHECKING:  # the CLI and the Local tenant read this module at start: it stays light
+    from .config import TenantConfig
+
+# `tenant serve --database-url` from the environment, the place for a URL with the role's password:
+# a command line is readable by every user of the machine (ps, /proc/PID/cmdline), a process's
+# environment only by its own user and root.
+DATABASE_URL_ENV = "ACTIONS_STUDIO_TENANT_DATABASE_URL"
 
 
 class ServeRefused(ValueError):
@@ -112,6 +118,8 @@ def _check_scale(options: ServeOptions) -> None:
 
 
 def config_for(options: ServeOptions, scheme: str) -> TenantConfig:
+    from .config import TenantConfig
+
     host = options.host if options.host not in ("0.0.0.0", "::") else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
     base = public_base_url(options) or f"{scheme}://{shown}:{options.port}"
