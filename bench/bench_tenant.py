@@ -610,6 +610,10 @@ def _better(name: str, a: dict[str, Any] | None, b: dict[str, Any]) -> dict[str,
     return b if b["logins_per_s"] > a["logins_per_s"] else a
 
 
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="time bound of each phase")
@@ -624,6 +628,8 @@ def main() -> int:
     parser.add_argument("--teams", action="store_true",
                         help="add the team-server rows: SQLite vs PostgreSQL, 1 vs 2 workers (issue 18)")
     args = parser.parse_args()
+    # The machine's own load before the run: the one at the end includes this bench's tenants.
+    load_before = _load()
 
     rows, all_rounds = ROWS, ROUNDS
 
@@ -668,9 +674,8 @@ def main() -> int:
 
     if args.json:
         print(json.dumps({"best": rows, "rounds": all_rounds}, indent=2))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\ntenant logins over loopback, {args.clients} concurrent clients, {os.cpu_count()} cores, "
-          f"load average {load:.2f}; best of {args.rounds} rounds"
+          f"load average {load_before:.2f} before the run, {_load():.2f} at its end; best of {args.rounds} rounds"
           + (f" ({args.team_rounds} for the team rows)" if args.teams else ""))
     width = max(32, *(len(n) for n in rows))
     # CPU ms per login of each process group (CpuMeter): where the row's two cores went.
