@@ -50,7 +50,6 @@ def _register_subcommands() -> None:
     from actions_studio.cli import tenant as cli_tenant
     from actions_studio.cli import behaviour as cli_behaviour
     from actions_studio.cli import deps as cli_deps
-    from actions_studio.cli import behaviour as cli_behaviour
 
     cli_run.register(app)
     cli_stubs.register(app)
@@ -59,7 +58,6 @@ def _register_subcommands() -> None:
     cli_tenant.register(app)
     cli_behaviour.register(app)
     cli_deps.register(app)
-    cli_behaviour.register(app)
 
 
 _register_subcommands()
