@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from actions_studio.cli import app
 
+from runtime.processes import descendants  # tests/runtime/processes.py, the sandbox tests' helper
+
 from .conftest import free_port
 
 
@@ -171,23 +173,6 @@ def test_a_server_that_never_answers_is_given_up_on_after_the_connect_timeout(tm
     assert len(outcome) == 1 and "timeout" in str(outcome[0]).lower(), outcome
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                    children.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except OSError:
-                pass
-    out, todo = [], list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        out.append(child)
-        todo += children.get(child, [])
-    return out
-
-
 def test_the_database_url_from_the_environment_is_served_and_no_process_it_starts_inherits_it(tmp_path, store) -> None:
     # The documented way for a URL with a password (systemd's EnvironmentFile, a container's -e):
     # never on a command line, and not passed on to the workers or their sandboxes either (the
@@ -202,7 +187,7 @@ def test_the_database_url_from_the_environment_is_served_and_no_process_it_start
         _wait_until_serving(proc, port)
         if not store.is_postgresql:
             assert (tmp_path / "elsewhere.sqlite").exists() and not (data / "tenant.sqlite").exists()
-        started = _descendants(proc.pid)
+        started = list(descendants(proc.pid))
         assert len(started) >= 2  # the workers, and under them their sandboxes
         for pid in [proc.pid, *started]:
             try:
