@@ -1,5 +1,5 @@
-"""The code text area (Python or JavaScript): with its completion list (scintilla_completion.py),
-the only place the studio talks to Scintilla.
+"""The code text area (Python or JavaScript): with its completion list (scintilla_completion.py)
+and its find and replace (scintilla_search.py), the only place the studio talks to Scintilla.
 
 Everything Scintilla-specific (message names, style numbers, byte positions, indicator and marker
 numbers) stays here so the binding could be swapped (PITFALLS.md, Editor). Callers get a small
@@ -28,12 +28,13 @@ from actions_studio.analysis.positions import (
 )
 from actions_studio.ui.editor.indentation import INDENT, closing_indent
 from actions_studio.ui.editor.scintilla_completion import CompletionList
+from actions_studio.ui.editor.scintilla_search import INDICATOR_FIND, FindInText
 from actions_studio.ui.editor.languages import PYTHON, Language
 from actions_studio.ui.editor.themes import LIGHT, EditorTheme
 
 
 # Indicators 8+ belong to the container (Scintilla.IndicatorNumbers.Container).
-INDICATOR_ERROR, INDICATOR_WARNING, INDICATOR_FIND = 8, 9, 10
+INDICATOR_ERROR, INDICATOR_WARNING = 8, 9  # INDICATOR_FIND = 10: scintilla_search.py
 _SEVERITY_INDICATORS = {"error": INDICATOR_ERROR, "warning": INDICATOR_WARNING}
 # Markers 0..24 are free (25..31 are the fold symbols).
 MARKER_ERROR, MARKER_WARNING = 20, 21
@@ -114,7 +115,7 @@ class _TextArea(ScintillaEdit):
         super().hideEvent(event)
 
 
-class ScintillaView(QWidget):
+class ScintillaView(FindInText, QWidget):
     """A code view in one language: highlighting, folding, indent, squiggles, popups, find; no analysis."""
 
     sig_char_added = Signal(str)
@@ -643,120 +644,6 @@ class ScintillaView(QWidget):
 
     def popup_active(self) -> bool:
         return self._completions.active() or self._sci.callTipActive()
-
-    # ------------------------------------------------------------------------------------ find
-    @staticmethod
-    def _search_flags(match_case: bool, whole_word: bool, regex: bool) -> int:
-        option = Scintilla.FindOption
-        flags = 0
-        if match_case:
-            flags |= option.MatchCase
-        if whole_word:
-            flags |= option.WholeWord
-        if regex:
-            flags |= option.RegExp | option.Cxx11RegEx  # ECMAScript syntax, what users type
-        return flags
-
-    def _search(self, needle: str, start: int, end: int, flags: int) -> tuple[int, int] | None:
-        sci = self._sci
-        sci.setSearchFlags(flags)
-        sci.setTargetRange(start, end)
-        found = sci.searchInTarget(len(needle.encode("utf-8")), needle)
-        return (sci.targetStart(), sci.targetEnd()) if found >= 0 else None
-
-    def find(self, needle: str, *, forward: bool = True, match_case: bool = False, whole_word: bool = False,
-             regex: bool = False, wrap: bool = True) -> bool:
-        """Select the next (or previous) match after the selection; wraps around the document."""
-        if not needle:
-            return False
-        flags = self._search_flags(match_case, whole_word, regex)
-        sel_start, sel_end = self.selection()
-        length = self._sci.length()
-        if forward:
-            found = self._search(needle, sel_end, length, flags)
-            if found is None and wrap:
-                found = self._search(needle, 0, sel_end, flags)
-        else:
-            found = self._search(needle, sel_start, 0, flags)
-            if found is None and wrap:
-                found = self._search(needle, length, sel_start, flags)
-        if found is None:
-            return False
-        self._sci.ensureVisibleEnforcePolicy(self._sci.lineFromPosition(found[0]))
-        self._sci.setSel(found[0], found[1])
-        self._sci.scrollRange(found[0], found[1])
-        return True
-
-    def replace_selection_match(self, needle: str, replacement: str, *, match_case: bool = False,
-                                whole_word: bool = False, regex: bool = False) -> bool:
-        """Replace the selection if it is a match of `needle` (regex groups \\1 expand); True if done."""
-        start, end = self.selection()
-        if start == end:
-            return False
-        flags = self._search_flags(match_case, whole_word, regex)
-        if self._search(needle, start, end, flags) != (start, end):
-            return False
-        self._sci.setTargetRange(start, end)
-        encoded = len(replacement.encode("utf-8"))
-        if regex:
-            self._sci.replaceTargetRE(encoded, replacement)
-        else:
-            self._sci.replaceTarget(encoded, replacement)
-        self._sci.setSel(self._sci.targetEnd(), self._sci.targetEnd())
-        return True
-
-    def replace_all(self, needle: str, replacement: str, *, match_case: bool = False, whole_word: bool = False,
-                    regex: bool = False) -> int:
-        """Replace every match in one undo step; returns how many were replaced."""
-        if not needle:
-            return 0
-        sci = self._sci
-        flags = self._search_flags(match_case, whole_word, regex)
-        encoded = len(replacement.encode("utf-8"))
-        count = 0
-        pos = 0
-        sci.beginUndoAction()
-        try:
-            while (found := self._search(needle, pos, sci.length(), flags)) is not None:
-                sci.setTargetRange(*found)
-                if regex:
-                    sci.replaceTargetRE(encoded, replacement)
-                else:
-                    sci.replaceTarget(encoded, replacement)
-                count += 1
-                pos = sci.targetEnd()
-                if found[0] == found[1]:  # an empty regex match: step over one character
-                    if pos >= sci.length():
-                        break
-                    pos = sci.positionAfter(pos)
-        finally:
-            sci.endUndoAction()
-        return count
-
-    def highlight_matches(self, needle: str, *, match_case: bool = False, whole_word: bool = False,
-                          regex: bool = False, limit: int = 5000) -> int:
-        """Mark every match (up to `limit`) with the find indicator; returns the number found."""
-        sci = self._sci
-        sci.setIndicatorCurrent(INDICATOR_FIND)
-        sci.indicatorClearRange(0, sci.length())
-        if not needle:
-            return 0
-        flags = self._search_flags(match_case, whole_word, regex)
-        count, pos = 0, 0
-        while count < limit and (found := self._search(needle, pos, sci.length(), flags)) is not None:
-            sci.indicatorFillRange(found[0], found[1] - found[0])
-            count += 1
-            pos = found[1] if found[1] > found[0] else found[1] + 1
-            if pos > sci.length():
-                break
-        return count
-
-    def clear_match_highlights(self) -> None:
-        self._sci.setIndicatorCurrent(INDICATOR_FIND)
-        self._sci.indicatorClearRange(0, self._sci.length())
-
-    def find_highlight_at(self, pos: int) -> bool:
-        return bool(self._sci.indicatorAllOnFor(pos) & (1 << INDICATOR_FIND))
 
     # ----------------------------------------------------------------------------- Scintilla slots
     def on_sci_char_added(self, code_point: int) -> None:
